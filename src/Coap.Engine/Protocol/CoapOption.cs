@@ -1,0 +1,55 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Coap.Engine.Protocol;
+
+/// <summary>One option: its number and its raw value (RFC 7252 §3.1).</summary>
+public readonly record struct CoapOption(ushort Number, ReadOnlyMemory<byte> Value)
+{
+    /// <summary>The value as an unsigned integer in network byte order, leading zeros allowed (RFC 7252 §3.2).</summary>
+    public uint GetUInt()
+    {
+        uint result = 0;
+        foreach (var b in Value.Span)
+        {
+            result = (result << 8) | b;
+        }
+
+        return result;
+    }
+
+    /// <summary>The value as UTF-8 text.</summary>
+    public string GetString() => Encoding.UTF8.GetString(Value.Span);
+
+    public static CoapOption FromString(ushort number, string value) => new(number, Encoding.UTF8.GetBytes(value));
+
+    /// <summary>An unsigned integer option in its shortest form: 0 is the empty value (RFC 7252 §3.2).</summary>
+    public static CoapOption FromUInt(ushort number, uint value)
+    {
+        Span<byte> buffer = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(buffer, value);
+        var start = 0;
+        while (start < 4 && buffer[start] == 0)
+        {
+            start++;
+        }
+
+        return new CoapOption(number, buffer[start..].ToArray());
+    }
+
+    public static CoapOption Empty(ushort number) => new(number, ReadOnlyMemory<byte>.Empty);
+
+    /// <summary>"Uri-Path: time" style text: strings as text, integers as numbers, opaque values in hex.</summary>
+    public override string ToString()
+    {
+        var definition = OptionDefinition.Find(Number);
+        var value = definition?.Format switch
+        {
+            OptionFormat.UInt => GetUInt().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            OptionFormat.String => GetString(),
+            OptionFormat.Empty => string.Empty,
+            _ => "0x" + Convert.ToHexStringLower(Value.Span),
+        };
+        return $"{OptionDefinition.NameOf(Number)}: {value}";
+    }
+}

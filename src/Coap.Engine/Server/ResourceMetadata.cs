@@ -1,0 +1,33 @@
+namespace Coap.Engine.Server;
+
+/// <summary>
+/// What a resource says of itself: the target attributes of its link in /.well-known/core (RFC 6690 §3) and the
+/// Content-Formats it produces and accepts, which the engine enforces with 4.06 and 4.15 (RFC 7252 §5.10.4, §5.10.3).
+/// </summary>
+public sealed record ResourceMetadata
+{
+    /// <summary>rt: resource types ("core.ps.coll").</summary>
+    public IReadOnlyList<string> ResourceTypes { get; init; } = [];
+
+    /// <summary>if: interface descriptions.</summary>
+    public IReadOnlyList<string> Interfaces { get; init; } = [];
+
+    /// <summary>ct: the Content-Formats of its representations; a request whose Accept is not among them gets 4.06.</summary>
+    public IReadOnlyList<int> ContentFormats { get; init; } = [];
+
+    /// <summary>Content-Formats accepted in request payloads; other formats get 4.15. Empty accepts any.</summary>
+    public IReadOnlyList<int> AcceptedContentFormats { get; init; } = [];
+
+    /// <summary>sz: the estimated size of the representation.</summary>
+    public long? Size { get; init; }
+
+    /// <summary>obs: the resource can be observed (RFC 7641 §6).</summary>
+    public bool Observable { get; init; }
+
+    public string? Title { get; init; }
+
+    /// <summary>Left out of /.well-known/core.</summary>
+    public bool Hidden { get; init; }
+
+    public static ResourceMetadata None { get; } = new();
+}
