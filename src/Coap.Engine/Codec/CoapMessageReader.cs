@@ -18,11 +18,35 @@ public static class CoapMessageReader
     {
         message = null;
         var error = Scan(datagram.Span, out var header, out var optionCount, out var payloadOffset);
-        if (error != CoapDecodeError.None)
+        if (error == CoapDecodeError.None)
         {
-            return error;
+            message = Decode(datagram, header, optionCount, payloadOffset);
         }
 
+        return error;
+    }
+
+    /// <summary>
+    /// Decodes a datagram held in a buffer the caller reuses: a well-formed datagram is copied once into a buffer
+    /// the message owns; a malformed one allocates nothing.
+    /// </summary>
+    public static CoapDecodeError TryReadCopy(ReadOnlySpan<byte> datagram, out CoapMessage? message)
+    {
+        message = null;
+        var error = Scan(datagram, out var header, out var optionCount, out var payloadOffset);
+        if (error == CoapDecodeError.None)
+        {
+            message = Decode(datagram.ToArray(), header, optionCount, payloadOffset);
+        }
+
+        return error;
+    }
+
+    /// <summary>Checks a datagram's structure without decoding it into objects.</summary>
+    public static CoapDecodeError Validate(ReadOnlySpan<byte> datagram) => Scan(datagram, out _, out _, out _);
+
+    private static CoapMessage Decode(ReadOnlyMemory<byte> datagram, CoapHeader header, int optionCount, int payloadOffset)
+    {
         var options = new CoapOptionList(optionCount);
         var span = datagram.Span;
         var position = CoapHeader.Size + header.TokenLength;
@@ -35,7 +59,7 @@ public static class CoapMessageReader
             position += length;
         }
 
-        message = new CoapMessage(options)
+        return new CoapMessage(options)
         {
             Type = header.Type,
             Code = header.Code,
@@ -43,11 +67,7 @@ public static class CoapMessageReader
             Token = CoapToken.FromSpan(span.Slice(CoapHeader.Size, header.TokenLength)),
             Payload = payloadOffset < datagram.Length ? datagram[payloadOffset..] : ReadOnlyMemory<byte>.Empty,
         };
-        return CoapDecodeError.None;
     }
-
-    /// <summary>Checks a datagram's structure without decoding it into objects.</summary>
-    public static CoapDecodeError Validate(ReadOnlySpan<byte> datagram) => Scan(datagram, out _, out _, out _);
 
     private static CoapDecodeError Scan(ReadOnlySpan<byte> span, out CoapHeader header, out int optionCount, out int payloadOffset)
     {

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using Coap.Engine.Transport;
 using Coap.Engine.Protocol;
 
 namespace Coap.Engine.Server;
@@ -22,7 +22,7 @@ public sealed class CoapRequestContext
     public CoapMessage Request { get; }
 
     /// <summary>The requester's address and port.</summary>
-    public IPEndPoint RemoteEndPoint => _remoteEndPoint ??= (IPEndPoint)new IPEndPoint(IPAddress.IPv6Any, 0).Create(_remote);
+    public IPEndPoint RemoteEndPoint => _remoteEndPoint ??= _remote.ToIPEndPoint();
 
     /// <summary>The template's captured values.</summary>
     public RouteMatch Route { get; }

@@ -1,0 +1,149 @@
+using System.Net;
+using System.Net.Sockets;
+using Coap.Engine.Client;
+using Coap.Engine.Messaging;
+using Coap.Engine.Protocol;
+
+namespace Coap.Engine.Exchanges;
+
+/// <summary>Requests out: tokens, NSTART, reliable transmission and response matching (RFC 7252 §4.7, §5.3).</summary>
+public sealed partial class CoapEndpoint
+{
+    /// <summary>
+    /// Sends a request and returns its response. A token is chosen unless the request carries one; the message
+    /// ID is always fresh. Throws <see cref="CoapTimeoutException"/> when a CON goes unacknowledged,
+    /// <see cref="CoapResetException"/> on RST, and <see cref="OperationCanceledException"/> on cancellation.
+    /// </summary>
+    public async Task<CoapMessage> SendRequestAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken = default)
+    {
+        var peer = FindPeer(remote);
+        var gate = NStartGate(peer);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        ClientExchange? exchange = null;
+        try
+        {
+            exchange = Open(peer, request);
+            request.MessageId = _messages.NextMessageId();
+            exchange.MessageId = request.MessageId;
+            if (request.Type == CoapMessageType.Confirmable)
+            {
+                _ = WatchTransmissionAsync(exchange, _messages.SendConfirmable(peer, request));
+            }
+            else
+            {
+                _messages.Send(peer, request);
+            }
+
+            using (cancellationToken.Register(static state => ((ClientExchange)state!).Response.TrySetCanceled(), exchange))
+            {
+                return await exchange.Response.Task.ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (exchange is not null)
+            {
+                _matcher.Remove(exchange);
+                _messages.Cancel(peer, exchange.MessageId);
+            }
+
+            gate.Release();
+        }
+    }
+
+    private ClientExchange Open(CoapPeer peer, CoapMessage request)
+    {
+        var chosen = request.Token.Length > 0;
+        while (true)
+        {
+            if (!chosen)
+            {
+                request.Token = CoapToken.FromUInt64(_messages.NextRandom(), CoapToken.MaxLength);
+            }
+
+            var exchange = new ClientExchange(peer, request.Token);
+            if (_matcher.TryAdd(exchange))
+            {
+                return exchange;
+            }
+
+            if (chosen)
+            {
+                throw new InvalidOperationException($"Token {request.Token} is already in use with {peer}.");
+            }
+        }
+    }
+
+    private async Task WatchTransmissionAsync(ClientExchange exchange, Task<TransmissionOutcome> transmission)
+    {
+        var outcome = await transmission.ConfigureAwait(false);
+        switch (outcome.Result)
+        {
+            case TransmissionResult.Reset:
+                exchange.Response.TrySetException(new CoapResetException($"{exchange.Peer} answered the request with RST."));
+                break;
+            case TransmissionResult.TimedOut:
+                exchange.Response.TrySetException(new CoapTimeoutException(
+                    $"{exchange.Peer} did not acknowledge the request after {_options.Transmission.MaxRetransmit} retransmissions."));
+                break;
+        }
+    }
+
+    /// <summary>A separate response (CON or NON) to one of our requests; anything unmatched is reset (§5.3.2).</summary>
+    private void OnResponse(CoapPeer peer, CoapMessage response)
+    {
+        if (!_messages.Admit(peer, response))
+        {
+            return;
+        }
+
+        if (!_matcher.TryFind(peer, response.Token, out var exchange))
+        {
+            Log.Unexpected(_logger, peer, "response", response);
+            _messages.SendReply(peer, response.MessageId, CoapMessage.CreateEmpty(CoapMessageType.Reset, response.MessageId));
+            return;
+        }
+
+        if (response.Type == CoapMessageType.Confirmable)
+        {
+            _messages.SendReply(peer, response.MessageId, CoapMessage.CreateEmpty(CoapMessageType.Acknowledgement, response.MessageId));
+        }
+
+        _messages.Cancel(peer, exchange!.MessageId);
+        exchange.Response.TrySetResult(response);
+    }
+
+    private CoapPeer FindPeer(IPEndPoint remote)
+    {
+        foreach (var binding in _bindings)
+        {
+            var local = binding.Transport.LocalEndPoint;
+            var target = remote;
+            if (local.AddressFamily == AddressFamily.InterNetworkV6 && remote.AddressFamily == AddressFamily.InterNetwork)
+            {
+                if (!local.Address.Equals(IPAddress.IPv6Any))
+                {
+                    continue;
+                }
+
+                target = new IPEndPoint(remote.Address.MapToIPv6(), remote.Port);
+            }
+            else if (local.AddressFamily != remote.AddressFamily)
+            {
+                continue;
+            }
+
+            return binding.GetPeer(target.Serialize(), _messages.Time.GetTimestamp());
+        }
+
+        throw new CoapException($"No transport of this endpoint can reach {remote}.");
+    }
+
+    private SemaphoreSlim NStartGate(CoapPeer peer)
+    {
+        lock (peer)
+        {
+            return peer.NStartGate ??= new SemaphoreSlim(_options.Transmission.NStart, _options.Transmission.NStart);
+        }
+    }
+}

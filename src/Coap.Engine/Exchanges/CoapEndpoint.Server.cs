@@ -1,0 +1,136 @@
+using Coap.Engine.Messaging;
+using Coap.Engine.Protocol;
+
+namespace Coap.Engine.Exchanges;
+
+/// <summary>Requests in: piggybacked responses when the handler is quick, separate responses when not (RFC 7252 §5.2).</summary>
+public sealed partial class CoapEndpoint
+{
+    private void OnRequest(CoapPeer peer, CoapMessage request)
+    {
+        if (!_messages.Admit(peer, request))
+        {
+            return;
+        }
+
+        ValueTask<CoapMessage> pending;
+        try
+        {
+            pending = _dispatcher is null
+                ? ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.NotFound))
+                : _dispatcher.DispatchAsync(request, peer, _stopping.Token);
+        }
+        catch (Exception error)
+        {
+            pending = ValueTask.FromResult(Failed(request, error));
+        }
+
+        if (pending.IsCompleted)
+        {
+            Respond(peer, request, Result(request, pending), separate: false);
+            return;
+        }
+
+        var exchange = new ServerExchange(peer, request);
+        if (request.Type == CoapMessageType.Confirmable)
+        {
+            lock (exchange)
+            {
+                exchange.Timer = _messages.Time.CreateTimer(OnSeparateResponseDue, exchange, _options.SeparateResponseAfter, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        _ = CompleteLaterAsync(exchange, pending);
+    }
+
+    private void OnSeparateResponseDue(object? state)
+    {
+        var exchange = (ServerExchange)state!;
+        lock (exchange)
+        {
+            if (exchange.Responded)
+            {
+                return;
+            }
+
+            exchange.Acknowledged = true;
+            exchange.Timer?.Dispose();
+        }
+
+        var request = exchange.Request;
+        _messages.SendReply(exchange.Peer, request.MessageId, CoapMessage.CreateEmpty(CoapMessageType.Acknowledgement, request.MessageId));
+    }
+
+    private async Task CompleteLaterAsync(ServerExchange exchange, ValueTask<CoapMessage> pending)
+    {
+        CoapMessage response;
+        try
+        {
+            response = await pending.ConfigureAwait(false) ?? Failed(exchange.Request, new InvalidOperationException("The handler returned no response."));
+        }
+        catch (Exception error)
+        {
+            response = Failed(exchange.Request, error);
+        }
+
+        bool separate;
+        lock (exchange)
+        {
+            exchange.Responded = true;
+            exchange.Timer?.Dispose();
+            separate = exchange.Acknowledged;
+        }
+
+        Respond(exchange.Peer, exchange.Request, response, separate);
+    }
+
+    private void Respond(CoapPeer peer, CoapMessage request, CoapMessage response, bool separate)
+    {
+        response.Token = request.Token;
+        if (request.Type == CoapMessageType.Confirmable && !separate)
+        {
+            response.Type = CoapMessageType.Acknowledgement;
+            response.MessageId = request.MessageId;
+            _messages.SendReply(peer, request.MessageId, response);
+        }
+        else if (request.Type == CoapMessageType.Confirmable)
+        {
+            response.Type = CoapMessageType.Confirmable;
+            response.MessageId = _messages.NextMessageId();
+            _ = SendSeparateAsync(peer, response);
+        }
+        else
+        {
+            response.Type = CoapMessageType.NonConfirmable;
+            response.MessageId = _messages.NextMessageId();
+            _messages.SendReply(peer, request.MessageId, response);
+        }
+    }
+
+    private async Task SendSeparateAsync(CoapPeer peer, CoapMessage response)
+    {
+        var outcome = await _messages.SendConfirmable(peer, response).ConfigureAwait(false);
+        if (outcome.Result != TransmissionResult.Acknowledged)
+        {
+            Log.SeparateResponseLost(_logger, peer, outcome.Result);
+        }
+    }
+
+    private CoapMessage Result(CoapMessage request, ValueTask<CoapMessage> completed)
+    {
+        try
+        {
+            return completed.Result ?? Failed(request, new InvalidOperationException("The handler returned no response."));
+        }
+        catch (Exception error)
+        {
+            return Failed(request, error);
+        }
+    }
+
+    private CoapMessage Failed(CoapMessage request, Exception error)
+    {
+        Log.HandlerFailed(_logger, error, request.GetUriPath());
+        return CoapMessage.CreateResponse(CoapCode.InternalServerError);
+    }
+}

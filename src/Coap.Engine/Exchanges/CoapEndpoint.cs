@@ -1,0 +1,164 @@
+using System.Net;
+using Coap.Engine.Codec;
+using Coap.Engine.Messaging;
+using Coap.Engine.Protocol;
+using Coap.Engine.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Coap.Engine.Exchanges;
+
+/// <summary>
+/// One CoAP endpoint over one or more transports: the message layer below, server exchanges (requests in) and
+/// client exchanges (requests out) above. Datagrams are processed on the transport's receive thread.
+/// </summary>
+public sealed partial class CoapEndpoint : IAsyncDisposable
+{
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
+
+    private readonly MessageLayer _messages;
+    private readonly IRequestDispatcher? _dispatcher;
+    private readonly ILogger _logger;
+    private readonly CoapEndpointOptions _options;
+    private readonly RequestMatcher _matcher = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ITimer _sweepTimer;
+    private TransportBinding[] _bindings = [];
+    private int _disposed;
+
+    internal CoapEndpoint(CoapEndpointOptions options, IRequestDispatcher? dispatcher, TimeProvider time, Random random, ILogger? logger)
+    {
+        _options = options;
+        _dispatcher = dispatcher;
+        _logger = logger ?? NullLogger.Instance;
+        _messages = new MessageLayer(options, time, random, _logger);
+        _sweepTimer = time.CreateTimer(_ => Sweep(), null, SweepInterval, SweepInterval);
+    }
+
+    /// <summary>The addresses the endpoint's transports are bound to.</summary>
+    public IReadOnlyList<IPEndPoint> LocalEndPoints => Array.ConvertAll(_bindings, b => b.Transport.LocalEndPoint);
+
+    internal MessageLayer Messages => _messages;
+
+    internal RequestMatcher Matcher => _matcher;
+
+    /// <summary>Attaches and starts a transport.</summary>
+    public void Attach(IDatagramTransport transport)
+    {
+        var binding = new TransportBinding(this, transport);
+        _bindings = [.. _bindings, binding];
+        transport.Start(binding);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _sweepTimer.DisposeAsync().ConfigureAwait(false);
+        foreach (var binding in _bindings)
+        {
+            await binding.Transport.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _messages.CancelAll();
+        _stopping.Dispose();
+    }
+
+    internal void Receive(TransportBinding binding, ReadOnlySpan<byte> datagram, System.Net.SocketAddress remote)
+    {
+        var peer = binding.GetPeer(remote, _messages.Time.GetTimestamp());
+        var error = CoapMessageReader.TryReadCopy(datagram, out var message);
+        if (error != CoapDecodeError.None)
+        {
+            OnMalformed(peer, datagram, error);
+            return;
+        }
+
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.Received(_logger, peer, message!);
+        }
+
+        switch (message!.Type)
+        {
+            case CoapMessageType.Acknowledgement:
+                OnAcknowledgement(peer, message);
+                break;
+            case CoapMessageType.Reset:
+                OnReset(peer, message);
+                break;
+            default:
+                OnConfirmableOrNon(peer, message);
+                break;
+        }
+    }
+
+    internal void OnTransportError(IDatagramTransport transport, Exception error) =>
+        Log.TransportFailed(_logger, error, transport.LocalEndPoint.ToString());
+
+    /// <summary>RFC 7252 §4.2/§4.3: a malformed CON is rejected with RST, anything else is dropped.</summary>
+    private void OnMalformed(CoapPeer peer, ReadOnlySpan<byte> datagram, CoapDecodeError error)
+    {
+        Log.Malformed(_logger, peer, datagram.Length, error);
+        if (error != CoapDecodeError.UnsupportedVersion
+            && CoapHeader.TryRead(datagram, out var header)
+            && header.Type == CoapMessageType.Confirmable)
+        {
+            _messages.SendEmpty(peer, CoapMessageType.Reset, header.MessageId);
+        }
+    }
+
+    private void OnConfirmableOrNon(CoapPeer peer, CoapMessage message)
+    {
+        var code = message.Code;
+        if (code.IsRequest)
+        {
+            OnRequest(peer, message);
+        }
+        else if (code.IsResponse)
+        {
+            OnResponse(peer, message);
+        }
+        else if (message.Type == CoapMessageType.Confirmable)
+        {
+            // An empty CON is a ping (§4.3); a reserved code class (1, 6, 7) cannot be processed (§4.2).
+            _messages.SendEmpty(peer, CoapMessageType.Reset, message.MessageId);
+        }
+    }
+
+    private void OnAcknowledgement(CoapPeer peer, CoapMessage ack)
+    {
+        if (!_messages.Complete(peer, ack))
+        {
+            return;
+        }
+
+        if (ack.Code.IsResponse && _matcher.TryFind(peer, ack.Token, out var exchange))
+        {
+            exchange!.Response.TrySetResult(ack);
+        }
+    }
+
+    private void OnReset(CoapPeer peer, CoapMessage reset)
+    {
+        if (!_messages.Complete(peer, reset))
+        {
+            Log.Unexpected(_logger, peer, "RST", reset);
+        }
+    }
+
+    private void Sweep()
+    {
+        _messages.RemoveExpired();
+        var lifetime = _options.Transmission.ExchangeLifetime;
+        var idleBefore = _messages.Time.GetTimestamp() - (long)(lifetime.TotalSeconds * _messages.Time.TimestampFrequency);
+        foreach (var binding in _bindings)
+        {
+            binding.RemoveIdlePeers(idleBefore);
+        }
+    }
+}

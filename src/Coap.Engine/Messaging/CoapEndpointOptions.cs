@@ -1,0 +1,19 @@
+namespace Coap.Engine.Messaging;
+
+/// <summary>Settings shared by a server and a client endpoint.</summary>
+public class CoapEndpointOptions
+{
+    public CoapTransmissionOptions Transmission { get; set; } = new();
+
+    /// <summary>
+    /// A handler that has not answered a CON request within this time gets an empty ACK and its response goes
+    /// later as a separate CON (RFC 7252 §5.2.2). Keep it below ACK_TIMEOUT so the client does not retransmit.
+    /// </summary>
+    public TimeSpan SeparateResponseAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// At most this many received message IDs are remembered for duplicate detection; the oldest are forgotten
+    /// first when more arrive within EXCHANGE_LIFETIME, which bounds memory under load.
+    /// </summary>
+    public int MaxDeduplicationEntries { get; set; } = 500_000;
+}

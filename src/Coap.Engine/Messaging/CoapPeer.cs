@@ -1,0 +1,32 @@
+using System.Net;
+using Coap.Engine.Transport;
+
+namespace Coap.Engine.Messaging;
+
+/// <summary>A remote endpoint as seen through one transport; interned so that table keys never allocate.</summary>
+internal sealed class CoapPeer
+{
+    private IPEndPoint? _endPoint;
+
+    public CoapPeer(IDatagramTransport transport, SocketAddress address)
+    {
+        Transport = transport;
+        Address = new SocketAddress(address.Family, address.Size);
+        address.Buffer.Span[..address.Size].CopyTo(Address.Buffer.Span);
+    }
+
+    public IDatagramTransport Transport { get; }
+
+    /// <summary>The peer's address; owned by the peer, never reused for another receive.</summary>
+    public SocketAddress Address { get; }
+
+    public IPEndPoint EndPoint => _endPoint ??= Address.ToIPEndPoint();
+
+    /// <summary>The timestamp of the last datagram to or from the peer.</summary>
+    public long LastActivity { get; set; }
+
+    /// <summary>Requests a client has outstanding to this peer; at most NSTART (RFC 7252 §4.7).</summary>
+    public SemaphoreSlim? NStartGate { get; set; }
+
+    public override string ToString() => EndPoint.ToString();
+}

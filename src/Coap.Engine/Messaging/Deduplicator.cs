@@ -1,0 +1,60 @@
+using Coap.Engine.Protocol;
+
+namespace Coap.Engine.Messaging;
+
+/// <summary>
+/// Remembers received CON and NON message IDs for EXCHANGE_LIFETIME with the reply that went out, so a duplicate
+/// gets the same reply and never reaches a handler twice (RFC 7252 §4.5). All entries live equally long, so a FIFO
+/// queue orders their expiry; a size cap drops the oldest first. Callers hold the endpoint's lock.
+/// </summary>
+internal sealed class Deduplicator
+{
+    private readonly Dictionary<MessageKey, CoapMessage?> _replies = [];
+    private readonly Queue<(MessageKey Key, long ExpiresAt)> _order = new();
+    private readonly long _lifetimeTicks;
+    private readonly int _capacity;
+
+    public Deduplicator(TimeSpan lifetime, long timestampFrequency, int capacity)
+    {
+        _lifetimeTicks = (long)(lifetime.TotalSeconds * timestampFrequency);
+        _capacity = capacity;
+    }
+
+    public int Count => _replies.Count;
+
+    /// <summary>True for a new message; false for a duplicate, with the reply sent for it so far (null while in progress).</summary>
+    public bool TryBegin(MessageKey key, long now, out CoapMessage? reply)
+    {
+        if (_replies.TryGetValue(key, out reply))
+        {
+            return false;
+        }
+
+        while (_replies.Count >= _capacity && _order.TryDequeue(out var oldest))
+        {
+            _replies.Remove(oldest.Key);
+        }
+
+        _replies.Add(key, null);
+        _order.Enqueue((key, now + _lifetimeTicks));
+        return true;
+    }
+
+    /// <summary>Records the reply to replay when the message comes again.</summary>
+    public void SetReply(MessageKey key, CoapMessage reply)
+    {
+        if (_replies.ContainsKey(key))
+        {
+            _replies[key] = reply;
+        }
+    }
+
+    public void RemoveExpired(long now)
+    {
+        while (_order.TryPeek(out var head) && head.ExpiresAt <= now)
+        {
+            _order.Dequeue();
+            _replies.Remove(head.Key);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using Coap.Engine.Codec;
+using Coap.Engine.Protocol;
+
+namespace Coap.Engine.Messaging;
+
+/// <summary>Reliable transmission of CON messages (RFC 7252 §4.2): exponential back-off until ACK, RST or give-up.</summary>
+internal sealed partial class MessageLayer
+{
+    /// <summary>
+    /// Sends a CON message (its message ID already set) and retransmits it until an ACK or RST with the same
+    /// ID arrives, or MAX_RETRANSMIT retransmissions went unanswered.
+    /// </summary>
+    public Task<TransmissionOutcome> SendConfirmable(CoapPeer peer, CoapMessage message)
+    {
+        var entry = new OutgoingConfirmable(new MessageKey(peer, message.MessageId), CoapMessageWriter.ToArray(message), InitialTimeout());
+        lock (_gate)
+        {
+            _outgoing[entry.Key] = entry;
+            entry.Timer = _time.CreateTimer(OnRetransmitTimer, entry, entry.Timeout, Timeout.InfiniteTimeSpan);
+        }
+
+        peer.Transport.Send(entry.Datagram, peer.Address);
+        LogSent(message, peer);
+        return entry.Completion.Task;
+    }
+
+    /// <summary>Ends the transmission that an ACK or RST answers; false when nothing was waiting for it.</summary>
+    public bool Complete(CoapPeer peer, CoapMessage answer)
+    {
+        var result = answer.Type == CoapMessageType.Reset ? TransmissionResult.Reset : TransmissionResult.Acknowledged;
+        return Finish(new MessageKey(peer, answer.MessageId), new TransmissionOutcome(result, answer));
+    }
+
+    /// <summary>Stops retransmitting, for example because a separate response already implied the ACK.</summary>
+    public bool Cancel(CoapPeer peer, ushort messageId) =>
+        Finish(new MessageKey(peer, messageId), new TransmissionOutcome(TransmissionResult.Cancelled, null));
+
+    /// <summary>Ends every transmission in flight, when the endpoint stops.</summary>
+    public void CancelAll()
+    {
+        List<OutgoingConfirmable> all;
+        lock (_gate)
+        {
+            all = [.. _outgoing.Values];
+        }
+
+        foreach (var entry in all)
+        {
+            Finish(entry.Key, new TransmissionOutcome(TransmissionResult.Cancelled, null));
+        }
+    }
+
+    private bool Finish(MessageKey key, TransmissionOutcome outcome)
+    {
+        OutgoingConfirmable? entry;
+        lock (_gate)
+        {
+            if (!_outgoing.Remove(key, out entry))
+            {
+                return false;
+            }
+
+            entry.Timer?.Dispose();
+        }
+
+        entry.Completion.TrySetResult(outcome);
+        return true;
+    }
+
+    private void OnRetransmitTimer(object? state)
+    {
+        var entry = (OutgoingConfirmable)state!;
+        lock (_gate)
+        {
+            if (!_outgoing.TryGetValue(entry.Key, out var current) || current != entry)
+            {
+                return;
+            }
+
+            if (entry.Retransmissions >= _transmission.MaxRetransmit)
+            {
+                _outgoing.Remove(entry.Key);
+                entry.Timer?.Dispose();
+            }
+            else
+            {
+                entry.Retransmissions++;
+                entry.Timeout *= 2;
+                entry.Timer?.Change(entry.Timeout, Timeout.InfiniteTimeSpan);
+                entry.Key.Peer.Transport.Send(entry.Datagram, entry.Key.Peer.Address);
+                Log.Retransmitted(_logger, entry.Key.Peer, entry.Key.MessageId, entry.Retransmissions);
+                return;
+            }
+        }
+
+        Log.GaveUp(_logger, entry.Key.Peer, entry.Key.MessageId, entry.Retransmissions);
+        entry.Completion.TrySetResult(new TransmissionOutcome(TransmissionResult.TimedOut, null));
+    }
+
+    /// <summary>A random duration between ACK_TIMEOUT and ACK_TIMEOUT × ACK_RANDOM_FACTOR (§4.2).</summary>
+    private TimeSpan InitialTimeout()
+    {
+        double factor;
+        lock (_gate)
+        {
+            factor = 1.0 + (_random.NextDouble() * (_transmission.AckRandomFactor - 1.0));
+        }
+
+        return _transmission.AckTimeout * factor;
+    }
+}

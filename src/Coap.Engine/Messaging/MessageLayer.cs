@@ -1,0 +1,91 @@
+using System.Buffers;
+using Coap.Engine.Codec;
+using Coap.Engine.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Coap.Engine.Messaging;
+
+/// <summary>
+/// The message sub-layer (RFC 7252 §4): message IDs, duplicate detection, CON retransmission and empty ACK/RST.
+/// Its tables are guarded by one lock held only for table work, never across a handler or an await.
+/// </summary>
+internal sealed partial class MessageLayer
+{
+    private readonly object _gate = new();
+    private readonly CoapTransmissionOptions _transmission;
+    private readonly TimeProvider _time;
+    private readonly Random _random;
+    private readonly ILogger _logger;
+    private readonly Deduplicator _deduplicator;
+    private readonly Dictionary<MessageKey, OutgoingConfirmable> _outgoing = [];
+    private int _nextMessageId;
+
+    public MessageLayer(CoapEndpointOptions options, TimeProvider time, Random random, ILogger logger)
+    {
+        _transmission = options.Transmission;
+        _time = time;
+        _random = random;
+        _logger = logger;
+        _deduplicator = new Deduplicator(_transmission.ExchangeLifetime, time.TimestampFrequency, options.MaxDeduplicationEntries);
+        _nextMessageId = random.Next(ushort.MaxValue + 1);
+    }
+
+    public TimeProvider Time => _time;
+
+    public CoapTransmissionOptions Transmission => _transmission;
+
+    public int OutgoingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _outgoing.Count;
+            }
+        }
+    }
+
+    /// <summary>A fresh message ID; IDs of one endpoint advance together, which keeps them unique per peer (§4.4).</summary>
+    public ushort NextMessageId() => (ushort)Interlocked.Increment(ref _nextMessageId);
+
+    /// <summary>Random bytes for tokens and jitter, drawn under the lock because <see cref="Random"/> is not thread-safe.</summary>
+    public ulong NextRandom()
+    {
+        lock (_gate)
+        {
+            return (ulong)_random.NextInt64();
+        }
+    }
+
+    /// <summary>Encodes into a pooled buffer and sends once.</summary>
+    public void Send(CoapPeer peer, CoapMessage message)
+    {
+        var length = CoapMessageWriter.GetEncodedLength(message);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            CoapMessageWriter.Write(message, buffer);
+            peer.Transport.Send(buffer.AsSpan(0, length), peer.Address);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        LogSent(message, peer);
+    }
+
+    /// <summary>Sends an empty ACK or RST for a message ID (RFC 7252 §4.2, §4.3).</summary>
+    public void SendEmpty(CoapPeer peer, CoapMessageType type, ushort messageId) =>
+        Send(peer, CoapMessage.CreateEmpty(type, messageId));
+
+    private long Now => _time.GetTimestamp();
+
+    private void LogSent(CoapMessage message, CoapPeer peer)
+    {
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.Sent(_logger, peer, message);
+        }
+    }
+}

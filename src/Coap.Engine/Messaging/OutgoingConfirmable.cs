@@ -1,0 +1,24 @@
+namespace Coap.Engine.Messaging;
+
+/// <summary>A CON message waiting for its ACK: the bytes to send again and the retransmission state (RFC 7252 §4.2).</summary>
+internal sealed class OutgoingConfirmable
+{
+    public OutgoingConfirmable(MessageKey key, byte[] datagram, TimeSpan timeout)
+    {
+        Key = key;
+        Datagram = datagram;
+        Timeout = timeout;
+    }
+
+    public MessageKey Key { get; }
+
+    public byte[] Datagram { get; }
+
+    public int Retransmissions { get; set; }
+
+    public TimeSpan Timeout { get; set; }
+
+    public ITimer? Timer { get; set; }
+
+    public TaskCompletionSource<TransmissionOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using Coap.Engine.Exchanges;
+using Coap.Engine.Hosting;
+using Coap.Engine.LinkFormat;
+using Coap.Engine.Transport;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Coap.Engine.Server;
+
+/// <summary>
+/// The CoAP server as a hosted service: maps the modules' resources and /.well-known/core, binds UDP and runs
+/// the endpoint until the host stops.
+/// </summary>
+public sealed class CoapServer : IHostedService, IAsyncDisposable
+{
+    private readonly CoapServerOptions _options;
+    private readonly ResourceTree _tree;
+    private readonly IEnumerable<ICoapModule> _modules;
+    private readonly IServiceProvider _services;
+    private readonly TimeProvider _time;
+    private readonly ILogger<CoapServer> _logger;
+    private CoapEndpoint? _endpoint;
+
+    public CoapServer(
+        IOptions<CoapServerOptions> options,
+        ResourceTree tree,
+        IEnumerable<ICoapModule> modules,
+        IServiceProvider services,
+        TimeProvider time,
+        ILogger<CoapServer> logger)
+    {
+        _options = options.Value;
+        _tree = tree;
+        _modules = modules;
+        _services = services;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The bound addresses (with the actual port when port 0 was asked for).</summary>
+    public IReadOnlyList<IPEndPoint> LocalEndPoints => _endpoint?.LocalEndPoints ?? [];
+
+    public ResourceTree Resources => _tree;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var module in _modules)
+        {
+            module.MapResources(new ResourceMapper(_tree, _services, module.Name));
+        }
+
+        _tree.Map(WellKnownCoreResource.Path, new WellKnownCoreResource(_tree), WellKnownCoreResource.Metadata);
+        var endpoint = new CoapEndpoint(_options, new CoapServerPipeline(_tree, _services), _time, new Random(), _logger);
+        try
+        {
+            foreach (var transport in BindTransports())
+            {
+                endpoint.Attach(transport);
+            }
+        }
+        catch
+        {
+            _ = endpoint.DisposeAsync();
+            throw;
+        }
+
+        _endpoint = endpoint;
+        ServerLog.Listening(_logger, string.Join(", ", endpoint.LocalEndPoints), _tree.Entries.Count);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_endpoint is { } endpoint)
+        {
+            _endpoint = null;
+            await endpoint.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public ValueTask DisposeAsync() => new(StopAsync(CancellationToken.None));
+
+    /// <summary>
+    /// One socket for a specific address; for a wildcard, one socket per local address on the same port so
+    /// that each reply leaves from the address its request arrived on.
+    /// </summary>
+    private List<IDatagramTransport> BindTransports()
+    {
+        var address = IPAddress.Parse(_options.Address);
+        var transports = new List<IDatagramTransport>();
+        if (!address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any))
+        {
+            transports.Add(UdpTransport.Bind(new IPEndPoint(address, _options.Port)));
+            return transports;
+        }
+
+        var port = _options.Port;
+        foreach (var local in LocalAddresses(address.AddressFamily == AddressFamily.InterNetworkV6))
+        {
+            try
+            {
+                var transport = UdpTransport.Bind(new IPEndPoint(local, port));
+                port = transport.LocalEndPoint.Port;
+                transports.Add(transport);
+            }
+            catch (SocketException error)
+            {
+                ServerLog.BindFailed(_logger, local, port, error.Message);
+            }
+        }
+
+        if (transports.Count == 0)
+        {
+            throw new InvalidOperationException($"Coap:Address '{_options.Address}': no local address could be bound on port {_options.Port}.");
+        }
+
+        return transports;
+    }
+
+    private static IEnumerable<IPAddress> LocalAddresses(bool includeIPv6)
+    {
+        var addresses = new List<IPAddress>();
+        foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+        {
+            if (nic.OperationalStatus == OperationalStatus.Down)
+            {
+                continue;
+            }
+
+            foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
+            {
+                var a = unicast.Address;
+                if (a.AddressFamily == AddressFamily.InterNetwork || (includeIPv6 && a.AddressFamily == AddressFamily.InterNetworkV6))
+                {
+                    addresses.Add(a);
+                }
+            }
+        }
+
+        addresses.Sort(static (a, b) => IPAddress.IsLoopback(b).CompareTo(IPAddress.IsLoopback(a)));
+        return addresses;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace Coap.Engine.Server;
+
+/// <summary>Checks the "Coap" settings at start-up and names the key of each bad one.</summary>
+internal sealed class CoapServerOptionsValidator : IValidateOptions<CoapServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CoapServerOptions options)
+    {
+        var failures = new List<string>();
+        if (!IPAddress.TryParse(options.Address, out _))
+        {
+            failures.Add($"Coap:Address '{options.Address}' is not an IP address.");
+        }
+
+        if (options.Port is < 0 or > 65535)
+        {
+            failures.Add($"Coap:Port must be between 0 and 65535 (got {options.Port}).");
+        }
+
+        var t = options.Transmission;
+        if (t.AckTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"Coap:Transmission:AckTimeout must be positive (got {t.AckTimeout}).");
+        }
+
+        if (t.AckRandomFactor < 1.0)
+        {
+            failures.Add($"Coap:Transmission:AckRandomFactor must be at least 1.0 (got {t.AckRandomFactor}).");
+        }
+
+        if (t.MaxRetransmit is < 0 or > 20)
+        {
+            failures.Add($"Coap:Transmission:MaxRetransmit must be between 0 and 20 (got {t.MaxRetransmit}).");
+        }
+
+        if (t.NStart < 1)
+        {
+            failures.Add($"Coap:Transmission:NStart must be at least 1 (got {t.NStart}).");
+        }
+
+        if (t.MaxLatency < TimeSpan.Zero)
+        {
+            failures.Add($"Coap:Transmission:MaxLatency must not be negative (got {t.MaxLatency}).");
+        }
+
+        if (options.SeparateResponseAfter <= TimeSpan.Zero || options.SeparateResponseAfter >= t.AckTimeout)
+        {
+            failures.Add($"Coap:SeparateResponseAfter must be positive and below Coap:Transmission:AckTimeout (got {options.SeparateResponseAfter}).");
+        }
+
+        if (options.MaxDeduplicationEntries < 1)
+        {
+            failures.Add($"Coap:MaxDeduplicationEntries must be at least 1 (got {options.MaxDeduplicationEntries}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text;
+using Coap.Engine.Exchanges;
+using Coap.Engine.Messaging;
+using Coap.Engine.Protocol;
+
+namespace Coap.Engine.Server;
+
+/// <summary>
+/// The server side of a request after the message layer: option checks (4.02, 5.05), routing (4.04),
+/// Content-Format checks (4.06, 4.15) and the resource. Responses are answered without a payload when
+/// the code says all, with a short diagnostic payload and no Content-Format otherwise (RFC 7252 §5.5.2).
+/// </summary>
+internal sealed class CoapServerPipeline : IRequestDispatcher
+{
+    private readonly ResourceTree _tree;
+    private readonly IServiceProvider? _services;
+
+    public CoapServerPipeline(ResourceTree tree, IServiceProvider? services)
+    {
+        _tree = tree;
+        _services = services;
+    }
+
+    public ValueTask<CoapMessage> DispatchAsync(CoapMessage request, CoapPeer peer, CancellationToken aborted)
+    {
+        if (request.Options.Contains(OptionNumber.ProxyUri) || request.Options.Contains(OptionNumber.ProxyScheme))
+        {
+            return Diagnostic(CoapCode.ProxyingNotSupported, "this server is not a proxy");
+        }
+
+        var refused = CriticalOptions.FindRefused(request);
+        if (refused >= 0)
+        {
+            return Diagnostic(CoapCode.BadOption, $"critical option {OptionDefinition.NameOf(refused)} ({refused}) not understood or malformed");
+        }
+
+        if (!_tree.TryMatch(request, out var entry, out var match))
+        {
+            return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.NotFound));
+        }
+
+        var metadata = entry!.Metadata;
+        if (metadata.ContentFormats.Count > 0 && request.Accept is { } accept && !Contains(metadata.ContentFormats, accept))
+        {
+            return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.NotAcceptable));
+        }
+
+        if (metadata.AcceptedContentFormats.Count > 0 && request.ContentFormat is { } format && !Contains(metadata.AcceptedContentFormats, format))
+        {
+            return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.UnsupportedContentFormat));
+        }
+
+        return entry.Resource.HandleAsync(new CoapRequestContext(request, peer.Address, match, _services, aborted));
+    }
+
+    private static bool Contains(IReadOnlyList<int> formats, int format)
+    {
+        for (var i = 0; i < formats.Count; i++)
+        {
+            if (formats[i] == format)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ValueTask<CoapMessage> Diagnostic(CoapCode code, string text) =>
+        ValueTask.FromResult(CoapMessage.CreateResponse(code, Encoding.UTF8.GetBytes(text)));
+}

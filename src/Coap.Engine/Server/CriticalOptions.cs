@@ -1,0 +1,46 @@
+using Coap.Engine.Protocol;
+
+namespace Coap.Engine.Server;
+
+/// <summary>
+/// Finds the options a server must refuse (RFC 7252 §5.4.1): critical options it does not understand, and
+/// critical options with a bad length (§5.4.3) or repeated though not repeatable (§5.4.5).
+/// </summary>
+internal static class CriticalOptions
+{
+    private static readonly HashSet<ushort> Understood =
+    [
+        OptionNumber.IfMatch, OptionNumber.UriHost, OptionNumber.IfNoneMatch, OptionNumber.UriPort,
+        OptionNumber.UriPath, OptionNumber.UriQuery, OptionNumber.Accept,
+    ];
+
+    /// <summary>The number of the first refused option, or -1.</summary>
+    public static int FindRefused(CoapMessage request)
+    {
+        var previous = -1;
+        foreach (var option in request.Options)
+        {
+            var number = option.Number;
+            var repeated = number == previous;
+            previous = number;
+            if (!OptionNumber.IsCritical(number))
+            {
+                continue;
+            }
+
+            if (!Understood.Contains(number))
+            {
+                return number;
+            }
+
+            var definition = OptionDefinition.Find(number)!;
+            if (option.Value.Length < definition.MinLength || option.Value.Length > definition.MaxLength
+                || (repeated && !definition.Repeatable))
+            {
+                return number;
+            }
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,20 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Coap.Engine.Transport;
+
+/// <summary>
+/// Moves datagrams, knows nothing of CoAP. Received datagrams are pushed to a receiver on the transport's own
+/// thread, so a request whose handler completes synchronously is answered without a thread hop; DTLS later wraps one.
+/// </summary>
+public interface IDatagramTransport : IAsyncDisposable
+{
+    /// <summary>The address and port the transport is bound to.</summary>
+    IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>Starts delivering datagrams to <paramref name="receiver"/>.</summary>
+    void Start(IDatagramReceiver receiver);
+
+    /// <summary>Sends one datagram; failures are reported to the receiver's log, never thrown at the caller.</summary>
+    void Send(ReadOnlySpan<byte> datagram, SocketAddress remote);
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Coap.Engine.Transport;
+
+/// <summary>
+/// One UDP socket with a dedicated receive thread that uses blocking, allocation-free
+/// <see cref="Socket.ReceiveFrom(Span{byte}, SocketFlags, SocketAddress)"/> calls.
+/// </summary>
+public sealed class UdpTransport : IDatagramTransport
+{
+    private const int MaxDatagram = 65535;
+
+    private readonly Socket _socket;
+    private Thread? _thread;
+    private volatile bool _disposed;
+
+    private UdpTransport(Socket socket)
+    {
+        _socket = socket;
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+    }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>Binds a socket; an IPv6 socket on :: also accepts IPv4 (dual stack).</summary>
+    public static UdpTransport Bind(IPEndPoint endPoint)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                socket.DualMode = endPoint.Address.Equals(IPAddress.IPv6Any);
+            }
+
+            socket.ReceiveBufferSize = 4 * 1024 * 1024;
+            socket.SendBufferSize = 4 * 1024 * 1024;
+            socket.Bind(endPoint);
+            return new UdpTransport(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public void Start(IDatagramReceiver receiver)
+    {
+        if (_thread is not null)
+        {
+            throw new InvalidOperationException("The transport is already started.");
+        }
+
+        _thread = new Thread(() => ReceiveLoop(receiver))
+        {
+            IsBackground = true,
+            Name = $"coap-udp {LocalEndPoint}",
+        };
+        _thread.Start();
+    }
+
+    public void Send(ReadOnlySpan<byte> datagram, SocketAddress remote)
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        try
+        {
+            _socket.SendTo(datagram, SocketFlags.None, remote);
+        }
+        catch (SocketException)
+        {
+            // A send to an unreachable peer fails like a lost datagram; retransmission or the peer's retry covers it.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        _socket.Dispose();
+        if (_thread is not null && _thread != Thread.CurrentThread)
+        {
+            _thread.Join(TimeSpan.FromSeconds(5));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void ReceiveLoop(IDatagramReceiver receiver)
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram, pinned: true);
+        var remote = new SocketAddress(_socket.AddressFamily);
+        while (!_disposed)
+        {
+            int length;
+            try
+            {
+                length = _socket.ReceiveFrom(buffer, SocketFlags.None, remote);
+            }
+            catch (SocketException) when (!_disposed)
+            {
+                continue;
+            }
+            catch (Exception) when (_disposed)
+            {
+                return;
+            }
+
+            try
+            {
+                receiver.OnDatagram(this, buffer.AsSpan(0, length), remote);
+            }
+            catch (Exception error)
+            {
+                receiver.OnTransportError(this, error);
+            }
+        }
+    }
+}

@@ -1,0 +1,189 @@
+using System.Net;
+using Coap.Engine.Client;
+using Coap.Engine.Codec;
+using Coap.Engine.Exchanges;
+using Coap.Engine.Protocol;
+using Coap.Testing;
+
+namespace Coap.Engine.Tests.Exchanges;
+
+/// <summary>The client side of exchanges, with the test playing the server byte for byte.</summary>
+public sealed class ClientExchangeTests : IAsyncDisposable
+{
+    private static readonly IPEndPoint Server = TestEndpoints.ServerAddress;
+    private readonly FakeTimeProvider _time = new();
+    private readonly CoapEndpoint _client;
+    private readonly InMemoryTransport _transport;
+
+    public ClientExchangeTests()
+    {
+        (_client, _transport) = TestEndpoints.StartClientEndpoint(_time);
+    }
+
+    public ValueTask DisposeAsync() => _client.DisposeAsync();
+
+    private CoapMessage Sent()
+    {
+        Assert.True(_transport.TryTake(out var sent), "the client sent nothing");
+        Assert.Equal(Server.Port, sent!.Remote.Port);
+        return sent.Decode();
+    }
+
+    private void Reply(CoapMessage message) => _transport.Deliver(CoapMessageWriter.ToArray(message), Server);
+
+    private static CoapMessage Get() => CoapMessage.CreateRequest(CoapCode.Get, "time");
+
+    [Fact]
+    public async Task Piggybacked_response_completes_the_request()
+    {
+        var pending = _client.SendRequestAsync(Get(), Server);
+        var request = Sent();
+        Assert.Equal(CoapMessageType.Confirmable, request.Type);
+        Assert.Equal(8, request.Token.Length);
+
+        var ack = CoapMessage.CreateResponse(CoapCode.Content, "now"u8.ToArray());
+        ack.Type = CoapMessageType.Acknowledgement;
+        ack.MessageId = request.MessageId;
+        ack.Token = request.Token;
+        Reply(ack);
+
+        var response = await pending.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal("now"u8.ToArray(), response.Payload.ToArray());
+        _time.Advance(TimeSpan.FromSeconds(100));
+        Assert.False(_transport.TryTake(out _), "an acknowledged request must not be retransmitted");
+    }
+
+    [Fact]
+    public async Task Con_is_retransmitted_with_doubling_timeouts_then_times_out()
+    {
+        var pending = _client.SendRequestAsync(Get(), Server);
+        var original = CoapMessageWriter.ToArray(Sent());
+        var times = new List<TimeSpan>();
+        var step = TimeSpan.FromMilliseconds(10);
+        for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromSeconds(100); elapsed += step)
+        {
+            _time.Advance(step);
+            while (_transport.TryTake(out var sent))
+            {
+                Assert.Equal(original, sent!.Bytes);
+                times.Add(elapsed + step);
+            }
+        }
+
+        Assert.Equal(4, times.Count);
+        Assert.InRange(times[0].TotalSeconds, 2.0, 3.0 + 0.01);
+        var previous = times[0];
+        for (var i = 1; i < times.Count; i++)
+        {
+            var interval = times[i] - times[i - 1];
+            Assert.InRange(interval.TotalMilliseconds, (2 * previous.TotalMilliseconds) - 40, (2 * previous.TotalMilliseconds) + 40);
+            previous = interval;
+        }
+
+        await Assert.ThrowsAsync<CoapTimeoutException>(() => pending.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Rst_cancels_the_request()
+    {
+        var pending = _client.SendRequestAsync(Get(), Server);
+        var request = Sent();
+
+        Reply(CoapMessage.CreateEmpty(CoapMessageType.Reset, request.MessageId));
+
+        await Assert.ThrowsAsync<CoapResetException>(() => pending.WaitAsync(TimeSpan.FromSeconds(5)));
+        _time.Advance(TimeSpan.FromSeconds(100));
+        Assert.False(_transport.TryTake(out _));
+    }
+
+    [Fact]
+    public async Task Separate_con_response_is_acknowledged_and_delivered()
+    {
+        var pending = _client.SendRequestAsync(Get(), Server);
+        var request = Sent();
+        Reply(CoapMessage.CreateEmpty(CoapMessageType.Acknowledgement, request.MessageId));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.False(_transport.TryTake(out _), "an empty ACK stops retransmission");
+
+        var response = CoapMessage.CreateResponse(CoapCode.Content, "later"u8.ToArray());
+        response.Type = CoapMessageType.Confirmable;
+        response.MessageId = 0x7777;
+        response.Token = request.Token;
+        Reply(response);
+
+        var ack = Sent();
+        Assert.Equal(CoapMessageType.Acknowledgement, ack.Type);
+        Assert.Equal(0x7777, ack.MessageId);
+        Assert.True(ack.IsEmpty);
+        Assert.Equal("later"u8.ToArray(), (await pending.WaitAsync(TimeSpan.FromSeconds(5))).Payload.ToArray());
+    }
+
+    [Fact]
+    public void Response_with_an_unknown_token_is_reset()
+    {
+        var stray = CoapMessage.CreateResponse(CoapCode.Content);
+        stray.Type = CoapMessageType.Confirmable;
+        stray.MessageId = 0x0101;
+        stray.Token = CoapToken.FromUInt64(0xDEAD, 2);
+
+        Reply(stray);
+
+        var rst = Sent();
+        Assert.Equal(CoapMessageType.Reset, rst.Type);
+        Assert.Equal(0x0101, rst.MessageId);
+    }
+
+    [Fact]
+    public async Task Nstart_holds_a_second_request_until_the_first_completes()
+    {
+        var first = _client.SendRequestAsync(Get(), Server);
+        var second = _client.SendRequestAsync(Get(), Server);
+        var request = Sent();
+        Assert.False(_transport.TryTake(out _), "NSTART 1 allows one outstanding request");
+
+        var ack = CoapMessage.CreateResponse(CoapCode.Content);
+        ack.Type = CoapMessageType.Acknowledgement;
+        ack.MessageId = request.MessageId;
+        ack.Token = request.Token;
+        Reply(ack);
+        await first.WaitAsync(TimeSpan.FromSeconds(5));
+
+        var next = await _transport.NextAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(CoapCode.Get, next.Decode().Code);
+        Assert.False(second.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Non_request_is_sent_once_and_matched_by_token()
+    {
+        var message = Get();
+        message.Type = CoapMessageType.NonConfirmable;
+        var pending = _client.SendRequestAsync(message, Server);
+        var request = Sent();
+        Assert.Equal(CoapMessageType.NonConfirmable, request.Type);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.False(_transport.TryTake(out _), "NON is never retransmitted");
+
+        var response = CoapMessage.CreateResponse(CoapCode.Content);
+        response.Type = CoapMessageType.NonConfirmable;
+        response.MessageId = 5;
+        response.Token = request.Token;
+        Reply(response);
+
+        Assert.Equal(CoapCode.Content, (await pending.WaitAsync(TimeSpan.FromSeconds(5))).Code);
+    }
+
+    [Fact]
+    public async Task Cancellation_ends_the_request_and_its_retransmission()
+    {
+        using var cancel = new CancellationTokenSource();
+        var pending = _client.SendRequestAsync(Get(), Server, cancel.Token);
+        Sent();
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(TimeSpan.FromSeconds(5)));
+        _time.Advance(TimeSpan.FromSeconds(100));
+        Assert.False(_transport.TryTake(out _));
+    }
+}

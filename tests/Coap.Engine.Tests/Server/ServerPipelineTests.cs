@@ -1,0 +1,150 @@
+using System.Text;
+using Coap.Engine.Protocol;
+using Coap.Engine.Server;
+using Coap.Testing;
+
+namespace Coap.Engine.Tests.Server;
+
+public sealed class ServerPipelineTests
+{
+    [Fact]
+    public async Task Unknown_path_is_4_04()
+    {
+        await using var server = new ServerFixture(t => t.Map("known", TestResource.Text("k")));
+
+        server.Peer.Send(ServerFixture.Request(CoapCode.Get, "unknown", 1));
+
+        Assert.Equal(CoapCode.NotFound, server.Peer.Expect().Code);
+    }
+
+    [Fact]
+    public async Task Method_the_resource_does_not_implement_is_4_05()
+    {
+        await using var server = new ServerFixture(t => t.Map("ro", new ReadOnlyResource()));
+
+        server.Peer.Send(ServerFixture.Request(CoapCode.Put, "ro", 1));
+        server.Peer.Send(ServerFixture.Request(CoapCode.From(0, 9), "ro", 2));
+
+        Assert.Equal(CoapCode.MethodNotAllowed, server.Peer.Expect().Code);
+        Assert.Equal(CoapCode.MethodNotAllowed, server.Peer.Expect().Code);
+    }
+
+    [Theory]
+    [InlineData(9)]
+    [InlineData(2049)]
+    [InlineData(OptionNumber.QBlock1)]
+    public async Task Unrecognised_critical_option_is_4_02(int option)
+    {
+        var resource = TestResource.Text("x");
+        await using var server = new ServerFixture(t => t.Map("r", resource));
+        var request = ServerFixture.Request(CoapCode.Get, "r", 1);
+        request.Options.Add((ushort)option, new byte[] { 1 });
+
+        server.Peer.Send(request);
+
+        var reply = server.Peer.Expect();
+        Assert.Equal(CoapCode.BadOption, reply.Code);
+        Assert.Contains(option.ToString(System.Globalization.CultureInfo.InvariantCulture), Encoding.UTF8.GetString(reply.Payload.Span), StringComparison.Ordinal);
+        Assert.Equal(0, resource.Calls);
+    }
+
+    [Fact]
+    public async Task Critical_option_with_a_bad_length_or_repeated_is_4_02()
+    {
+        await using var server = new ServerFixture(t => t.Map("r", TestResource.Text("x")));
+        var tooLong = ServerFixture.Request(CoapCode.Get, "r", 1);
+        tooLong.Options.Add(OptionNumber.Accept, new byte[] { 1, 2, 3 });
+        var repeated = ServerFixture.Request(CoapCode.Get, "r", 2);
+        repeated.Options.Add(OptionNumber.Accept, new byte[] { 0 });
+        repeated.Options.Add(OptionNumber.Accept, new byte[] { 0 });
+
+        server.Peer.Send(tooLong);
+        server.Peer.Send(repeated);
+
+        Assert.Equal(CoapCode.BadOption, server.Peer.Expect().Code);
+        Assert.Equal(CoapCode.BadOption, server.Peer.Expect().Code);
+    }
+
+    [Fact]
+    public async Task Unrecognised_elective_option_is_ignored()
+    {
+        await using var server = new ServerFixture(t => t.Map("r", TestResource.Text("x")));
+        var request = ServerFixture.Request(CoapCode.Get, "r", 1);
+        request.Options.Add(2048, new byte[] { 1 });
+
+        server.Peer.Send(request);
+
+        Assert.Equal(CoapCode.Content, server.Peer.Expect().Code);
+    }
+
+    [Fact]
+    public async Task Proxy_uri_is_5_05()
+    {
+        await using var server = new ServerFixture(t => t.Map("r", TestResource.Text("x")));
+        var request = ServerFixture.Request(CoapCode.Get, "r", 1);
+        request.Options.Add(CoapOption.FromString(OptionNumber.ProxyUri, "coap://example.org/"));
+
+        server.Peer.Send(request);
+
+        Assert.Equal(CoapCode.ProxyingNotSupported, server.Peer.Expect().Code);
+    }
+
+    [Fact]
+    public async Task Accept_the_resource_cannot_produce_is_4_06()
+    {
+        var metadata = new ResourceMetadata { ContentFormats = [ContentFormat.TextPlain] };
+        await using var server = new ServerFixture(t => t.Map("r", TestResource.Text("x"), metadata));
+        var wrong = ServerFixture.Request(CoapCode.Get, "r", 1);
+        wrong.Accept = ContentFormat.Cbor;
+        var right = ServerFixture.Request(CoapCode.Get, "r", 2);
+        right.Accept = ContentFormat.TextPlain;
+
+        server.Peer.Send(wrong);
+        server.Peer.Send(right);
+
+        Assert.Equal(CoapCode.NotAcceptable, server.Peer.Expect().Code);
+        Assert.Equal(CoapCode.Content, server.Peer.Expect().Code);
+    }
+
+    [Fact]
+    public async Task Content_format_the_resource_does_not_accept_is_4_15()
+    {
+        var metadata = new ResourceMetadata { AcceptedContentFormats = [ContentFormat.Cbor] };
+        await using var server = new ServerFixture(t => t.Map("r", TestResource.Text("x"), metadata));
+        var request = ServerFixture.Request(CoapCode.Put, "r", 1);
+        request.ContentFormat = ContentFormat.Json;
+        request.Payload = "{}"u8.ToArray();
+
+        server.Peer.Send(request);
+
+        Assert.Equal(CoapCode.UnsupportedContentFormat, server.Peer.Expect().Code);
+    }
+
+    [Fact]
+    public async Task Handler_that_throws_gets_5_00_and_the_server_keeps_answering()
+    {
+        await using var server = new ServerFixture(t =>
+        {
+            t.Map("boom", new TestResource(_ => throw new InvalidOperationException("boom")));
+            t.Map("async-boom", new TestResource(async _ =>
+            {
+                await Task.Yield();
+                throw new InvalidOperationException("boom");
+            }));
+            t.Map("ok", TestResource.Text("ok"));
+        });
+
+        server.Peer.Send(ServerFixture.Request(CoapCode.Get, "boom", 1));
+        Assert.Equal(CoapCode.InternalServerError, server.Peer.Expect().Code);
+        server.Peer.Send(ServerFixture.Request(CoapCode.Get, "async-boom", 2));
+        Assert.Equal(CoapCode.InternalServerError, (await server.Peer.ExpectAsync()).Code);
+        server.Peer.Send(ServerFixture.Request(CoapCode.Get, "ok", 3));
+        Assert.Equal(CoapCode.Content, server.Peer.Expect().Code);
+    }
+
+    private sealed class ReadOnlyResource : CoapResource
+    {
+        protected override ValueTask<CoapMessage> OnGet(CoapRequestContext context) =>
+            ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Content));
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Threading.Channels;
+using Coap.Engine.Transport;
+
+namespace Coap.Testing;
+
+/// <summary>
+/// A transport without sockets: the test delivers datagrams (processed synchronously, as the UDP receive thread
+/// would) and reads what the endpoint sent. Linked to a <see cref="InMemoryNetwork"/>, sends reach other transports.
+/// </summary>
+public sealed class InMemoryTransport : IDatagramTransport
+{
+    private readonly Channel<SentDatagram> _sent = Channel.CreateUnbounded<SentDatagram>();
+    private readonly InMemoryNetwork? _network;
+    private IDatagramReceiver? _receiver;
+
+    public InMemoryTransport(IPEndPoint localEndPoint, InMemoryNetwork? network = null)
+    {
+        LocalEndPoint = localEndPoint;
+        _network = network;
+        network?.Add(this);
+    }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>Every datagram sent so far and not yet taken.</summary>
+    public int PendingCount => _sent.Reader.Count;
+
+    public void Start(IDatagramReceiver receiver) => _receiver = receiver;
+
+    public void Send(ReadOnlySpan<byte> datagram, SocketAddress remote)
+    {
+        var destination = remote.ToIPEndPoint();
+        var copy = datagram.ToArray();
+        if (_network is not null)
+        {
+            _network.Route(this, copy, destination);
+        }
+        else
+        {
+            _sent.Writer.TryWrite(new SentDatagram(copy, destination));
+        }
+    }
+
+    /// <summary>Hands a datagram to the endpoint as if it arrived from <paramref name="from"/>.</summary>
+    public void Deliver(byte[] datagram, IPEndPoint from)
+    {
+        var receiver = _receiver ?? throw new InvalidOperationException("The transport is not started.");
+        receiver.OnDatagram(this, datagram, from.Serialize());
+    }
+
+    /// <summary>The next sent datagram, if one is waiting.</summary>
+    public bool TryTake(out SentDatagram? datagram) => _sent.Reader.TryRead(out datagram);
+
+    /// <summary>Waits for the next sent datagram, at most <paramref name="timeout"/> of real time.</summary>
+    public async Task<SentDatagram> NextAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            return await _sent.Reader.ReadAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"Nothing was sent within {timeout}.");
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _network?.Remove(this);
+        _sent.Writer.TryComplete();
+        return ValueTask.CompletedTask;
+    }
+}

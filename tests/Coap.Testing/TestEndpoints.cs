@@ -1,0 +1,37 @@
+using System.Net;
+using Coap.Engine.Client;
+using Coap.Engine.Exchanges;
+using Coap.Engine.Messaging;
+using Coap.Engine.Server;
+
+namespace Coap.Testing;
+
+/// <summary>Builds engines on in-memory transports with a fake clock and a seeded random source.</summary>
+public static class TestEndpoints
+{
+    public static readonly IPEndPoint ServerAddress = new(IPAddress.Loopback, 5683);
+
+    /// <summary>A server endpoint over a lockstep transport.</summary>
+    public static (CoapEndpoint Endpoint, InMemoryTransport Transport) StartServer(
+        ResourceTree tree, TimeProvider time, CoapEndpointOptions? options = null, InMemoryNetwork? network = null)
+    {
+        var endpoint = new CoapEndpoint(options ?? new CoapEndpointOptions(), new CoapServerPipeline(tree, null), time, new Random(7), null);
+        var transport = new InMemoryTransport(ServerAddress, network);
+        endpoint.Attach(transport);
+        return (endpoint, transport);
+    }
+
+    /// <summary>A client endpoint with its own in-memory transport.</summary>
+    public static (CoapEndpoint Endpoint, InMemoryTransport Transport) StartClientEndpoint(
+        TimeProvider time, CoapEndpointOptions? options = null, InMemoryNetwork? network = null, int port = 50000)
+    {
+        var endpoint = new CoapEndpoint(options ?? new CoapEndpointOptions(), null, time, new Random(11), null);
+        var transport = new InMemoryTransport(new IPEndPoint(IPAddress.Loopback, port), network);
+        endpoint.Attach(transport);
+        return (endpoint, transport);
+    }
+
+    /// <summary>A <see cref="CoapClient"/> on an in-memory network.</summary>
+    public static CoapClient CreateClient(TimeProvider time, InMemoryNetwork network, CoapClientOptions? options = null, int port = 50001) =>
+        new(options ?? new CoapClientOptions(), time, null, new InMemoryTransport(new IPEndPoint(IPAddress.Loopback, port), network));
+}
