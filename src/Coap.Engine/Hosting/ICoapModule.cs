@@ -12,6 +12,9 @@ public interface ICoapModule
     /// <summary>The module's name; its settings live under "Modules:{Name}".</summary>
     string Name { get; }
 
+    /// <summary>Whether the module runs when "Modules:{Name}:Enabled" is not set.</summary>
+    bool EnabledByDefault => true;
+
     /// <summary>Registers the module's services and binds its options from its configuration section.</summary>
     void ConfigureServices(IServiceCollection services, IConfiguration section);
 
