@@ -88,7 +88,8 @@ public static class CoapMessageReader
             return CoapDecodeError.InvalidTokenLength;
         }
 
-        if (header.Code.IsEmpty && span.Length != CoapHeader.Size)
+        // RFC 7252 §4.1: an empty message has token length 0 and nothing after the message ID.
+        if (header.Code.IsEmpty && (span.Length != CoapHeader.Size || header.TokenLength != 0))
         {
             return CoapDecodeError.EmptyMessageNotEmpty;
         }
