@@ -3,6 +3,7 @@ using Coap.Engine.Client;
 using Coap.Engine.Exchanges;
 using Coap.Engine.Messaging;
 using Coap.Engine.Server;
+using Coap.Engine.Transport;
 
 namespace Coap.Testing;
 
@@ -19,6 +20,14 @@ public static class TestEndpoints
         var transport = new InMemoryTransport(ServerAddress, network);
         endpoint.Attach(transport);
         return (endpoint, transport);
+    }
+
+    /// <summary>A real UDP server on 127.0.0.1 and a free port, for tests of programs that speak UDP.</summary>
+    public static CoapEndpoint StartUdpServer(ResourceTree tree, CoapEndpointOptions? options = null)
+    {
+        var endpoint = new CoapEndpoint(options ?? new CoapEndpointOptions(), new CoapServerPipeline(tree, null), TimeProvider.System, new Random(), null);
+        endpoint.Attach(UdpTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0)));
+        return endpoint;
     }
 
     /// <summary>A client endpoint with its own in-memory transport.</summary>
