@@ -1,0 +1,3 @@
+using CoapHost;
+
+return await CoapHostApplication.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,38 @@
+using CoapHost.Modules;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CoapHost.Tests;
+
+public sealed class ConfigurationTests
+{
+    [Theory]
+    [InlineData("--Coap:Port=70000", "Coap:Port")]
+    [InlineData("--Coap:Port=abc", "Coap:Port")]
+    [InlineData("--Coap:Address=not-an-ip", "Coap:Address")]
+    [InlineData("--Coap:Transmission:AckRandomFactor=0.5", "Coap:Transmission:AckRandomFactor")]
+    [InlineData("--Coap:SeparateResponseAfter=00:00:05", "Coap:SeparateResponseAfter")]
+    [InlineData("--Coap:Prot=5683", "Prot")]
+    [InlineData("--Modules:Nope:Enabled=true", "Modules:Nope")]
+    [InlineData("--Modules:Time:Enabled=maybe", "Modules:Time:Enabled")]
+    [InlineData("--Plugins:Directory=/nonexistent/plugins", "Plugins:Directory")]
+    public async Task Bad_setting_stops_start_up_naming_the_key(string argument, string key)
+    {
+        var message = await HostFixture.StartupErrorAsync(argument);
+
+        Assert.Contains(key, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Modules_are_enabled_by_their_switch_and_terminal_is_off_by_default()
+    {
+        await using var host = await HostFixture.StartAsync("--Modules:Time:Enabled=false");
+
+        var catalog = host.Host.Services.GetRequiredService<ModuleCatalog>();
+        var enabled = catalog.Enabled.Select(m => m.Name).ToList();
+
+        Assert.DoesNotContain("Time", enabled);
+        Assert.DoesNotContain("Terminal", enabled);
+        Assert.Contains("FileServer", enabled);
+        Assert.Equal(5, catalog.All.Count);
+    }
+}
