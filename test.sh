@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every test: installs the real peers the interop tests need, builds, tests, and prints one closing line
+# "tests: N passed, N failed, N skipped" summed over all test projects. Exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+missing=()
+command -v coap-client-notls >/dev/null 2>&1 || missing+=(libcoap3-bin)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test.sh: installing ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || { echo "test.sh: could not install ${missing[*]}"; echo "tests: 0 passed, 1 failed, 0 skipped"; exit 1; }
+fi
+
+results="$(pwd)/TestResults"
+rm -rf "$results"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if ! dotnet build Everything.sln -c Release -nologo -v quiet; then
+  echo "test.sh: build failed"
+  echo "tests: 0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+
+dotnet test Everything.sln -c Release --no-build -nologo -v quiet \
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results"
+status=$?
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
