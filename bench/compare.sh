@@ -8,8 +8,9 @@
 #   bench/compare.sh --generators                           on libcoap: coapload against our C# generator
 #
 # Options:
-#   --ours CMD        the server under test; {port} is replaced by a free loopback UDP port. Runs in its own
-#                     process group, pinned to CPU 0 (use "exec"-friendly commands: the PID is the server's).
+#   --ours CMD        the server under test; {port} is replaced by a free loopback UDP port. CMD is split on
+#                     spaces and run without a shell (no quoting, no pipes), pinned to CPU 0, in its own process
+#                     group; its PID is the one whose CPU the generator reports (-P).
 #   --path P          resource path (default time; libcoap serves /time and /example_data)
 #   --rounds N        A B alternations (default 3)
 #   -w W -c C -d SEC -W SEC   generator window, sockets, measured seconds, warm-up seconds (default 16 16 10 2)
@@ -18,6 +19,8 @@
 #   --generators      compare the generators instead of servers: libcoap only, coapload (A) vs C# (B)
 #   --ready-timeout S seconds to wait for a server to answer (default 30)
 # Every process started here is killed on exit (trap on EXIT, INT, TERM).
+# Output: one line per run (the generator's final line + rps_per_srv_cpu, flagged STARVED when the server got
+# under 90 % of a CPU, i.e. the machine was busy), then medians and the ratio B/A of the medians.
 set -euo pipefail
 
 ROOT="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
@@ -53,7 +56,7 @@ while [ $# -gt 0 ]; do
     --gen) GEN="$2"; shift 2 ;;
     --generators) MODE="generators"; shift ;;
     --ready-timeout) READY_TIMEOUT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -179,7 +182,7 @@ done
 FLAGS=(-w "$WINDOW" -c "$CLIENTS" -d "$DURATION" -W "$WARMUP")
 [ -n "$NON" ] && FLAGS+=("$NON")
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) CPUs; servers on CPU 0, generator on CPU 1; GET /$URI_PATH ${FLAGS[*]}; mode=$MODE"
-declare -A RPS P50 P99 EFF
+declare -A RPS P50 P99 EFF FULL
 for round in $(seq 1 "$ROUNDS"); do
   for i in "${!LABELS[@]}"; do
     label="${LABELS[$i]}"; server="${SERVERS[$i]}"
@@ -187,9 +190,12 @@ for round in $(seq 1 "$ROUNDS"); do
     line="$LINE"
     # Requests per second of server CPU: less sensitive than rps to CPU time stolen by other work on the machine.
     eff="$(awk -v r="$(field rps "$line")" -v c="$(field srv_cpu_pct "$line")" 'BEGIN { if (c > 0) printf "%.0f", r * 100 / c; else print "nan" }')"
-    printf 'round %d %-10s %s rps_per_srv_cpu=%s\n' "$round" "$label" "$line" "$eff"
+    # A server that got well under one CPU shared it with other work: that run's rps says little.
+    starved="$(awk -v c="$(field srv_cpu_pct "$line")" 'BEGIN { if (c + 0 < 90) print " STARVED(srv_cpu<90)" }')"
+    printf 'round %d %-10s %s rps_per_srv_cpu=%s%s\n' "$round" "$label" "$line" "$eff" "$starved"
     RPS[$label]+="$(field rps "$line") "; P50[$label]+="$(field p50_us "$line") "; P99[$label]+="$(field p99_us "$line") "
     EFF[$label]+="$eff "
+    [ -z "$starved" ] && FULL[$label]+="$(field rps "$line") "
   done
 done
 
@@ -198,10 +204,19 @@ for label in "${LABELS[@]}"; do
   printf 'median %-10s rps=%s p50_us=%s p99_us=%s rps_per_srv_cpu=%s\n' "$label" "$(median ${RPS[$label]})" \
     "$(median ${P50[$label]})" "$(median ${P99[$label]})" "$(median ${EFF[$label]})"
 done
+for label in "${LABELS[@]}"; do
+  # shellcheck disable=SC2086
+  [ -n "${FULL[$label]:-}" ] && printf 'median %-10s rps=%s over the %d runs not STARVED\n' "$label" "$(median ${FULL[$label]})" "$(echo ${FULL[$label]} | wc -w)"
+done
 if [ "${#LABELS[@]}" -eq 2 ]; then
   a="${LABELS[0]}"; b="${LABELS[1]}"
   # shellcheck disable=SC2086
   awk -v x="$(median ${RPS[$b]})" -v y="$(median ${RPS[$a]})" -v u="$(median ${EFF[$b]})" -v v="$(median ${EFF[$a]})" \
     -v a="$a" -v b="$b" 'BEGIN { printf "ratio %s/%s rps=%s rps_per_srv_cpu=%s\n", b, a,
       (y > 0 ? sprintf("%.3f", x / y) : "n/a"), (v > 0 ? sprintf("%.3f", u / v) : "n/a") }'
+  if [ -n "${FULL[$a]:-}" ] && [ -n "${FULL[$b]:-}" ]; then
+    # shellcheck disable=SC2086
+    awk -v x="$(median ${FULL[$b]})" -v y="$(median ${FULL[$a]})" -v a="$a" -v b="$b" \
+      'BEGIN { printf "ratio %s/%s rps=%.3f over the runs not STARVED\n", b, a, x / y }'
+  fi
 fi
