@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# A/B throughput comparison of CoAP servers on loopback, after tools/README.md in the shared folder:
+# servers pinned to CPU 0, the load generator pinned to CPU 1, runs alternated A B A B …, medians and ratios.
+#
+#   bench/compare.sh                                        libcoap alone (3 runs)
+#   bench/compare.sh --ours "dotnet src/CoapHost/bin/Release/net10.0/CoapHost.dll --Coap:Port={port}" --path time
+#   bench/compare.sh --ours "coap-server-notls -A 127.0.0.1 -p {port}"    libcoap against itself (dry run)
+#   bench/compare.sh --generators                           on libcoap: coapload against our C# generator
+#
+# Options:
+#   --ours CMD        the server under test; {port} is replaced by a free loopback UDP port. CMD is split on
+#                     spaces and run without a shell (no quoting, no pipes), pinned to CPU 0, in its own process
+#                     group; its PID is the one whose CPU the generator reports (-P).
+#   --path P          resource path (default time; libcoap serves /time and /example_data)
+#   --rounds N        A B alternations (default 3)
+#   -w W -c C -d SEC -W SEC   generator window, sockets, measured seconds, warm-up seconds (default 16 16 10 2)
+#   --non             NON requests instead of CON
+#   --gen coapload|csharp     generator for the server comparison (default coapload)
+#   --generators      compare the generators instead of servers: libcoap only, coapload (A) vs C# (B)
+#   --ready-timeout S seconds to wait for a server to answer (default 30)
+# Every process started here is killed on exit (trap on EXIT, INT, TERM).
+# Output: one line per run (the generator's final line + rps_per_srv_cpu, flagged STARVED when the server got
+# under 90 % of a CPU, i.e. the machine was busy), then medians and the ratio B/A of the medians.
+set -euo pipefail
+
+ROOT="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
+# The shared folder sits beside the main checkout; from a linked worktree, find it through the common .git dir.
+SHARED="${SHARED_DIR:-$ROOT/../shared}"
+if [ ! -d "$SHARED/tools/coapload" ]; then
+  COMMON="$(cd "$ROOT" && cd "$(git rev-parse --git-common-dir)" && pwd)"
+  SHARED="$(dirname "$COMMON")/../shared"
+fi
+[ -f "$SHARED/tools/coapload/coapload.c" ] || { echo "coapload source not found (set SHARED_DIR)" >&2; exit 2; }
+OURS=""
+URI_PATH="time"
+ROUNDS=3
+WINDOW=16
+CLIENTS=16
+DURATION=10
+WARMUP=2
+NON=""
+GEN="coapload"
+MODE="servers"
+READY_TIMEOUT=30
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --ours) OURS="$2"; shift 2 ;;
+    --path) URI_PATH="${2#/}"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    -w) WINDOW="$2"; shift 2 ;;
+    -c) CLIENTS="$2"; shift 2 ;;
+    -d) DURATION="$2"; shift 2 ;;
+    -W) WARMUP="$2"; shift 2 ;;
+    --non) NON="-n"; shift ;;
+    --gen) GEN="$2"; shift 2 ;;
+    --generators) MODE="generators"; shift ;;
+    --ready-timeout) READY_TIMEOUT="$2"; shift 2 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+
+WORK="$(mktemp -d)"
+PIDS=()
+CHILD_PID=""
+cleanup() {
+  local pid
+  if [ -n "$CHILD_PID" ]; then
+    kill -TERM "$CHILD_PID" 2>/dev/null || true
+    wait "$CHILD_PID" 2>/dev/null || true
+  fi
+  for pid in "${PIDS[@]}"; do
+    # Each server leads its own process group (setsid): end the group, then the process itself.
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+log() { echo "$*" >&2; }
+
+# --- tools -----------------------------------------------------------------------------------------------
+# The shared folder is read-only: compile coapload from its source into the temporary directory.
+gcc -O2 -Wall -Wextra -o "$WORK/coapload" "$SHARED/tools/coapload/coapload.c"
+COAPLOAD="$WORK/coapload"
+
+if ! command -v coap-server-notls >/dev/null 2>&1; then
+  log "installing libcoap3-bin (coap-server-notls)"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq libcoap3-bin >/dev/null
+fi
+LIBCOAP="coap-server-notls -A 127.0.0.1 -p {port}"
+
+CSHARP_DLL="$ROOT/bench/Coap.Bench.Load/bin/Release/net10.0/Coap.Bench.Load.dll"
+if [ "$MODE" = generators ] || [ "$GEN" = csharp ]; then
+  dotnet build "$ROOT/bench/Coap.Bench.Load" -c Release -v q -nologo >/dev/null
+fi
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
+    || echo $((20000 + RANDOM % 40000))
+}
+
+# run_bounded OUT CMD… runs a short-lived command in the background so that cleanup can end it too.
+run_bounded() {
+  local out="$1"; shift
+  "$@" >"$out" 2>&1 &
+  CHILD_PID=$!
+  wait "$CHILD_PID" || true
+  CHILD_PID=""
+}
+
+# run_generator GEN PORT SERVER_PID EXTRA_FLAGS… → sets LINE to the generator's final line
+run_generator() {
+  local gen="$1" port="$2" pid="$3"; shift 3
+  local uri="coap://127.0.0.1:$port/$URI_PATH"
+  case "$gen" in
+    coapload) run_bounded "$WORK/gen.out" taskset -c 1 "$COAPLOAD" -q "$@" -P "$pid" "$uri" ;;
+    csharp) run_bounded "$WORK/gen.out" taskset -c 1 dotnet "$CSHARP_DLL" -q "$@" -P "$pid" "$uri" ;;
+    *) log "unknown generator $gen"; exit 2 ;;
+  esac
+  LINE="$(tail -n 1 "$WORK/gen.out")"
+}
+
+# start_server LABEL CMD → sets SERVER_PID and SERVER_PORT; waits until the server answers
+start_server() {
+  local label="$1" cmd="$2" port
+  port="$(free_port)"
+  cmd="${cmd//\{port\}/$port}"
+  log "starting $label on 127.0.0.1:$port: taskset -c 0 $cmd"
+  # setsid: the server leads its own process group, so cleanup ends any children it has.
+  # shellcheck disable=SC2086
+  setsid taskset -c 0 $cmd >"$WORK/$label.log" 2>&1 &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  SERVER_PORT="$port"
+  local deadline=$((SECONDS + READY_TIMEOUT)) line
+  while [ $SECONDS -lt $deadline ]; do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      log "$label exited early; its output:"; cat "$WORK/$label.log" >&2; exit 1
+    fi
+    run_bounded "$WORK/probe.out" "$COAPLOAD" -q -w 1 -c 1 -N 1 -d 1 -W 0 -T 500 "coap://127.0.0.1:$port/$URI_PATH"
+    line="$(tail -n 1 "$WORK/probe.out")"
+    if [[ "$line" =~ ok=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ]; then
+      return 0
+    fi
+    sleep 0.3
+  done
+  log "$label did not answer GET /$URI_PATH within $READY_TIMEOUT s"; exit 1
+}
+
+field() { [[ "$2" =~ (^|[[:space:]])$1=([^[:space:]]+) ]] && echo "${BASH_REMATCH[2]}" || echo "nan"; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# --- contestants: label, server command, generator ------------------------------------------------------
+# SERVERS names the server process each contestant loads; contestants with the same server share one process.
+LABELS=(); SERVERS=(); COMMANDS=(); GENERATORS=()
+if [ "$MODE" = generators ]; then
+  LABELS=(coapload csharp-gen); SERVERS=(libcoap libcoap); COMMANDS=("$LIBCOAP" "$LIBCOAP"); GENERATORS=(coapload csharp)
+else
+  LABELS=(libcoap); SERVERS=(libcoap); COMMANDS=("$LIBCOAP"); GENERATORS=("$GEN")
+  if [ -n "$OURS" ]; then
+    LABELS+=(ours); SERVERS+=(ours); COMMANDS+=("$OURS"); GENERATORS+=("$GEN")
+  fi
+fi
+
+declare -A SERVER_OF PORT_OF
+for i in "${!LABELS[@]}"; do
+  server="${SERVERS[$i]}"
+  if [ -z "${SERVER_OF[$server]:-}" ]; then
+    start_server "$server" "${COMMANDS[$i]}"
+    SERVER_OF[$server]="$SERVER_PID"; PORT_OF[$server]="$SERVER_PORT"
+  fi
+done
+
+FLAGS=(-w "$WINDOW" -c "$CLIENTS" -d "$DURATION" -W "$WARMUP")
+[ -n "$NON" ] && FLAGS+=("$NON")
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) CPUs; servers on CPU 0, generator on CPU 1; GET /$URI_PATH ${FLAGS[*]}; mode=$MODE"
+declare -A RPS P50 P99 EFF FULL
+for round in $(seq 1 "$ROUNDS"); do
+  for i in "${!LABELS[@]}"; do
+    label="${LABELS[$i]}"; server="${SERVERS[$i]}"
+    run_generator "${GENERATORS[$i]}" "${PORT_OF[$server]}" "${SERVER_OF[$server]}" "${FLAGS[@]}"
+    line="$LINE"
+    # Requests per second of server CPU: less sensitive than rps to CPU time stolen by other work on the machine.
+    eff="$(awk -v r="$(field rps "$line")" -v c="$(field srv_cpu_pct "$line")" 'BEGIN { if (c > 0) printf "%.0f", r * 100 / c; else print "nan" }')"
+    # A server that got well under one CPU shared it with other work: that run's rps says little.
+    starved="$(awk -v c="$(field srv_cpu_pct "$line")" 'BEGIN { if (c + 0 < 90) print " STARVED(srv_cpu<90)" }')"
+    printf 'round %d %-10s %s rps_per_srv_cpu=%s%s\n' "$round" "$label" "$line" "$eff" "$starved"
+    RPS[$label]+="$(field rps "$line") "; P50[$label]+="$(field p50_us "$line") "; P99[$label]+="$(field p99_us "$line") "
+    EFF[$label]+="$eff "
+    [ -z "$starved" ] && FULL[$label]+="$(field rps "$line") "
+  done
+done
+
+for label in "${LABELS[@]}"; do
+  # shellcheck disable=SC2086
+  printf 'median %-10s rps=%s p50_us=%s p99_us=%s rps_per_srv_cpu=%s\n' "$label" "$(median ${RPS[$label]})" \
+    "$(median ${P50[$label]})" "$(median ${P99[$label]})" "$(median ${EFF[$label]})"
+done
+for label in "${LABELS[@]}"; do
+  # shellcheck disable=SC2086
+  [ -n "${FULL[$label]:-}" ] && printf 'median %-10s rps=%s over the %d runs not STARVED\n' "$label" "$(median ${FULL[$label]})" "$(echo ${FULL[$label]} | wc -w)"
+done
+if [ "${#LABELS[@]}" -eq 2 ]; then
+  a="${LABELS[0]}"; b="${LABELS[1]}"
+  # shellcheck disable=SC2086
+  awk -v x="$(median ${RPS[$b]})" -v y="$(median ${RPS[$a]})" -v u="$(median ${EFF[$b]})" -v v="$(median ${EFF[$a]})" \
+    -v a="$a" -v b="$b" 'BEGIN { printf "ratio %s/%s rps=%s rps_per_srv_cpu=%s\n", b, a,
+      (y > 0 ? sprintf("%.3f", x / y) : "n/a"), (v > 0 ? sprintf("%.3f", u / v) : "n/a") }'
+  if [ -n "${FULL[$a]:-}" ] && [ -n "${FULL[$b]:-}" ]; then
+    # shellcheck disable=SC2086
+    awk -v x="$(median ${FULL[$b]})" -v y="$(median ${FULL[$a]})" -v a="$a" -v b="$b" \
+      'BEGIN { printf "ratio %s/%s rps=%.3f over the runs not STARVED\n", b, a, x / y }'
+  fi
+fi
