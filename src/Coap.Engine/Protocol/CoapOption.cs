@@ -6,6 +6,9 @@ namespace Coap.Engine.Protocol;
 /// <summary>One option: its number and its raw value (RFC 7252 §3.1).</summary>
 public readonly record struct CoapOption(ushort Number, ReadOnlyMemory<byte> Value)
 {
+    /// <summary>Values 1 to 255 as shared one-byte values, so common options (Content-Format, Max-Age) never allocate.</summary>
+    private static readonly ReadOnlyMemory<byte>[] OneByteValues = BuildOneByteValues();
+
     /// <summary>The value as an unsigned integer in network byte order, leading zeros allowed (RFC 7252 §3.2).</summary>
     public uint GetUInt()
     {
@@ -26,6 +29,11 @@ public readonly record struct CoapOption(ushort Number, ReadOnlyMemory<byte> Val
     /// <summary>An unsigned integer option in its shortest form: 0 is the empty value (RFC 7252 §3.2).</summary>
     public static CoapOption FromUInt(ushort number, uint value)
     {
+        if (value <= byte.MaxValue)
+        {
+            return new CoapOption(number, value == 0 ? ReadOnlyMemory<byte>.Empty : OneByteValues[value]);
+        }
+
         Span<byte> buffer = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(buffer, value);
         var start = 0;
@@ -51,5 +59,16 @@ public readonly record struct CoapOption(ushort Number, ReadOnlyMemory<byte> Val
             _ => "0x" + Convert.ToHexStringLower(Value.Span),
         };
         return $"{OptionDefinition.NameOf(Number)}: {value}";
+    }
+
+    private static ReadOnlyMemory<byte>[] BuildOneByteValues()
+    {
+        var values = new ReadOnlyMemory<byte>[256];
+        for (var i = 1; i < values.Length; i++)
+        {
+            values[i] = new[] { (byte)i };
+        }
+
+        return values;
     }
 }
