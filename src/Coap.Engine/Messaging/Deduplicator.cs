@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Coap.Engine.Protocol;
 
 namespace Coap.Engine.Messaging;
@@ -25,17 +26,18 @@ internal sealed class Deduplicator
     /// <summary>True for a new message; false for a duplicate, with the reply sent for it so far (null while in progress).</summary>
     public bool TryBegin(MessageKey key, long now, out CoapMessage? reply)
     {
-        if (_replies.TryGetValue(key, out reply))
-        {
-            return false;
-        }
-
         while (_replies.Count >= _capacity && _order.TryDequeue(out var oldest))
         {
             _replies.Remove(oldest.Key);
         }
 
-        _replies.Add(key, null);
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_replies, key, out var exists);
+        reply = slot;
+        if (exists)
+        {
+            return false;
+        }
+
         _order.Enqueue((key, now + _lifetimeTicks));
         return true;
     }
@@ -43,9 +45,10 @@ internal sealed class Deduplicator
     /// <summary>Records the reply to replay when the message comes again.</summary>
     public void SetReply(MessageKey key, CoapMessage reply)
     {
-        if (_replies.ContainsKey(key))
+        ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(_replies, key);
+        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref slot))
         {
-            _replies[key] = reply;
+            slot = reply;
         }
     }
 

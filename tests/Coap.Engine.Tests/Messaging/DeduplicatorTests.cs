@@ -1,0 +1,54 @@
+using System.Net;
+using Coap.Engine.Messaging;
+using Coap.Engine.Protocol;
+using Coap.Testing;
+
+namespace Coap.Engine.Tests.Messaging;
+
+public sealed class DeduplicatorTests
+{
+    private static readonly CoapPeer Peer = new(new InMemoryTransport(new IPEndPoint(IPAddress.Loopback, 1)), new IPEndPoint(IPAddress.Loopback, 2).Serialize());
+
+    [Fact]
+    public void Duplicate_returns_the_reply_recorded_for_it()
+    {
+        var dedup = new Deduplicator(TimeSpan.FromSeconds(10), 1, 100);
+        var reply = CoapMessage.CreateEmpty(CoapMessageType.Acknowledgement, 1);
+
+        Assert.True(dedup.TryBegin(new MessageKey(Peer, 1), 0, out _));
+        Assert.False(dedup.TryBegin(new MessageKey(Peer, 1), 0, out var inProgress));
+        dedup.SetReply(new MessageKey(Peer, 1), reply);
+        Assert.False(dedup.TryBegin(new MessageKey(Peer, 1), 0, out var replayed));
+
+        Assert.Null(inProgress);
+        Assert.Same(reply, replayed);
+    }
+
+    [Fact]
+    public void Entries_expire_after_the_lifetime()
+    {
+        var dedup = new Deduplicator(TimeSpan.FromSeconds(10), 1, 100);
+        dedup.TryBegin(new MessageKey(Peer, 1), 0, out _);
+        dedup.TryBegin(new MessageKey(Peer, 2), 5, out _);
+
+        dedup.RemoveExpired(10);
+
+        Assert.Equal(1, dedup.Count);
+        Assert.True(dedup.TryBegin(new MessageKey(Peer, 1), 10, out _));
+        Assert.False(dedup.TryBegin(new MessageKey(Peer, 2), 10, out _));
+    }
+
+    [Fact]
+    public void Capacity_bounds_memory_by_forgetting_the_oldest()
+    {
+        var dedup = new Deduplicator(TimeSpan.FromSeconds(1000), 1, 3);
+        for (ushort mid = 0; mid < 10; mid++)
+        {
+            dedup.TryBegin(new MessageKey(Peer, mid), mid, out _);
+        }
+
+        Assert.Equal(3, dedup.Count);
+        Assert.False(dedup.TryBegin(new MessageKey(Peer, 9), 10, out _));
+        Assert.True(dedup.TryBegin(new MessageKey(Peer, 0), 10, out _));
+    }
+}
