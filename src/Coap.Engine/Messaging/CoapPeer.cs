@@ -28,5 +28,10 @@ internal sealed class CoapPeer
     /// <summary>Requests a client has outstanding to this peer; at most NSTART (RFC 7252 §4.7).</summary>
     public SemaphoreSlim? NStartGate { get; set; }
 
-    public override string ToString() => EndPoint.ToString();
+    /// <summary>
+    /// The address as it was addressed: an IPv4 peer reached through a dual-stack socket shows as 127.0.0.1:5683,
+    /// not as [::ffff:127.0.0.1]:5683, so that messages and logs name the peer the way the user wrote it.
+    /// </summary>
+    public override string ToString() =>
+        EndPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(EndPoint.Address.MapToIPv4(), EndPoint.Port).ToString() : EndPoint.ToString();
 }

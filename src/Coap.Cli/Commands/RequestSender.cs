@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Sockets;
+using Coap.Cli.Output;
+using Coap.Engine.Client;
+using Coap.Engine.Protocol;
+
+namespace Coap.Cli.Commands;
+
+/// <summary>Sends one request with a <see cref="CoapClient"/> of its own and returns the response.</summary>
+internal static class RequestSender
+{
+    public static async Task<CoapMessage> SendAsync(CliConsole console, RequestPlan plan, ClientSettings settings, CancellationToken cancellationToken)
+    {
+        var client = new CoapClient(settings.ToClientOptions());
+        await using (client.ConfigureAwait(false))
+        {
+            var request = client.NewRequest(plan.Method, plan.Body.Payload, plan.Body.ContentFormat);
+            request.Accept = plan.Accept;
+            plan.Uri.ApplyTo(request);
+            if (plan.Path is { } path)
+            {
+                request.SetUriPathSegments(path);
+            }
+
+            foreach (var argument in plan.Query)
+            {
+                request.Options.Add(CoapOption.FromString(OptionNumber.UriQuery, argument));
+            }
+
+            var remote = await ResolveAsync(plan.Uri, cancellationToken).ConfigureAwait(false);
+            if (settings.Verbose)
+            {
+                MessageTrace.WriteRequest(console.Error, request, remote);
+            }
+
+            var response = await client.SendAsync(request, remote, cancellationToken).ConfigureAwait(false);
+            if (settings.Verbose)
+            {
+                MessageTrace.WriteResponse(console.Error, response);
+            }
+
+            ResponseReport.WarnIfIncomplete(console, response);
+            return response;
+        }
+    }
+
+    private static async Task<IPEndPoint> ResolveAsync(CoapUri uri, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CoapClient.ResolveAsync(uri, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException error)
+        {
+            throw new CoapException($"cannot resolve host '{uri.Host}': {error.Message}", error);
+        }
+    }
+}
