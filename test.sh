@@ -23,9 +23,12 @@ if ! dotnet build Everything.sln -c Release -nologo -v quiet; then
   exit 1
 fi
 
-dotnet test Everything.sln -c Release --no-build -nologo -v quiet \
-  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results"
-status=$?
+status=0
+for project in tests/*.Tests/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build -nologo -v quiet \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=1
+done
 
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do
