@@ -1,5 +1,5 @@
 using System.Net;
-using Coap.Engine.Transport;
+using Coap.Engine.Messaging;
 using Coap.Engine.Protocol;
 
 namespace Coap.Engine.Server;
@@ -7,13 +7,11 @@ namespace Coap.Engine.Server;
 /// <summary>One request as a resource sees it: the message, who sent it, and what the route captured.</summary>
 public sealed class CoapRequestContext
 {
-    private readonly SocketAddress _remote;
-    private IPEndPoint? _remoteEndPoint;
-
-    internal CoapRequestContext(CoapMessage request, SocketAddress remote, RouteMatch route, IServiceProvider? services, CancellationToken aborted)
+    internal CoapRequestContext(CoapMessage request, CoapPeer peer, ResourceEntry entry, RouteMatch route, IServiceProvider? services, CancellationToken aborted)
     {
         Request = request;
-        _remote = remote;
+        Peer = peer;
+        Entry = entry;
         Route = route;
         Services = services;
         Aborted = aborted;
@@ -22,7 +20,10 @@ public sealed class CoapRequestContext
     public CoapMessage Request { get; }
 
     /// <summary>The requester's address and port.</summary>
-    public IPEndPoint RemoteEndPoint => _remoteEndPoint ??= _remote.ToIPEndPoint();
+    public IPEndPoint RemoteEndPoint => Peer.EndPoint;
+
+    /// <summary>The metadata of the resource the request was routed to.</summary>
+    public ResourceMetadata Metadata => Entry.Metadata;
 
     /// <summary>The template's captured values.</summary>
     public RouteMatch Route { get; }
@@ -31,6 +32,13 @@ public sealed class CoapRequestContext
 
     /// <summary>Cancelled when the engine stops.</summary>
     public CancellationToken Aborted { get; }
+
+    internal CoapPeer Peer { get; }
+
+    internal ResourceEntry Entry { get; }
+
+    /// <summary>The same context for another request message: an assembled Block1 body, a notification's render.</summary>
+    internal CoapRequestContext WithRequest(CoapMessage request) => new(request, Peer, Entry, Route, Services, Aborted);
 
     /// <summary>Shortcut for a response with a code, payload and Content-Format.</summary>
     public static CoapMessage Respond(CoapCode code, ReadOnlyMemory<byte> payload = default, int? contentFormat = null) =>

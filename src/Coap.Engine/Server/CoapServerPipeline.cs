@@ -7,18 +7,20 @@ namespace Coap.Engine.Server;
 
 /// <summary>
 /// The server side of a request after the message layer: option checks (4.02, 5.05), routing (4.04),
-/// Content-Format checks (4.06, 4.15) and the resource. Responses are answered without a payload when
+/// Content-Format checks (4.06, 4.15), then the stages (<see cref="IServerStage"/>) that end at the resource. Responses are answered without a payload when
 /// the code says all, with a short diagnostic payload and no Content-Format otherwise (RFC 7252 §5.5.2).
 /// </summary>
 internal sealed class CoapServerPipeline : IRequestDispatcher
 {
     private readonly ResourceTree _tree;
     private readonly IServiceProvider? _services;
+    private readonly IServerStage _first;
 
     public CoapServerPipeline(ResourceTree tree, IServiceProvider? services)
     {
         _tree = tree;
         _services = services;
+        _first = new ResourceStage();
     }
 
     public ValueTask<CoapMessage> DispatchAsync(CoapMessage request, CoapPeer peer, CancellationToken aborted)
@@ -50,7 +52,7 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
             return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.UnsupportedContentFormat));
         }
 
-        return entry.Resource.HandleAsync(new CoapRequestContext(request, peer.Address, match, _services, aborted));
+        return _first.InvokeAsync(new CoapRequestContext(request, peer, entry, match, _services, aborted));
     }
 
     private static bool Contains(IReadOnlyList<int> formats, int format)
