@@ -1,0 +1,61 @@
+using System.Text;
+using Coap.Engine.Protocol;
+using Coap.Engine.Server;
+using Microsoft.Extensions.Options;
+
+namespace Services.Time;
+
+/// <summary>
+/// The current time: CBOR (tag 1 by default, RFC 9581 tag 1001 with ?format=extended or ?scale=tai) or text/plain
+/// decimal UNIX seconds, always with Max-Age 0 because a cached time is a wrong time.
+/// </summary>
+internal sealed class TimeResource : CoapResource
+{
+    private readonly TimeOptions _options;
+    private readonly TimeProvider _time;
+
+    public TimeResource(IOptions<TimeOptions> options, TimeProvider time)
+    {
+        _options = options.Value;
+        _time = time;
+    }
+
+    public ResourceMetadata Metadata => new()
+    {
+        ResourceTypes = ["core.time"],
+        Interfaces = ["core.s"],
+        ContentFormats = _options.ExtendedContentFormat is { } extended ? [ContentFormat.TextPlain, ContentFormat.Cbor, extended] : [ContentFormat.TextPlain, ContentFormat.Cbor],
+        Title = "Current time",
+    };
+
+    protected override ValueTask<CoapMessage> OnGet(CoapRequestContext context) => ValueTask.FromResult(Render(context.Request));
+
+    private CoapMessage Render(CoapMessage request)
+    {
+        if (!TimeQuery.TryParse(request, out var query, out var error))
+        {
+            return CoapMessage.CreateResponse(CoapCode.BadRequest, Encoding.UTF8.GetBytes(error));
+        }
+
+        var ticks = (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks;
+        var seconds = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out var remainder) + (query.Tai ? _options.TaiUtcOffset : 0);
+        var nanoseconds = remainder * 100;
+        var accept = request.Accept;
+        CoapMessage response;
+        if (accept == ContentFormat.TextPlain)
+        {
+            response = CoapMessage.CreateResponse(CoapCode.Content, TimeRepresentation.Text(seconds, nanoseconds, _options.Precision), ContentFormat.TextPlain);
+        }
+        else if (query.Extended || query.Tai || (accept is { } format && format == _options.ExtendedContentFormat))
+        {
+            response = CoapMessage.CreateResponse(CoapCode.Content, TimeRepresentation.Extended(seconds, nanoseconds, _options.Precision, query.Tai), accept ?? ContentFormat.Cbor);
+        }
+        else
+        {
+            response = CoapMessage.CreateResponse(CoapCode.Content, TimeRepresentation.Epoch(seconds, nanoseconds, _options.Precision), ContentFormat.Cbor);
+        }
+
+        response.MaxAge = 0;
+        return response;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using Coap.Engine.Server;
+using CoapHost;
+using Interop.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Interop.Tests.Host;
+
+/// <summary>The time service in the real host, read by libcoap's client and decoded by Python's cbor2.</summary>
+public sealed class TimeServiceInteropTests : IAsyncLifetime
+{
+    private IHost? _host;
+    private string _uri = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        _host = CoapHostApplication.Build(["--Coap:Address=127.0.0.1", "--Coap:Port=0"]);
+        await _host.StartAsync();
+        _uri = $"coap://127.0.0.1:{_host.Services.GetRequiredService<CoapServer>().LocalEndPoints[0].Port}/time";
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host!.StopAsync();
+        _host.Dispose();
+    }
+
+    [Fact]
+    public async Task Text_plain_is_unix_seconds_close_to_now()
+    {
+        var result = await LibcoapClient.RunAsync("-m", "get", "-A", "0", _uri);
+
+        Assert.Equal(0, result.ExitCode);
+        var seconds = long.Parse(result.StandardOutput.Trim(), CultureInfo.InvariantCulture);
+        Assert.InRange(seconds - DateTimeOffset.UtcNow.ToUnixTimeSeconds(), -2, 2);
+    }
+
+    [Fact]
+    public async Task Cbor_answer_decodes_with_python_cbor2_to_a_tag_1_time_close_to_now()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var fetched = await LibcoapClient.RunAsync("-m", "get", "-A", "60", "-o", file, _uri);
+            var decoded = await Tool.RunAsync("/usr/bin/python3", ["-c",
+                "import cbor2,sys; v=cbor2.loads(open(sys.argv[1],'rb').read()); print(type(v).__name__, v.timestamp())", file]);
+
+            Assert.Equal(0, fetched.ExitCode);
+            Assert.Equal(0, decoded.ExitCode);
+            var parts = decoded.StandardOutput.Trim().Split(' ');
+            Assert.Equal("datetime", parts[0]);
+            var seconds = double.Parse(parts[1], CultureInfo.InvariantCulture);
+            Assert.InRange(seconds - DateTimeOffset.UtcNow.ToUnixTimeSeconds(), -2, 2);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
