@@ -11,7 +11,7 @@ public sealed class TimeOptions
     /// <summary>The resource's path.</summary>
     public string Path { get; set; } = "time";
 
-    /// <summary>Seconds as an integer, or a fraction: a float in tag 1, nanoseconds (-9) in the extended form.</summary>
+    /// <summary>Seconds as an integer, or a fraction: a float in tag 1 and decimals in text. The extended form always has nanoseconds.</summary>
     public TimePrecision Precision { get; set; } = TimePrecision.Seconds;
 
     /// <summary>TAI − UTC in seconds, for ?scale=tai (37 since 2017).</summary>

@@ -32,9 +32,10 @@ internal static class TimeRepresentation
         return writer.Encode();
     }
 
-    public static byte[] Extended(long seconds, long nanoseconds, TimePrecision precision, bool tai)
+    /// <summary>The extended form always carries the clock's full resolution: it is what a client syncing a clock asks for.</summary>
+    public static byte[] Extended(long seconds, long nanoseconds, bool tai)
     {
-        var fraction = Truncate(nanoseconds, precision);
+        var fraction = nanoseconds;
         var writer = new CborWriter();
         writer.WriteTag((CborTag)ExtendedTimeTag);
         writer.WriteStartMap(1 + (fraction != 0 ? 1 : 0) + (tai ? 1 : 0));

@@ -48,7 +48,7 @@ internal sealed class TimeResource : CoapResource
         }
         else if (query.Extended || query.Tai || (accept is { } format && format == _options.ExtendedContentFormat))
         {
-            response = CoapMessage.CreateResponse(CoapCode.Content, TimeRepresentation.Extended(seconds, nanoseconds, _options.Precision, query.Tai), accept ?? ContentFormat.Cbor);
+            response = CoapMessage.CreateResponse(CoapCode.Content, TimeRepresentation.Extended(seconds, nanoseconds, query.Tai), accept ?? ContentFormat.Cbor);
         }
         else
         {
