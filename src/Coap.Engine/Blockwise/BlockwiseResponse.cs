@@ -75,8 +75,9 @@ public static class BlockwiseResponse
         requested.Number > 0 && requested.Offset >= totalLength;
 
     /// <summary>
-    /// 4.02 Bad Option with a diagnostic: the Block2 option cannot be honoured, which is how RFC 7252 §5.4.1 answers a
-    /// critical option the server cannot process (RFC 7959 leaves the out-of-range case open).
+    /// 4.02 Bad Option with a diagnostic naming the block and the length. RFC 7959 leaves the out-of-range block
+    /// open and libcoap 4.3.1 answers 4.00 Bad Request; we answer 4.02 because it is the critical Block2 option's value
+    /// that cannot be honoured (RFC 7252 §5.9.2.3). Either way the client sees a 4.xx and stops.
     /// </summary>
     internal static CoapMessage BeyondEnd(BlockValue requested, long totalLength) =>
         CoapMessage.CreateResponse(CoapCode.BadOption, Encoding.UTF8.GetBytes($"Block2 {requested} starts beyond the end of the {totalLength}-byte representation"));
