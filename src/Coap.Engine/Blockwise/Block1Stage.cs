@@ -136,7 +136,7 @@ internal sealed partial class Block1Stage : IServerStage
             }
             else
             {
-                answer = Accept(upload ?? new PendingUpload(key, null), payload, echo);
+                answer = AcceptLocked(upload ?? new PendingUpload(key, null), payload, echo);
             }
         }
 
@@ -155,7 +155,7 @@ internal sealed partial class Block1Stage : IServerStage
     }
 
     /// <summary>Buffers a non-final block within the memory bound; 2.31 Continue or 5.03.</summary>
-    private CoapMessage Accept(PendingUpload upload, ReadOnlySpan<byte> payload, BlockValue echo)
+    private CoapMessage AcceptLocked(PendingUpload upload, ReadOnlySpan<byte> payload, BlockValue echo)
     {
         var growth = upload.GrowthFor(payload.Length, _maxBody, exact: false);
         if (_pendingBytes + growth > _maxPending)

@@ -69,7 +69,8 @@ internal sealed class Block2Stage : IServerStage
     private CoapMessage Complete(CoapRequestContext context, CoapMessage response, BlockValue? requested, bool unsafeMethod)
     {
         var sliced = Apply(response, requested, context.Request);
-        if (unsafeMethod && !ReferenceEquals(sliced, response) && sliced.Options.TryGet(OptionNumber.Block2, out var block) && (block.GetUInt() & 0x8) != 0)
+        if (unsafeMethod && !ReferenceEquals(sliced, response) && sliced.Options.TryGet(OptionNumber.Block2, out var option)
+            && BlockValue.TryDecode(option.Value.Span, out var block) && block.More)
         {
             _cache.Add(UploadKey.From(context.Peer, context.Request), response);
         }

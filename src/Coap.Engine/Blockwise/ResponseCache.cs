@@ -4,10 +4,13 @@ namespace Coap.Engine.Blockwise;
 
 /// <summary>
 /// Whole responses to unsafe requests whose remaining blocks a client will ask for (RFC 7959 §3.3), each kept for
-/// EXCHANGE_LIFETIME after it was made. Expired entries are dropped whenever one is added.
+/// EXCHANGE_LIFETIME after it was made. Expired entries are dropped whenever one is added; when
+/// <see cref="MaxEntries"/> are live, a new response is not kept and its later blocks run the handler again.
 /// </summary>
 internal sealed class ResponseCache
 {
+    public const int MaxEntries = 1024;
+
     private readonly object _gate = new();
     private readonly Dictionary<UploadKey, (CoapMessage Response, long Expires)> _entries = [];
     private readonly List<UploadKey> _expired = [];
@@ -18,17 +21,6 @@ internal sealed class ResponseCache
     {
         _time = time;
         _lifetimeTicks = (long)(lifetime.TotalSeconds * time.TimestampFrequency);
-    }
-
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _entries.Count;
-            }
-        }
     }
 
     public void Add(UploadKey key, CoapMessage response)
@@ -50,7 +42,10 @@ internal sealed class ResponseCache
             }
 
             _expired.Clear();
-            _entries[key] = (response, now + _lifetimeTicks);
+            if (_entries.Count < MaxEntries || _entries.ContainsKey(key))
+            {
+                _entries[key] = (response, now + _lifetimeTicks);
+            }
         }
     }
 

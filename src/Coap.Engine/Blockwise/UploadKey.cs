@@ -18,7 +18,10 @@ internal readonly struct UploadKey : IEquatable<UploadKey>
     {
         Peer = peer;
         _options = options;
-        _hash = HashCode.Combine(peer, BitConverter.ToInt32(EntityTag.Compute(options)));
+        var hash = default(HashCode);
+        hash.Add(peer);
+        hash.AddBytes(options);
+        _hash = hash.ToHashCode();
     }
 
     public CoapPeer Peer { get; }
