@@ -16,7 +16,8 @@ public static class TestEndpoints
     public static (CoapEndpoint Endpoint, InMemoryTransport Transport) StartServer(
         ResourceTree tree, TimeProvider time, CoapEndpointOptions? options = null, InMemoryNetwork? network = null)
     {
-        var endpoint = new CoapEndpoint(options ?? new CoapEndpointOptions(), new CoapServerPipeline(tree, null), time, new Random(7), null);
+        options ??= new CoapEndpointOptions();
+        var endpoint = new CoapEndpoint(options, new CoapServerPipeline(tree, null, options, time), time, new Random(7), null);
         var transport = new InMemoryTransport(ServerAddress, network);
         endpoint.Attach(transport);
         return (endpoint, transport);
@@ -25,7 +26,8 @@ public static class TestEndpoints
     /// <summary>A real UDP server on 127.0.0.1 and a free port, for tests of programs that speak UDP.</summary>
     public static CoapEndpoint StartUdpServer(ResourceTree tree, CoapEndpointOptions? options = null)
     {
-        var endpoint = new CoapEndpoint(options ?? new CoapEndpointOptions(), new CoapServerPipeline(tree, null), TimeProvider.System, new Random(), null);
+        options ??= new CoapEndpointOptions();
+        var endpoint = new CoapEndpoint(options, new CoapServerPipeline(tree, null, options, TimeProvider.System), TimeProvider.System, new Random(), null);
         endpoint.Attach(UdpTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0)));
         return endpoint;
     }

@@ -16,4 +16,19 @@ public class CoapEndpointOptions
     /// first when more arrive within EXCHANGE_LIFETIME, which bounds memory under load.
     /// </summary>
     public int MaxDeduplicationEntries { get; set; } = 500_000;
+
+    /// <summary>
+    /// The largest block the server sends or asks for in block-wise transfers (RFC 7959 §2.2): a power of two from
+    /// 16 to 1024. A peer asking for smaller blocks gets them; a peer asking for larger ones gets this size.
+    /// </summary>
+    public int DefaultBlockSize { get; set; } = 1024;
+
+    /// <summary>The largest request body the server assembles from Block1 blocks; larger ones get 4.13 (RFC 7959 §2.9.3).</summary>
+    public long MaxBodySize { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// The bytes all unfinished Block1 uploads may hold together; a block that would exceed it gets 5.03 with Max-Age,
+    /// so many half-finished uploads cannot exhaust memory.
+    /// </summary>
+    public long MaxPendingUploadBytes { get; set; } = 128L * 1024 * 1024;
 }

@@ -37,8 +37,12 @@ public sealed class CoapRequestContext
 
     internal ResourceEntry Entry { get; }
 
+    /// <summary>The server's largest block size (Coap:DefaultBlockSize), for resources that serve blocks themselves.</summary>
+    internal int MaxBlockSize { get; init; } = 1024;
+
     /// <summary>The same context for another request message: an assembled Block1 body, a notification's render.</summary>
-    internal CoapRequestContext WithRequest(CoapMessage request) => new(request, Peer, Entry, Route, Services, Aborted);
+    internal CoapRequestContext WithRequest(CoapMessage request) =>
+        new(request, Peer, Entry, Route, Services, Aborted) { MaxBlockSize = MaxBlockSize };
 
     /// <summary>Shortcut for a response with a code, payload and Content-Format.</summary>
     public static CoapMessage Respond(CoapCode code, ReadOnlyMemory<byte> payload = default, int? contentFormat = null) =>

@@ -54,7 +54,7 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
         }
 
         _tree.Map(WellKnownCoreResource.Path, new WellKnownCoreResource(_tree), WellKnownCoreResource.Metadata);
-        var endpoint = new CoapEndpoint(_options, new CoapServerPipeline(_tree, _services), _time, new Random(), _logger);
+        var endpoint = new CoapEndpoint(_options, new CoapServerPipeline(_tree, _services, _options, _time), _time, new Random(), _logger);
         try
         {
             foreach (var transport in BindTransports())

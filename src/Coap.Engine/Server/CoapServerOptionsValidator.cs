@@ -55,6 +55,21 @@ internal sealed class CoapServerOptionsValidator : IValidateOptions<CoapServerOp
             failures.Add($"Coap:MaxDeduplicationEntries must be at least 1 (got {options.MaxDeduplicationEntries}).");
         }
 
+        if (options.DefaultBlockSize is < 16 or > 1024 || (options.DefaultBlockSize & (options.DefaultBlockSize - 1)) != 0)
+        {
+            failures.Add($"Coap:DefaultBlockSize must be a power of two from 16 to 1024 (got {options.DefaultBlockSize}).");
+        }
+
+        if (options.MaxBodySize is < 1 or > int.MaxValue)
+        {
+            failures.Add($"Coap:MaxBodySize must be between 1 and {int.MaxValue} bytes (got {options.MaxBodySize}).");
+        }
+
+        if (options.MaxPendingUploadBytes < options.DefaultBlockSize)
+        {
+            failures.Add($"Coap:MaxPendingUploadBytes must be at least Coap:DefaultBlockSize (got {options.MaxPendingUploadBytes}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

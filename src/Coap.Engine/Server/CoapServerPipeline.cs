@@ -1,4 +1,5 @@
 using System.Text;
+using Coap.Engine.Blockwise;
 using Coap.Engine.Exchanges;
 using Coap.Engine.Messaging;
 using Coap.Engine.Protocol;
@@ -9,19 +10,24 @@ namespace Coap.Engine.Server;
 /// The server side of a request after the message layer: option checks (4.02, 5.05), routing (4.04),
 /// Content-Format checks (4.06, 4.15), then the stages (<see cref="IServerStage"/>) that end at the resource. Responses are answered without a payload when
 /// the code says all, with a short diagnostic payload and no Content-Format otherwise (RFC 7252 §5.5.2).
+/// The stages: Block1 assembly → Block2 slicing → the resource (RFC 7959).
 /// </summary>
 internal sealed class CoapServerPipeline : IRequestDispatcher
 {
     private readonly ResourceTree _tree;
     private readonly IServiceProvider? _services;
-    private readonly IServerStage _first;
+    private readonly int _maxBlockSize;
 
-    public CoapServerPipeline(ResourceTree tree, IServiceProvider? services)
+    public CoapServerPipeline(ResourceTree tree, IServiceProvider? services, CoapEndpointOptions options, TimeProvider time)
     {
         _tree = tree;
         _services = services;
-        _first = new ResourceStage();
+        _maxBlockSize = options.DefaultBlockSize;
+        Block1 = new Block1Stage(options, time, new Block2Stage(options, time, new ResourceStage()));
     }
+
+    /// <summary>The first stage, which assembles Block1 uploads; tests read its accounting.</summary>
+    internal Block1Stage Block1 { get; }
 
     public ValueTask<CoapMessage> DispatchAsync(CoapMessage request, CoapPeer peer, CancellationToken aborted)
     {
@@ -52,7 +58,7 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
             return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.UnsupportedContentFormat));
         }
 
-        return _first.InvokeAsync(new CoapRequestContext(request, peer, entry, match, _services, aborted));
+        return Block1.InvokeAsync(new CoapRequestContext(request, peer, entry, match, _services, aborted) { MaxBlockSize = _maxBlockSize });
     }
 
     private static bool Contains(IReadOnlyList<int> formats, int format)

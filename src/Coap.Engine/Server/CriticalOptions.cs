@@ -4,14 +4,15 @@ namespace Coap.Engine.Server;
 
 /// <summary>
 /// Finds the options a server must refuse (RFC 7252 §5.4.1): critical options it does not understand, and
-/// critical options with a bad length (§5.4.3) or repeated though not repeatable (§5.4.5).
+/// critical options with a bad length (§5.4.3) or repeated though not repeatable (§5.4.5). Block1 and Block2
+/// (RFC 7959 §2.1) are understood by the block-wise stages; Size1 and Size2 are elective.
 /// </summary>
 internal static class CriticalOptions
 {
     private static readonly HashSet<ushort> Understood =
     [
         OptionNumber.IfMatch, OptionNumber.UriHost, OptionNumber.IfNoneMatch, OptionNumber.UriPort,
-        OptionNumber.UriPath, OptionNumber.UriQuery, OptionNumber.Accept,
+        OptionNumber.UriPath, OptionNumber.UriQuery, OptionNumber.Accept, OptionNumber.Block2, OptionNumber.Block1,
     ];
 
     /// <summary>The number of the first refused option, or -1.</summary>

@@ -26,6 +26,12 @@ public sealed record ResourceMetadata
 
     public string? Title { get; init; }
 
+    /// <summary>
+    /// The resource answers Block2 requests itself, for instance from a file offset (RFC 7959 §2.4), so the engine
+    /// passes its requests through without slicing the response; see <see cref="Blockwise.BlockwiseResponse"/>.
+    /// </summary>
+    public bool ServesBlocks { get; init; }
+
     /// <summary>Left out of /.well-known/core.</summary>
     public bool Hidden { get; init; }
 

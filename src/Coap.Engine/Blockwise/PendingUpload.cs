@@ -1,0 +1,57 @@
+namespace Coap.Engine.Blockwise;
+
+/// <summary>
+/// One unfinished Block1 upload: the bytes received so far (or the resource's sink), how far it got, and the timer
+/// that abandons it after EXCHANGE_LIFETIME without a block. Mutated only under the stage's lock.
+/// </summary>
+internal sealed class PendingUpload
+{
+    private byte[] _buffer = [];
+
+    public PendingUpload(UploadKey key, ICoapUploadSink? sink)
+    {
+        Key = key;
+        Sink = sink;
+    }
+
+    public UploadKey Key { get; }
+
+    /// <summary>The resource's sink for a streamed upload; null when the stage assembles the body.</summary>
+    public ICoapUploadSink? Sink { get; }
+
+    /// <summary>Bytes received so far: the offset the next block must start at.</summary>
+    public long Received { get; set; }
+
+    /// <summary>The bytes this upload holds in memory, as accounted against Coap:MaxPendingUploadBytes.</summary>
+    public long Capacity => _buffer.Length;
+
+    public ITimer? Expiry { get; set; }
+
+    /// <summary>The assembled body so far.</summary>
+    public ReadOnlyMemory<byte> Body => _buffer.AsMemory(0, (int)Received);
+
+    /// <summary>How many bytes the buffer must grow by to hold <paramref name="length"/> more bytes, preferring to double.</summary>
+    public long GrowthFor(int length, long maxBody, bool exact)
+    {
+        var needed = Received + length;
+        if (needed <= _buffer.Length)
+        {
+            return 0;
+        }
+
+        var target = exact ? needed : Math.Max(needed, Math.Min(2L * _buffer.Length, maxBody));
+        return target - _buffer.Length;
+    }
+
+    /// <summary>Grows the buffer by <paramref name="growth"/> bytes and appends the block.</summary>
+    public void Append(ReadOnlySpan<byte> block, long growth)
+    {
+        if (growth > 0)
+        {
+            Array.Resize(ref _buffer, (int)(_buffer.Length + growth));
+        }
+
+        block.CopyTo(_buffer.AsSpan((int)Received));
+        Received += block.Length;
+    }
+}

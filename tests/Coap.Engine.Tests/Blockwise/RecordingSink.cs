@@ -1,0 +1,36 @@
+using Coap.Engine.Blockwise;
+using Coap.Engine.Protocol;
+
+namespace Coap.Engine.Tests.Blockwise;
+
+/// <summary>Keeps the blocks in a stream; notes the offsets, the commit and the abort.</summary>
+internal sealed class RecordingSink : ICoapUploadSink
+{
+    public MemoryStream Body { get; } = new();
+
+    public List<long> Offsets { get; } = [];
+
+    public bool Committed { get; private set; }
+
+    public bool Aborted { get; private set; }
+
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> block, long offset, CancellationToken cancellationToken)
+    {
+        Assert.Equal(Body.Length, offset);
+        Offsets.Add(offset);
+        Body.Write(block.Span);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<CoapMessage> CommitAsync(CancellationToken cancellationToken)
+    {
+        Committed = true;
+        return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Changed));
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Aborted = !Committed;
+        return ValueTask.CompletedTask;
+    }
+}
