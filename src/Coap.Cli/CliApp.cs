@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using Coap.Cli.Clock;
 using Coap.Cli.Commands;
 using Coap.Engine.Protocol;
 
@@ -18,6 +19,7 @@ internal static class CliApp
             RequestCommand.Create("delete", CoapCode.Delete, "Delete a resource (DELETE).", console, sendsPayload: false),
             RequestCommand.Create("fetch", CoapCode.Fetch, "Retrieve the part of a resource the payload selects (FETCH, RFC 8132).", console, sendsPayload: true),
             DiscoverCommand.Create(console),
+            TimeCommand.Create(console, console.Clock),
         };
 
         var parsed = root.Parse(args);

@@ -1,4 +1,5 @@
 using System.Text;
+using Coap.Cli.Clock;
 
 namespace Coap.Cli;
 
@@ -9,6 +10,9 @@ namespace Coap.Cli;
 internal sealed record CliConsole(Stream Output, TextWriter Error, Stream Input)
 {
     public static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>What `coap time --set` steps: the system clock, or a test's stand-in.</summary>
+    public IClockStepper Clock { get; init; } = SystemClockStepper.Instance;
 
     public static CliConsole FromProcess() =>
         new(Console.OpenStandardOutput(), Console.Error, Console.OpenStandardInput());
