@@ -63,13 +63,25 @@ public sealed class CoapClient : IAsyncDisposable
         }
         else
         {
-            if (Options.BlockSize < 1024 && (request.Code == CoapCode.Get || request.Code == CoapCode.Fetch))
+            var negotiate = Options.BlockSize < 1024 && (request.Code == CoapCode.Get || request.Code == CoapCode.Fetch);
+            if (negotiate)
             {
                 // Early negotiation: ask for small blocks from the first response on (RFC 7959 §2.4).
                 request.Options.Set(new BlockValue(0, false, BlockValue.ExponentFor(Options.BlockSize)).ToOption(OptionNumber.Block2));
             }
 
-            first = await Send(request, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                first = await Send(request, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (negotiate)
+                {
+                    // The caller's request stays reusable: with a Block2 option it would count as a manual transfer.
+                    request.Options.Remove(OptionNumber.Block2);
+                }
+            }
         }
 
         return await BlockwiseDownload.CompleteAsync(request, first, Options.BlockSize, Send, progress, cancellationToken).ConfigureAwait(false);
