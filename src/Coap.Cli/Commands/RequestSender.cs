@@ -36,7 +36,7 @@ internal static class RequestSender
                 MessageTrace.WriteRequest(console.Error, request, remote);
             }
 
-            var progress = new ProgressBar(console);
+            var progress = new ProgressBar(console, TimeProvider.System);
             CoapMessage response;
             try
             {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Coap.Engine.Client;
 
@@ -8,15 +7,15 @@ namespace Coap.Cli.Output;
 /// A one-line progress bar for block-wise transfers on stderr, redrawn in place with '\r'. Drawn only when stderr is
 /// a terminal and the transfer has already taken a while, so that pipes, logs and tests never see it.
 /// </summary>
-internal sealed class ProgressBar(CliConsole console) : IProgress<TransferProgress>
+internal sealed class ProgressBar(CliConsole console, TimeProvider time) : IProgress<TransferProgress>
 {
     private const int Width = 30;
     private static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly long _start = time.GetTimestamp();
     private readonly Lock _gate = new();
-    private TimeSpan _drawnAt;
+    private TimeSpan _drawnAt = -Interval;
     private int _drawnLength;
 
     public void Report(TransferProgress value)
@@ -28,7 +27,7 @@ internal sealed class ProgressBar(CliConsole console) : IProgress<TransferProgre
 
         lock (_gate)
         {
-            var now = _clock.Elapsed;
+            var now = time.GetElapsedTime(_start);
             if (now < Delay || now - _drawnAt < Interval)
             {
                 return;
