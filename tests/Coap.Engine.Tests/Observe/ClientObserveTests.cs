@@ -167,4 +167,27 @@ public sealed class ClientObserveTests
         await Task.Delay(50);
         Assert.True(peer.IsQuiet);
     }
+
+    [Fact]
+    public async Task An_unanswered_reregistration_ends_the_stream_with_a_timeout()
+    {
+        await using var peer = new ClientLockstep(new CoapClientOptions { Timeout = TimeSpan.FromSeconds(20), NonConfirmable = true });
+        var notifications = peer.Client.ObserveAsync(ClientLockstep.Uri("time")).GetAsyncEnumerator();
+        var moving = notifications.MoveNextAsync();
+        var register = await peer.NextAsync();
+        Assert.Equal(CoapMessageType.NonConfirmable, register.Type);
+        peer.Notify(register.Token, CoapMessageType.NonConfirmable, CoapCode.Content, "a"u8.ToArray(), Observe(1, 5));
+        Assert.True(await moving.AsTask().WaitAsync(Patience));
+
+        moving = notifications.MoveNextAsync();
+        peer.Time.Advance(TimeSpan.FromSeconds(8));
+        var again = await peer.NextAsync();
+        Assert.Equal(0, again.Observe);
+        peer.Time.Advance(TimeSpan.FromSeconds(21));
+
+        await Assert.ThrowsAsync<CoapTimeoutException>(() => moving.AsTask().WaitAsync(Patience));
+        await notifications.DisposeAsync();
+        await Task.Delay(50);
+        Assert.True(peer.IsQuiet, "no deregistration for an observation the server does not answer");
+    }
 }
