@@ -49,7 +49,14 @@ internal sealed class ClientExchange
     /// <summary>Ends the exchange with an error: RST or no acknowledgement.</summary>
     public void Fail(Exception error)
     {
-        Notifications?.Writer.TryComplete(error);
-        Response.TrySetException(error);
+        if (Notifications is { } notifications)
+        {
+            // Nobody awaits Response on a streaming exchange: failing it would leave an unobserved exception.
+            notifications.Writer.TryComplete(error);
+        }
+        else
+        {
+            Response.TrySetException(error);
+        }
     }
 }
