@@ -11,13 +11,14 @@ internal static class CliApp
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("A CoAP client (RFC 7252): send requests and discover resources.")
+        var root = new RootCommand("A CoAP client (RFC 7252): send requests, observe and discover resources.")
         {
             RequestCommand.Create("get", CoapCode.Get, "Retrieve a resource (GET).", console, sendsPayload: false),
             RequestCommand.Create("put", CoapCode.Put, "Create or replace a resource with the payload (PUT).", console, sendsPayload: true),
             RequestCommand.Create("post", CoapCode.Post, "Have a resource process the payload (POST).", console, sendsPayload: true),
             RequestCommand.Create("delete", CoapCode.Delete, "Delete a resource (DELETE).", console, sendsPayload: false),
             RequestCommand.Create("fetch", CoapCode.Fetch, "Retrieve the part of a resource the payload selects (FETCH, RFC 8132).", console, sendsPayload: true),
+            ObserveCommand.Create(console),
             DiscoverCommand.Create(console),
             TimeCommand.Create(console, console.Clock),
         };

@@ -9,13 +9,16 @@ namespace Coap.Cli;
 /// </summary>
 internal sealed record CliConsole(Stream Output, TextWriter Error, Stream Input)
 {
+    /// <summary>Whether standard error is a terminal, where a progress bar may be drawn; never for captured output.</summary>
+    public bool ErrorIsTerminal { get; init; }
+
     public static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>What `coap time --set` steps: the system clock, or a test's stand-in.</summary>
     public IClockStepper Clock { get; init; } = SystemClockStepper.Instance;
 
     public static CliConsole FromProcess() =>
-        new(Console.OpenStandardOutput(), Console.Error, Console.OpenStandardInput());
+        new(Console.OpenStandardOutput(), Console.Error, Console.OpenStandardInput()) { ErrorIsTerminal = !Console.IsErrorRedirected };
 
     /// <summary>Writes "coap: message" as one line on standard error.</summary>
     public void ReportError(string message) => Error.WriteLine($"coap: {message}");

@@ -23,7 +23,6 @@ internal sealed class CliServer : IAsyncDisposable
         tree.Map("type", new TestResource(context => Text(context.Request.Type.ToString())));
         tree.Map("accept", new TestResource(context => Text(context.Request.Accept?.ToString(CultureInfo.InvariantCulture) ?? "none")));
         tree.Map("query", new TestResource(context => Text(context.Request.GetUriQuery())));
-        tree.Map("blocks", new TestResource(_ => ValueTask.FromResult(FirstOfTwoBlocks())));
         tree.Map("broken", Answer(CoapCode.InternalServerError, Encoding.UTF8.GetBytes("disk\non fire"), null));
         tree.Map("bad-links", Answer(CoapCode.Content, Encoding.UTF8.GetBytes("</a>;rt=\"open"), ContentFormat.LinkFormat));
         tree.Map("time", TestResource.Text("12:00"), new ResourceMetadata { ResourceTypes = ["core.time"], ContentFormats = [ContentFormat.TextPlain], Observable = true });
@@ -50,14 +49,6 @@ internal sealed class CliServer : IAsyncDisposable
         var request = context.Request;
         var code = request.Code == CoapCode.Fetch ? CoapCode.Content : CoapCode.Changed;
         return ValueTask.FromResult(CoapMessage.CreateResponse(code, request.Payload.ToArray(), request.ContentFormat));
-    }
-
-    /// <summary>Block 0 of a larger representation: Block2 NUM=0, M=1, SZX=6 (1024 bytes, RFC 7959 §2.2).</summary>
-    private static CoapMessage FirstOfTwoBlocks()
-    {
-        var response = CoapMessage.CreateResponse(CoapCode.Content, new byte[1024], ContentFormat.OctetStream);
-        response.Options.SetUInt(OptionNumber.Block2, 0x0E);
-        return response;
     }
 
     private static TestResource Answer(CoapCode code, byte[] payload, int? contentFormat) =>

@@ -4,7 +4,7 @@ using System.Globalization;
 
 namespace Coap.Cli.Commands;
 
-/// <summary>The options every command has: --timeout, --non and --verbose.</summary>
+/// <summary>The options every command has: --timeout, --non, --block-size and --verbose.</summary>
 internal sealed class ClientOptionSet
 {
     /// <summary>The longest timeout accepted: a day is beyond any CoAP exchange and keeps the timer in range.</summary>
@@ -22,6 +22,13 @@ internal sealed class ClientOptionSet
         Description = "Send a non-confirmable (NON) request instead of a confirmable (CON) one.",
     };
 
+    private readonly Option<int?> _blockSize = new("--block-size", "-b")
+    {
+        Description = "Block size for block-wise transfers (RFC 7959): 16, 32, 64, 128, 256, 512 or 1024 bytes (default 1024).",
+        HelpName = "BYTES",
+        CustomParser = ParseBlockSize,
+    };
+
     private readonly Option<bool> _verbose = new("--verbose", "-v")
     {
         Description = "Trace the request and the response (type, code, options, payload size) on stderr.",
@@ -31,11 +38,24 @@ internal sealed class ClientOptionSet
     {
         command.Options.Add(_timeout);
         command.Options.Add(_non);
+        command.Options.Add(_blockSize);
         command.Options.Add(_verbose);
     }
 
     public ClientSettings Read(ParseResult result) =>
-        new(result.GetValue(_timeout), result.GetValue(_non), result.GetValue(_verbose));
+        new(result.GetValue(_timeout), result.GetValue(_non), result.GetValue(_verbose)) { BlockSize = result.GetValue(_blockSize) };
+
+    private static int? ParseBlockSize(ArgumentResult result)
+    {
+        var text = result.Tokens[0].Value;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size is >= 16 and <= 1024 && (size & (size - 1)) == 0)
+        {
+            return size;
+        }
+
+        result.AddError($"invalid block size '{text}': give a power of two from 16 to 1024");
+        return null;
+    }
 
     private static TimeSpan? ParseSeconds(ArgumentResult result)
     {

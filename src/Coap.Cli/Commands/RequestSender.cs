@@ -6,7 +6,10 @@ using Coap.Engine.Protocol;
 
 namespace Coap.Cli.Commands;
 
-/// <summary>Sends one request with a <see cref="CoapClient"/> of its own and returns the response.</summary>
+/// <summary>
+/// Sends one request with a <see cref="CoapClient"/> of its own and returns the response, whole: the client fetches
+/// and sends every block of a block-wise transfer (RFC 7959), with a progress bar on a terminal.
+/// </summary>
 internal static class RequestSender
 {
     public static async Task<CoapMessage> SendAsync(CliConsole console, RequestPlan plan, ClientSettings settings, CancellationToken cancellationToken)
@@ -33,18 +36,27 @@ internal static class RequestSender
                 MessageTrace.WriteRequest(console.Error, request, remote);
             }
 
-            var response = await client.SendAsync(request, remote, cancellationToken).ConfigureAwait(false);
+            var progress = new ProgressBar(console, TimeProvider.System);
+            CoapMessage response;
+            try
+            {
+                response = await client.SendAsync(request, remote, progress, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                progress.Clear();
+            }
+
             if (settings.Verbose)
             {
                 MessageTrace.WriteResponse(console.Error, response);
             }
 
-            ResponseReport.WarnIfIncomplete(console, response);
             return response;
         }
     }
 
-    private static async Task<IPEndPoint> ResolveAsync(CoapUri uri, CancellationToken cancellationToken)
+    public static async Task<IPEndPoint> ResolveAsync(CoapUri uri, CancellationToken cancellationToken)
     {
         try
         {

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using Coap.Engine.Blockwise;
 using Coap.Engine.Exchanges;
+using Coap.Engine.Observe;
 using Coap.Engine.Protocol;
 using Coap.Engine.Transport;
 using Microsoft.Extensions.Logging;
@@ -34,28 +37,94 @@ public sealed class CoapClient : IAsyncDisposable
     /// <summary>The client's own address and port.</summary>
     public IPEndPoint LocalEndPoint => _endpoint.LocalEndPoints[0];
 
-    /// <summary>Sends a prepared request to an address; the request's type is kept as given.</summary>
-    public async Task<CoapMessage> SendAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sends a prepared request to an address; the request's type is kept as given. Block-wise transfers
+    /// (RFC 7959) are transparent: a payload larger than <see cref="CoapClientOptions.BlockSize"/> goes out in
+    /// Block1 blocks, and a response in Block2 blocks is fetched whole. The response returned then carries the
+    /// whole representation and no Block2 or Size2 option. A request that already has a Block1 or Block2 option
+    /// is sent as it is, for callers that move blocks themselves. The timeout applies to each exchange.
+    /// </summary>
+    public Task<CoapMessage> SendAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken = default) =>
+        SendAsync(request, remote, null, cancellationToken);
+
+    /// <summary>As <see cref="SendAsync(CoapMessage, IPEndPoint, CancellationToken)"/>, reporting block-wise progress.</summary>
+    public async Task<CoapMessage> SendAsync(CoapMessage request, IPEndPoint remote, IProgress<TransferProgress>? progress, CancellationToken cancellationToken = default)
     {
-        using var timeout = new CancellationTokenSource(Options.EffectiveTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-        try
+        if (request.Options.Contains(OptionNumber.Block1) || request.Options.Contains(OptionNumber.Block2))
         {
-            return await _endpoint.SendRequestAsync(request, remote, linked.Token).ConfigureAwait(false);
+            return await SendOnceAsync(request, remote, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+
+        Task<CoapMessage> Send(CoapMessage message, CancellationToken token) => SendOnceAsync(message, remote, token);
+        CoapMessage first;
+        if (request.Payload.Length > Options.BlockSize)
         {
-            throw new CoapTimeoutException($"No response from {remote} within {Options.EffectiveTimeout.TotalSeconds:0.###} s.");
+            first = await BlockwiseUpload.RunAsync(request, Options.BlockSize, Send, progress, cancellationToken).ConfigureAwait(false);
         }
+        else
+        {
+            var negotiate = Options.BlockSize < 1024 && (request.Code == CoapCode.Get || request.Code == CoapCode.Fetch);
+            if (negotiate)
+            {
+                // Early negotiation: ask for small blocks from the first response on (RFC 7959 §2.4).
+                request.Options.Set(new BlockValue(0, false, BlockValue.ExponentFor(Options.BlockSize)).ToOption(OptionNumber.Block2));
+            }
+
+            try
+            {
+                first = await Send(request, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (negotiate)
+                {
+                    // The caller's request stays reusable: with a Block2 option it would count as a manual transfer.
+                    request.Options.Remove(OptionNumber.Block2);
+                }
+            }
+        }
+
+        return await BlockwiseDownload.CompleteAsync(request, first, Options.BlockSize, Send, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends a request to a coap:// URI: its path and query become options, its host is resolved.</summary>
-    public async Task<CoapMessage> SendAsync(CoapMessage request, CoapUri uri, CancellationToken cancellationToken = default)
+    public Task<CoapMessage> SendAsync(CoapMessage request, CoapUri uri, CancellationToken cancellationToken = default) =>
+        SendAsync(request, uri, null, cancellationToken);
+
+    /// <summary>As <see cref="SendAsync(CoapMessage, CoapUri, CancellationToken)"/>, reporting block-wise progress.</summary>
+    public async Task<CoapMessage> SendAsync(CoapMessage request, CoapUri uri, IProgress<TransferProgress>? progress, CancellationToken cancellationToken = default)
     {
         uri.ApplyTo(request);
         var remote = await ResolveAsync(uri, cancellationToken).ConfigureAwait(false);
-        return await SendAsync(request, remote, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(request, remote, progress, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Observes a resource (RFC 7641); see <see cref="ObserveAsync(CoapMessage, IPEndPoint, CancellationToken)"/>.</summary>
+    public IAsyncEnumerable<CoapMessage> ObserveAsync(string uri, CancellationToken cancellationToken = default) =>
+        ObserveAsync(Parse(uri), cancellationToken);
+
+    /// <summary>Observes a resource (RFC 7641); see <see cref="ObserveAsync(CoapMessage, IPEndPoint, CancellationToken)"/>.</summary>
+    public async IAsyncEnumerable<CoapMessage> ObserveAsync(CoapUri uri, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var request = NewRequest(CoapCode.Get, default, null);
+        uri.ApplyTo(request);
+        var remote = await ResolveAsync(uri, cancellationToken).ConfigureAwait(false);
+        await foreach (var notification in ObserveAsync(request, remote, cancellationToken).ConfigureAwait(false))
+        {
+            yield return notification;
+        }
+    }
+
+    /// <summary>
+    /// Observes a resource (RFC 7641 §3): sends the request (a GET or FETCH) with Observe 0 and yields the first
+    /// response and every later notification that is fresh by the §3.4 rule (older ones are dropped). When
+    /// Max-Age (plus two seconds) passes without a notification, the client re-registers with the same token
+    /// (§3.3.1). A response that is not 2.xx or has no Observe option is yielded last and ends the stream.
+    /// Stopping the enumeration (break or cancellation) deregisters with GET Observe 1 (§3.6). A notification
+    /// in Block2 blocks is fetched whole (RFC 7959 §2.6).
+    /// </summary>
+    public IAsyncEnumerable<CoapMessage> ObserveAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken = default) =>
+        new ClientObservation(_endpoint, request, remote, _time, Options, (message, token) => SendOnceAsync(message, remote, token)).ReadAsync(cancellationToken);
 
     public Task<CoapMessage> GetAsync(string uri, CancellationToken cancellationToken = default) =>
         SendAsync(NewRequest(CoapCode.Get, default, null), Parse(uri), cancellationToken);
@@ -90,6 +159,20 @@ public sealed class CoapClient : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _endpoint.DisposeAsync();
+
+    private async Task<CoapMessage> SendOnceAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(Options.EffectiveTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            return await _endpoint.SendRequestAsync(request, remote, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new CoapTimeoutException($"No response from {remote} within {Options.EffectiveTimeout.TotalSeconds:0.###} s.");
+        }
+    }
 
     /// <summary>The address for a URI's host: an IP literal as is, a name through DNS.</summary>
     public static async Task<IPEndPoint> ResolveAsync(CoapUri uri, CancellationToken cancellationToken = default)

@@ -51,7 +51,38 @@ public sealed partial class CoapEndpoint
         }
     }
 
-    private ClientExchange Open(CoapPeer peer, CoapMessage request)
+    /// <summary>
+    /// Opens a streaming exchange (an observation, RFC 7641 §3.1): every response with the request's token goes
+    /// into the exchange's channel until <see cref="CloseStream"/>. The NSTART gate is not held: once the first
+    /// response arrives the exchange is no longer outstanding. The request is not sent; see <see cref="Transmit"/>.
+    /// </summary>
+    internal ClientExchange OpenStream(CoapMessage request, IPEndPoint remote) => Open(FindPeer(remote), request, streaming: true);
+
+    /// <summary>Sends a request on an open streaming exchange with a fresh message ID (registration or re-registration).</summary>
+    internal void Transmit(ClientExchange exchange, CoapMessage request)
+    {
+        request.Token = exchange.Token;
+        request.MessageId = _messages.NextMessageId();
+        exchange.MessageId = request.MessageId;
+        if (request.Type == CoapMessageType.Confirmable)
+        {
+            _ = WatchTransmissionAsync(exchange, _messages.SendConfirmable(exchange.Peer, request));
+        }
+        else
+        {
+            _messages.Send(exchange.Peer, request);
+        }
+    }
+
+    /// <summary>Forgets a streaming exchange: later responses with its token are unmatched and reset (§5.3.2).</summary>
+    internal void CloseStream(ClientExchange exchange)
+    {
+        _matcher.Remove(exchange);
+        _messages.Cancel(exchange.Peer, exchange.MessageId);
+        exchange.Notifications?.Writer.TryComplete();
+    }
+
+    private ClientExchange Open(CoapPeer peer, CoapMessage request, bool streaming = false)
     {
         var chosen = request.Token.Length > 0;
         while (true)
@@ -61,7 +92,7 @@ public sealed partial class CoapEndpoint
                 request.Token = CoapToken.FromUInt64(_messages.NextRandom(), CoapToken.MaxLength);
             }
 
-            var exchange = new ClientExchange(peer, request.Token);
+            var exchange = new ClientExchange(peer, request.Token, streaming);
             if (_matcher.TryAdd(exchange))
             {
                 return exchange;
@@ -80,10 +111,10 @@ public sealed partial class CoapEndpoint
         switch (outcome.Result)
         {
             case TransmissionResult.Reset:
-                exchange.Response.TrySetException(new CoapResetException($"{exchange.Peer} answered the request with RST."));
+                exchange.Fail(new CoapResetException($"{exchange.Peer} answered the request with RST."));
                 break;
             case TransmissionResult.TimedOut:
-                exchange.Response.TrySetException(new CoapTimeoutException(
+                exchange.Fail(new CoapTimeoutException(
                     $"{exchange.Peer} did not acknowledge the request after {_options.Transmission.MaxRetransmit} retransmissions."));
                 break;
         }
@@ -110,7 +141,7 @@ public sealed partial class CoapEndpoint
         }
 
         _messages.Cancel(peer, exchange!.MessageId);
-        exchange.Response.TrySetResult(response);
+        exchange.Deliver(response);
     }
 
     private CoapPeer FindPeer(IPEndPoint remote)

@@ -139,7 +139,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
 
         if (ack.Code.IsResponse && _matcher.TryFind(peer, ack.Token, out var exchange))
         {
-            exchange!.Response.TrySetResult(ack);
+            exchange!.Deliver(ack);
         }
     }
 

@@ -82,7 +82,9 @@ public sealed class UsageErrorTests
     [InlineData("get")]
     [InlineData("get", "coap://127.0.0.1/x", "--bogus")]
     [InlineData("get", "coap://127.0.0.1/x", "--payload", "a")]
-    [InlineData("observe", "coap://127.0.0.1/x")]
+    [InlineData("observe", "coap://127.0.0.1/x", "--count", "0")]
+    [InlineData("observe", "coap://127.0.0.1/x", "--duration", "soon")]
+    [InlineData("get", "coap://127.0.0.1/x", "--block-size", "100")]
     public async Task Malformed_command_lines_exit_2(params string[] args)
     {
         var result = await CliRun.RunAsync(args);

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using Coap.Engine.Blockwise;
+using Coap.Engine.Client;
+using Coap.Engine.Exchanges;
+using Coap.Engine.Protocol;
+
+namespace Coap.Engine.Observe;
+
+/// <summary>
+/// One observation from the client side (RFC 7641 §3): registers with GET Observe 0, yields every fresh
+/// notification (§3.4), re-registers with the same token when Max-Age passes without one (§3.3.1), and
+/// deregisters with GET Observe 1 when the caller stops reading (§3.6).
+/// </summary>
+internal sealed class ClientObservation
+{
+    /// <summary>How long after Max-Age a missing notification triggers a re-registration: absorbs network delay.</summary>
+    public static readonly TimeSpan ReregistrationMargin = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest wait for the answer to a deregistration, so that stopping an observation stays quick.</summary>
+    private static readonly TimeSpan DeregistrationWait = TimeSpan.FromSeconds(5);
+
+    private readonly CoapEndpoint _endpoint;
+    private readonly CoapMessage _request;
+    private readonly IPEndPoint _remote;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _timeout;
+    private readonly int _blockSize;
+    private readonly Func<CoapMessage, CancellationToken, Task<CoapMessage>> _send;
+
+    public ClientObservation(CoapEndpoint endpoint, CoapMessage request, IPEndPoint remote, TimeProvider time, CoapClientOptions options, Func<CoapMessage, CancellationToken, Task<CoapMessage>> send)
+    {
+        _endpoint = endpoint;
+        _request = request;
+        _remote = remote;
+        _time = time;
+        _timeout = options.EffectiveTimeout;
+        _blockSize = options.BlockSize;
+        _send = send;
+    }
+
+    /// <summary>
+    /// The notifications, the first response included. The stream ends after yielding a response that is not
+    /// 2.xx or has no Observe option (the server ended or refused the observation).
+    /// </summary>
+    public async IAsyncEnumerable<CoapMessage> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        _request.Observe = 0;
+        var exchange = _endpoint.OpenStream(_request, _remote);
+        var registered = false;
+        var order = new NotificationOrder(_time);
+        try
+        {
+            _endpoint.Transmit(exchange, _request);
+            var wait = _timeout;
+            var reregistered = false;
+            while (true)
+            {
+                CoapMessage? next;
+                try
+                {
+                    next = await NextAsync(exchange, wait, cancellationToken).ConfigureAwait(false);
+                }
+                catch (CoapException)
+                {
+                    // RST or an unacknowledged registration: the server keeps no observation to cancel.
+                    registered = false;
+                    throw;
+                }
+
+                if (next is null)
+                {
+                    if (!registered || reregistered)
+                    {
+                        registered = false;
+                        throw new CoapTimeoutException($"{_remote} sent no notification within {wait.TotalSeconds:0.###} s.");
+                    }
+
+                    reregistered = true;
+                    var again = BlockRequests.Derive(_request);
+                    again.Observe = 0;
+                    _endpoint.Transmit(exchange, again);
+                    wait = _timeout;
+                    continue;
+                }
+
+                if (!next.Code.IsSuccess || next.Observe is not { } observe)
+                {
+                    registered = false;
+                    yield return next;
+                    yield break;
+                }
+
+                if (!order.TryAccept(observe))
+                {
+                    continue;
+                }
+
+                registered = true;
+                reregistered = false;
+                wait = TimeSpan.FromSeconds(next.MaxAge ?? 60) + ReregistrationMargin;
+                yield return await BlockwiseDownload.CompleteAsync(_request, next, _blockSize, _send, null, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _endpoint.CloseStream(exchange);
+            if (registered)
+            {
+                await DeregisterAsync(exchange.Token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<CoapMessage?> NextAsync(ClientExchange exchange, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(wait, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            return await exchange.Notifications!.Reader.ReadAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>GET with Observe 1 and the observation's token (RFC 7641 §3.6); an unanswered one is given up quietly.</summary>
+    private async Task DeregisterAsync(CoapToken token)
+    {
+        var request = BlockRequests.Derive(_request);
+        request.Observe = 1;
+        request.Token = token;
+        using var timeout = new CancellationTokenSource(_timeout < DeregistrationWait ? _timeout : DeregistrationWait, _time);
+        try
+        {
+            await _endpoint.SendRequestAsync(request, _remote, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is CoapException or OperationCanceledException)
+        {
+            // The server forgets the observation anyway when the next notification is reset (RFC 7641 §3.6).
+        }
+    }
+}
