@@ -8,13 +8,24 @@ internal static class CliRun
 
     public static Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync([], args);
 
-    public static async Task<CliResult> RunWithInputAsync(byte[] input, params string[] args)
+    public static Task<CliResult> RunWithInputAsync(byte[] input, params string[] args) => RunAsync(input, null, args);
+
+    /// <summary>Runs with a stand-in for the system clock, so `time --set` never touches the real one.</summary>
+    public static Task<CliResult> RunWithClockAsync(Coap.Cli.Clock.IClockStepper clock, params string[] args) => RunAsync([], clock, args);
+
+    private static async Task<CliResult> RunAsync(byte[] input, Coap.Cli.Clock.IClockStepper? clock, string[] args)
     {
         using var output = new MemoryStream();
         using var error = new StringWriter();
         using var stdin = new MemoryStream(input);
         using var limit = new CancellationTokenSource(Limit);
-        var exitCode = await CliApp.RunAsync(args, new CliConsole(output, error, stdin), limit.Token);
+        var console = new CliConsole(output, error, stdin);
+        if (clock is not null)
+        {
+            console = console with { Clock = clock };
+        }
+
+        var exitCode = await CliApp.RunAsync(args, console, limit.Token);
         return new CliResult(exitCode, output.ToArray(), error.ToString());
     }
 }
