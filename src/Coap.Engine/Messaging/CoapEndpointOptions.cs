@@ -16,4 +16,10 @@ public class CoapEndpointOptions
     /// first when more arrive within EXCHANGE_LIFETIME, which bounds memory under load.
     /// </summary>
     public int MaxDeduplicationEntries { get; set; } = 500_000;
+
+    /// <summary>
+    /// An observer gets a confirmable notification at least this often, even when the resource asks for
+    /// non-confirmable ones, so that a client that went away is noticed and removed (RFC 7641 §4.5: 24 hours).
+    /// </summary>
+    public TimeSpan ObserverCheck { get; set; } = TimeSpan.FromHours(24);
 }

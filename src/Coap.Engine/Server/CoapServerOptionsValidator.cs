@@ -55,6 +55,11 @@ internal sealed class CoapServerOptionsValidator : IValidateOptions<CoapServerOp
             failures.Add($"Coap:MaxDeduplicationEntries must be at least 1 (got {options.MaxDeduplicationEntries}).");
         }
 
+        if (options.ObserverCheck <= TimeSpan.Zero)
+        {
+            failures.Add($"Coap:ObserverCheck must be positive (got {options.ObserverCheck}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

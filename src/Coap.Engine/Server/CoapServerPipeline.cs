@@ -1,27 +1,30 @@
 using System.Text;
 using Coap.Engine.Exchanges;
 using Coap.Engine.Messaging;
+using Coap.Engine.Observe;
 using Coap.Engine.Protocol;
 
 namespace Coap.Engine.Server;
 
 /// <summary>
 /// The server side of a request after the message layer: option checks (4.02, 5.05), routing (4.04),
-/// Content-Format checks (4.06, 4.15), then the stages (<see cref="IServerStage"/>) that end at the resource. Responses are answered without a payload when
+/// Content-Format checks (4.06, 4.15), then the stages (<see cref="IServerStage"/>) Observe → resource. Responses are answered without a payload when
 /// the code says all, with a short diagnostic payload and no Content-Format otherwise (RFC 7252 §5.5.2).
 /// </summary>
 internal sealed class CoapServerPipeline : IRequestDispatcher
 {
     private readonly ResourceTree _tree;
     private readonly IServiceProvider? _services;
-    private readonly IServerStage _first;
+    private readonly ObserveStage _observe;
 
     public CoapServerPipeline(ResourceTree tree, IServiceProvider? services)
     {
         _tree = tree;
         _services = services;
-        _first = new ResourceStage();
+        _observe = new ObserveStage(new ResourceStage());
     }
+
+    public void Attach(CoapEndpoint endpoint) => _observe.Attach(endpoint);
 
     public ValueTask<CoapMessage> DispatchAsync(CoapMessage request, CoapPeer peer, CancellationToken aborted)
     {
@@ -52,7 +55,7 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
             return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.UnsupportedContentFormat));
         }
 
-        return _first.InvokeAsync(new CoapRequestContext(request, peer, entry, match, _services, aborted));
+        return _observe.InvokeAsync(new CoapRequestContext(request, peer, entry, match, _services, aborted));
     }
 
     private static bool Contains(IReadOnlyList<int> formats, int format)
