@@ -122,11 +122,11 @@ public sealed partial class ResourceObservers
             foreach (var observer in variant.Observers)
             {
                 response.Token = observer.Token;
-                if (!confirmable && observer.InFlight is null && now - observer.LastConfirmableAt < stage.ObserverCheckTicks)
+                if (!confirmable && observer.InFlight is not { IsCompleted: false } && now - observer.LastConfirmableAt < stage.ObserverCheckTicks)
                 {
                     stage.RememberNonConfirmable(observer, endpoint.SendNonConfirmable(observer.Peer, response));
                 }
-                else if (observer.InFlight is not null && endpoint.TryReplaceConfirmable(observer.Peer, observer.InFlightMessageId, response))
+                else if (observer.InFlight is { IsCompleted: false } && endpoint.TryReplaceConfirmable(observer.Peer, observer.InFlightMessageId, response))
                 {
                     observer.InFlightMessageId = response.MessageId;
                 }
