@@ -14,4 +14,7 @@ internal static partial class ObserveLog
 
     [LoggerMessage(42, LogLevel.Error, "Rendering a notification of {Path} failed")]
     public static partial void RenderFailed(ILogger logger, Exception error, string path);
+
+    [LoggerMessage(43, LogLevel.Error, "Sending the notifications of {Path} failed")]
+    public static partial void FanOutFailed(ILogger logger, Exception error, string path);
 }

@@ -64,7 +64,15 @@ public sealed partial class ResourceObservers
                 for (var i = 0; i < count; i++)
                 {
                     var response = await RenderAsync(variants[i]).ConfigureAwait(false);
-                    FanOut(variants[i], response, sequence, confirmable);
+                    try
+                    {
+                        FanOut(variants[i], response, sequence, confirmable);
+                    }
+                    catch (Exception error)
+                    {
+                        // A transport that fails (the endpoint stopping) must not stall later changes.
+                        ObserveLog.FanOutFailed(variants[i].Stage.Logger, error, variants[i].Context.Request.GetUriPath());
+                    }
                 }
             }
             finally
