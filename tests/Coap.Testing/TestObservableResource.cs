@@ -8,10 +8,15 @@ namespace Coap.Testing;
 /// <summary>An observable resource whose answer a test writes as a function, counting how often it ran.</summary>
 public sealed class TestObservableResource : IObservableResource
 {
-    private readonly Func<CoapRequestContext, CoapMessage> _handler;
+    private readonly Func<CoapRequestContext, ValueTask<CoapMessage>> _handler;
     private int _calls;
 
     public TestObservableResource(Func<CoapRequestContext, CoapMessage> handler)
+        : this(c => ValueTask.FromResult(handler(c)))
+    {
+    }
+
+    public TestObservableResource(Func<CoapRequestContext, ValueTask<CoapMessage>> handler)
     {
         _handler = handler;
     }
@@ -29,6 +34,6 @@ public sealed class TestObservableResource : IObservableResource
     public ValueTask<CoapMessage> HandleAsync(CoapRequestContext context)
     {
         Interlocked.Increment(ref _calls);
-        return ValueTask.FromResult(_handler(context));
+        return _handler(context);
     }
 }
