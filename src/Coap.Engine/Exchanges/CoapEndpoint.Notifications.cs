@@ -10,6 +10,9 @@ public sealed partial class CoapEndpoint
     /// <summary>Told of an RST that no CON in flight explains; true when it answered a notification (RFC 7641 §3.6).</summary>
     internal Func<CoapPeer, ushort, bool>? UnmatchedReset { get; set; }
 
+    /// <summary>Called once when the endpoint is disposed, before its transports close.</summary>
+    internal Action? Stopping { get; set; }
+
     internal CoapEndpointOptions Options => _options;
 
     internal ILogger Logger => _logger;

@@ -59,6 +59,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
+        Stopping?.Invoke();
         await _sweepTimer.DisposeAsync().ConfigureAwait(false);
         foreach (var binding in _bindings)
         {

@@ -9,6 +9,7 @@ namespace Coap.Engine.Observe;
 /// </summary>
 public abstract class ObservableResource : CoapResource, IObservableResource
 {
+    /// <summary>The resource's observers; hand it to whatever learns of changes (a timer, a broker) to call <see cref="ResourceObservers.NotifyChanged"/>.</summary>
     public ResourceObservers Observers { get; } = new();
 
     /// <summary>The state changed: notify every observer (RFC 7641 §4.2). See <see cref="ResourceObservers.NotifyChanged"/>.</summary>

@@ -34,23 +34,12 @@ internal sealed class ObserveStage : IServerStage
     /// <summary>Coap:ObserverCheck in timestamp ticks.</summary>
     public long ObserverCheckTicks { get; private set; }
 
-    /// <summary>How many observations the stage holds, over all resources.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _observers.Count;
-            }
-        }
-    }
-
     public void Attach(CoapEndpoint endpoint)
     {
         _endpoint = endpoint;
         ObserverCheckTicks = (long)(endpoint.Options.ObserverCheck.TotalSeconds * endpoint.Messages.Time.TimestampFrequency);
         endpoint.UnmatchedReset = OnReset;
+        endpoint.Stopping = RemoveAll;
     }
 
     public ValueTask<CoapMessage> InvokeAsync(CoapRequestContext context)
@@ -119,12 +108,22 @@ internal sealed class ObserveStage : IServerStage
         }
     }
 
-    /// <summary>Ends an observation: off the resource's list, out of the stage's tables.</summary>
-    public void Remove(Observer observer, string reason)
+    /// <summary>
+    /// Ends an observation: off the resource's list, out of the stage's tables. With <paramref name="stopRetransmission"/>
+    /// a CON notification still in flight is abandoned too (the client said it is no longer interested); otherwise it
+    /// runs to its end, so that a final error notification is still delivered.
+    /// </summary>
+    public void Remove(Observer observer, string reason, bool stopRetransmission = false)
     {
         if (!observer.Variant.Resource.Detach(observer))
         {
             return;
+        }
+
+        // Detached: no fan-out touches the observer any more, so its CON state is stable here.
+        if (stopRetransmission && observer.InFlight is { IsCompleted: false })
+        {
+            Endpoint.Messages.Cancel(observer.Peer, observer.InFlightMessageId);
         }
 
         lock (_gate)
@@ -174,7 +173,7 @@ internal sealed class ObserveStage : IServerStage
 
         if (replaced is not null)
         {
-            Remove(replaced, "replaced by a new registration");
+            Remove(replaced, "replaced by a new registration", stopRetransmission: true);
         }
 
         if (Logger.IsEnabled(LogLevel.Debug))
@@ -196,7 +195,22 @@ internal sealed class ObserveStage : IServerStage
 
         if (observer is not null)
         {
-            Remove(observer, reason);
+            Remove(observer, reason, stopRetransmission: true);
+        }
+    }
+
+    /// <summary>The endpoint stops: every observation it served ends, so that later changes send nothing.</summary>
+    private void RemoveAll()
+    {
+        Observer[] all;
+        lock (_gate)
+        {
+            all = [.. _observers.Values];
+        }
+
+        foreach (var observer in all)
+        {
+            Remove(observer, "the endpoint stopped");
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Coap.Engine.Protocol;
 
 namespace Coap.Engine.Observe;
@@ -42,8 +43,8 @@ internal readonly struct VariantKey : IEquatable<VariantKey>
         {
             if (IsKey(option.Number))
             {
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(at), option.Number);
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(at + 2), (ushort)option.Value.Length);
+                BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(at), option.Number);
+                BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(at + 2), (ushort)option.Value.Length);
                 option.Value.Span.CopyTo(bytes.AsSpan(at + 4));
                 at += 4 + option.Value.Length;
             }

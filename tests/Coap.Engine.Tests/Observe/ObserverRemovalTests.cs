@@ -162,6 +162,35 @@ public sealed class ObserverRemovalTests
         Assert.True(SpinWait.SpinUntil(() => resource.Observers.Count == 0, TimeSpan.FromSeconds(5)));
     }
 
+    [Fact]
+    public async Task Deregistering_stops_the_retransmission_of_a_con_notification_in_flight()
+    {
+        await using var server = Start();
+        Register(server);
+        _resource.Observers.NotifyChanged(confirmable: true);
+        Assert.Equal(CoapMessageType.Confirmable, server.Peer.Expect().Type);
+
+        server.Peer.Send(Get("obs", 2, 0xA1, observe: 1));
+        Assert.Null(server.Peer.Expect().Observe);
+        server.Time.Advance(TimeSpan.FromSeconds(100));
+
+        server.Peer.ExpectNothing();
+        Assert.Equal(0, _resource.Observers.Count);
+    }
+
+    [Fact]
+    public async Task Stopping_the_endpoint_ends_its_observations()
+    {
+        var server = Start();
+        Register(server);
+
+        await server.DisposeAsync();
+
+        Assert.Equal(0, _resource.Observers.Count);
+        _resource.Observers.NotifyChanged();
+        server.Peer.ExpectNothing();
+    }
+
     private ServerFixture Start(CoapEndpointOptions? options = null) =>
         new(t => t.Map("obs", _resource, TestObservableResource.Metadata), options);
 
