@@ -39,7 +39,9 @@ public sealed class LibcoapObserveTests : IAsyncDisposable
     {
         var port = _server.LocalEndPoints[0].Port;
 
-        var result = await LibcoapClient.RunAsync("-s", "3", "-m", "get", $"coap://127.0.0.1:{port}/counter");
+        // -s 3: observe for three seconds; -B 8 and a 15 s kill bound keep a hung client well under 30 s.
+        var result = await Tool.RunAsync(
+            Tool.Find("coap-client-notls"), ["-B", "8", "-s", "3", "-m", "get", $"coap://127.0.0.1:{port}/counter"], TimeSpan.FromSeconds(15));
 
         Assert.Equal(0, result.ExitCode);
         var values = new List<int>();
@@ -53,6 +55,9 @@ public sealed class LibcoapObserveTests : IAsyncDisposable
         {
             Assert.True(values[i] > values[i - 1], $"not increasing: {result.StandardOutput}");
         }
+
+        // coap-client deregisters when its observe time is up (a GET with Observe 1, RFC 7641 §3.6).
+        Assert.True(SpinWait.SpinUntil(() => _counter.Observers.Count == 0, TimeSpan.FromSeconds(3)), $"{_counter.Observers.Count} observers left");
     }
 
     private void Tick()
