@@ -33,6 +33,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         _messages = new MessageLayer(options, time, random, _logger);
         _sweepTimer = time.CreateTimer(_ => Sweep(), null, SweepInterval, SweepInterval);
+        dispatcher?.Attach(this);
     }
 
     /// <summary>The addresses the endpoint's transports are bound to.</summary>
@@ -58,6 +59,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
+        Stopping?.Invoke();
         await _sweepTimer.DisposeAsync().ConfigureAwait(false);
         foreach (var binding in _bindings)
         {
@@ -145,7 +147,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
 
     private void OnReset(CoapPeer peer, CoapMessage reset)
     {
-        if (!_messages.Complete(peer, reset))
+        if (!_messages.Complete(peer, reset) && !OnNotificationReset(peer, reset.MessageId))
         {
             Log.Unexpected(_logger, peer, "RST", reset);
         }

@@ -31,4 +31,10 @@ public class CoapEndpointOptions
     /// so many half-finished uploads cannot exhaust memory.
     /// </summary>
     public long MaxPendingUploadBytes { get; set; } = 128L * 1024 * 1024;
+
+    /// <summary>
+    /// An observer gets a confirmable notification at least this often, even when the resource asks for
+    /// non-confirmable ones, so that a client that went away is noticed and removed (RFC 7641 §4.5: 24 hours).
+    /// </summary>
+    public TimeSpan ObserverCheck { get; set; } = TimeSpan.FromHours(24);
 }

@@ -7,6 +7,7 @@ namespace Coap.Engine.Messaging;
 internal sealed class CoapPeer
 {
     private IPEndPoint? _endPoint;
+    private int _observations;
 
     public CoapPeer(IDatagramTransport transport, SocketAddress address)
     {
@@ -27,6 +28,11 @@ internal sealed class CoapPeer
 
     /// <summary>Requests a client has outstanding to this peer; at most NSTART (RFC 7252 §4.7).</summary>
     public SemaphoreSlim? NStartGate { get; set; }
+
+    /// <summary>Observations the peer holds on this server (RFC 7641); a peer that observes is never forgotten as idle.</summary>
+    public int Observations => Volatile.Read(ref _observations);
+
+    public void AddObservations(int delta) => Interlocked.Add(ref _observations, delta);
 
     /// <summary>
     /// The address as it was addressed: an IPv4 peer reached through a dual-stack socket shows as 127.0.0.1:5683,

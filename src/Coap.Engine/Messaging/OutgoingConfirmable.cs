@@ -10,9 +10,9 @@ internal sealed class OutgoingConfirmable
         Timeout = timeout;
     }
 
-    public MessageKey Key { get; }
+    public MessageKey Key { get; set; }
 
-    public byte[] Datagram { get; }
+    public byte[] Datagram { get; set; }
 
     public int Retransmissions { get; set; }
 

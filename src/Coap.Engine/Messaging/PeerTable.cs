@@ -30,13 +30,13 @@ internal sealed class PeerTable
         return peer;
     }
 
-    /// <summary>Forgets peers idle since <paramref name="idleBefore"/> that hold no client state.</summary>
+    /// <summary>Forgets peers idle since <paramref name="idleBefore"/> that hold no client state and no observation.</summary>
     public void RemoveIdle(long idleBefore)
     {
         List<SocketAddress>? idle = null;
         foreach (var (address, peer) in _peers)
         {
-            if (peer.LastActivity < idleBefore && peer.NStartGate is null or { CurrentCount: > 0 })
+            if (peer.LastActivity < idleBefore && peer.Observations == 0 && peer.NStartGate is null or { CurrentCount: > 0 })
             {
                 (idle ??= []).Add(address);
             }

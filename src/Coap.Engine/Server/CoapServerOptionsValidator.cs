@@ -70,6 +70,11 @@ internal sealed class CoapServerOptionsValidator : IValidateOptions<CoapServerOp
             failures.Add($"Coap:MaxPendingUploadBytes must be at least Coap:DefaultBlockSize (got {options.MaxPendingUploadBytes}).");
         }
 
+        if (options.ObserverCheck <= TimeSpan.Zero)
+        {
+            failures.Add($"Coap:ObserverCheck must be positive (got {options.ObserverCheck}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

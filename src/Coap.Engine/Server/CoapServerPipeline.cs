@@ -2,21 +2,23 @@ using System.Text;
 using Coap.Engine.Blockwise;
 using Coap.Engine.Exchanges;
 using Coap.Engine.Messaging;
+using Coap.Engine.Observe;
 using Coap.Engine.Protocol;
 
 namespace Coap.Engine.Server;
 
 /// <summary>
 /// The server side of a request after the message layer: option checks (4.02, 5.05), routing (4.04),
-/// Content-Format checks (4.06, 4.15), then the stages (<see cref="IServerStage"/>) that end at the resource. Responses are answered without a payload when
-/// the code says all, with a short diagnostic payload and no Content-Format otherwise (RFC 7252 §5.5.2).
-/// The stages: Block1 assembly → Block2 slicing → the resource (RFC 7959).
+/// Content-Format checks (4.06, 4.15), then the stages (<see cref="IServerStage"/>): Observe (RFC 7641) → Block1
+/// assembly → Block2 slicing (RFC 7959) → the resource. Responses are answered without a payload when the code says
+/// all, with a short diagnostic payload and no Content-Format otherwise (RFC 7252 §5.5.2).
 /// </summary>
 internal sealed class CoapServerPipeline : IRequestDispatcher
 {
     private readonly ResourceTree _tree;
     private readonly IServiceProvider? _services;
     private readonly int _maxBlockSize;
+    private readonly ObserveStage _observe;
 
     public CoapServerPipeline(ResourceTree tree, IServiceProvider? services, CoapEndpointOptions options, TimeProvider time)
     {
@@ -24,10 +26,13 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
         _services = services;
         _maxBlockSize = options.DefaultBlockSize;
         Block1 = new Block1Stage(options, time, new Block2Stage(options, time, new ResourceStage()));
+        _observe = new ObserveStage(Block1);
     }
 
-    /// <summary>The first stage, which assembles Block1 uploads; tests read its accounting.</summary>
+    /// <summary>The Block1 stage, behind the Observe stage; tests read its accounting.</summary>
     internal Block1Stage Block1 { get; }
+
+    public void Attach(CoapEndpoint endpoint) => _observe.Attach(endpoint);
 
     public ValueTask<CoapMessage> DispatchAsync(CoapMessage request, CoapPeer peer, CancellationToken aborted)
     {
@@ -58,7 +63,7 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
             return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.UnsupportedContentFormat));
         }
 
-        return Block1.InvokeAsync(new CoapRequestContext(request, peer, entry, match, _services, aborted) { MaxBlockSize = _maxBlockSize });
+        return _observe.InvokeAsync(new CoapRequestContext(request, peer, entry, match, _services, aborted) { MaxBlockSize = _maxBlockSize });
     }
 
     private static bool Contains(IReadOnlyList<int> formats, int format)

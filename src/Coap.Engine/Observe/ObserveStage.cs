@@ -1,0 +1,234 @@
+using Coap.Engine.Exchanges;
+using Coap.Engine.Messaging;
+using Coap.Engine.Protocol;
+using Coap.Engine.Server;
+using Microsoft.Extensions.Logging;
+
+namespace Coap.Engine.Observe;
+
+/// <summary>
+/// The first server stage (RFC 7641 §4.1): a GET or FETCH with Observe 0 on an observable resource registers the
+/// requester under (peer, token) when the response is 2.xx, and the response carries the Observe number; Observe 1
+/// deregisters (§3.6). Notifications are rendered by calling <see cref="Next"/>, so later stages shape them too.
+/// </summary>
+internal sealed class ObserveStage : IServerStage
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<ObservationKey, Observer> _observers = [];
+    private readonly Dictionary<MessageKey, Observer> _byNonConfirmable = [];
+    private CoapEndpoint? _endpoint;
+
+    public ObserveStage(IServerStage next)
+    {
+        Next = next;
+    }
+
+    public IServerStage Next { get; }
+
+    public CoapEndpoint Endpoint => _endpoint ?? throw new InvalidOperationException("The Observe stage is not attached to an endpoint.");
+
+    public ILogger Logger => Endpoint.Logger;
+
+    public long Now => Endpoint.Messages.Time.GetTimestamp();
+
+    /// <summary>Coap:ObserverCheck in timestamp ticks.</summary>
+    public long ObserverCheckTicks { get; private set; }
+
+    public void Attach(CoapEndpoint endpoint)
+    {
+        _endpoint = endpoint;
+        ObserverCheckTicks = (long)(endpoint.Options.ObserverCheck.TotalSeconds * endpoint.Messages.Time.TimestampFrequency);
+        endpoint.UnmatchedReset = OnReset;
+        endpoint.Stopping = RemoveAll;
+    }
+
+    public ValueTask<CoapMessage> InvokeAsync(CoapRequestContext context)
+    {
+        var request = context.Request;
+        if (request.Observe is not { } observe
+            || (request.Code != CoapCode.Get && request.Code != CoapCode.Fetch)
+            || !context.Metadata.Observable
+            || context.Entry.Resource is not IObservableResource resource)
+        {
+            return Next.InvokeAsync(context);
+        }
+
+        if (observe != 0)
+        {
+            if (observe == 1)
+            {
+                Deregister(new ObservationKey(context.Peer, request.Token), "deregistered");
+            }
+
+            return Next.InvokeAsync(context);
+        }
+
+        var pending = Next.InvokeAsync(context);
+        return pending.IsCompletedSuccessfully
+            ? ValueTask.FromResult(Register(context, resource.Observers, pending.Result))
+            : RegisterLaterAsync(context, resource.Observers, pending);
+    }
+
+    /// <summary>Remembers the last NON notification's message ID of an observer, for an RST that may answer it.</summary>
+    public void RememberNonConfirmable(Observer observer, ushort messageId)
+    {
+        lock (_gate)
+        {
+            if (observer.Removed)
+            {
+                return;
+            }
+
+            if (observer.HasNonConfirmable)
+            {
+                _byNonConfirmable.Remove(new MessageKey(observer.Peer, observer.LastNonConfirmable));
+            }
+
+            observer.LastNonConfirmable = messageId;
+            observer.HasNonConfirmable = true;
+            _byNonConfirmable[new MessageKey(observer.Peer, messageId)] = observer;
+        }
+    }
+
+    /// <summary>Waits for a CON notification's end: RST or MAX_RETRANSMIT without ACK removes the observer (RFC 7641 §4.5).</summary>
+    public async Task TrackAsync(Observer observer, Task<TransmissionOutcome> transmission)
+    {
+        var outcome = await transmission.ConfigureAwait(false);
+        switch (outcome.Result)
+        {
+            case TransmissionResult.Acknowledged:
+                observer.Variant.Resource.ConfirmableEnded(observer, transmission);
+                break;
+            case TransmissionResult.Reset:
+                Remove(observer, "reset");
+                break;
+            case TransmissionResult.TimedOut:
+                Remove(observer, "notification not acknowledged");
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Ends an observation: off the resource's list, out of the stage's tables. With <paramref name="stopRetransmission"/>
+    /// a CON notification still in flight is abandoned too (the client said it is no longer interested); otherwise it
+    /// runs to its end, so that a final error notification is still delivered.
+    /// </summary>
+    public void Remove(Observer observer, string reason, bool stopRetransmission = false)
+    {
+        if (!observer.Variant.Resource.Detach(observer))
+        {
+            return;
+        }
+
+        // Detached: no fan-out touches the observer any more, so its CON state is stable here.
+        if (stopRetransmission && observer.InFlight is { IsCompleted: false })
+        {
+            Endpoint.Messages.Cancel(observer.Peer, observer.InFlightMessageId);
+        }
+
+        lock (_gate)
+        {
+            var key = observer.Key;
+            if (_observers.TryGetValue(key, out var current) && current == observer)
+            {
+                _observers.Remove(key);
+            }
+
+            var last = new MessageKey(observer.Peer, observer.LastNonConfirmable);
+            if (observer.HasNonConfirmable && _byNonConfirmable.TryGetValue(last, out var owner) && owner == observer)
+            {
+                _byNonConfirmable.Remove(last);
+            }
+        }
+
+        observer.Peer.AddObservations(-1);
+        if (Logger.IsEnabled(LogLevel.Debug))
+        {
+            ObserveLog.Removed(Logger, observer.Peer, observer.Token, reason);
+        }
+    }
+
+    private async ValueTask<CoapMessage> RegisterLaterAsync(CoapRequestContext context, ResourceObservers resource, ValueTask<CoapMessage> pending) =>
+        Register(context, resource, await pending.ConfigureAwait(false));
+
+    /// <summary>A 2.xx answer registers (replacing an entry with the same key, RFC 7641 §4.1); any other answer ends it.</summary>
+    private CoapMessage Register(CoapRequestContext context, ResourceObservers resource, CoapMessage? response)
+    {
+        var key = new ObservationKey(context.Peer, context.Request.Token);
+        if (response is null || !response.Code.IsSuccess)
+        {
+            Deregister(key, "the registration was answered with an error");
+            response?.Options.Remove(OptionNumber.Observe);
+            return response!;
+        }
+
+        var observer = resource.Add(VariantKey.From(this, context.Request), context, Now, out var sequence);
+        context.Peer.AddObservations(1);
+        Observer? replaced;
+        lock (_gate)
+        {
+            _observers.Remove(key, out replaced);
+            _observers.Add(key, observer);
+        }
+
+        if (replaced is not null)
+        {
+            Remove(replaced, "replaced by a new registration", stopRetransmission: true);
+        }
+
+        if (Logger.IsEnabled(LogLevel.Debug))
+        {
+            ObserveLog.Registered(Logger, context.Peer, context.Request.GetUriPath(), key.Token);
+        }
+
+        response.Observe = sequence;
+        return response;
+    }
+
+    private void Deregister(ObservationKey key, string reason)
+    {
+        Observer? observer;
+        lock (_gate)
+        {
+            _observers.TryGetValue(key, out observer);
+        }
+
+        if (observer is not null)
+        {
+            Remove(observer, reason, stopRetransmission: true);
+        }
+    }
+
+    /// <summary>The endpoint stops: every observation it served ends, so that later changes send nothing.</summary>
+    private void RemoveAll()
+    {
+        Observer[] all;
+        lock (_gate)
+        {
+            all = [.. _observers.Values];
+        }
+
+        foreach (var observer in all)
+        {
+            Remove(observer, "the endpoint stopped");
+        }
+    }
+
+    /// <summary>An RST answering a NON notification ends that observation (RFC 7641 §3.6).</summary>
+    private bool OnReset(CoapPeer peer, ushort messageId)
+    {
+        Observer? observer;
+        lock (_gate)
+        {
+            _byNonConfirmable.TryGetValue(new MessageKey(peer, messageId), out observer);
+        }
+
+        if (observer is null)
+        {
+            return false;
+        }
+
+        Remove(observer, "reset");
+        return true;
+    }
+}

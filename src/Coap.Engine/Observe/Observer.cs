@@ -1,0 +1,51 @@
+using Coap.Engine.Messaging;
+using Coap.Engine.Protocol;
+
+namespace Coap.Engine.Observe;
+
+/// <summary>
+/// One entry in a resource's list of observers (RFC 7641 §4.1): who, under which token, and the little state the
+/// notification rules need. No timer of its own; its mutable fields are guarded by the resource's lock.
+/// </summary>
+internal sealed class Observer
+{
+    private volatile bool _removed;
+
+    public Observer(CoapPeer peer, CoapToken token, ObservationVariant variant, long registeredAt)
+    {
+        Peer = peer;
+        Token = token;
+        Variant = variant;
+        LastConfirmableAt = registeredAt;
+    }
+
+    public CoapPeer Peer { get; }
+
+    public CoapToken Token { get; }
+
+    public ObservationVariant Variant { get; }
+
+    /// <summary>The position in <see cref="ObservationVariant.Observers"/>.</summary>
+    public int Index { get; set; }
+
+    /// <summary>When the client last proved it is there: its registration or the last CON notification sent.</summary>
+    public long LastConfirmableAt { get; set; }
+
+    /// <summary>The CON notification still being retransmitted, if any, and its current message ID.</summary>
+    public Task<TransmissionOutcome>? InFlight { get; set; }
+
+    public ushort InFlightMessageId { get; set; }
+
+    /// <summary>The message ID of the last NON notification, so that an RST for it can be matched; guarded by the stage's lock.</summary>
+    public ushort LastNonConfirmable { get; set; }
+
+    public bool HasNonConfirmable { get; set; }
+
+    public bool Removed
+    {
+        get => _removed;
+        set => _removed = value;
+    }
+
+    public ObservationKey Key => new(Peer, Token);
+}

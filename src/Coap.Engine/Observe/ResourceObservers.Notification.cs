@@ -1,0 +1,177 @@
+using System.Buffers;
+using Coap.Engine.Messaging;
+using Coap.Engine.Protocol;
+
+namespace Coap.Engine.Observe;
+
+/// <summary>
+/// Rendering and fan-out (RFC 7641 §4.2, §4.5): one render per change and variant, then one message per observer,
+/// encoded into a pooled buffer; only confirmable notifications allocate (their retransmission state).
+/// </summary>
+public sealed partial class ResourceObservers
+{
+    private bool _rendering;
+    private bool _pending;
+    private bool _pendingConfirmable;
+
+    /// <summary>
+    /// The resource's state changed: render the new representation once per distinct request variant (through the
+    /// stages after Observe, so block-wise applies) and send it to every observer with a newer Observe number
+    /// (RFC 7641 §4.2). Notifications are non-confirmable unless <paramref name="confirmable"/> is set, except that
+    /// each observer gets a confirmable one at least every <c>Coap:ObserverCheck</c> (§4.5). Calls that arrive while
+    /// a render is under way are folded into one more render of the latest state. A rendered error (not 2.xx) ends
+    /// every observation of that variant (§3.2).
+    /// </summary>
+    public void NotifyChanged(bool confirmable = false)
+    {
+        lock (_gate)
+        {
+            if (_variants.Count == 0)
+            {
+                return;
+            }
+
+            if (_rendering)
+            {
+                _pending = true;
+                _pendingConfirmable |= confirmable;
+                return;
+            }
+
+            _rendering = true;
+        }
+
+        _ = RenderAllAsync(confirmable);
+    }
+
+    private async Task RenderAllAsync(bool confirmable)
+    {
+        while (true)
+        {
+            ObservationVariant[] variants;
+            int count;
+            int sequence;
+            lock (_gate)
+            {
+                sequence = NextSequence();
+                count = _variants.Count;
+                variants = ArrayPool<ObservationVariant>.Shared.Rent(count);
+                _variants.Values.CopyTo(variants, 0);
+            }
+
+            try
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var response = await RenderAsync(variants[i]).ConfigureAwait(false);
+                    try
+                    {
+                        FanOut(variants[i], response, sequence, confirmable);
+                    }
+                    catch (Exception error)
+                    {
+                        // A transport that fails (the endpoint stopping) must not stall later changes.
+                        ObserveLog.FanOutFailed(variants[i].Stage.Logger, error, variants[i].Context.Request.GetUriPath());
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<ObservationVariant>.Shared.Return(variants, clearArray: true);
+            }
+
+            lock (_gate)
+            {
+                if (!_pending)
+                {
+                    _rendering = false;
+                    return;
+                }
+
+                _pending = false;
+                confirmable = _pendingConfirmable;
+                _pendingConfirmable = false;
+            }
+        }
+    }
+
+    private static async ValueTask<CoapMessage> RenderAsync(ObservationVariant variant)
+    {
+        try
+        {
+            return await variant.Stage.Next.InvokeAsync(variant.Context).ConfigureAwait(false)
+                ?? CoapMessage.CreateResponse(CoapCode.InternalServerError);
+        }
+        catch (Exception error)
+        {
+            ObserveLog.RenderFailed(variant.Stage.Logger, error, variant.Context.Request.GetUriPath());
+            return CoapMessage.CreateResponse(CoapCode.InternalServerError);
+        }
+    }
+
+    private void FanOut(ObservationVariant variant, CoapMessage response, int sequence, bool confirmable)
+    {
+        var stage = variant.Stage;
+        var endpoint = stage.Endpoint;
+        var success = response.Code.IsSuccess;
+        if (success)
+        {
+            response.Observe = sequence;
+        }
+        else
+        {
+            response.Options.Remove(OptionNumber.Observe);
+        }
+
+        var now = stage.Now;
+        List<Observer>? ended = null;
+        lock (_gate)
+        {
+            foreach (var observer in variant.Observers)
+            {
+                response.Token = observer.Token;
+                if (!confirmable && observer.InFlight is not { IsCompleted: false } && now - observer.LastConfirmableAt < stage.ObserverCheckTicks)
+                {
+                    stage.RememberNonConfirmable(observer, endpoint.SendNonConfirmable(observer.Peer, response));
+                }
+                else if (observer.InFlight is { IsCompleted: false } && endpoint.TryReplaceConfirmable(observer.Peer, observer.InFlightMessageId, response))
+                {
+                    observer.InFlightMessageId = response.MessageId;
+                }
+                else
+                {
+                    var transmission = endpoint.SendConfirmable(observer.Peer, response);
+                    observer.InFlight = transmission;
+                    observer.InFlightMessageId = response.MessageId;
+                    observer.LastConfirmableAt = now;
+                    _ = stage.TrackAsync(observer, transmission);
+                }
+
+                if (!success)
+                {
+                    (ended ??= []).Add(observer);
+                }
+            }
+        }
+
+        if (ended is not null)
+        {
+            foreach (var observer in ended)
+            {
+                stage.Remove(observer, "the resource answered " + response.Code);
+            }
+        }
+    }
+
+    /// <summary>A CON notification was acknowledged: the next one may be non-confirmable again.</summary>
+    internal void ConfirmableEnded(Observer observer, Task<TransmissionOutcome> transmission)
+    {
+        lock (_gate)
+        {
+            if (observer.InFlight == transmission)
+            {
+                observer.InFlight = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using Coap.Engine.Server;
+
+namespace Coap.Engine.Observe;
+
+/// <summary>
+/// The observers of one resource (RFC 7641 §4.1) and the one call a resource makes when its state changed,
+/// <see cref="NotifyChanged"/>. Obtain it from an <see cref="IObservableResource"/> (or derive from
+/// <see cref="ObservableResource"/>); it is safe to call from any thread.
+/// </summary>
+public sealed partial class ResourceObservers
+{
+    /// <summary>Observe sequence numbers are 24 bits wide and wrap (RFC 7641 §4.4).</summary>
+    internal const int SequenceMask = 0xFFFFFF;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<VariantKey, ObservationVariant> _variants = [];
+    private int _sequence;
+    private int _count;
+
+    /// <summary>How many observers the resource has now.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _count;
+            }
+        }
+    }
+
+    /// <summary>The last Observe value used; settable so that tests can start near the 24-bit wrap.</summary>
+    internal int SequenceNumber
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sequence;
+            }
+        }
+
+        set
+        {
+            lock (_gate)
+            {
+                _sequence = value & SequenceMask;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds an observer under the variant its request belongs to and returns it with the Observe value for the
+    /// registration's response, which is newer than every notification sent before it.
+    /// </summary>
+    internal Observer Add(VariantKey key, CoapRequestContext context, long now, out int sequence)
+    {
+        lock (_gate)
+        {
+            if (!_variants.TryGetValue(key, out var variant))
+            {
+                variant = new ObservationVariant(this, key, context);
+                _variants.Add(key, variant);
+            }
+
+            var observer = new Observer(context.Peer, context.Request.Token, variant, now) { Index = variant.Observers.Count };
+            variant.Observers.Add(observer);
+            _count++;
+            sequence = NextSequence();
+            return observer;
+        }
+    }
+
+    /// <summary>Takes the observer off the list; false when it was already gone.</summary>
+    internal bool Detach(Observer observer)
+    {
+        lock (_gate)
+        {
+            if (observer.Removed)
+            {
+                return false;
+            }
+
+            observer.Removed = true;
+            var list = observer.Variant.Observers;
+            var last = list[^1];
+            list[observer.Index] = last;
+            last.Index = observer.Index;
+            list.RemoveAt(list.Count - 1);
+            if (list.Count == 0)
+            {
+                _variants.Remove(observer.Variant.Key);
+            }
+
+            _count--;
+            return true;
+        }
+    }
+
+    /// <summary>Callers hold the lock.</summary>
+    private int NextSequence() => _sequence = (_sequence + 1) & SequenceMask;
+}
