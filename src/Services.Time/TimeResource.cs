@@ -1,4 +1,5 @@
 using System.Text;
+using Coap.Engine.Observe;
 using Coap.Engine.Protocol;
 using Coap.Engine.Server;
 using Microsoft.Extensions.Options;
@@ -7,18 +8,25 @@ namespace Services.Time;
 
 /// <summary>
 /// The current time: CBOR (tag 1 by default, RFC 9581 tag 1001 with ?format=extended or ?scale=tai) or text/plain
-/// decimal UNIX seconds, always with Max-Age 0 because a cached time is a wrong time.
+/// decimal UNIX seconds, always with Max-Age 0 because a cached time is a wrong time. Observable: a tick every
+/// NotifyInterval, aligned to the interval's boundaries, notifies the observers; without observers a tick sends nothing.
 /// </summary>
-internal sealed class TimeResource : CoapResource
+internal sealed class TimeResource : ObservableResource, IDisposable
 {
     private readonly TimeOptions _options;
     private readonly TimeProvider _time;
+    private readonly ITimer _ticker;
 
     public TimeResource(IOptions<TimeOptions> options, TimeProvider time)
     {
         _options = options.Value;
         _time = time;
+        var interval = _options.NotifyInterval;
+        var sinceBoundary = TimeSpan.FromTicks((time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks % interval.Ticks);
+        _ticker = time.CreateTimer(_ => Tick(), null, interval - sinceBoundary, interval);
     }
+
+    public void Dispose() => _ticker.Dispose();
 
     public ResourceMetadata Metadata => new()
     {
@@ -26,7 +34,16 @@ internal sealed class TimeResource : CoapResource
         Interfaces = ["core.s"],
         ContentFormats = _options.ExtendedContentFormat is { } extended ? [ContentFormat.TextPlain, ContentFormat.Cbor, extended] : [ContentFormat.TextPlain, ContentFormat.Cbor],
         Title = "Current time",
+        Observable = true,
     };
+
+    private void Tick()
+    {
+        if (Observers.Count > 0)
+        {
+            NotifyChanged();
+        }
+    }
 
     protected override ValueTask<CoapMessage> OnGet(CoapRequestContext context) => ValueTask.FromResult(Render(context.Request));
 

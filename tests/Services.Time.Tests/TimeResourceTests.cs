@@ -155,6 +155,7 @@ public sealed class TimeResourceTests : IAsyncDisposable
         Assert.Equal("/time", time.Target);
         Assert.Equal("core.time", time.GetAttribute("rt"));
         Assert.Equal(["0", "60"], time.GetAttributeValues("ct"));
+        Assert.True(time.HasAttribute("obs"));
     }
 
     [Fact]

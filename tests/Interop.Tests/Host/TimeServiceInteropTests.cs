@@ -27,6 +27,30 @@ public sealed class TimeServiceInteropTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Libcoap_client_observes_a_tick_each_second()
+    {
+        var result = await LibcoapClient.RunAsync("-m", "get", "-A", "0", "-s", "4", _uri);
+
+        Assert.Equal(0, result.ExitCode);
+        // coap-client prints each notification's payload as it comes, without a separator: ten digits each.
+        var seconds = System.Text.RegularExpressions.Regex.Matches(result.StandardOutput, @"\d{10}").Select(m => long.Parse(m.Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.True(seconds.Count >= 3, $"only {seconds.Count} answers: {result.StandardOutput}");
+        Assert.Equal(seconds.Order().ToList(), seconds);
+        Assert.True(seconds[^1] - seconds[0] >= 2, string.Join(",", seconds));
+    }
+
+    [Fact]
+    public async Task Coap_time_measures_an_offset_under_50_ms_on_loopback()
+    {
+        var result = await Tool.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "coap.dll"), "time", _uri.Replace("/time", string.Empty, StringComparison.Ordinal), "--json"]);
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = System.Text.Json.JsonDocument.Parse(result.StandardOutput);
+        Assert.InRange(json.RootElement.GetProperty("offsetSeconds").GetDouble(), -0.05, 0.05);
+        Assert.Equal(8, json.RootElement.GetProperty("samples").GetInt32());
+    }
+
+    [Fact]
     public async Task Text_plain_is_unix_seconds_close_to_now()
     {
         var result = await LibcoapClient.RunAsync("-m", "get", "-A", "0", _uri);
