@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Coap.Engine.Messaging;
 using Coap.Engine.Protocol;
 
@@ -26,33 +25,8 @@ internal readonly struct UploadKey : IEquatable<UploadKey>
 
     public CoapPeer Peer { get; }
 
-    public static UploadKey From(CoapPeer peer, CoapMessage request)
-    {
-        var length = 1;
-        foreach (var option in request.Options)
-        {
-            if (IsKey(option.Number))
-            {
-                length += 4 + option.Value.Length;
-            }
-        }
-
-        var bytes = new byte[length];
-        bytes[0] = request.Code.Value;
-        var at = 1;
-        foreach (var option in request.Options)
-        {
-            if (IsKey(option.Number))
-            {
-                BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(at), option.Number);
-                BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(at + 2), (ushort)option.Value.Length);
-                option.Value.Span.CopyTo(bytes.AsSpan(at + 4));
-                at += 4 + option.Value.Length;
-            }
-        }
-
-        return new UploadKey(peer, bytes);
-    }
+    public static UploadKey From(CoapPeer peer, CoapMessage request) =>
+        new(peer, RequestCacheKey.Encode(request, [OptionNumber.Block1, OptionNumber.Block2], includePayload: false));
 
     public bool Equals(UploadKey other) =>
         ReferenceEquals(Peer, other.Peer) && _options.AsSpan().SequenceEqual(other._options);
@@ -60,7 +34,4 @@ internal readonly struct UploadKey : IEquatable<UploadKey>
     public override bool Equals(object? obj) => obj is UploadKey other && Equals(other);
 
     public override int GetHashCode() => _hash;
-
-    private static bool IsKey(ushort number) =>
-        number is not OptionNumber.Block1 and not OptionNumber.Block2 && !OptionNumber.IsNoCacheKey(number);
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Coap.Engine.Protocol;
 
 namespace Coap.Engine.Observe;
@@ -24,39 +23,8 @@ internal readonly struct VariantKey : IEquatable<VariantKey>
 
     public ObserveStage Stage { get; }
 
-    public static VariantKey From(ObserveStage stage, CoapMessage request)
-    {
-        var withBody = request.Code == CoapCode.Fetch;
-        var length = 1 + (withBody ? request.Payload.Length : 0);
-        foreach (var option in request.Options)
-        {
-            if (IsKey(option.Number))
-            {
-                length += 4 + option.Value.Length;
-            }
-        }
-
-        var bytes = new byte[length];
-        bytes[0] = request.Code.Value;
-        var at = 1;
-        foreach (var option in request.Options)
-        {
-            if (IsKey(option.Number))
-            {
-                BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(at), option.Number);
-                BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(at + 2), (ushort)option.Value.Length);
-                option.Value.Span.CopyTo(bytes.AsSpan(at + 4));
-                at += 4 + option.Value.Length;
-            }
-        }
-
-        if (withBody)
-        {
-            request.Payload.Span.CopyTo(bytes.AsSpan(at));
-        }
-
-        return new VariantKey(stage, bytes);
-    }
+    public static VariantKey From(ObserveStage stage, CoapMessage request) =>
+        new(stage, RequestCacheKey.Encode(request, [OptionNumber.Observe], includePayload: request.Code == CoapCode.Fetch));
 
     public bool Equals(VariantKey other) =>
         ReferenceEquals(Stage, other.Stage) && _bytes.AsSpan().SequenceEqual(other._bytes);
@@ -64,6 +32,4 @@ internal readonly struct VariantKey : IEquatable<VariantKey>
     public override bool Equals(object? obj) => obj is VariantKey other && Equals(other);
 
     public override int GetHashCode() => _hash;
-
-    private static bool IsKey(ushort number) => number != OptionNumber.Observe && !OptionNumber.IsNoCacheKey(number);
 }
