@@ -86,11 +86,7 @@ public sealed class SeparateResponseTests
         var resource = new TestResource(_ => new ValueTask<CoapMessage>(_answer.Task));
         await using var server = new ServerFixture(t => t.Map("slow", resource));
 
-        server.Peer.Send(ServerFixture.Request(CoapCode.Get, "slow", 11));
-        server.Time.Advance(TimeSpan.FromSeconds(1));
-        server.Peer.Expect();
-        _answer.SetResult(CoapMessage.CreateResponse(CoapCode.Content));
-        var response = await server.Peer.ExpectAsync();
+        var response = await SeparateResponseAsync(server, 11);
         server.Peer.Send(CoapMessage.CreateEmpty(CoapMessageType.Reset, response.MessageId));
 
         server.Time.Advance(TimeSpan.FromSeconds(100));
@@ -103,11 +99,7 @@ public sealed class SeparateResponseTests
         var resource = new TestResource(_ => new ValueTask<CoapMessage>(_answer.Task));
         await using var server = new ServerFixture(t => t.Map("slow", resource));
 
-        server.Peer.Send(ServerFixture.Request(CoapCode.Get, "slow", 12));
-        server.Time.Advance(TimeSpan.FromSeconds(1));
-        server.Peer.Expect();
-        _answer.SetResult(CoapMessage.CreateResponse(CoapCode.Content));
-        await server.Peer.ExpectAsync();
+        await SeparateResponseAsync(server, 12);
 
         var retransmissions = 0;
         for (var step = 0; step < 1000; step++)
@@ -120,5 +112,17 @@ public sealed class SeparateResponseTests
         }
 
         Assert.Equal(4, retransmissions);
+    }
+
+    /// <summary>A GET to the slow resource answered the separate way: the empty ACK, then the response as CON.</summary>
+    private async Task<CoapMessage> SeparateResponseAsync(ServerFixture server, ushort mid)
+    {
+        server.Peer.Send(ServerFixture.Request(CoapCode.Get, "slow", mid));
+        server.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(server.Peer.Expect().IsEmpty);
+        _answer.SetResult(CoapMessage.CreateResponse(CoapCode.Content));
+        var response = await server.Peer.ExpectAsync();
+        Assert.Equal(CoapMessageType.Confirmable, response.Type);
+        return response;
     }
 }
