@@ -24,7 +24,16 @@ internal sealed class Deduplicator
     public int Count => _replies.Count;
 
     /// <summary>True for a new message; false for a duplicate, with the reply sent for it so far (null while in progress).</summary>
-    public bool TryBegin(MessageKey key, long now, out CoapMessage? reply)
+    public bool TryBegin(MessageKey key, long now, out CoapMessage? reply) => TryBegin(key, null, now, out reply);
+
+    /// <summary>
+    /// As <see cref="TryBegin(MessageKey, long, out CoapMessage?)"/>, but a message whose recorded reply is a
+    /// piggybacked response with a token other than <paramref name="token"/> is new: a retransmission carries the
+    /// same token, so the peer reused the message ID within EXCHANGE_LIFETIME (RFC 7252 §4.4 forbids it, yet a
+    /// client sending more than 65 536 messages in 247 s must), and replaying the old reply would answer the new
+    /// request with a response its client cannot match. The entry keeps its place (and expiry) in the queue.
+    /// </summary>
+    public bool TryBegin(MessageKey key, CoapToken? token, long now, out CoapMessage? reply)
     {
         while (_replies.Count >= _capacity && _order.TryDequeue(out var oldest))
         {
@@ -35,6 +44,13 @@ internal sealed class Deduplicator
         reply = slot;
         if (exists)
         {
+            if (token is { } t && slot is { Code.IsResponse: true } previous && previous.Token != t)
+            {
+                slot = null;
+                reply = null;
+                return true;
+            }
+
             return false;
         }
 

@@ -51,4 +51,23 @@ public sealed class DeduplicatorTests
         Assert.False(dedup.TryBegin(new MessageKey(Peer, 9), 10, out _));
         Assert.True(dedup.TryBegin(new MessageKey(Peer, 0), 10, out _));
     }
+
+    [Fact]
+    public void Reused_message_id_with_another_token_is_a_new_message()
+    {
+        var dedup = new Deduplicator(TimeSpan.FromSeconds(1000), 1, 100);
+        var first = CoapToken.FromUInt64(0x0102, 2);
+        var reply = CoapMessage.CreateResponse(CoapCode.Content);
+        reply.Token = first;
+
+        Assert.True(dedup.TryBegin(new MessageKey(Peer, 7), first, 0, out _));
+        dedup.SetReply(new MessageKey(Peer, 7), reply);
+        Assert.False(dedup.TryBegin(new MessageKey(Peer, 7), first, 1, out var replayed));
+        Assert.True(dedup.TryBegin(new MessageKey(Peer, 7), CoapToken.FromUInt64(0x0103, 2), 2, out var none));
+        Assert.False(dedup.TryBegin(new MessageKey(Peer, 7), CoapToken.FromUInt64(0x0103, 2), 3, out var inProgress));
+
+        Assert.Same(reply, replayed);
+        Assert.Null(none);
+        Assert.Null(inProgress);
+    }
 }
