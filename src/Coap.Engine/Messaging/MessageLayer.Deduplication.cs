@@ -15,7 +15,7 @@ internal sealed partial class MessageLayer
         bool isNew;
         lock (_gate)
         {
-            isNew = _deduplicator.TryBegin(new MessageKey(peer, message.MessageId), Now, out reply);
+            isNew = _deduplicator.TryBegin(new MessageKey(peer, message.MessageId), Deduplicator.Fingerprint(message), Now, out reply);
         }
 
         if (!isNew)

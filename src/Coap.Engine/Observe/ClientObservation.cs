@@ -99,7 +99,11 @@ internal sealed class ClientObservation
                 registered = true;
                 reregistered = false;
                 wait = TimeSpan.FromSeconds(next.MaxAge ?? 60) + ReregistrationMargin;
-                yield return await BlockwiseDownload.CompleteAsync(_request, next, _blockSize, _send, null, cancellationToken).ConfigureAwait(false);
+                var whole = await BlockwiseDownload.CompleteAsync(_request, next, _blockSize, _send, null, cancellationToken).ConfigureAwait(false);
+                // A notification completed from Block2 blocks is the last block's response, which answered a plain
+                // GET: give it the notification's Observe number so the caller sees the same thing either way.
+                whole.Observe ??= observe;
+                yield return whole;
             }
         }
         finally

@@ -51,4 +51,35 @@ public sealed class DeduplicatorTests
         Assert.False(dedup.TryBegin(new MessageKey(Peer, 9), 10, out _));
         Assert.True(dedup.TryBegin(new MessageKey(Peer, 0), 10, out _));
     }
+
+    [Fact]
+    public void Reused_message_id_with_another_message_is_a_new_message()
+    {
+        var dedup = new Deduplicator(TimeSpan.FromSeconds(1000), 1, 100);
+        var block1 = Get(token: 0x0102, block: 1);
+        var reply = CoapMessage.CreateResponse(CoapCode.Content);
+
+        Assert.True(dedup.TryBegin(new MessageKey(Peer, 7), Deduplicator.Fingerprint(block1), 0, out _));
+        dedup.SetReply(new MessageKey(Peer, 7), reply);
+        // A retransmission: the same message, decoded again.
+        Assert.False(dedup.TryBegin(new MessageKey(Peer, 7), Deduplicator.Fingerprint(Get(token: 0x0102, block: 1)), 1, out var replayed));
+        // The ID reused with the same token for another block (libcoap's client at 16-byte blocks), then with another token.
+        Assert.True(dedup.TryBegin(new MessageKey(Peer, 7), Deduplicator.Fingerprint(Get(token: 0x0102, block: 65537)), 2, out var none));
+        Assert.False(dedup.TryBegin(new MessageKey(Peer, 7), Deduplicator.Fingerprint(Get(token: 0x0102, block: 65537)), 3, out var inProgress));
+        Assert.True(dedup.TryBegin(new MessageKey(Peer, 7), Deduplicator.Fingerprint(Get(token: 0x0103, block: 65537)), 4, out _));
+
+        Assert.Same(reply, replayed);
+        Assert.Null(none);
+        Assert.Null(inProgress);
+        Assert.Equal(1, dedup.Count);
+    }
+
+    private static CoapMessage Get(ulong token, int block)
+    {
+        var message = CoapMessage.CreateRequest(CoapCode.Get, "example_data");
+        message.MessageId = 7;
+        message.Token = CoapToken.FromUInt64(token, 2);
+        message.Options.Set(new BlockValue(block, false, 0).ToOption(OptionNumber.Block2));
+        return message;
+    }
 }
