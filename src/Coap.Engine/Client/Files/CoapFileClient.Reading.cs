@@ -79,6 +79,22 @@ public sealed partial class CoapFileClient
         return filled == count ? result : result[..filled];
     }
 
+    /// <summary>
+    /// Whether the file still has this ETag, for the price of no content: a GET with the ETag option (RFC 7252
+    /// §5.10.6.2) that the server answers 2.03 Valid when it matches. A server that ignores the option answers with
+    /// the content; the request asks for 16-byte blocks so that costs at most 16 bytes, and its ETag decides.
+    /// </summary>
+    public async Task<bool> IsCurrentAsync(CoapUri uri, FileETag etag, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(etag);
+        var request = Client.NewRequest(CoapCode.Get, default, null);
+        request.Options.Add(OptionNumber.ETag, etag.Bytes);
+        request.Options.Set(new BlockValue(0, false, 0).ToOption(OptionNumber.Block2));
+        var response = await Client.SendAsync(request, uri, cancellationToken).ConfigureAwait(false);
+        var (_, current) = Success(response, FileOperation.Read, uri);
+        return response.Code == CoapCode.Valid || etag.Equals(current);
+    }
+
     /// <summary>GETs the block that holds byte <paramref name="position"/>, at blocks of 2^(exponent+4) bytes.</summary>
     private async Task<(CoapMessage Response, FileETag? ETag, BlockValue? Block)> GetBlockAsync(
         CoapUri uri, long position, int exponent, CancellationToken cancellationToken, bool beyondEndIsEmpty = false)

@@ -120,6 +120,25 @@ public sealed class CoapFileClientTests
     }
 
     [Fact]
+    public async Task Is_current_asks_with_the_etag_and_reads_no_content()
+    {
+        await using var server = new TestFileServer();
+        var uri = CoapUri.Parse(server.Uri("f.bin"));
+
+        var (current, stale) = await WithClientAsync(async files =>
+        {
+            var first = await files.WriteAsync(uri, Body(100));
+            var current = await files.IsCurrentAsync(uri, first!);
+            await files.WriteAsync(uri, Body(101));
+            return (current, await files.IsCurrentAsync(uri, first!));
+        });
+
+        Assert.True(current);
+        Assert.False(stale);
+        Assert.Equal(1, server.Resource.Reads);
+    }
+
+    [Fact]
     public async Task An_overwrite_with_a_stale_etag_fails_with_4_12_and_keeps_the_other_write()
     {
         await using var server = new TestFileServer();
