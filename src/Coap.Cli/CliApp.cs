@@ -30,7 +30,7 @@ internal static class CliApp
             SyncCommand.Create(console),
         };
 
-        var parsed = root.Parse(args);
+        var parsed = root.Parse(PutShorthand.Rewrite(args));
         if (parsed.Action is ParseErrorAction)
         {
             foreach (var error in parsed.Errors)

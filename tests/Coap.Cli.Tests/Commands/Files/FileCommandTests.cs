@@ -85,6 +85,28 @@ public sealed class FileCommandTests
     }
 
     [Fact]
+    public async Task Put_with_a_file_then_a_uri_is_an_upload_and_put_with_a_uri_stays_a_request()
+    {
+        await using var server = new TestFileServer();
+        var local = Path.Combine(Path.GetTempPath(), $"coap-put-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(local, "from a file");
+        try
+        {
+            var upload = await CliRun.RunAsync("put", local, server.Uri("a.txt"));
+            var request = await CliRun.RunAsync("put", server.Uri("b.txt"), "--payload", "from a request");
+
+            Assert.Equal((0, string.Empty), (upload.ExitCode, upload.Error));
+            Assert.Equal((0, string.Empty), (request.ExitCode, request.Error));
+            Assert.Equal("from a file", await File.ReadAllTextAsync(Path.Combine(server.Root, "a.txt")));
+            Assert.Equal("from a request", await File.ReadAllTextAsync(Path.Combine(server.Root, "b.txt")));
+        }
+        finally
+        {
+            File.Delete(local);
+        }
+    }
+
+    [Fact]
     public async Task Upload_with_no_clobber_refuses_an_existing_file()
     {
         await using var server = new TestFileServer();
