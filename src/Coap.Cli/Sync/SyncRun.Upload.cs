@@ -1,17 +1,38 @@
 using Coap.Engine.Client;
 using Coap.Engine.Client.Files;
+using Coap.Engine.Protocol;
 
 namespace Coap.Cli.Sync;
 
 internal sealed partial class SyncRun
 {
+    /// <summary>Uploads a local tree into a remote directory, creating that directory first if the server has none.</summary>
+    public async Task UploadTreeAsync(DirectoryInfo local, CoapUri remote, CancellationToken cancellationToken)
+    {
+        var exists = true;
+        try
+        {
+            await files.StatAsync(remote, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CoapFileException error) when (error.Code == CoapCode.NotFound)
+        {
+            exists = false;
+            if (!await CreateRemoteDirectoryAsync(remote, "./", cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+
+        await UploadAsync(local, remote, string.Empty, exists, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Uploads a local directory into a remote one. A file is skipped when it is on the server and has the length and
     /// modification time recorded after the last sync. Otherwise it is created with If-None-Match, or replaced with
     /// If-Match on the ETag recorded at the last sync (the ETag the server has now on a first sync), so a change made
     /// on the server in between is never overwritten: it fails with 4.12 instead.
     /// </summary>
-    public async Task UploadAsync(DirectoryInfo local, CoapUri remote, string prefix, bool remoteExists, CancellationToken cancellationToken)
+    private async Task UploadAsync(DirectoryInfo local, CoapUri remote, string prefix, bool remoteExists, CancellationToken cancellationToken)
     {
         var entries = new Dictionary<string, RemoteEntry>(StringComparer.Ordinal);
         if (remoteExists)

@@ -24,7 +24,7 @@ internal sealed partial class SyncRun(CliConsole console, CoapFileClient files, 
 
     /// <summary>"3 uploaded, 1 skipped, 0 failed, 2 directories created, 12.3 KiB".</summary>
     public string Summary(string transferred) =>
-        $"{_transferred} {transferred}, {_skipped} skipped, {_failed} failed, {_directories} directories created, {ByteCount.Format(_bytes)}{(dryRun ? " (dry run: nothing was changed)" : string.Empty)}";
+        $"{_transferred} {transferred}, {_skipped} skipped, {_failed} failed, {_directories} {(_directories == 1 ? "directory" : "directories")} created, {ByteCount.Format(_bytes)}{(dryRun ? " (dry run: nothing was changed)" : string.Empty)}";
 
     private Task ReportAsync(string action, string relative, CancellationToken cancellationToken) =>
         console.WriteOutputAsync($"{(dryRun ? "would " + action : action + (action.EndsWith('e') ? "d" : "ed"))} {relative}\n", cancellationToken);

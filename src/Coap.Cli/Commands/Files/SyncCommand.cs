@@ -55,7 +55,7 @@ internal static class SyncCommand
             {
                 if (upload)
                 {
-                    await run.UploadAsync(local, remote, string.Empty, remoteExists: true, cancellationToken).ConfigureAwait(false);
+                    await run.UploadTreeAsync(local, remote, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {

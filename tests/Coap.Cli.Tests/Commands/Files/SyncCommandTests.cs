@@ -125,6 +125,22 @@ public sealed class SyncCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task An_upload_creates_the_remote_directory_but_not_its_missing_parent()
+    {
+        await using var server = new TestFileServer();
+        await File.WriteAllTextAsync(Path.Combine(_local, "a.txt"), "a");
+
+        var created = await CliRun.RunAsync("sync", _local, server.Uri("new/"));
+        var orphan = await CliRun.RunAsync("sync", _local, server.Uri("missing/new/"));
+
+        Assert.Equal((0, string.Empty), (created.ExitCode, created.Error));
+        Assert.Equal("created ./\nuploaded a.txt\n1 uploaded, 0 skipped, 0 failed, 1 directory created, 1 B\n", created.Text);
+        Assert.Equal("a", await File.ReadAllTextAsync(Path.Combine(server.Root, "new", "a.txt")));
+        Assert.Equal(4, orphan.ExitCode);
+        Assert.StartsWith("coap: ./: 4.04 Not Found: the parent directory does not exist on the server", orphan.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_dry_run_says_what_it_would_do_and_changes_nothing()
     {
         await using var server = new TestFileServer();
