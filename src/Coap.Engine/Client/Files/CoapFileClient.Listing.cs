@@ -16,7 +16,7 @@ public sealed partial class CoapFileClient
     {
         ArgumentNullException.ThrowIfNull(directory);
         var uri = RemotePath.AsDirectory(directory);
-        var response = await Client.SendAsync(Client.NewRequest(CoapCode.Get, default, null), uri, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(Client.NewRequest(CoapCode.Get, default, null), uri, null, cancellationToken).ConfigureAwait(false);
         Success(response, FileOperation.List, uri);
         var text = Encoding.UTF8.GetString(response.Payload.Span);
         if (!LinkFormatParser.TryParse(text, out var links, out var error))
@@ -43,7 +43,7 @@ public sealed partial class CoapFileClient
         ArgumentNullException.ThrowIfNull(uri);
         var request = Client.NewRequest(CoapCode.Get, default, null);
         request.Options.Set(new BlockValue(0, false, 0).ToOption(OptionNumber.Block2));
-        var response = await Client.SendAsync(request, uri, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(request, uri, null, cancellationToken).ConfigureAwait(false);
         var (_, etag) = Success(response, FileOperation.Read, uri);
         long? size = response.Options.GetUInt(OptionNumber.Size2);
         if (size is null && (!TryGetBlock(response, out var block) || !block.More))

@@ -90,7 +90,7 @@ public sealed partial class CoapFileClient
         var request = Client.NewRequest(CoapCode.Get, default, null);
         request.Options.Add(OptionNumber.ETag, etag.Bytes);
         request.Options.Set(new BlockValue(0, false, 0).ToOption(OptionNumber.Block2));
-        var response = await Client.SendAsync(request, uri, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(request, uri, null, cancellationToken).ConfigureAwait(false);
         var (_, current) = Success(response, FileOperation.Read, uri);
         return response.Code == CoapCode.Valid || etag.Equals(current);
     }
@@ -103,7 +103,7 @@ public sealed partial class CoapFileClient
         var number = (int)Math.Min(position / size, BlockValue.MaxNumber);
         var request = Client.NewRequest(CoapCode.Get, default, null);
         request.Options.Set(new BlockValue(number, false, exponent).ToOption(OptionNumber.Block2));
-        var response = await Client.SendAsync(request, uri, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(request, uri, null, cancellationToken).ConfigureAwait(false);
         if (beyondEndIsEmpty && number > 0 && response.Code == CoapCode.BadOption)
         {
             // A block past the end (RFC 7959 leaves the answer open; 4.02 from this engine, 4.00 from libcoap).

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Net;
 using Coap.Engine.Protocol;
 
 namespace Coap.Engine.Client.Files;
@@ -10,6 +12,8 @@ namespace Coap.Engine.Client.Files;
 /// </summary>
 public sealed partial class CoapFileClient
 {
+    private readonly ConcurrentDictionary<(string Host, int Port), IPEndPoint> _addresses = new();
+
     public CoapFileClient(CoapClient client)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -50,7 +54,7 @@ public sealed partial class CoapFileClient
             request.Options.Add(CoapOption.Empty(OptionNumber.IfNoneMatch));
         }
 
-        var response = await Client.SendAsync(request, uri, progress, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(request, uri, progress, cancellationToken).ConfigureAwait(false);
         var operation = ifNoneMatch ? FileOperation.Create : ifMatch is null ? FileOperation.Write : FileOperation.Overwrite;
         return Success(response, operation, uri).ETag;
     }
@@ -87,7 +91,7 @@ public sealed partial class CoapFileClient
             request.Options.Add(OptionNumber.IfMatch, ifMatch.Bytes);
         }
 
-        var response = await Client.SendAsync(request, uri, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(request, uri, null, cancellationToken).ConfigureAwait(false);
         Success(response, FileOperation.Delete, uri);
     }
 
@@ -99,8 +103,25 @@ public sealed partial class CoapFileClient
     {
         ArgumentNullException.ThrowIfNull(uri);
         var directory = RemotePath.AsDirectory(uri);
-        var response = await Client.SendAsync(Client.NewRequest(CoapCode.Put, default, null), directory, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(Client.NewRequest(CoapCode.Put, default, null), directory, null, cancellationToken).ConfigureAwait(false);
         return Success(response, FileOperation.CreateDirectory, directory).Response.Code == CoapCode.Created;
+    }
+
+    /// <summary>
+    /// Sends a request to a URI with the host's address resolved once per client: a sync of a thousand files to
+    /// coap://name/ asks DNS once, not a thousand times.
+    /// </summary>
+    private async Task<CoapMessage> SendAsync(CoapMessage request, CoapUri uri, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        uri.ApplyTo(request);
+        var key = (uri.Host, uri.Port);
+        if (!_addresses.TryGetValue(key, out var remote))
+        {
+            remote = await CoapClient.ResolveAsync(uri, cancellationToken).ConfigureAwait(false);
+            _addresses[key] = remote;
+        }
+
+        return await Client.SendAsync(request, remote, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The response if it is 2.xx, with its ETag; the error as a <see cref="CoapFileException"/> otherwise.</summary>
