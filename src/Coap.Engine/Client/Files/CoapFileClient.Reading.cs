@@ -26,7 +26,7 @@ public sealed partial class CoapFileClient
             }
             else if (!Equals(etag, tag))
             {
-                throw new CoapFileException(CoapCode.PreconditionFailed, $"4.12 Precondition Failed: the file changed on the server while it was being read; read it again [{uri}]");
+                throw ChangedWhileReading(uri);
             }
 
             await destination.WriteAsync(response.Payload, cancellationToken).ConfigureAwait(false);
@@ -45,7 +45,7 @@ public sealed partial class CoapFileClient
     /// <summary>
     /// Reads at most <paramref name="count"/> bytes from <paramref name="offset"/> with Block2 random access
     /// (RFC 7959 §2.4): only the blocks covering the range are asked for. Fewer bytes come back at the end of the
-    /// file, none beyond it.
+    /// file, none beyond it. A range spanning blocks of two versions of the file (the ETag changed) is 4.12.
     /// </summary>
     public async Task<byte[]> ReadRangeAsync(CoapUri uri, long offset, int count, CancellationToken cancellationToken = default)
     {
@@ -53,17 +53,25 @@ public sealed partial class CoapFileClient
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var result = new byte[count];
         var filled = 0;
+        FileETag? etag = null;
         var exponent = BlockValue.ExponentFor(Client.Options.BlockSize);
         while (filled < count)
         {
             var position = offset + filled;
-            var (response, _, block) = await GetBlockAsync(uri, position, exponent, cancellationToken, beyondEndIsEmpty: true).ConfigureAwait(false);
+            var (response, tag, block) = await GetBlockAsync(uri, position, exponent, cancellationToken, beyondEndIsEmpty: true).ConfigureAwait(false);
             var start = block?.Offset ?? 0;
             var payload = response.Payload.Span;
             if (position < start || position >= start + payload.Length)
             {
                 break;
             }
+
+            if (filled > 0 && !Equals(etag, tag))
+            {
+                throw ChangedWhileReading(uri);
+            }
+
+            etag = tag;
 
             var take = (int)Math.Min(count - filled, start + payload.Length - position);
             payload.Slice((int)(position - start), take).CopyTo(result.AsSpan(filled));
@@ -94,6 +102,9 @@ public sealed partial class CoapFileClient
         var (_, current) = Success(response, FileOperation.Read, uri);
         return response.Code == CoapCode.Valid || etag.Equals(current);
     }
+
+    private static CoapFileException ChangedWhileReading(CoapUri uri) =>
+        new(CoapCode.PreconditionFailed, $"4.12 Precondition Failed: the file changed on the server while it was being read; read it again [{uri}]");
 
     /// <summary>GETs the block that holds byte <paramref name="position"/>, at blocks of 2^(exponent+4) bytes.</summary>
     private async Task<(CoapMessage Response, FileETag? ETag, BlockValue? Block)> GetBlockAsync(

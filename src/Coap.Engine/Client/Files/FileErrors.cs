@@ -29,7 +29,7 @@ internal static class FileErrors
         (4, 3) => operation is FileOperation.List or FileOperation.Read
             ? "the server refuses access to this path"
             : "the server is read-only or refuses changes to this path",
-        (4, 4) => operation == FileOperation.Create || operation == FileOperation.Overwrite || operation == FileOperation.Write || operation == FileOperation.CreateDirectory
+        (4, 4) => operation is FileOperation.Create or FileOperation.Overwrite or FileOperation.Write or FileOperation.CreateDirectory
             ? "the parent directory does not exist on the server; create it first (coap mkdir)"
             : "no such file or directory on the server",
         (4, 5) => "the server does not allow this method here; is this a file service?",

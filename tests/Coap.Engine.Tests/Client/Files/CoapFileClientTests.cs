@@ -104,6 +104,23 @@ public sealed class CoapFileClientTests
     }
 
     [Fact]
+    public async Task A_file_replaced_between_blocks_stops_the_read_with_4_12()
+    {
+        await using var server = new TestFileServer();
+        var path = Path.Combine(server.Root, "moving.bin");
+        await File.WriteAllBytesAsync(path, Body(200));
+        var progress = new SyncProgress([]);
+        progress.OnFirst = () => File.WriteAllBytes(path, Body(300));
+
+        var error = await WithClientAsync(
+            files => Assert.ThrowsAsync<CoapFileException>(() => files.ReadAsync(CoapUri.Parse(server.Uri("moving.bin")), Stream.Null, progress)),
+            blockSize: 64);
+
+        Assert.Equal(CoapCode.PreconditionFailed, error.Code);
+        Assert.Contains("the file changed on the server while it was being read", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stat_learns_size_and_etag_from_one_small_block()
     {
         await using var server = new TestFileServer();
@@ -230,6 +247,15 @@ public sealed class CoapFileClientTests
     /// <summary>Records reports on the reporting thread, unlike <see cref="Progress{T}"/>.</summary>
     private sealed class SyncProgress(List<TransferProgress> reports) : IProgress<TransferProgress>
     {
-        public void Report(TransferProgress value) => reports.Add(value);
+        /// <summary>Runs once, at the first report.</summary>
+        public Action? OnFirst { get; set; }
+
+        public void Report(TransferProgress value)
+        {
+            reports.Add(value);
+            var first = OnFirst;
+            OnFirst = null;
+            first?.Invoke();
+        }
     }
 }
