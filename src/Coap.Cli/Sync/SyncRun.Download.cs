@@ -17,7 +17,7 @@ internal sealed partial class SyncRun
         foreach (var entry in entries.OrderBy(entry => entry.IsDirectory).ThenBy(entry => entry.Name, StringComparer.Ordinal))
         {
             var path = Path.Combine(local.FullName, entry.Name);
-            if (prefix.Length == 0 && entry.Name == SyncState.FileName)
+            if (IsOwnFile(entry.Name, prefix))
             {
                 continue;
             }
@@ -53,7 +53,7 @@ internal sealed partial class SyncRun
     private async Task DownloadFileAsync(CoapUri uri, RemoteEntry entry, FileInfo local, string relative, CancellationToken cancellationToken)
     {
         var record = state.Get(relative);
-        var temp = Path.Combine(local.DirectoryName!, $".{local.Name}.coap-part");
+        var temp = Path.Combine(local.DirectoryName!, $".{local.Name}{PartSuffix}");
         try
         {
             if (local.Exists && record is not null)

@@ -45,7 +45,7 @@ internal sealed partial class SyncRun
 
         foreach (var file in local.EnumerateFiles().OrderBy(file => file.Name, StringComparer.Ordinal))
         {
-            if (prefix.Length > 0 || file.Name != SyncState.FileName)
+            if (!IsOwnFile(file.Name, prefix))
             {
                 await UploadFileAsync(file, remote, prefix + file.Name, entries.GetValueOrDefault(file.Name), cancellationToken).ConfigureAwait(false);
             }

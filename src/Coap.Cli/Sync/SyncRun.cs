@@ -12,6 +12,9 @@ namespace Coap.Cli.Sync;
 /// </summary>
 internal sealed partial class SyncRun(CliConsole console, CoapFileClient files, SyncState state, bool dryRun)
 {
+    /// <summary>The suffix of a download in progress; such files are never synced.</summary>
+    private const string PartSuffix = ".coap-part";
+
     private int _transferred;
     private int _skipped;
     private int _failed;
@@ -65,6 +68,10 @@ internal sealed partial class SyncRun(CliConsole console, CoapFileClient files, 
                 break;
         }
     }
+
+    /// <summary>Whether a name is sync's own: the state file at the top, or a download in progress anywhere.</summary>
+    private static bool IsOwnFile(string name, string prefix) =>
+        (prefix.Length == 0 && name == SyncState.FileName) || name.EndsWith(PartSuffix, StringComparison.Ordinal);
 
     private static bool IsFileError(Exception error) => error is CoapFileException or IOException or UnauthorizedAccessException;
 

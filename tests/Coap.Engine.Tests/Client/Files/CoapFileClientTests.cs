@@ -174,6 +174,34 @@ public sealed class CoapFileClientTests
     }
 
     [Fact]
+    public async Task Of_two_clients_writing_with_the_same_etag_exactly_one_wins()
+    {
+        await using var server = new TestFileServer();
+        var uri = CoapUri.Parse(server.Uri("race.txt"));
+        var etag = await WithClientAsync(files => files.WriteAsync(uri, "v1"u8.ToArray()));
+
+        var outcomes = await Task.WhenAll(
+            WithClientAsync(files => Outcome(files.WriteAsync(uri, "A"u8.ToArray(), ifMatch: etag))),
+            WithClientAsync(files => Outcome(files.WriteAsync(uri, "B"u8.ToArray(), ifMatch: etag))));
+
+        Assert.Equal(["4.12", "ok"], outcomes.Order(StringComparer.Ordinal));
+        Assert.Contains(await File.ReadAllTextAsync(Path.Combine(server.Root, "race.txt")), new[] { "A", "B" });
+    }
+
+    private static async Task<string> Outcome(Task<FileETag?> write)
+    {
+        try
+        {
+            await write;
+            return "ok";
+        }
+        catch (CoapFileException error)
+        {
+            return error.Code.ToString();
+        }
+    }
+
+    [Fact]
     public async Task Create_only_refuses_an_existing_file()
     {
         await using var server = new TestFileServer();
