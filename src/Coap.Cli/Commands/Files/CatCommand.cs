@@ -24,7 +24,7 @@ internal static class CatCommand
                     throw new UsageException($"'{target}' is a directory; list it with coap ls");
                 }
 
-                var session = new FileSession(client.Read(result));
+                var session = new FileSession(client.Read(result), console);
                 await using (session.ConfigureAwait(false))
                 {
                     var progress = new ProgressBar(console, TimeProvider.System);

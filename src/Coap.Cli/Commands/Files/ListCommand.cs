@@ -17,7 +17,7 @@ internal static class ListCommand
             console,
             async () =>
             {
-                var session = new FileSession(client.Read(result));
+                var session = new FileSession(client.Read(result), console);
                 await using (session.ConfigureAwait(false))
                 {
                     var entries = await session.Files.ListAsync(result.GetRequiredValue(uri), cancellationToken).ConfigureAwait(false);

@@ -16,7 +16,7 @@ internal static class MkdirCommand
             console,
             async () =>
             {
-                var session = new FileSession(client.Read(result));
+                var session = new FileSession(client.Read(result), console);
                 await using (session.ConfigureAwait(false))
                 {
                     await session.Files.CreateDirectoryAsync(result.GetRequiredValue(uri), cancellationToken).ConfigureAwait(false);

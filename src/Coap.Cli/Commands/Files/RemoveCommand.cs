@@ -30,7 +30,7 @@ internal static class RemoveCommand
                     throw new UsageException($"'{target}' is a directory; use coap rm -r to delete it with everything in it");
                 }
 
-                var session = new FileSession(client.Read(result));
+                var session = new FileSession(client.Read(result), console);
                 await using (session.ConfigureAwait(false))
                 {
                     return await DeleteAsync(console, session.Files, target, isRecursive, cancellationToken).ConfigureAwait(false);

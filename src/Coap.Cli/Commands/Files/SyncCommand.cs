@@ -47,7 +47,7 @@ internal static class SyncCommand
         }
 
         var state = SyncState.Load(local.FullName, remote.ToString());
-        var session = new FileSession(settings);
+        var session = new FileSession(settings, console);
         await using (session.ConfigureAwait(false))
         {
             var run = new SyncRun(console, session.Files, state, dryRun);

@@ -34,7 +34,7 @@ internal static class UploadCommand
                 }
 
                 var content = await ReadAsync(source, cancellationToken).ConfigureAwait(false);
-                var session = new FileSession(client.Read(result));
+                var session = new FileSession(client.Read(result), console);
                 await using (session.ConfigureAwait(false))
                 {
                     var progress = new ProgressBar(console, TimeProvider.System);

@@ -25,6 +25,21 @@ public sealed class FileCommandTests
     }
 
     [Fact]
+    public async Task Verbose_traces_every_message_on_stderr()
+    {
+        await using var server = new TestFileServer();
+        await File.WriteAllBytesAsync(Path.Combine(server.Root, "f.bin"), new byte[100]);
+
+        var result = await CliRun.RunAsync("cat", server.Uri("f.bin"), "-v", "-b", "64");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(100, result.Output.Length);
+        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Count(line => line.StartsWith("> Sent to ", StringComparison.Ordinal)));
+        Assert.Equal(2, lines.Count(line => line.StartsWith("< Received from ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Ls_of_a_missing_directory_exits_4_saying_so()
     {
         await using var server = new TestFileServer();
