@@ -42,7 +42,7 @@ internal sealed partial class SyncRun
                     Directory.CreateDirectory(path);
                 }
 
-                DirectoryCreated();
+                _directories++;
                 await ReportAsync("create", relative, cancellationToken).ConfigureAwait(false);
             }
 
@@ -60,7 +60,7 @@ internal sealed partial class SyncRun
             {
                 if (entry.Size == record.Size && await files.IsCurrentAsync(uri, record.ETag, cancellationToken).ConfigureAwait(false))
                 {
-                    Skipped();
+                    _skipped++;
                     return;
                 }
 

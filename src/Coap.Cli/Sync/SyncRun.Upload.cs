@@ -86,7 +86,7 @@ internal sealed partial class SyncRun
             return false;
         }
 
-        DirectoryCreated();
+        _directories++;
         await ReportAsync("create", relative, cancellationToken).ConfigureAwait(false);
         return true;
     }
@@ -102,7 +102,7 @@ internal sealed partial class SyncRun
         var record = state.Get(relative);
         if (entry is not null && record is not null && record.Matches(file))
         {
-            Skipped();
+            _skipped++;
             return;
         }
 
@@ -121,7 +121,8 @@ internal sealed partial class SyncRun
             var etag = await TransferAsync(progress => files.WriteAsync(uri, content, ifMatch, ifNoneMatch: entry is null, progress, cancellationToken)).ConfigureAwait(false);
             if (etag is not null)
             {
-                state.Set(relative, SyncRecord.Of(etag, file));
+                // The time from before the read: a change made during the upload is seen as a change next time.
+                state.Set(relative, new SyncRecord(etag, content.Length, file.LastWriteTimeUtc.Ticks));
             }
 
             Transferred(content.Length);

@@ -38,10 +38,6 @@ internal sealed partial class SyncRun(CliConsole console, CoapFileClient files, 
         _bytes += length;
     }
 
-    private void Skipped() => _skipped++;
-
-    private void DirectoryCreated() => _directories++;
-
     private void Fail(string relative, string message, int exitCode)
     {
         _failed++;
