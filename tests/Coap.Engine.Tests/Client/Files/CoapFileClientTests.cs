@@ -57,6 +57,21 @@ public sealed class CoapFileClientTests
         Assert.Empty(entries);
     }
 
+    [Fact]
+    public async Task A_listing_larger_than_a_block_comes_whole()
+    {
+        await using var server = new TestFileServer();
+        for (var i = 0; i < 300; i++)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(server.Root, $"file-{i:D3} ü.bin"), new byte[i]);
+        }
+
+        var entries = await WithClientAsync(files => files.ListAsync(CoapUri.Parse(server.Uri())), blockSize: 64);
+
+        Assert.Equal(300, entries.Count);
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => ($"file-{i:D3} ü.bin", (long?)i)), entries.Select(entry => (entry.Name, entry.Size)).OrderBy(entry => entry.Item1, StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData(0, 1024)]
     [InlineData(1025, 1024)]
