@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using Coap.Cli.Clock;
 using Coap.Cli.Commands;
+using Coap.Cli.Commands.Files;
 using Coap.Engine.Protocol;
 
 namespace Coap.Cli;
@@ -11,7 +12,7 @@ internal static class CliApp
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("A CoAP client (RFC 7252): send requests, observe and discover resources.")
+        var root = new RootCommand("A CoAP client (RFC 7252): send requests, observe and discover resources, work with a CoAP file service.")
         {
             RequestCommand.Create("get", CoapCode.Get, "Retrieve a resource (GET).", console, sendsPayload: false),
             RequestCommand.Create("put", CoapCode.Put, "Create or replace a resource with the payload (PUT).", console, sendsPayload: true),
@@ -21,9 +22,15 @@ internal static class CliApp
             ObserveCommand.Create(console),
             DiscoverCommand.Create(console),
             TimeCommand.Create(console, console.Clock),
+            ListCommand.Create(console),
+            CatCommand.Create(console),
+            UploadCommand.Create(console),
+            RemoveCommand.Create(console),
+            MkdirCommand.Create(console),
+            SyncCommand.Create(console),
         };
 
-        var parsed = root.Parse(args);
+        var parsed = root.Parse(PutShorthand.Rewrite(args));
         if (parsed.Action is ParseErrorAction)
         {
             foreach (var error in parsed.Errors)

@@ -1,5 +1,7 @@
 using System.Net.Sockets;
+using Coap.Cli.Commands.Files;
 using Coap.Engine.Client;
+using Coap.Engine.Client.Files;
 
 namespace Coap.Cli.Commands;
 
@@ -16,6 +18,11 @@ internal static class CommandAction
         {
             console.ReportError(error.Message);
             return ExitCode.Usage;
+        }
+        catch (CoapFileException error)
+        {
+            console.ReportError(error.Message);
+            return FileExitCode.Of(error);
         }
         catch (CoapException error)
         {

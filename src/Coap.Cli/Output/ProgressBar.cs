@@ -1,4 +1,3 @@
-using System.Globalization;
 using Coap.Engine.Client;
 
 namespace Coap.Cli.Output;
@@ -57,7 +56,7 @@ internal sealed class ProgressBar(CliConsole console, TimeProvider time) : IProg
 
     private static string Describe(TransferProgress value)
     {
-        var done = Bytes(value.BytesDone);
+        var done = ByteCount.Format(value.BytesDone);
         if (value.Total is not { } total || total <= 0)
         {
             return $"{done} transferred";
@@ -65,13 +64,6 @@ internal sealed class ProgressBar(CliConsole console, TimeProvider time) : IProg
 
         var fraction = Math.Clamp((double)value.BytesDone / total, 0, 1);
         var filled = (int)(fraction * Width);
-        return $"[{new string('#', filled)}{new string('.', Width - filled)}] {fraction * 100,3:0}% {done} of {Bytes(total)}";
+        return $"[{new string('#', filled)}{new string('.', Width - filled)}] {fraction * 100,3:0}% {done} of {ByteCount.Format(total)}";
     }
-
-    private static string Bytes(long count) => count switch
-    {
-        >= 1 << 20 => (count / (double)(1 << 20)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB",
-        >= 1 << 10 => (count / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " KiB",
-        _ => count.ToString(CultureInfo.InvariantCulture) + " B",
-    };
 }

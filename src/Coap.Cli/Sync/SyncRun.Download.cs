@@ -1,0 +1,107 @@
+using Coap.Engine.Client;
+using Coap.Engine.Client.Files;
+
+namespace Coap.Cli.Sync;
+
+internal sealed partial class SyncRun
+{
+    /// <summary>
+    /// Downloads a remote directory into a local one. A file is skipped when the server's copy still has the ETag
+    /// recorded at the last sync (a GET with that ETag answered 2.03 Valid, asked only when the listed size is the recorded one). A local file changed since
+    /// the last sync is never overwritten by a changed remote one: that is reported as a conflict. Each file arrives in
+    /// a temporary file next to it and is renamed over it when complete.
+    /// </summary>
+    public async Task DownloadAsync(CoapUri remote, DirectoryInfo local, string prefix, CancellationToken cancellationToken)
+    {
+        var entries = await files.ListAsync(remote, cancellationToken).ConfigureAwait(false);
+        foreach (var entry in entries.OrderBy(entry => entry.IsDirectory).ThenBy(entry => entry.Name, StringComparer.Ordinal))
+        {
+            var path = Path.Combine(local.FullName, entry.Name);
+            if (IsOwnFile(entry.Name, prefix))
+            {
+                continue;
+            }
+
+            if (!entry.IsDirectory)
+            {
+                await DownloadFileAsync(RemotePath.Child(remote, entry.Name, isDirectory: false), entry, new FileInfo(path), prefix + entry.Name, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var relative = prefix + entry.Name + "/";
+            if (File.Exists(path))
+            {
+                Fail(relative, "a local file of that name is in the way; not replaced by a directory", ExitCode.Usage);
+                continue;
+            }
+
+            if (!Directory.Exists(path))
+            {
+                if (!dryRun)
+                {
+                    Directory.CreateDirectory(path);
+                }
+
+                _directories++;
+                await ReportAsync("create", relative, cancellationToken).ConfigureAwait(false);
+            }
+
+            await DownloadAsync(RemotePath.Child(remote, entry.Name, isDirectory: true), new DirectoryInfo(path), relative, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DownloadFileAsync(CoapUri uri, RemoteEntry entry, FileInfo local, string relative, CancellationToken cancellationToken)
+    {
+        var record = state.Get(relative);
+        var temp = Path.Combine(local.DirectoryName!, $".{local.Name}{PartSuffix}");
+        try
+        {
+            if (local.Exists && record is not null)
+            {
+                if (entry.Size == record.Size && await files.IsCurrentAsync(uri, record.ETag, cancellationToken).ConfigureAwait(false))
+                {
+                    _skipped++;
+                    return;
+                }
+
+                if (!record.Matches(local))
+                {
+                    Fail(relative, "changed here and on the server since the last sync; not overwritten (move it away, or sync it up first)", ExitCode.ClientError);
+                    return;
+                }
+            }
+
+            if (dryRun)
+            {
+                Transferred(entry.Size ?? 0);
+                await ReportAsync("download", relative, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            FileETag? etag;
+            var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
+            await using (stream.ConfigureAwait(false))
+            {
+                etag = await TransferAsync(progress => files.ReadAsync(uri, stream, progress, cancellationToken)).ConfigureAwait(false);
+            }
+
+            File.Move(temp, local.FullName, overwrite: true);
+            if (etag is not null)
+            {
+                state.Set(relative, SyncRecord.Of(etag, local));
+            }
+
+            local.Refresh();
+            Transferred(local.Length);
+            await ReportAsync("download", relative, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (IsFileError(error))
+        {
+            Fail(relative, error);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+}

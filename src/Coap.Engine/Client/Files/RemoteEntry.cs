@@ -1,0 +1,11 @@
+namespace Coap.Engine.Client.Files;
+
+/// <summary>
+/// One entry of a directory listing: a link of the file service's link-format answer (RFC 6690), <c>&lt;name&gt;</c>
+/// with <c>ct</c> and <c>sz</c> for a file, <c>&lt;name/&gt;</c> for a directory.
+/// </summary>
+/// <param name="Name">The percent-decoded name, without a trailing slash.</param>
+/// <param name="IsDirectory">Whether the link's target ends with a slash.</param>
+/// <param name="Size">The <c>sz</c> attribute (bytes), when the server sent one.</param>
+/// <param name="ContentFormat">The <c>ct</c> attribute, when the server sent one.</param>
+public sealed record RemoteEntry(string Name, bool IsDirectory, long? Size, int? ContentFormat);
