@@ -66,7 +66,13 @@ public sealed class OptionsTests
 
         var mount = Assert.Single(links, l => l.Target == "/files/");
         Assert.Equal("core.fs", mount.GetAttribute("rt"));
-        Assert.Equal(ContentFormat.LinkFormat.ToString(System.Globalization.CultureInfo.InvariantCulture), mount.GetAttributeValues("ct")[0]);
+        Assert.Equal("40 0 41 47 50 60 110 42", string.Join(' ', mount.GetAttributeValues("ct")));
+    }
+
+    [Fact]
+    public void The_empty_directory_etag_is_the_fnv_offset_basis_as_documented()
+    {
+        Assert.Equal("CBF29CE484222325", Convert.ToHexString(DirectoryListing.EmptyTag));
     }
 
     [Theory]
