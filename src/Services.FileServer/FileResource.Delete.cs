@@ -50,6 +50,7 @@ internal sealed partial class FileResource
                 File.Delete(target.Entry);
             }
 
+            _changes.Changed();
             return CoapMessage.CreateResponse(CoapCode.Deleted);
         }
     }

@@ -19,6 +19,11 @@ internal sealed partial class FileResource
 
     private CoapMessage Get(CoapRequestContext context)
     {
+        if (context.Request.Observe == 0)
+        {
+            _changes.EnsureWatching();
+        }
+
         if (!TryPath(context, out var path, out var refusal))
         {
             return refusal;

@@ -146,6 +146,7 @@ internal sealed partial class FileResource
             }
 
             File.Move(temp, target.Entry, overwrite: true);
+            _changes.Changed();
             var written = Root.ResolveEntry(parent, name);
             return WithTag(CoapMessage.CreateResponse(target.Exists ? CoapCode.Changed : CoapCode.Created), written.Stat.EntityTag());
         }
@@ -178,6 +179,7 @@ internal sealed partial class FileResource
             }
 
             Directory.CreateDirectory(Path.Join(parent, path.Name));
+            _changes.Changed();
             return WithTag(CoapMessage.CreateResponse(CoapCode.Created), DirectoryListing.EmptyTag);
         }
     }

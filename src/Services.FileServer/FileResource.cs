@@ -1,5 +1,6 @@
 using System.Text;
 using Coap.Engine.Blockwise;
+using Coap.Engine.Observe;
 using Coap.Engine.Protocol;
 using Coap.Engine.Server;
 using Microsoft.Extensions.Options;
@@ -13,19 +14,22 @@ namespace Services.FileServer;
 /// block, RFC 7959 §2.5) or creates a directory; DELETE removes a file or a directory tree. Directories are addressed
 /// with a trailing slash, files without. Nothing outside <see cref="FileServerOptions.Root"/> is ever touched.
 /// </summary>
-internal sealed partial class FileResource : CoapResource, ICoapUploadResource
+internal sealed partial class FileResource : ObservableResource, ICoapUploadResource, IDisposable
 {
     private readonly FileServerOptions _options;
 
     /// <summary>Makes a commit's precondition check and its rename (or a delete's) one step for this process.</summary>
     private readonly Lock _commitGate = new();
 
+    private readonly FileChangeNotifier _changes;
+
     /// <summary>Creates the root when missing and deletes the temp files of uploads a previous run left behind.</summary>
-    public FileResource(IOptions<FileServerOptions> options)
+    public FileResource(IOptions<FileServerOptions> options, TimeProvider time)
     {
         _options = options.Value;
         Root = new FileRoot(_options.Root);
         StaleTempFilesRemoved = FileTree.DeleteFiles(Root.Path, TempFile.IsTempName);
+        _changes = new FileChangeNotifier(Observers, Root.Path, time);
     }
 
     public FileRoot Root { get; }
@@ -39,7 +43,10 @@ internal sealed partial class FileResource : CoapResource, ICoapUploadResource
         ContentFormats = FileContentFormats.All,
         Title = "Files",
         ServesBlocks = true,
+        Observable = true,
     };
+
+    public void Dispose() => _changes.Dispose();
 
     protected override ValueTask<CoapMessage> OnGet(CoapRequestContext context) => Run(context, Get);
 

@@ -20,6 +20,7 @@ public sealed class FileServerModule : ICoapModule
             .Bind(section, binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FileServerOptions>, FileServerOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<FileResource>();
     }
 
