@@ -79,13 +79,14 @@ internal sealed partial class FileResource
     private CoapMessage GetDirectory(CoapRequestContext context, ResolvedPath target)
     {
         var request = context.Request;
-        if (request.Accept is { } accept && accept != ContentFormat.LinkFormat)
+        var format = request.Accept ?? ContentFormat.LinkFormat;
+        if (format is not ContentFormat.LinkFormat and not ContentFormat.Cbor)
         {
-            return Diagnostic(CoapCode.NotAcceptable, "a directory is listed as application/link-format (40)");
+            return Diagnostic(CoapCode.NotAcceptable, "a directory is listed as application/link-format (40) or application/cbor (60)");
         }
 
         var block = BlockwiseResponse.RequestedBlock(context);
-        var listing = Listing(target, fresh: block.Number == 0);
+        var listing = Listing(target, format, fresh: block.Number == 0);
         if (Preconditions.Validates(request, listing.Tag))
         {
             return WithTag(CoapMessage.CreateResponse(CoapCode.Valid), listing.Tag);
@@ -94,23 +95,24 @@ internal sealed partial class FileResource
         var length = listing.Payload.Length;
         var start = (int)Math.Min(block.Offset, length);
         var slice = listing.Payload.AsMemory(start, Math.Min(length - start, block.Size));
-        return Block(request, slice, block, length, ContentFormat.LinkFormat, listing.Tag);
+        return Block(request, slice, block, length, format, listing.Tag);
     }
 
-    private DirectoryListing Listing(ResolvedPath target, bool fresh)
+    private DirectoryListing Listing(ResolvedPath target, int format, bool fresh)
     {
-        if (!fresh && _listings.TryGetValue(target.Real, out var cached) && cached.Directory == target.Stat)
+        var key = format == ContentFormat.Cbor ? target.Real + "\0cbor" : target.Real;
+        if (!fresh && _listings.TryGetValue(key, out var cached) && cached.Directory == target.Stat)
         {
             return cached.Listing;
         }
 
-        var listing = DirectoryListing.Read(Root, target.Real);
+        var listing = DirectoryListing.Read(Root, target.Real, format == ContentFormat.Cbor);
         if (_listings.Count >= MaxCachedListings)
         {
             _listings.Clear();
         }
 
-        _listings[target.Real] = (target.Stat, listing);
+        _listings[key] = (target.Stat, listing);
         return listing;
     }
 

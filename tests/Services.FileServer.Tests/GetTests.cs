@@ -280,6 +280,51 @@ public sealed class GetTests : IAsyncLifetime
         Assert.Equal(10_000, links.Count);
     }
 
+    [Fact]
+    public void Accept_60_lists_the_directory_as_a_cbor_array_of_maps_with_its_own_etag()
+    {
+        File.WriteAllText(_files.InRoot("a.txt"), "12345");
+        Directory.CreateDirectory(_files.InRoot("sub"));
+        var request = _files.Request(CoapCode.Get, "");
+        request.Accept = ContentFormat.Cbor;
+
+        var reply = _files.Exchange(request);
+
+        Assert.Equal(ContentFormat.Cbor, reply.ContentFormat);
+        var reader = new System.Formats.Cbor.CborReader(reply.Payload);
+        Assert.Equal(2, reader.ReadStartArray());
+        var file = ReadMap(reader);
+        var directory = ReadMap(reader);
+        Assert.Equal("a.txt", file["name"]);
+        Assert.Equal("file", file["type"]);
+        Assert.Equal(5L, file["size"]);
+        Assert.Equal(Convert.ToHexString(FileServerFixture.ETagOf(_files.Get("a.txt"))), Convert.ToHexString((byte[])file["etag"]));
+        Assert.True((long)file["mtime"] > 1_700_000_000);
+        Assert.Equal("sub", directory["name"]);
+        Assert.Equal("dir", directory["type"]);
+        Assert.False(directory.ContainsKey("size"));
+        Assert.NotEqual(FileServerFixture.ETagOf(_files.Get("")), FileServerFixture.ETagOf(reply));
+    }
+
+    private static Dictionary<string, object> ReadMap(System.Formats.Cbor.CborReader reader)
+    {
+        var map = new Dictionary<string, object>();
+        var count = reader.ReadStartMap();
+        for (var i = 0; i < count; i++)
+        {
+            var key = reader.ReadTextString();
+            map[key] = reader.PeekState() switch
+            {
+                System.Formats.Cbor.CborReaderState.TextString => reader.ReadTextString(),
+                System.Formats.Cbor.CborReaderState.ByteString => reader.ReadByteString(),
+                _ => reader.ReadInt64(),
+            };
+        }
+
+        reader.ReadEndMap();
+        return map;
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mkfifo")]
     private static extern int Mkfifo([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, uint mode);
 }
