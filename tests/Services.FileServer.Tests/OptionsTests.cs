@@ -83,4 +83,20 @@ public sealed class OptionsTests
     {
         Assert.Equal(template, FileServerModule.Template(path));
     }
+
+    [Fact]
+    public async Task Mounted_at_the_root_it_serves_every_path_but_well_known_core()
+    {
+        await using var files = new FileServerFixture(settings: new Dictionary<string, string?> { ["Modules:FileServer:Path"] = "/" });
+        File.WriteAllText(files.InRoot("a.txt"), "at the root");
+        var file = CoapMessage.CreateRequest(CoapCode.Get, "a.txt");
+        file.MessageId = 1001;
+        var core = CoapMessage.CreateRequest(CoapCode.Get, ".well-known/core");
+        core.MessageId = 1002;
+
+        Assert.Equal("at the root", FileServerFixture.Text(files.Exchange(file)));
+        var links = files.Exchange(core);
+        Assert.Equal(CoapCode.Content, links.Code);
+        Assert.Contains("</>;rt=\"core.fs\"", FileServerFixture.Text(links), StringComparison.Ordinal);
+    }
 }
