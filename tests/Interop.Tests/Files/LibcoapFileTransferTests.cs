@@ -63,4 +63,21 @@ public sealed class LibcoapFileTransferTests(FileHostFixture host) : IClassFixtu
         Assert.Equal(0, gone.ExitCode);
         Assert.False(Directory.Exists(Path.Join(host.Root, "made")));
     }
+
+    [Fact]
+    public async Task Libcoap_observing_a_directory_sees_a_file_put_by_another_client()
+    {
+        Directory.CreateDirectory(Path.Join(host.Root, "watched"));
+        var source = Path.Join(host.Scratch, "note.txt");
+        await File.WriteAllTextAsync(source, "hello");
+
+        var observer = LibcoapClient.RunAsync("-m", "get", "-s", "3", host.BaseUri + "watched/");
+        await Task.Delay(1000);
+        var put = await LibcoapClient.RunAsync("-m", "put", "-f", source, host.BaseUri + "watched/note.txt");
+        var observed = await observer;
+
+        Assert.Equal(0, put.ExitCode);
+        Assert.Equal(0, observed.ExitCode);
+        Assert.Contains("<note.txt>;ct=0;sz=5", observed.StandardOutput, StringComparison.Ordinal);
+    }
 }
