@@ -121,4 +121,20 @@ public sealed class TraversalTests : IAsyncLifetime
         Assert.Equal(CoapCode.Deleted, _files.Delete("a", "").Code);
         Assert.False(Directory.Exists(_files.InRoot("a")));
     }
+
+    [Fact]
+    public void A_link_to_a_hidden_name_inside_the_root_is_not_served_or_listed()
+    {
+        Directory.CreateDirectory(_files.InRoot(".git"));
+        File.WriteAllText(_files.InRoot(".git", "config"), "hidden");
+        File.CreateSymbolicLink(_files.InRoot("config"), _files.InRoot(".git", "config"));
+        Directory.CreateSymbolicLink(_files.InRoot("repo"), _files.InRoot(".git"));
+
+        Assert.Equal(CoapCode.Forbidden, _files.Get("config").Code);
+        Assert.Equal(CoapCode.Forbidden, _files.Get("repo", "config").Code);
+        Assert.Equal(CoapCode.Forbidden, _files.Get("repo", "").Code);
+        var listing = FileServerFixture.Text(_files.Get(""));
+        Assert.DoesNotContain("config", listing, StringComparison.Ordinal);
+        Assert.DoesNotContain("repo", listing, StringComparison.Ordinal);
+    }
 }

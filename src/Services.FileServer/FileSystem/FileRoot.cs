@@ -28,6 +28,13 @@ internal sealed class FileRoot
     /// <summary>Whether a real path is the root or below it.</summary>
     public bool Contains(string realPath) => realPath == Path || realPath.StartsWith(_prefix, StringComparison.Ordinal);
 
+    /// <summary>
+    /// Whether a real path inside the root passes through a hidden name: a link to ".git/config" or to an upload's
+    /// temp file must not serve what the name itself would not.
+    /// </summary>
+    private bool IsHidden(string realPath) =>
+        realPath.Length > _prefix.Length && (realPath[_prefix.Length] == '.' || realPath.AsSpan(_prefix.Length).Contains("/.", StringComparison.Ordinal));
+
     /// <summary>Resolves the names (no empty, dot or hidden names: <see cref="RequestPath"/> refused those).</summary>
     public ResolvedPath Resolve(IReadOnlyList<string> names)
     {
@@ -40,6 +47,11 @@ internal sealed class FileRoot
         if (parent is not null && !Contains(parent))
         {
             return new ResolvedPath(PathOutcome.Outside);
+        }
+
+        if (parent is not null && IsHidden(parent))
+        {
+            return new ResolvedPath(PathOutcome.Special);
         }
 
         if (parent is null || !Native.TryStat(parent, true, out var parentStat) || parentStat.Kind != FileKind.Directory)
@@ -72,6 +84,11 @@ internal sealed class FileRoot
             if (!Contains(real))
             {
                 return new ResolvedPath(PathOutcome.Outside, parent, entry);
+            }
+
+            if (IsHidden(real))
+            {
+                return new ResolvedPath(PathOutcome.Special, parent, entry);
             }
         }
 

@@ -15,6 +15,6 @@ internal enum PathOutcome
     /// <summary>The path or a link on it leads outside the root.</summary>
     Outside,
 
-    /// <summary>A socket, device, FIFO or dangling link: never served.</summary>
+    /// <summary>A socket, device, FIFO, dangling link or a link to a hidden name: never served.</summary>
     Special,
 }
