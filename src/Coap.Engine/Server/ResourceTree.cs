@@ -11,6 +11,9 @@ public sealed class ResourceTree
     /// <summary>The owner of resources the engine maps itself.</summary>
     public const string EngineOwner = "engine";
 
+    /// <summary>What a person does about two modules on one path; the host reports such errors as configuration errors.</summary>
+    private const string ChangeAPath = "Change one module's Path in the configuration.";
+
     private readonly object _gate = new();
     private ResourceEntry[] _entries = [];
 
@@ -31,14 +34,14 @@ public sealed class ResourceTree
                 if (string.Equals(existing.Path, parsed.Text, StringComparison.Ordinal))
                 {
                     throw new InvalidOperationException(
-                        $"Path '/{parsed.Text}' of module '{owner}' is already mapped by module '{existing.Owner}'.");
+                        $"Path '/{parsed.Text}' of module '{owner}' is already mapped by module '{existing.Owner}'. {ChangeAPath}");
                 }
 
                 if (owner != existing.Owner && owner != EngineOwner && existing.Owner != EngineOwner
                     && (parsed.Covers(existing.Template) || existing.Template.Covers(parsed)))
                 {
                     throw new InvalidOperationException(
-                        $"Path '/{parsed.Text}' of module '{owner}' overlaps path '/{existing.Path}' of module '{existing.Owner}'.");
+                        $"Path '/{parsed.Text}' of module '{owner}' overlaps path '/{existing.Path}' of module '{existing.Owner}'. {ChangeAPath}");
                 }
             }
 
