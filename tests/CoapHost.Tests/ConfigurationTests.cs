@@ -23,6 +23,24 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task A_file_service_mounted_at_the_root_over_the_time_service_stops_start_up_naming_both()
+    {
+        var root = Directory.CreateTempSubdirectory("host-files-").FullName;
+        try
+        {
+            var message = await HostFixture.StartupErrorAsync("--Modules:FileServer:Path=/", $"--Modules:FileServer:Root={root}");
+
+            Assert.Contains("FileServer", message, StringComparison.Ordinal);
+            Assert.Contains("Time", message, StringComparison.Ordinal);
+            Assert.Contains("overlaps", message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Modules_are_enabled_by_their_switch_and_terminal_is_off_by_default()
     {
         await using var host = await HostFixture.StartAsync("--Modules:Time:Enabled=false");

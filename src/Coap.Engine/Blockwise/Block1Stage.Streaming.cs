@@ -15,6 +15,13 @@ internal sealed partial class Block1Stage
     {
         var request = context.Request;
         var fresh = block.Number == 0 ? await resource.BeginUploadAsync(context).ConfigureAwait(false) : null;
+        if (fresh?.Refusal is { } refused)
+        {
+            Forget(key, null);
+            await fresh.DisposeAsync().ConfigureAwait(false);
+            return refused;
+        }
+
         PendingUpload? upload;
         PendingUpload? dropped = null;
         CoapMessage? refusal = null;
@@ -69,6 +76,12 @@ internal sealed partial class Block1Stage
         try
         {
             await sink.WriteAsync(request.Payload, block.Offset, context.Aborted).ConfigureAwait(false);
+            if (sink.Refusal is { } stop)
+            {
+                Forget(key, upload);
+                return stop;
+            }
+
             if (block.More)
             {
                 return Continue(echo);

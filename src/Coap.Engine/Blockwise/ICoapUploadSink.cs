@@ -16,4 +16,12 @@ public interface ICoapUploadSink : IAsyncDisposable
 
     /// <summary>Makes the upload take effect and returns the response to the last block (2.01, 2.04, …).</summary>
     ValueTask<CoapMessage> CommitAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A response refusing the upload, or null to go on. The engine reads it after
+    /// <see cref="ICoapUploadResource.BeginUploadAsync"/> and after every <see cref="WriteAsync"/>; when set, that block
+    /// is answered with it and the upload is aborted. For what only the first block or the running size can tell: a
+    /// failed precondition (4.12, RFC 7252 §5.10.8) or a body past a quota (4.13 with Size1, RFC 7959 §2.9.3, §4).
+    /// </summary>
+    CoapMessage? Refusal => null;
 }

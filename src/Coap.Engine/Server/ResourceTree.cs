@@ -8,13 +8,23 @@ namespace Coap.Engine.Server;
 /// </summary>
 public sealed class ResourceTree
 {
+    /// <summary>The owner of resources the engine maps itself.</summary>
+    public const string EngineOwner = "engine";
+
+    /// <summary>What a person does about two modules on one path; the host reports such errors as configuration errors.</summary>
+    private const string ChangeAPath = "Change one module's Path in the configuration.";
+
     private readonly object _gate = new();
     private ResourceEntry[] _entries = [];
 
     public IReadOnlyList<ResourceEntry> Entries => _entries;
 
-    /// <summary>Maps a template; a second resource on the same template is refused, naming both owners.</summary>
-    public void Map(string template, ICoapResource resource, ResourceMetadata? metadata = null, string owner = "engine")
+    /// <summary>
+    /// Maps a template; a second resource on the same template is refused, naming both owners, and so is a template
+    /// of one module whose catch-all would take another module's paths ("{**path}" mounted at "/" and "time"). The
+    /// engine's own resources (/.well-known/core) may sit under any module's catch-all: the more specific route wins.
+    /// </summary>
+    public void Map(string template, ICoapResource resource, ResourceMetadata? metadata = null, string owner = EngineOwner)
     {
         var parsed = RouteTemplate.Parse(template);
         lock (_gate)
@@ -24,7 +34,14 @@ public sealed class ResourceTree
                 if (string.Equals(existing.Path, parsed.Text, StringComparison.Ordinal))
                 {
                     throw new InvalidOperationException(
-                        $"Path '/{parsed.Text}' of module '{owner}' is already mapped by module '{existing.Owner}'.");
+                        $"Path '/{parsed.Text}' of module '{owner}' is already mapped by module '{existing.Owner}'. {ChangeAPath}");
+                }
+
+                if (owner != existing.Owner && owner != EngineOwner && existing.Owner != EngineOwner
+                    && (parsed.Covers(existing.Template) || existing.Template.Covers(parsed)))
+                {
+                    throw new InvalidOperationException(
+                        $"Path '/{parsed.Text}' of module '{owner}' overlaps path '/{existing.Path}' of module '{existing.Owner}'. {ChangeAPath}");
                 }
             }
 

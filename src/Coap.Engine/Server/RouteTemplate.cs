@@ -48,7 +48,7 @@ internal sealed class RouteTemplate
 
     public bool HasParameters => _captureNames.Length > 0;
 
-    /// <summary>The literal segments before the first parameter, as a path ("/files/" for "files/{**path}").</summary>
+    /// <summary>The literal segments before the first parameter, as a path ("/files/" for "files/{**path}", "/" for "{**path}").</summary>
     public string? LinkTarget
     {
         get
@@ -59,8 +59,38 @@ internal sealed class RouteTemplate
                 return "/" + string.Join('/', literals) + (HasCatchAll ? "/" : string.Empty);
             }
 
-            return _segments.Length == 0 ? "/" : null;
+            return _segments.Length == 0 || (_segments.Length == 1 && HasCatchAll) ? "/" : null;
         }
+    }
+
+    /// <summary>
+    /// Whether this template ends in a catch-all that would take requests meant for <paramref name="other"/>: every
+    /// segment of ours before the catch-all is a literal that <paramref name="other"/> has at the same place (or a
+    /// parameter or catch-all of its own, which could hold it).
+    /// </summary>
+    public bool Covers(RouteTemplate other)
+    {
+        var prefix = _segments.Length - 1;
+        if (!HasCatchAll || other._segments.Length < prefix)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < prefix; i++)
+        {
+            if (_segments[i].Kind != SegmentKind.Literal)
+            {
+                return false;
+            }
+
+            var theirs = other._segments[i];
+            if (theirs.Kind == SegmentKind.Literal && !string.Equals(theirs.Name, _segments[i].Name, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public static RouteTemplate Parse(string template)

@@ -14,11 +14,21 @@ internal sealed class RecordingSink : ICoapUploadSink
 
     public bool Aborted { get; private set; }
 
+    /// <summary>Refuses with 4.13 once the body grows past this many bytes.</summary>
+    public long? Limit { get; init; }
+
+    public CoapMessage? Refusal { get; set; }
+
     public ValueTask WriteAsync(ReadOnlyMemory<byte> block, long offset, CancellationToken cancellationToken)
     {
         Assert.Equal(Body.Length, offset);
         Offsets.Add(offset);
         Body.Write(block.Span);
+        if (Body.Length > Limit)
+        {
+            Refusal = CoapMessage.CreateResponse(CoapCode.RequestEntityTooLarge);
+        }
+
         return ValueTask.CompletedTask;
     }
 

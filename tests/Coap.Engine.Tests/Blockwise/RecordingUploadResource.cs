@@ -9,12 +9,18 @@ internal sealed class RecordingUploadResource : ICoapUploadResource
 {
     public List<RecordingSink> Sinks { get; } = [];
 
+    /// <summary>What the next sinks refuse the upload with at once.</summary>
+    public CoapMessage? RefuseWith { get; set; }
+
+    /// <summary>The next sinks' <see cref="RecordingSink.Limit"/>.</summary>
+    public long? Limit { get; set; }
+
     public ValueTask<CoapMessage> HandleAsync(CoapRequestContext context) =>
         ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Changed));
 
     public ValueTask<ICoapUploadSink> BeginUploadAsync(CoapRequestContext context)
     {
-        var sink = new RecordingSink();
+        var sink = new RecordingSink { Limit = Limit, Refusal = RefuseWith };
         Sinks.Add(sink);
         return ValueTask.FromResult<ICoapUploadSink>(sink);
     }

@@ -87,4 +87,38 @@ public sealed class UploadSinkTests
         Assert.Equal(CoapCode.Changed, server.Exchange(request).Code);
         Assert.Empty(resource.Sinks);
     }
+
+    [Fact]
+    public async Task A_sink_refusing_at_the_start_answers_block_0_and_is_aborted()
+    {
+        var resource = new RecordingUploadResource { RefuseWith = CoapMessage.CreateResponse(CoapCode.PreconditionFailed) };
+        await using var server = new BlockwiseFixture(t => t.Map("up", resource));
+        var body = BlockwiseFixture.RandomBytes(150);
+
+        var reply = server.Upload(CoapCode.Put, "up", body, 0, 2);
+
+        Assert.Equal(CoapCode.PreconditionFailed, reply.Code);
+        var sink = Assert.Single(resource.Sinks);
+        Assert.True(sink.Aborted);
+        Assert.Empty(sink.Offsets);
+        Assert.Equal(0, server.Block1.PendingUploads);
+        Assert.Equal(CoapCode.RequestEntityIncomplete, server.Upload(CoapCode.Put, "up", body, 1, 2).Code);
+    }
+
+    [Fact]
+    public async Task A_sink_refusing_after_a_write_answers_that_block_and_is_aborted()
+    {
+        var resource = new RecordingUploadResource { Limit = 100 };
+        await using var server = new BlockwiseFixture(t => t.Map("up", resource));
+        var body = BlockwiseFixture.RandomBytes(200);
+
+        Assert.Equal(CoapCode.Continue, server.Upload(CoapCode.Put, "up", body, 0, 2).Code);
+        var reply = server.Upload(CoapCode.Put, "up", body, 1, 2);
+
+        Assert.Equal(CoapCode.RequestEntityTooLarge, reply.Code);
+        var sink = Assert.Single(resource.Sinks);
+        Assert.True(sink.Aborted);
+        Assert.False(sink.Committed);
+        Assert.Equal(0, server.Block1.PendingUploads);
+    }
 }

@@ -82,6 +82,46 @@ public sealed class ResourceTreeTests
     }
 
     [Theory]
+    [InlineData("{**path}", "time")]
+    [InlineData("files/{**path}", "files/special")]
+    [InlineData("files/{**path}", "{x}/y")]
+    [InlineData("time", "{**path}")]
+    public void A_catch_all_of_one_module_over_another_modules_path_names_both(string first, string second)
+    {
+        var tree = new ResourceTree();
+        tree.Map(first, TestResource.Text("a"), owner: "FileServer");
+
+        var error = Assert.Throws<InvalidOperationException>(() => tree.Map(second, TestResource.Text("b"), owner: "Time"));
+
+        Assert.Contains("FileServer", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Time", error.Message, StringComparison.Ordinal);
+        Assert.Contains("overlaps", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("files/{**path}", "time")]
+    [InlineData("files/{**path}", "filesystem/{**path}")]
+    [InlineData("files/a/{**path}", "files")]
+    public void Separate_paths_of_two_modules_map(string first, string second)
+    {
+        var tree = new ResourceTree();
+        tree.Map(first, TestResource.Text("a"), owner: "FileServer");
+        tree.Map(second, TestResource.Text("b"), owner: "Time");
+
+        Assert.Equal(2, tree.Entries.Count);
+    }
+
+    [Fact]
+    public void A_module_mounted_at_the_root_leaves_well_known_core_to_the_engine()
+    {
+        var tree = new ResourceTree();
+        tree.Map("{**path}", TestResource.Text("a"), owner: "FileServer");
+        tree.Map(".well-known/core", TestResource.Text("b"));
+
+        Assert.NotNull(Route(tree, ".well-known", "core").Entry);
+    }
+
+    [Theory]
     [InlineData("a/{**x}/b")]
     [InlineData("a//b")]
     [InlineData("a/{x")]

@@ -1,0 +1,57 @@
+using Coap.Engine.Protocol;
+using Coap.Engine.Server;
+using Services.FileServer.FileSystem;
+
+namespace Services.FileServer;
+
+/// <summary>
+/// DELETE: a file, or a directory with everything below it (2.02). If-Match is honoured on both: a directory's ETag is
+/// its listing's, so the empty-directory ETag deletes a directory only while it is empty. A link is removed, never
+/// followed.
+/// </summary>
+internal sealed partial class FileResource
+{
+    private CoapMessage Delete(CoapRequestContext context)
+    {
+        if (!_options.Writable)
+        {
+            return ReadOnly();
+        }
+
+        if (!TryPath(context, out var path, out var refusal))
+        {
+            return refusal;
+        }
+
+        if (path.Names.Count == 0)
+        {
+            return Diagnostic(CoapCode.Forbidden, "the served directory itself cannot be deleted");
+        }
+
+        lock (_commitGate)
+        {
+            var target = Root.Resolve(path.Names);
+            if (Unservable(target, path) is { } answer)
+            {
+                return answer;
+            }
+
+            if (!Preconditions.Hold(context.Request, () => TagOf(target)))
+            {
+                return PreconditionFailed();
+            }
+
+            if (target.IsDirectory && !target.IsLink)
+            {
+                FileTree.DeleteRecursive(target.Entry);
+            }
+            else
+            {
+                File.Delete(target.Entry);
+            }
+
+            _changes.Changed();
+            return CoapMessage.CreateResponse(CoapCode.Deleted);
+        }
+    }
+}

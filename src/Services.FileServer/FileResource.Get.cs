@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using Coap.Engine.Blockwise;
+using Coap.Engine.Protocol;
+using Coap.Engine.Server;
+using Services.FileServer.FileSystem;
+
+namespace Services.FileServer;
+
+/// <summary>GET: a file's bytes by block from its offset, a directory's listing; ETag validation (RFC 7252 §5.10.6.2).</summary>
+internal sealed partial class FileResource
+{
+    private const int MaxCachedListings = 64;
+
+    /// <summary>
+    /// The listing each directory was last rendered with, for the later blocks of a block-wise listing while the
+    /// directory's own status is unchanged: block 0 always reads the directory afresh.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, (FileStat Directory, DirectoryListing Listing)> _listings = new(StringComparer.Ordinal);
+
+    private CoapMessage Get(CoapRequestContext context)
+    {
+        if (context.Request.Observe == 0)
+        {
+            _changes.EnsureWatching();
+        }
+
+        if (!TryPath(context, out var path, out var refusal))
+        {
+            return refusal;
+        }
+
+        var target = Root.Resolve(path.Names);
+        if (Unservable(target, path) is { } answer)
+        {
+            return answer;
+        }
+
+        return target.IsDirectory ? GetDirectory(context, target) : GetFile(context, target, path.Name);
+    }
+
+    private static CoapMessage GetFile(CoapRequestContext context, ResolvedPath target, string name)
+    {
+        var request = context.Request;
+        var format = FileContentFormats.For(name);
+        if (request.Accept is { } accept && accept != format)
+        {
+            return Diagnostic(CoapCode.NotAcceptable, $"the file is Content-Format {format}");
+        }
+
+        using var handle = File.OpenHandle(target.Real, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        if (!Native.TryStat(handle, out var stat) || stat.Kind != FileKind.File)
+        {
+            return Diagnostic(CoapCode.Forbidden, "not a regular file or directory");
+        }
+
+        var tag = stat.EntityTag();
+        if (Preconditions.Validates(request, tag))
+        {
+            return WithTag(CoapMessage.CreateResponse(CoapCode.Valid), tag);
+        }
+
+        var block = BlockwiseResponse.RequestedBlock(context);
+        var buffer = new byte[(int)Math.Clamp(stat.Size - block.Offset, 0, block.Size)];
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var count = RandomAccess.Read(handle, buffer.AsSpan(read), block.Offset + read);
+            if (count == 0)
+            {
+                break;
+            }
+
+            read += count;
+        }
+
+        return Block(request, buffer.AsMemory(0, read), block, stat.Size, format, tag);
+    }
+
+    private CoapMessage GetDirectory(CoapRequestContext context, ResolvedPath target)
+    {
+        var request = context.Request;
+        var format = request.Accept ?? ContentFormat.LinkFormat;
+        if (format is not ContentFormat.LinkFormat and not ContentFormat.Cbor)
+        {
+            return Diagnostic(CoapCode.NotAcceptable, "a directory is listed as application/link-format (40) or application/cbor (60)");
+        }
+
+        var block = BlockwiseResponse.RequestedBlock(context);
+        var listing = Listing(target, format, fresh: block.Number == 0);
+        if (Preconditions.Validates(request, listing.Tag))
+        {
+            return WithTag(CoapMessage.CreateResponse(CoapCode.Valid), listing.Tag);
+        }
+
+        var length = listing.Payload.Length;
+        var start = (int)Math.Min(block.Offset, length);
+        var slice = listing.Payload.AsMemory(start, Math.Min(length - start, block.Size));
+        return Block(request, slice, block, length, format, listing.Tag);
+    }
+
+    private DirectoryListing Listing(ResolvedPath target, int format, bool fresh)
+    {
+        var key = format == ContentFormat.Cbor ? target.Real + "\0cbor" : target.Real;
+        if (!fresh && _listings.TryGetValue(key, out var cached) && cached.Directory == target.Stat)
+        {
+            return cached.Listing;
+        }
+
+        var listing = DirectoryListing.Read(Root, target.Real, format == ContentFormat.Cbor);
+        if (_listings.Count >= MaxCachedListings)
+        {
+            _listings.Clear();
+        }
+
+        _listings[key] = (target.Stat, listing);
+        return listing;
+    }
+
+    /// <summary>
+    /// A representation that fits one block goes whole when the request did not ask for a block; otherwise the block
+    /// with Block2 and, on block 0, Size2 (RFC 7959 §2.2, §4). The ETag is on every block (§2.4).
+    /// </summary>
+    private static CoapMessage Block(CoapMessage request, ReadOnlyMemory<byte> bytes, BlockValue block, long total, int format, byte[] tag)
+    {
+        var response = !request.Options.Contains(OptionNumber.Block2) && total <= block.Size
+            ? CoapMessage.CreateResponse(CoapCode.Content, bytes, format)
+            : BlockwiseResponse.Create(CoapCode.Content, bytes, block, total, format);
+        return response.Code == CoapCode.Content ? WithTag(response, tag) : response;
+    }
+}

@@ -1,0 +1,81 @@
+using Coap.Engine.Blockwise;
+using Coap.Engine.Protocol;
+using Services.FileServer.FileSystem;
+
+namespace Services.FileServer;
+
+/// <summary>
+/// One upload's temp file: blocks are written at their offsets, a commit flushes it to disk (fsync) and renames it
+/// over the target; disposal without a commit (abandoned, aborted or refused) deletes it. Past the size limit a
+/// block is refused with 4.13 and Size1.
+/// </summary>
+internal sealed class FileUploadSink : ICoapUploadSink, IDisposable
+{
+    private readonly FileResource _owner;
+    private readonly CoapMessage _request;
+    private readonly string _parent;
+    private readonly string _name;
+    private readonly long _limit;
+    private readonly FileStream _stream;
+    private bool _committed;
+
+    public FileUploadSink(FileResource owner, CoapMessage request, string parent, string name, long limit)
+    {
+        _owner = owner;
+        _request = request;
+        _parent = parent;
+        _name = name;
+        _limit = limit;
+        TempPath = Path.Join(parent, TempFile.NameFor(name));
+        _stream = new FileStream(TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+    }
+
+    /// <summary>Where the bytes go until the commit.</summary>
+    public string TempPath { get; }
+
+    public CoapMessage? Refusal { get; private set; }
+
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> block, long offset, CancellationToken cancellationToken)
+    {
+        Write(block.Span, offset);
+        return ValueTask.CompletedTask;
+    }
+
+    public void Write(ReadOnlySpan<byte> block, long offset)
+    {
+        if (offset + block.Length > _limit)
+        {
+            Refusal = FileResource.TooLarge(_limit, "the file may be at most");
+            return;
+        }
+
+        _stream.Position = offset;
+        _stream.Write(block);
+    }
+
+    public ValueTask<CoapMessage> CommitAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Commit());
+
+    public CoapMessage Commit()
+    {
+        _stream.Flush(flushToDisk: true);
+        _stream.Dispose();
+        var response = _owner.Commit(_request, _parent, _name, TempPath);
+        _committed = response.Code.IsSuccess;
+        return response;
+    }
+
+    public void Dispose()
+    {
+        _stream.Dispose();
+        if (!_committed)
+        {
+            File.Delete(TempPath);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
