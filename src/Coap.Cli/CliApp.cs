@@ -21,6 +21,7 @@ internal static class CliApp
             ObserveCommand.Create(console),
             DiscoverCommand.Create(console),
             TimeCommand.Create(console, console.Clock),
+            DnsCommand.Create(console),
         };
 
         var parsed = root.Parse(args);
