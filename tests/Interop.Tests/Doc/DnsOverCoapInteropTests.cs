@@ -143,6 +143,22 @@ public sealed class DnsOverCoapInteropTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Coap_dns_prints_short_answers_and_dig_sections_through_the_host()
+    {
+        var server = _uri.Replace("/dns", string.Empty, StringComparison.Ordinal);
+        var coap = Path.Combine(AppContext.BaseDirectory, "coap.dll");
+
+        var short4 = await Tool.RunAsync("dotnet", [coap, "dns", server, "alias2.test"]);
+        var mx = await Tool.RunAsync("dotnet", [coap, "dns", server, "test", "MX", "-v"]);
+
+        Assert.Equal(0, short4.ExitCode);
+        Assert.Equal("alias.test.\nwww.test.\n192.0.2.10\n", short4.StandardOutput);
+        Assert.Equal(0, mx.ExitCode);
+        Assert.Contains("status: NOERROR", mx.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"test.\t{Dnsmasq.Ttl}\tIN\tMX\t10 mail.test.", mx.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_stopped_upstream_is_servfail_inside_2_05_within_the_timeout()
     {
         await FetchAsync("www.test", DnsType.A);
