@@ -28,6 +28,7 @@ internal static class CliApp
             RemoveCommand.Create(console),
             MkdirCommand.Create(console),
             SyncCommand.Create(console),
+            DnsCommand.Create(console),
         };
 
         var parsed = root.Parse(PutShorthand.Rewrite(args));

@@ -1,19 +1,35 @@
 using Coap.Engine.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Services.Doc.Caching;
+using Services.Doc.Upstream;
 
 namespace Services.Doc;
 
-/// <summary>DNS over CoAP (RFC 9953); its resources come with the DoC issue.</summary>
+/// <summary>DNS over CoAP (RFC 9953): constrained nodes resolve names through one resource instead of speaking DNS.</summary>
 public sealed class DocModule : ICoapModule
 {
     public string Name => "Doc";
 
     public void ConfigureServices(IServiceCollection services, IConfiguration section)
     {
+        services.AddOptions<DocOptions>()
+            .Bind(section, binder => binder.ErrorOnUnknownConfiguration = true)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DocOptions>, DocOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IDnsUpstream, NetworkDnsUpstream>();
+        services.TryAddSingleton<DnsAnswerCache>();
+        services.TryAddSingleton<DnsResolver>();
+        services.TryAddSingleton<DnsResource>();
     }
 
     public void MapResources(IResourceMapper map)
     {
+        var options = map.Services.GetRequiredService<IOptions<DocOptions>>().Value;
+        var resource = map.Services.GetRequiredService<DnsResource>();
+        map.Map(options.Path, resource, resource.Metadata);
     }
 }

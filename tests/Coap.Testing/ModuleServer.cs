@@ -8,13 +8,14 @@ namespace Coap.Testing;
 
 /// <summary>
 /// One module on a lockstep server, configured as the host would ("Modules:{Name}" settings, the engine's services),
-/// with the fake clock registered as the TimeProvider.
+/// with the fake clock registered as the TimeProvider; <c>configureServices</c> runs after the module's own registrations,
+/// so a test can put a stand-in at a true seam (an upstream server, a process launcher).
 /// </summary>
 public sealed class ModuleServer : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    public ModuleServer(ICoapModule module, IReadOnlyDictionary<string, string?>? settings = null, FakeTimeProvider? time = null)
+    public ModuleServer(ICoapModule module, IReadOnlyDictionary<string, string?>? settings = null, FakeTimeProvider? time = null, Action<IServiceCollection>? configureServices = null)
     {
         Time = time ?? new FakeTimeProvider();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
@@ -22,6 +23,7 @@ public sealed class ModuleServer : IAsyncDisposable
         services.AddSingleton<TimeProvider>(Time);
         services.AddLogging();
         module.ConfigureServices(services, configuration.GetSection($"Modules:{module.Name}"));
+        configureServices?.Invoke(services);
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         Tree = new ResourceTree();
         module.MapResources(new ResourceMapper(Tree, _services, module.Name));

@@ -77,6 +77,12 @@ internal sealed class BlockwiseDownload
             }
 
             var request = BlockRequests.Derive(_template);
+            if (_template.Code == CoapCode.Fetch)
+            {
+                // A FETCH body is part of the request's identity (RFC 8132 §2): every block asks with the same body.
+                request.Payload = _template.Payload;
+            }
+
             var size = 1 << (_sizeExponent + 4);
             BlockRequests.SetBlock(request, OptionNumber.Block2, new BlockValue((int)(_body.WrittenCount / size), false, _sizeExponent));
             response = await _send(request, cancellationToken).ConfigureAwait(false);

@@ -53,6 +53,26 @@ public sealed class ClientBlockwiseTests
     }
 
     [Fact]
+    public async Task A_fetch_download_repeats_the_request_body_in_every_block_request()
+    {
+        await using var peer = new ClientLockstep();
+        var body = Bytes(74);
+        var selector = new byte[] { 1, 2, 3 };
+        var pending = peer.Client.FetchAsync(ClientLockstep.Uri("big"), selector, ContentFormat.OctetStream);
+
+        var first = await peer.NextAsync();
+        Assert.Equal(selector, first.Payload.ToArray());
+        peer.Reply(first, CoapCode.Content, body.AsMemory(0, 64), Block2(0, true, 2, 1));
+        var second = await peer.NextAsync();
+        Assert.Equal(CoapCode.Fetch, second.Code);
+        Assert.Equal(selector, second.Payload.ToArray());
+        Assert.Equal(ContentFormat.OctetStream, second.ContentFormat);
+        peer.Reply(second, CoapCode.Content, body.AsMemory(64), Block2(1, false, 2, 1));
+
+        Assert.Equal(body, (await pending.WaitAsync(TimeSpan.FromSeconds(5))).Payload.ToArray());
+    }
+
+    [Fact]
     public async Task Download_restarts_once_when_the_etag_changes_then_fails_on_a_second_change()
     {
         await using var peer = new ClientLockstep(new CoapClientOptions { BlockSize = 16 });

@@ -1,0 +1,37 @@
+namespace Services.Doc;
+
+/// <summary>The DNS over CoAP service's settings, bound from "Modules:Doc".</summary>
+public sealed class DocOptions
+{
+    public const string SectionName = "Modules:Doc";
+
+    /// <summary>The module switch, read by the host.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The resource's path (RFC 9953 §3: discovered through rt="core.dns").</summary>
+    public string Path { get; set; } = "dns";
+
+    /// <summary>Upstream DNS servers as "address" or "address:port" ("[v6]:port"); empty takes the nameservers of /etc/resolv.conf.</summary>
+    public List<string> Upstreams { get; set; } = [];
+
+    /// <summary>Accept POST with an application/dns-message body besides FETCH.</summary>
+    public bool AllowPost { get; set; } = true;
+
+    /// <summary>Accept GET with the query in "?dns=" (unpadded base64url, as RFC 8484 §4.1) besides FETCH.</summary>
+    public bool AllowGet { get; set; } = true;
+
+    /// <summary>How long one upstream is given to answer one attempt (UDP, and TCP after a truncated answer).</summary>
+    public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Rounds over the upstream list before answering SERVFAIL.</summary>
+    public int UpstreamAttempts { get; set; } = 2;
+
+    /// <summary>Upstream queries in flight at once; more wait for a slot (within the timeout) or get SERVFAIL.</summary>
+    public int MaxInFlight { get; set; } = 256;
+
+    /// <summary>Max-Age in seconds of a negative answer without an SOA record (RFC 2308 §5 asks for the SOA otherwise).</summary>
+    public uint NegativeMaxAge { get; set; } = 60;
+
+    /// <summary>Answers kept in the cache at most; 0 turns caching off.</summary>
+    public int CacheEntries { get; set; } = 10_000;
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Options;
+using Services.Doc.Upstream;
+
+namespace Services.Doc;
+
+/// <summary>Checks "Modules:Doc" at start-up and names each bad key.</summary>
+internal sealed class DocOptionsValidator : IValidateOptions<DocOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DocOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Path.Trim('/')) || options.Path.Contains('{', StringComparison.Ordinal))
+        {
+            failures.Add($"{DocOptions.SectionName}:Path must be a non-empty path without parameters (got '{options.Path}').");
+        }
+
+        for (var i = 0; i < options.Upstreams.Count; i++)
+        {
+            if (!UpstreamServers.TryParse(options.Upstreams[i], out _))
+            {
+                failures.Add($"{DocOptions.SectionName}:Upstreams:{i} must be an IP address with an optional port, as 192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:53 (got '{options.Upstreams[i]}').");
+            }
+        }
+
+        if (options.UpstreamTimeout < TimeSpan.FromMilliseconds(10) || options.UpstreamTimeout > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"{DocOptions.SectionName}:UpstreamTimeout must be between 10 ms and 1 minute (got {options.UpstreamTimeout}).");
+        }
+
+        if (options.UpstreamAttempts is < 1 or > 10)
+        {
+            failures.Add($"{DocOptions.SectionName}:UpstreamAttempts must be between 1 and 10 (got {options.UpstreamAttempts}).");
+        }
+
+        if (options.MaxInFlight < 1)
+        {
+            failures.Add($"{DocOptions.SectionName}:MaxInFlight must be at least 1 (got {options.MaxInFlight}).");
+        }
+
+        if (options.NegativeMaxAge > 86_400)
+        {
+            failures.Add($"{DocOptions.SectionName}:NegativeMaxAge must be at most 86400 seconds (got {options.NegativeMaxAge}).");
+        }
+
+        if (options.CacheEntries < 0)
+        {
+            failures.Add($"{DocOptions.SectionName}:CacheEntries must not be negative (got {options.CacheEntries}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
