@@ -17,13 +17,8 @@
 # is killed on exit (trap on EXIT, INT, TERM).
 set -euo pipefail
 
-ROOT="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
-SHARED="${SHARED_DIR:-$ROOT/../shared}"
-if [ ! -d "$SHARED/tools/coapload" ]; then
-  COMMON="$(cd "$ROOT" && cd "$(git rev-parse --git-common-dir)" && pwd)"
-  SHARED="$(dirname "$COMMON")/../shared"
-fi
-[ -f "$SHARED/tools/coapload/coapload.c" ] || { echo "coapload source not found (set SHARED_DIR)" >&2; exit 2; }
+source "$(dirname "$0")/bench-lib.sh"
+bench_locate
 
 ROUNDS=3
 SZX=6
@@ -44,37 +39,7 @@ while [ $# -gt 0 ]; do
 done
 BLOCK=$((16 << SZX))
 
-WORK="$(mktemp -d)"
-PIDS=()
-CHILD_PID=""
-cleanup() {
-  local pid
-  if [ -n "$CHILD_PID" ]; then
-    kill -TERM "$CHILD_PID" 2>/dev/null || true
-    wait "$CHILD_PID" 2>/dev/null || true
-  fi
-  for pid in "${PIDS[@]}"; do
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-log() { echo "$*" >&2; }
-
-# --- tools -----------------------------------------------------------------------------------------------
-gcc -O2 -Wall -Wextra -o "$WORK/coapload" "$SHARED/tools/coapload/coapload.c"
-COAPLOAD="$WORK/coapload"
-if ! command -v coap-server-notls >/dev/null 2>&1; then
-  log "installing libcoap3-bin (coap-server-notls, coap-client-notls)"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq libcoap3-bin >/dev/null
-fi
+bench_setup
 dotnet build "$ROOT/bench/Coap.Bench.Server" -c Release -v q -nologo >/dev/null
 OURS_DLL="$ROOT/bench/Coap.Bench.Server/bin/Release/net10.0/Coap.Bench.Server.dll"
 CLI_DLL="$ROOT/src/Coap.Cli/bin/Release/net10.0/coap.dll"
@@ -88,40 +53,11 @@ BODY="$WORK/example_data.bin"
 python3 -c "import random, sys; random.seed(20261122); sys.stdout.buffer.write(random.randbytes($SIZE))" >"$BODY"
 SHA="$(sha256sum "$BODY" | cut -d' ' -f1)"
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-run_bounded() {
-  local out="$1"; shift
-  "$@" >"$out" 2>&1 &
-  CHILD_PID=$!
-  local rc=0
-  wait "$CHILD_PID" || rc=$?
-  CHILD_PID=""
-  return $rc
-}
-
-# start_server LABEL CMD → SERVER_PID, SERVER_PORT; waits until GET /time answers, then PUTs the body
-start_server() {
-  local label="$1" cmd="$2" port line
-  port="$(free_port)"
-  cmd="${cmd//\{port\}/$port}"
-  log "starting $label on 127.0.0.1:$port: taskset -c 0 $cmd"
-  # shellcheck disable=SC2086
-  setsid taskset -c 0 $cmd >"$WORK/$label.log" 2>&1 &
-  SERVER_PID=$!
-  PIDS+=("$SERVER_PID")
-  SERVER_PORT="$port"
-  local deadline=$((SECONDS + READY_TIMEOUT)) ready=""
-  while [ $SECONDS -lt $deadline ]; do
-    kill -0 "$SERVER_PID" 2>/dev/null || { log "$label exited early:"; cat "$WORK/$label.log" >&2; exit 1; }
-    run_bounded "$WORK/probe.out" "$COAPLOAD" -q -w 1 -c 1 -N 1 -d 1 -W 0 -T 500 "coap://127.0.0.1:$port/time" || true
-    line="$(tail -n 1 "$WORK/probe.out")"
-    if [[ "$line" =~ ok=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ]; then ready=1; break; fi
-    sleep 0.3
-  done
-  [ -n "$ready" ] || { log "$label did not answer GET /time within $READY_TIMEOUT s"; exit 1; }
+# start_with_body LABEL CMD → SERVER_PID, SERVER_PORT; starts the server, then PUTs the body to /example_data
+start_with_body() {
+  local label="$1" port
+  start_server "$label" "$2" time
+  port="$SERVER_PORT"
   local start end
   start="$(date +%s.%N)"
   run_bounded "$WORK/put.out" timeout 300 coap-client-notls -m put -b 1024 -f "$BODY" "coap://127.0.0.1:$port/example_data" \
@@ -130,13 +66,11 @@ start_server() {
   log "$label: PUT $SIZE bytes with coap-client-notls -b 1024 in $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }') s"
 }
 
-field() { [[ "$2" =~ (^|[[:space:]])$1=([^[:space:]]+) ]] && echo "${BASH_REMATCH[2]}" || echo "nan"; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 LABELS=(libcoap ours)
 declare -A PORT_OF
-start_server libcoap "coap-server-notls -A 127.0.0.1 -p {port}"; PORT_OF[libcoap]="$SERVER_PORT"
-start_server ours "dotnet $OURS_DLL {port}"; PORT_OF[ours]="$SERVER_PORT"
+start_with_body libcoap "coap-server-notls -A 127.0.0.1 -p {port}"; PORT_OF[libcoap]="$SERVER_PORT"
+start_with_body ours "dotnet $OURS_DLL {port}"; PORT_OF[ours]="$SERVER_PORT"
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) CPUs; servers on CPU 0, client on CPU 1; Block2 GET /example_data, $SIZE bytes, SZX $SZX ($BLOCK B), coapload -i $ITERATIONS; sha256 $SHA"
 declare -A MBPS P50 P99 CLI

@@ -23,14 +23,8 @@
 # under 90 % of a CPU, i.e. the machine was busy), then medians and the ratio B/A of the medians.
 set -euo pipefail
 
-ROOT="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
-# The shared folder sits beside the main checkout; from a linked worktree, find it through the common .git dir.
-SHARED="${SHARED_DIR:-$ROOT/../shared}"
-if [ ! -d "$SHARED/tools/coapload" ]; then
-  COMMON="$(cd "$ROOT" && cd "$(git rev-parse --git-common-dir)" && pwd)"
-  SHARED="$(dirname "$COMMON")/../shared"
-fi
-[ -f "$SHARED/tools/coapload/coapload.c" ] || { echo "coapload source not found (set SHARED_DIR)" >&2; exit 2; }
+source "$(dirname "$0")/bench-lib.sh"
+bench_locate
 OURS=""
 URI_PATH="time"
 ROUNDS=3
@@ -61,40 +55,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-WORK="$(mktemp -d)"
-PIDS=()
-CHILD_PID=""
-cleanup() {
-  local pid
-  if [ -n "$CHILD_PID" ]; then
-    kill -TERM "$CHILD_PID" 2>/dev/null || true
-    wait "$CHILD_PID" 2>/dev/null || true
-  fi
-  for pid in "${PIDS[@]}"; do
-    # Each server leads its own process group (setsid): end the group, then the process itself.
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-log() { echo "$*" >&2; }
-
-# --- tools -----------------------------------------------------------------------------------------------
-# The shared folder is read-only: compile coapload from its source into the temporary directory.
-gcc -O2 -Wall -Wextra -o "$WORK/coapload" "$SHARED/tools/coapload/coapload.c"
-COAPLOAD="$WORK/coapload"
-
-if ! command -v coap-server-notls >/dev/null 2>&1; then
-  log "installing libcoap3-bin (coap-server-notls)"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq libcoap3-bin >/dev/null
-fi
+bench_setup
 LIBCOAP="coap-server-notls -A 127.0.0.1 -p {port}"
 
 CSHARP_DLL="$ROOT/bench/Coap.Bench.Load/bin/Release/net10.0/Coap.Bench.Load.dll"
@@ -102,61 +63,18 @@ if [ "$MODE" = generators ] || [ "$GEN" = csharp ]; then
   dotnet build "$ROOT/bench/Coap.Bench.Load" -c Release -v q -nologo >/dev/null
 fi
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
-    || echo $((20000 + RANDOM % 40000))
-}
-
-# run_bounded OUT CMD… runs a short-lived command in the background so that cleanup can end it too.
-run_bounded() {
-  local out="$1"; shift
-  "$@" >"$out" 2>&1 &
-  CHILD_PID=$!
-  wait "$CHILD_PID" || true
-  CHILD_PID=""
-}
-
 # run_generator GEN PORT SERVER_PID EXTRA_FLAGS… → sets LINE to the generator's final line
 run_generator() {
   local gen="$1" port="$2" pid="$3"; shift 3
   local uri="coap://127.0.0.1:$port/$URI_PATH"
   case "$gen" in
-    coapload) run_bounded "$WORK/gen.out" taskset -c 1 "$COAPLOAD" -q "$@" -P "$pid" "$uri" ;;
-    csharp) run_bounded "$WORK/gen.out" taskset -c 1 dotnet "$CSHARP_DLL" -q "$@" -P "$pid" "$uri" ;;
+    coapload) run_bounded "$WORK/gen.out" taskset -c 1 "$COAPLOAD" -q "$@" -P "$pid" "$uri" || true ;;
+    csharp) run_bounded "$WORK/gen.out" taskset -c 1 dotnet "$CSHARP_DLL" -q "$@" -P "$pid" "$uri" || true ;;
     *) log "unknown generator $gen"; exit 2 ;;
   esac
   LINE="$(tail -n 1 "$WORK/gen.out")"
 }
 
-# start_server LABEL CMD → sets SERVER_PID and SERVER_PORT; waits until the server answers
-start_server() {
-  local label="$1" cmd="$2" port
-  port="$(free_port)"
-  cmd="${cmd//\{port\}/$port}"
-  log "starting $label on 127.0.0.1:$port: taskset -c 0 $cmd"
-  # setsid: the server leads its own process group, so cleanup ends any children it has.
-  # shellcheck disable=SC2086
-  setsid taskset -c 0 $cmd >"$WORK/$label.log" 2>&1 &
-  SERVER_PID=$!
-  PIDS+=("$SERVER_PID")
-  SERVER_PORT="$port"
-  local deadline=$((SECONDS + READY_TIMEOUT)) line
-  while [ $SECONDS -lt $deadline ]; do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-      log "$label exited early; its output:"; cat "$WORK/$label.log" >&2; exit 1
-    fi
-    run_bounded "$WORK/probe.out" "$COAPLOAD" -q -w 1 -c 1 -N 1 -d 1 -W 0 -T 500 "coap://127.0.0.1:$port/$URI_PATH"
-    line="$(tail -n 1 "$WORK/probe.out")"
-    if [[ "$line" =~ ok=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ]; then
-      return 0
-    fi
-    sleep 0.3
-  done
-  log "$label did not answer GET /$URI_PATH within $READY_TIMEOUT s"; exit 1
-}
-
-field() { [[ "$2" =~ (^|[[:space:]])$1=([^[:space:]]+) ]] && echo "${BASH_REMATCH[2]}" || echo "nan"; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # --- contestants: label, server command, generator ------------------------------------------------------
 # SERVERS names the server process each contestant loads; contestants with the same server share one process.
@@ -174,7 +92,7 @@ declare -A SERVER_OF PORT_OF
 for i in "${!LABELS[@]}"; do
   server="${SERVERS[$i]}"
   if [ -z "${SERVER_OF[$server]:-}" ]; then
-    start_server "$server" "${COMMANDS[$i]}"
+    start_server "$server" "${COMMANDS[$i]}" "$URI_PATH"
     SERVER_OF[$server]="$SERVER_PID"; PORT_OF[$server]="$SERVER_PORT"
   fi
 done
