@@ -68,16 +68,39 @@ public sealed class LibcoapFileTransferTests(FileHostFixture host) : IClassFixtu
     public async Task Libcoap_observing_a_directory_sees_a_file_put_by_another_client()
     {
         Directory.CreateDirectory(Path.Join(host.Root, "watched"));
+        await File.WriteAllTextAsync(Path.Join(host.Root, "watched", "first.txt"), "1");
         var source = Path.Join(host.Scratch, "note.txt");
         await File.WriteAllTextAsync(source, "hello");
 
-        var observer = LibcoapClient.RunAsync("-m", "get", "-s", "3", host.BaseUri + "watched/");
-        await Task.Delay(1000);
-        var put = await LibcoapClient.RunAsync("-m", "put", "-f", source, host.BaseUri + "watched/note.txt");
-        var observed = await observer;
+        using var observer = Tool.Start(Tool.Find("coap-client-notls"), ["-B", "20", "-m", "get", "-s", "3", host.BaseUri + "watched/"]);
+        try
+        {
+            // The first listing arrives only once the server has registered the observation: then the PUT is a change.
+            var seen = new System.Text.StringBuilder();
+            var buffer = new char[4096];
+            using var registration = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            while (!seen.ToString().Contains("<first.txt>", StringComparison.Ordinal))
+            {
+                var read = await observer.StandardOutput.ReadAsync(buffer, registration.Token);
+                Assert.True(read > 0, $"coap-client ended before the first listing: {seen}");
+                seen.Append(buffer, 0, read);
+            }
 
-        Assert.Equal(0, put.ExitCode);
-        Assert.Equal(0, observed.ExitCode);
-        Assert.Contains("<note.txt>;ct=0;sz=5", observed.StandardOutput, StringComparison.Ordinal);
+            Assert.DoesNotContain("note.txt", seen.ToString(), StringComparison.Ordinal);
+            var put = await LibcoapClient.RunAsync("-m", "put", "-f", source, host.BaseUri + "watched/note.txt");
+            seen.Append(await observer.StandardOutput.ReadToEndAsync(registration.Token));
+            await observer.WaitForExitAsync(registration.Token);
+
+            Assert.Equal(0, put.ExitCode);
+            Assert.Equal(0, observer.ExitCode);
+            Assert.Contains("<note.txt>;ct=0;sz=5", seen.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!observer.HasExited)
+            {
+                observer.Kill(entireProcessTree: true);
+            }
+        }
     }
 }
