@@ -7,41 +7,29 @@ namespace Coap.Cli.Commands.Files;
 /// <summary>cat: a file's content to stdout byte for byte, streamed block by block (RFC 7959).</summary>
 internal static class CatCommand
 {
-    public static Command Create(CliConsole console)
-    {
-        var uri = UriArgument.Create();
-        uri.Description = "The file, e.g. coap://localhost/files/notes.txt.";
-        var client = new ClientOptionSet();
-        var command = new Command("cat", "Write a file of a CoAP file service to stdout, byte for byte.") { uri };
-        client.AddTo(command);
-        command.SetAction((result, cancellationToken) => CommandAction.RunAsync(
-            console,
-            async () =>
+    public static Command Create(CliConsole console) => SingleUriFileCommand.Create(
+        console,
+        "cat",
+        "Write a file of a CoAP file service to stdout, byte for byte.",
+        "The file, e.g. coap://localhost/files/notes.txt.",
+        async (files, uri, cancellationToken) =>
+        {
+            if (RemotePath.IsDirectory(uri))
             {
-                var target = result.GetRequiredValue(uri);
-                if (RemotePath.IsDirectory(target))
-                {
-                    throw new UsageException($"'{target}' is a directory; list it with coap ls");
-                }
+                throw new UsageException($"'{uri}' is a directory; list it with coap ls");
+            }
 
-                var session = new FileSession(client.Read(result), console);
-                await using (session.ConfigureAwait(false))
-                {
-                    var progress = new ProgressBar(console, TimeProvider.System);
-                    try
-                    {
-                        await session.Files.ReadAsync(target, console.Output, progress, cancellationToken).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        progress.Clear();
-                    }
+            var progress = new ProgressBar(console, TimeProvider.System);
+            try
+            {
+                await files.ReadAsync(uri, console.Output, progress, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                progress.Clear();
+            }
 
-                    await console.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    return ExitCode.Success;
-                }
-            },
-            cancellationToken));
-        return command;
-    }
+            await console.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return ExitCode.Success;
+        });
 }
