@@ -5,6 +5,7 @@ public sealed class FakeTimeProvider : TimeProvider
 {
     private readonly object _gate = new();
     private readonly List<FakeTimer> _timers = [];
+    private readonly List<(TimeSpan DueTime, TaskCompletionSource Armed)> _scheduleWaiters = [];
     private TimeSpan _elapsed;
 
     public FakeTimeProvider(DateTimeOffset? start = null)
@@ -101,12 +102,35 @@ public sealed class FakeTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>
+    /// Completes when some timer is next armed to fire <paramref name="dueTime"/> from now: lets a test await a
+    /// timer that another thread (a file system watcher, say) arms, instead of polling for it.
+    /// </summary>
+    public Task WhenArmedAsync(TimeSpan dueTime)
+    {
+        var armed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            _scheduleWaiters.Add((dueTime, armed));
+        }
+
+        return armed.Task;
+    }
+
     internal void Reschedule(FakeTimer timer, TimeSpan dueTime, TimeSpan period)
     {
         lock (_gate)
         {
             timer.Period = period;
             timer.DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : _elapsed + dueTime;
+            for (var i = _scheduleWaiters.Count - 1; i >= 0; i--)
+            {
+                if (_scheduleWaiters[i].DueTime == dueTime)
+                {
+                    _scheduleWaiters[i].Armed.TrySetResult();
+                    _scheduleWaiters.RemoveAt(i);
+                }
+            }
         }
     }
 

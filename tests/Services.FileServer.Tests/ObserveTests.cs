@@ -17,18 +17,16 @@ public sealed class ObserveTests : IAsyncLifetime
         return _files.Exchange(request);
     }
 
-    /// <summary>Advances the fake clock until a notification goes out; file system events arrive on their own thread.</summary>
-    private CoapMessage NextNotification()
+    /// <summary>
+    /// Makes a change outside the service and returns the notification it causes: file system events arrive on the
+    /// watcher's own thread, so this awaits the coalescing timer being armed, then lets it fire.
+    /// </summary>
+    private async Task<CoapMessage> NotificationAfterAsync(Action change)
     {
-        for (var waited = 0; waited < 100 && _files.Server.Transport.PendingCount == 0; waited++)
-        {
-            _files.Server.Time.Advance(FileChangeNotifier.Delay);
-            if (_files.Server.Transport.PendingCount == 0)
-            {
-                Thread.Sleep(50);
-            }
-        }
-
+        var armed = _files.Server.Time.WhenArmedAsync(FileChangeNotifier.Delay);
+        change();
+        await armed.WaitAsync(TimeSpan.FromSeconds(10));
+        _files.Server.Time.Advance(FileChangeNotifier.Delay);
         return _files.Server.Peer.Expect();
     }
 
@@ -66,14 +64,13 @@ public sealed class ObserveTests : IAsyncLifetime
     }
 
     [Fact]
-    public void A_change_made_outside_the_service_notifies_the_directorys_observer()
+    public async Task A_change_made_outside_the_service_notifies_the_directorys_observer()
     {
         Directory.CreateDirectory(_files.InRoot("d"));
         var first = Observe("d", "");
         Assert.True(first.Payload.IsEmpty);
 
-        File.WriteAllText(_files.InRoot("d", "new.txt"), "hello");
-        var notification = NextNotification();
+        var notification = await NotificationAfterAsync(() => File.WriteAllText(_files.InRoot("d", "new.txt"), "hello"));
 
         Assert.Equal(first.Token, notification.Token);
         Assert.Contains("<new.txt>", FileServerFixture.Text(notification), StringComparison.Ordinal);

@@ -12,6 +12,9 @@ namespace Interop.Tests.Files;
 /// </summary>
 public sealed class InterruptedUploadTests : IAsyncLifetime
 {
+    /// <summary>How much of the 4 MiB upload has arrived when the client is killed: under way, far from done.</summary>
+    private const long UnderWay = 32 * 1024;
+
     private readonly string _root = Directory.CreateTempSubdirectory("files-interrupted-").FullName;
     private IHost? _host;
 
@@ -35,13 +38,7 @@ public sealed class InterruptedUploadTests : IAsyncLifetime
             var uri = await StartAsync() + "data.bin";
             using (var client = Tool.Start(Tool.Find("coap-client-notls"), ["-m", "put", "-b", "16", "-f", source, uri]))
             {
-                var deadline = DateTime.UtcNow.AddSeconds(10);
-                while (TempFiles().Length == 0 && DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(20);
-                }
-
-                await Task.Delay(300);
+                await WhenTempFileHoldsAsync(UnderWay);
                 client.Kill(entireProcessTree: true);
                 await client.WaitForExitAsync();
             }
@@ -59,6 +56,33 @@ public sealed class InterruptedUploadTests : IAsyncLifetime
         {
             File.Delete(source);
         }
+    }
+
+    /// <summary>Completes once the upload's temp file holds at least <paramref name="bytes"/>, watching the root for it.</summary>
+    private async Task WhenTempFileHoldsAsync(long bytes)
+    {
+        using var watcher = new FileSystemWatcher(_root, "*.upload") { NotifyFilter = NotifyFilters.FileName | NotifyFilters.Size };
+        var grown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check()
+        {
+            try
+            {
+                if (TempFiles().Any(path => new FileInfo(path).Length >= bytes))
+                {
+                    grown.TrySetResult();
+                }
+            }
+            catch (IOException)
+            {
+                // The temp file went away between listing and sizing it: the next event looks again.
+            }
+        }
+
+        watcher.Created += (_, _) => Check();
+        watcher.Changed += (_, _) => Check();
+        watcher.EnableRaisingEvents = true;
+        Check();
+        await grown.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     private string[] TempFiles() => Directory.GetFiles(_root, ".*.upload", new EnumerationOptions { AttributesToSkip = 0 });
