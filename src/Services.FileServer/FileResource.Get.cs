@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Coap.Engine.Blockwise;
 using Coap.Engine.Protocol;
 using Coap.Engine.Server;
+using Microsoft.Win32.SafeHandles;
 using Services.FileServer.FileSystem;
 
 namespace Services.FileServer;
@@ -29,16 +30,58 @@ internal sealed partial class FileResource
             return refusal;
         }
 
+        var key = path.IsDirectory ? null : string.Join('/', path.Names);
+        if (key is not null && _openFiles.TryRent(key, out var lease))
+        {
+            using (lease)
+            {
+                return GetFile(context, lease.File.Handle, lease.File.Stat, lease.File.Tag, path.Name);
+            }
+        }
+
         var target = Root.Resolve(path.Names);
         if (Unservable(target, path) is { } answer)
         {
             return answer;
         }
 
-        return target.IsDirectory ? GetDirectory(context, target) : GetFile(context, target, path.Name);
+        return target.IsDirectory ? GetDirectory(context, target) : OpenAndGetFile(context, target, key!, path.Name);
     }
 
-    private static CoapMessage GetFile(CoapRequestContext context, ResolvedPath target, string name)
+    /// <summary>Opens the file and serves from it; the handle stays open in <see cref="_openFiles"/> for the next blocks unless a link led to it.</summary>
+    private CoapMessage OpenAndGetFile(CoapRequestContext context, ResolvedPath target, string key, string name)
+    {
+        var handle = File.OpenHandle(target.Real, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        if (!Native.TryStat(handle, out var stat) || stat.Kind != FileKind.File)
+        {
+            handle.Dispose();
+            return Diagnostic(CoapCode.Forbidden, "not a regular file or directory");
+        }
+
+        var tag = stat.EntityTag();
+        if (target.IsLink)
+        {
+            using (handle)
+            {
+                return GetFile(context, handle, stat, tag, name);
+            }
+        }
+
+        var added = false;
+        handle.DangerousAddRef(ref added);
+        _openFiles.Add(key, target.Entry, handle, stat, tag);
+        try
+        {
+            return GetFile(context, handle, stat, tag, name);
+        }
+        finally
+        {
+            handle.DangerousRelease();
+        }
+    }
+
+    /// <summary>The requested block of an open file whose status was taken from the handle, so size and ETag belong to the bytes read.</summary>
+    private static CoapMessage GetFile(CoapRequestContext context, SafeFileHandle handle, FileStat stat, byte[] tag, string name)
     {
         var request = context.Request;
         var format = FileContentFormats.For(name);
@@ -47,13 +90,6 @@ internal sealed partial class FileResource
             return Diagnostic(CoapCode.NotAcceptable, $"the file is Content-Format {format}");
         }
 
-        using var handle = File.OpenHandle(target.Real, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        if (!Native.TryStat(handle, out var stat) || stat.Kind != FileKind.File)
-        {
-            return Diagnostic(CoapCode.Forbidden, "not a regular file or directory");
-        }
-
-        var tag = stat.EntityTag();
         if (Preconditions.Validates(request, tag))
         {
             return WithTag(CoapMessage.CreateResponse(CoapCode.Valid), tag);

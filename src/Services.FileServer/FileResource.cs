@@ -23,6 +23,8 @@ internal sealed partial class FileResource : ObservableResource, ICoapUploadReso
 
     private readonly FileChangeNotifier _changes;
 
+    private readonly OpenFileCache _openFiles;
+
     /// <summary>Creates the root when missing and deletes the temp files of uploads a previous run left behind.</summary>
     public FileResource(IOptions<FileServerOptions> options, TimeProvider time)
     {
@@ -30,6 +32,7 @@ internal sealed partial class FileResource : ObservableResource, ICoapUploadReso
         Root = new FileRoot(_options.Root);
         StaleTempFilesRemoved = FileTree.DeleteFiles(Root.Path, TempFile.IsTempName);
         _changes = new FileChangeNotifier(Observers, Root.Path, time);
+        _openFiles = new OpenFileCache(time);
     }
 
     public FileRoot Root { get; }
@@ -46,7 +49,11 @@ internal sealed partial class FileResource : ObservableResource, ICoapUploadReso
         Observable = true,
     };
 
-    public void Dispose() => _changes.Dispose();
+    public void Dispose()
+    {
+        _changes.Dispose();
+        _openFiles.Dispose();
+    }
 
     protected override ValueTask<CoapMessage> OnGet(CoapRequestContext context) => Run(context, Get);
 
