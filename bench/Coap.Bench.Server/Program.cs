@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Coap.Bench.Server;
 using Coap.Engine.Hosting;
 using Coap.Engine.Server;
@@ -16,16 +17,31 @@ await using var server = new CoapServer(options, tree, Array.Empty<ICoapModule>(
 await server.StartAsync(CancellationToken.None);
 Console.WriteLine($"listening on {string.Join(", ", server.LocalEndPoints)}");
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+void Stop(PosixSignalContext context)
 {
-    e.Cancel = true;
+    context.Cancel = true;
     stop.Cancel();
-};
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+}
+
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 try
 {
     await Task.Delay(Timeout.Infinite, stop.Token);
 }
 catch (OperationCanceledException)
 {
+}
+
+ReportGarbageCollection();
+
+// What the garbage collector cost this run, printed to stderr when the server is stopped (SIGINT or SIGTERM).
+static void ReportGarbageCollection()
+{
+    var lastFull = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+    var lastFullPause = lastFull.PauseDurations.Length > 0 ? lastFull.PauseDurations[0].TotalMilliseconds : 0;
+    Console.Error.WriteLine(
+        $"gc: gen0 {GC.CollectionCount(0)} gen1 {GC.CollectionCount(1)} gen2 {GC.CollectionCount(2)}, " +
+        $"total pause {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms, last full blocking pause {lastFullPause:0} ms, " +
+        $"heap {GC.GetTotalMemory(false) >> 20} MiB");
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Coap.Engine.Protocol;
 
@@ -6,7 +7,8 @@ namespace Coap.Engine.Messaging;
 /// <summary>
 /// Remembers received CON and NON message IDs for EXCHANGE_LIFETIME with the reply that went out, so a duplicate
 /// gets the same reply and never reaches a handler twice (RFC 7252 §4.5). All entries live equally long, so a FIFO
-/// queue orders their expiry; a size cap drops the oldest first. Callers hold the endpoint's lock.
+/// queue orders their expiry; a size cap drops the oldest first. Replies are kept encoded in a <see cref="ReplyRing"/>,
+/// so an entry holds no object the garbage collector must trace. Callers hold the endpoint's lock.
 /// </summary>
 /// <remarks>
 /// Each entry also keeps a fingerprint of the message (<see cref="Fingerprint"/>: code, token, options, payload
@@ -20,25 +22,33 @@ internal sealed class Deduplicator
 {
     private readonly Dictionary<MessageKey, Entry> _replies = [];
     private readonly Queue<(MessageKey Key, long ExpiresAt)> _order = new();
+    private readonly ReplyRing _ring;
     private readonly long _lifetimeTicks;
     private readonly int _capacity;
 
-    public Deduplicator(TimeSpan lifetime, long timestampFrequency, int capacity)
+    public Deduplicator(TimeSpan lifetime, long timestampFrequency, int capacity, int replySlabs = DefaultReplySlabs)
     {
         _lifetimeTicks = (long)(lifetime.TotalSeconds * timestampFrequency);
         _capacity = capacity;
+        _ring = new ReplyRing(replySlabs);
     }
+
+    /// <summary>32 MiB of replies at most: tens of seconds of history at full load, the span retransmissions come in.</summary>
+    public const int DefaultReplySlabs = 32;
 
     public int Count => _replies.Count;
 
-    /// <summary>True for a new message; false for a duplicate, with the reply sent for it so far (null while in progress).</summary>
-    public bool TryBegin(MessageKey key, long now, out CoapMessage? reply) => TryBegin(key, 0, now, out reply);
+    /// <summary>
+    /// True for a new message; false for a duplicate, with a copy of the encoded reply sent for it (null while in
+    /// progress, or when the ring has overwritten it).
+    /// </summary>
+    public bool TryBegin(MessageKey key, long now, out byte[]? reply) => TryBegin(key, 0, now, out reply);
 
     /// <summary>
-    /// As <see cref="TryBegin(MessageKey, long, out CoapMessage?)"/>; a known message ID with another
+    /// As <see cref="TryBegin(MessageKey, long, out byte[])"/>; a known message ID with another
     /// <paramref name="fingerprint"/> is a new message (a reused ID, see the remarks on the class).
     /// </summary>
-    public bool TryBegin(MessageKey key, ulong fingerprint, long now, out CoapMessage? reply)
+    public bool TryBegin(MessageKey key, ulong fingerprint, long now, out byte[]? reply)
     {
         while (_replies.Count >= _capacity && _order.TryDequeue(out var oldest))
         {
@@ -48,11 +58,11 @@ internal sealed class Deduplicator
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_replies, key, out var exists);
         if (exists && slot.Fingerprint == fingerprint)
         {
-            reply = slot.Reply;
+            reply = slot.ReplyLength < 0 ? null : _ring.Read(slot.ReplyStart, slot.ReplyLength);
             return false;
         }
 
-        slot = new Entry(null, fingerprint);
+        slot = new Entry(fingerprint, 0, -1);
         reply = null;
         if (!exists)
         {
@@ -62,13 +72,13 @@ internal sealed class Deduplicator
         return true;
     }
 
-    /// <summary>Records the reply to replay when the message comes again.</summary>
-    public void SetReply(MessageKey key, CoapMessage reply)
+    /// <summary>Records the encoded reply to replay when the message comes again.</summary>
+    public void SetReply(MessageKey key, ReadOnlySpan<byte> reply)
     {
         ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(_replies, key);
-        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref slot))
+        if (!Unsafe.IsNullRef(ref slot))
         {
-            slot = slot with { Reply = reply };
+            slot = slot with { ReplyStart = _ring.Store(reply), ReplyLength = reply.Length };
         }
     }
 
@@ -110,5 +120,6 @@ internal sealed class Deduplicator
         return (hash * Prime) ^ (ulong)message.Payload.Length;
     }
 
-    private readonly record struct Entry(CoapMessage? Reply, ulong Fingerprint);
+    /// <summary>A remembered message: its fingerprint and where its reply is in the ring (length -1: none yet).</summary>
+    private readonly record struct Entry(ulong Fingerprint, long ReplyStart, int ReplyLength);
 }

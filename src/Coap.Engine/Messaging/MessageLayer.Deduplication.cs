@@ -1,3 +1,5 @@
+using System.Buffers;
+using Coap.Engine.Codec;
 using Coap.Engine.Protocol;
 
 namespace Coap.Engine.Messaging;
@@ -11,7 +13,7 @@ internal sealed partial class MessageLayer
     /// </summary>
     public bool Admit(CoapPeer peer, CoapMessage message)
     {
-        CoapMessage? reply;
+        byte[]? reply;
         bool isNew;
         lock (_gate)
         {
@@ -23,22 +25,34 @@ internal sealed partial class MessageLayer
             Log.Duplicate(_logger, peer, message.MessageId, reply is not null);
             if (reply is not null)
             {
-                Send(peer, reply);
+                peer.Transport.Send(reply, peer.Address);
             }
         }
 
         return isNew;
     }
 
-    /// <summary>Sends the reply to a received message and remembers it for duplicates.</summary>
+    /// <summary>Sends the reply to a received message and remembers its bytes for duplicates.</summary>
     public void SendReply(CoapPeer peer, ushort receivedMessageId, CoapMessage reply)
     {
-        lock (_gate)
+        var length = CoapMessageWriter.GetEncodedLength(reply);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
         {
-            _deduplicator.SetReply(new MessageKey(peer, receivedMessageId), reply);
+            CoapMessageWriter.Write(reply, buffer);
+            lock (_gate)
+            {
+                _deduplicator.SetReply(new MessageKey(peer, receivedMessageId), buffer.AsSpan(0, length));
+            }
+
+            peer.Transport.Send(buffer.AsSpan(0, length), peer.Address);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        Send(peer, reply);
+        LogSent(reply, peer);
     }
 
     /// <summary>Drops what has outlived EXCHANGE_LIFETIME.</summary>

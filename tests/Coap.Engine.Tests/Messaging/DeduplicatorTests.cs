@@ -13,7 +13,7 @@ public sealed class DeduplicatorTests
     public void Duplicate_returns_the_reply_recorded_for_it()
     {
         var dedup = new Deduplicator(TimeSpan.FromSeconds(10), 1, 100);
-        var reply = CoapMessage.CreateEmpty(CoapMessageType.Acknowledgement, 1);
+        byte[] reply = [0x60, 0x00, 0x00, 0x01];
 
         Assert.True(dedup.TryBegin(new MessageKey(Peer, 1), 0, out _));
         Assert.False(dedup.TryBegin(new MessageKey(Peer, 1), 0, out var inProgress));
@@ -21,7 +21,7 @@ public sealed class DeduplicatorTests
         Assert.False(dedup.TryBegin(new MessageKey(Peer, 1), 0, out var replayed));
 
         Assert.Null(inProgress);
-        Assert.Same(reply, replayed);
+        Assert.Equal(reply, replayed);
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class DeduplicatorTests
     {
         var dedup = new Deduplicator(TimeSpan.FromSeconds(1000), 1, 100);
         var block1 = Get(token: 0x0102, block: 1);
-        var reply = CoapMessage.CreateResponse(CoapCode.Content);
+        byte[] reply = [0x60, 0x45, 0x00, 0x07];
 
         Assert.True(dedup.TryBegin(new MessageKey(Peer, 7), Deduplicator.Fingerprint(block1), 0, out _));
         dedup.SetReply(new MessageKey(Peer, 7), reply);
@@ -68,10 +68,29 @@ public sealed class DeduplicatorTests
         Assert.False(dedup.TryBegin(new MessageKey(Peer, 7), Deduplicator.Fingerprint(Get(token: 0x0102, block: 65537)), 3, out var inProgress));
         Assert.True(dedup.TryBegin(new MessageKey(Peer, 7), Deduplicator.Fingerprint(Get(token: 0x0103, block: 65537)), 4, out _));
 
-        Assert.Same(reply, replayed);
+        Assert.Equal(reply, replayed);
         Assert.Null(none);
         Assert.Null(inProgress);
         Assert.Equal(1, dedup.Count);
+    }
+
+    [Fact]
+    public void A_duplicate_whose_reply_the_ring_overwrote_is_still_a_duplicate_without_a_reply()
+    {
+        var dedup = new Deduplicator(TimeSpan.FromSeconds(1000), 1, 10_000, replySlabs: 1);
+        var block = new byte[1024];
+        for (ushort mid = 0; mid < 1100; mid++)
+        {
+            block[0] = (byte)mid;
+            dedup.TryBegin(new MessageKey(Peer, mid), 0, out _);
+            dedup.SetReply(new MessageKey(Peer, mid), block);
+        }
+
+        Assert.False(dedup.TryBegin(new MessageKey(Peer, 0), 0, out var overwritten));
+        Assert.False(dedup.TryBegin(new MessageKey(Peer, 1099), 0, out var recent));
+
+        Assert.Null(overwritten);
+        Assert.Equal(1099 & 0xFF, recent![0]);
     }
 
     private static CoapMessage Get(ulong token, int block)
