@@ -3,6 +3,7 @@ using Coap.Engine.Client;
 using Coap.Engine.LinkFormat;
 using Coap.Engine.Protocol;
 using Coap.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace Services.PubSub.Tests;
 
@@ -13,7 +14,7 @@ internal sealed class Broker : IAsyncDisposable
 
     private readonly string? _stateDirectory;
 
-    public Broker(Dictionary<string, string?>? settings = null, TimeProvider? time = null, bool persist = false)
+    public Broker(Dictionary<string, string?>? settings = null, TimeProvider? time = null, bool persist = false, ILoggerProvider? logs = null)
     {
         settings ??= [];
         if (persist && !settings.ContainsKey("Modules:PubSub:StateDirectory"))
@@ -26,7 +27,7 @@ internal sealed class Broker : IAsyncDisposable
             settings.TryAdd("Modules:PubSub:StateDirectory", string.Empty);
         }
 
-        Server = new UdpModuleServer(new PubSubModule(), settings, time);
+        Server = new UdpModuleServer(new PubSubModule(), settings, time, logs);
         Client = new CoapClient();
     }
 
