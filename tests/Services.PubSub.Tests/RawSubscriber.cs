@@ -25,7 +25,7 @@ internal sealed class RawSubscriber : IDisposable
 
     public CoapToken Token { get; } = CoapToken.FromUInt64((ulong)Random.Shared.NextInt64(1, long.MaxValue), 8);
 
-    /// <summary>Sends the registration and returns the broker's answer.</summary>
+    /// <summary>Sends the registration and returns the broker's answer (piggybacked on the ACK; a notification of an earlier publication may come first).</summary>
     public async Task<CoapMessage> SubscribeAsync(string path)
     {
         var request = CoapMessage.CreateRequest(CoapCode.Get, path, CoapMessageType.Confirmable);
@@ -33,7 +33,7 @@ internal sealed class RawSubscriber : IDisposable
         request.Token = Token;
         request.Observe = 0;
         await _socket.SendToAsync(CoapMessageWriter.ToArray(request), SocketFlags.None, _server);
-        return await ReceiveAsync();
+        return await ReceiveUntilAsync(m => m.Type == CoapMessageType.Acknowledgement);
     }
 
     /// <summary>The next message from the broker (acknowledging a CON when this subscriber answers), within the timeout.</summary>

@@ -152,7 +152,9 @@ internal sealed class Broker : IDisposable
             topic.LastPublishedAt = _time.GetTimestamp();
         }
 
-        topic.Subscribers.NotifyChanged();
+        // The fan-out runs off the publisher's request: its 2.04 says the value is stored, not that N subscribers
+        // have been sent it, and publications that arrive during a fan-out fold into one more (the latest value).
+        ThreadPool.UnsafeQueueUserWorkItem(static subscribers => subscribers.NotifyChanged(), topic.Subscribers, preferLocal: false);
         return replaced;
     }
 
