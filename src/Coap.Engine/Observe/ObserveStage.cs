@@ -160,7 +160,8 @@ internal sealed class ObserveStage : IServerStage
 
     /// <summary>
     /// A 2.xx answer registers (replacing an entry with the same key, RFC 7641 §4.1); any other answer ends it. A
-    /// resource at its <see cref="ResourceObservers.Capacity"/> answers without Observe: the client is not added (§4.1).
+    /// resource at its <see cref="ResourceObservers.Capacity"/> answers without Observe: the client is not added (§4.1);
+    /// a client renewing its own registration (same token, RFC 7641 §3.3.1) keeps its place.
     /// </summary>
     private CoapMessage Register(CoapRequestContext context, ResourceObservers resource, CoapMessage? response)
     {
@@ -172,7 +173,13 @@ internal sealed class ObserveStage : IServerStage
             return response!;
         }
 
-        if (resource.Add(VariantKey.From(this, context.Request), context, Now, out var sequence) is not { } observer)
+        bool renewing;
+        lock (_gate)
+        {
+            renewing = _observers.TryGetValue(key, out var current) && current.Variant.Resource == resource;
+        }
+
+        if (resource.Add(VariantKey.From(this, context.Request), context, Now, renewing, out var sequence) is not { } observer)
         {
             response.Options.Remove(OptionNumber.Observe);
             return response;

@@ -85,14 +85,14 @@ public sealed partial class ResourceObservers
     /// <summary>
     /// Adds an observer under the variant its request belongs to and returns it with the Observe value for the
     /// registration's response, which is newer than every notification sent before it; null when the resource is at
-    /// its <see cref="Capacity"/>.
+    /// its <see cref="Capacity"/>, unless the registration <paramref name="renews"/> one it replaces.
     /// </summary>
-    internal Observer? Add(VariantKey key, CoapRequestContext context, long now, out int sequence)
+    internal Observer? Add(VariantKey key, CoapRequestContext context, long now, bool renews, out int sequence)
     {
         lock (_gate)
         {
             sequence = 0;
-            if (_count >= _capacity)
+            if (_count >= _capacity && !renews)
             {
                 return null;
             }

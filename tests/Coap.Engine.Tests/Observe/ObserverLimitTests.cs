@@ -29,6 +29,24 @@ public sealed class ObserverLimitTests
     }
 
     [Fact]
+    public async Task A_full_resource_still_renews_a_registration_with_the_same_token()
+    {
+        _resource.Observers.Capacity = 1;
+        await using var server = Start();
+        server.Peer.Send(Get("obs", 1, 0xA1));
+        Assert.NotNull(server.Peer.Expect().Observe);
+
+        server.Peer.Send(Get("obs", 2, 0xA1));
+        var renewed = server.Peer.Expect();
+
+        Assert.NotNull(renewed.Observe);
+        Assert.Equal(1, _resource.Observers.Count);
+        _resource.Observers.NotifyChanged();
+        Assert.Equal(Token(0xA1), server.Peer.Expect().Token);
+        server.Peer.ExpectNothing();
+    }
+
+    [Fact]
     public async Task Evict_ends_the_newest_observations_with_a_final_error()
     {
         await using var server = Start();
