@@ -3,6 +3,7 @@ using System.CommandLine.Invocation;
 using Coap.Cli.Clock;
 using Coap.Cli.Commands;
 using Coap.Cli.Commands.Files;
+using Coap.Cli.Commands.PubSub;
 using Coap.Engine.Protocol;
 
 namespace Coap.Cli;
@@ -29,6 +30,9 @@ internal static class CliApp
             MkdirCommand.Create(console),
             SyncCommand.Create(console),
             DnsCommand.Create(console),
+            TopicCommands.Create(console),
+            PublishCommand.Create(console),
+            SubscribeCommand.Create(console),
         };
 
         var parsed = root.Parse(PutShorthand.Rewrite(args));

@@ -1,19 +1,38 @@
 using Coap.Engine.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Services.PubSub.Resources;
+using Services.PubSub.Topics;
 
 namespace Services.PubSub;
 
-/// <summary>The publish-subscribe broker; its resources come with the pub-sub issue.</summary>
+/// <summary>
+/// The publish-subscribe broker (draft-ietf-core-coap-pubsub-21): a topic collection at Path, each topic's
+/// configuration at Path/{id} and its data at Path/data/{id}; publishers PUT, subscribers observe.
+/// </summary>
 public sealed class PubSubModule : ICoapModule
 {
     public string Name => "PubSub";
 
     public void ConfigureServices(IServiceCollection services, IConfiguration section)
     {
+        services.AddOptions<PubSubOptions>()
+            .Bind(section, binder => binder.ErrorOnUnknownConfiguration = true)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PubSubOptions>, PubSubOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Broker>();
     }
 
     public void MapResources(IResourceMapper map)
     {
+        var broker = map.Services.GetRequiredService<Broker>();
+        var collection = new CollectionResource(broker);
+        var topic = new TopicResource(broker);
+        map.Map(broker.Path, collection, collection.Metadata);
+        map.Map(broker.Path + "/{id}", topic, topic.Metadata);
+        map.Map(broker.Path + "/data/{id}", new TopicDataResource(broker), TopicDataResource.Metadata);
     }
 }

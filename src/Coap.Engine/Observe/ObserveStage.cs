@@ -48,7 +48,7 @@ internal sealed class ObserveStage : IServerStage
         if (request.Observe is not { } observe
             || (request.Code != CoapCode.Get && request.Code != CoapCode.Fetch)
             || !context.Metadata.Observable
-            || context.Entry.Resource is not IObservableResource resource)
+            || ObserversOf(context) is not { } observers)
         {
             return Next.InvokeAsync(context);
         }
@@ -65,9 +65,16 @@ internal sealed class ObserveStage : IServerStage
 
         var pending = Next.InvokeAsync(context);
         return pending.IsCompletedSuccessfully
-            ? ValueTask.FromResult(Register(context, resource.Observers, pending.Result))
-            : RegisterLaterAsync(context, resource.Observers, pending);
+            ? ValueTask.FromResult(Register(context, observers, pending.Result))
+            : RegisterLaterAsync(context, observers, pending);
     }
+
+    private static ResourceObservers? ObserversOf(CoapRequestContext context) => context.Entry.Resource switch
+    {
+        IObservableResource resource => resource.Observers,
+        IObservableRoute route => route.ObserversOf(context),
+        _ => null,
+    };
 
     /// <summary>Remembers the last NON notification's message ID of an observer, for an RST that may answer it.</summary>
     public void RememberNonConfirmable(Observer observer, ushort messageId)
@@ -151,7 +158,11 @@ internal sealed class ObserveStage : IServerStage
     private async ValueTask<CoapMessage> RegisterLaterAsync(CoapRequestContext context, ResourceObservers resource, ValueTask<CoapMessage> pending) =>
         Register(context, resource, await pending.ConfigureAwait(false));
 
-    /// <summary>A 2.xx answer registers (replacing an entry with the same key, RFC 7641 §4.1); any other answer ends it.</summary>
+    /// <summary>
+    /// A 2.xx answer registers (replacing an entry with the same key, RFC 7641 §4.1); any other answer ends it. A
+    /// resource at its <see cref="ResourceObservers.Capacity"/> answers without Observe: the client is not added (§4.1);
+    /// a client renewing its own registration (same token, RFC 7641 §3.3.1) keeps its place.
+    /// </summary>
     private CoapMessage Register(CoapRequestContext context, ResourceObservers resource, CoapMessage? response)
     {
         var key = new ObservationKey(context.Peer, context.Request.Token);
@@ -162,7 +173,18 @@ internal sealed class ObserveStage : IServerStage
             return response!;
         }
 
-        var observer = resource.Add(VariantKey.From(this, context.Request), context, Now, out var sequence);
+        bool renewing;
+        lock (_gate)
+        {
+            renewing = _observers.TryGetValue(key, out var current) && current.Variant.Resource == resource;
+        }
+
+        if (resource.Add(VariantKey.From(this, context.Request), context, Now, renewing, out var sequence) is not { } observer)
+        {
+            response.Options.Remove(OptionNumber.Observe);
+            return response;
+        }
+
         context.Peer.AddObservations(1);
         Observer? replaced;
         lock (_gate)

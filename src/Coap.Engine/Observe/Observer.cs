@@ -28,6 +28,9 @@ internal sealed class Observer
     /// <summary>The position in <see cref="ObservationVariant.Observers"/>.</summary>
     public int Index { get; set; }
 
+    /// <summary>The order of registrations on its resource, so that eviction ends the newest first.</summary>
+    public long Registration { get; init; }
+
     /// <summary>When the client last proved it is there: its registration or the last CON notification sent.</summary>
     public long LastConfirmableAt { get; set; }
 

@@ -127,10 +127,11 @@ public sealed partial class ResourceObservers
         List<Observer>? ended = null;
         lock (_gate)
         {
+            var check = _observerCheck is { } interval ? (long)(interval.TotalSeconds * endpoint.Messages.Time.TimestampFrequency) : stage.ObserverCheckTicks;
             foreach (var observer in variant.Observers)
             {
                 response.Token = observer.Token;
-                if (!confirmable && observer.InFlight is not { IsCompleted: false } && now - observer.LastConfirmableAt < stage.ObserverCheckTicks)
+                if (!confirmable && observer.InFlight is not { IsCompleted: false } && now - observer.LastConfirmableAt < check)
                 {
                     stage.RememberNonConfirmable(observer, endpoint.SendNonConfirmable(observer.Peer, response));
                 }
@@ -161,6 +162,51 @@ public sealed partial class ResourceObservers
                 stage.Remove(observer, "the resource answered " + response.Code);
             }
         }
+    }
+
+    /// <summary>
+    /// Ends the newest observations beyond the first <paramref name="keep"/>, each with a final confirmable
+    /// notification of <paramref name="code"/> (an error ends an observation, RFC 7641 §3.2): a pub-sub topic that
+    /// lowers its max-subscribers, or is deleted (<paramref name="keep"/> 0). Returns how many ended.
+    /// </summary>
+    public int Evict(int keep, CoapCode code)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(keep);
+        List<Observer> evicted;
+        lock (_gate)
+        {
+            if (_count <= keep)
+            {
+                return 0;
+            }
+
+            evicted = new List<Observer>(_count);
+            foreach (var variant in _variants.Values)
+            {
+                evicted.AddRange(variant.Observers);
+            }
+
+            evicted.Sort(static (a, b) => b.Registration.CompareTo(a.Registration));
+            evicted.RemoveRange(_count - keep, keep);
+        }
+
+        foreach (var observer in evicted)
+        {
+            var stage = observer.Variant.Stage;
+            stage.Remove(observer, "evicted with " + code, stopRetransmission: true);
+            var response = CoapMessage.CreateResponse(code);
+            response.Token = observer.Token;
+            try
+            {
+                _ = stage.Endpoint.SendConfirmable(observer.Peer, response);
+            }
+            catch (Exception error)
+            {
+                ObserveLog.FanOutFailed(stage.Logger, error, observer.Variant.Context.Request.GetUriPath());
+            }
+        }
+
+        return evicted.Count;
     }
 
     /// <summary>A CON notification was acknowledged: the next one may be non-confirmable again.</summary>

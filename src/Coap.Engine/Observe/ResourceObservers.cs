@@ -16,6 +16,39 @@ public sealed partial class ResourceObservers
     private readonly Dictionary<VariantKey, ObservationVariant> _variants = [];
     private int _sequence;
     private int _count;
+    private long _registrations;
+    private int _capacity = int.MaxValue;
+    private TimeSpan? _observerCheck;
+
+    /// <summary>
+    /// How many observers the resource accepts; a registration beyond it is answered without Observe (RFC 7641 §4.1).
+    /// Lowering it leaves the current observers; <see cref="Evict"/> ends the newest ones.
+    /// </summary>
+    public int Capacity
+    {
+        get => Volatile.Read(ref _capacity);
+        set => Volatile.Write(ref _capacity, value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value)));
+    }
+
+    /// <summary>The longest time between confirmable notifications to one observer (RFC 7641 §4.5) for this resource; null uses Coap:ObserverCheck.</summary>
+    public TimeSpan? ObserverCheck
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _observerCheck;
+            }
+        }
+
+        set
+        {
+            lock (_gate)
+            {
+                _observerCheck = value is { } check && check <= TimeSpan.Zero ? throw new ArgumentOutOfRangeException(nameof(value)) : value;
+            }
+        }
+    }
 
     /// <summary>How many observers the resource has now.</summary>
     public int Count
@@ -51,19 +84,26 @@ public sealed partial class ResourceObservers
 
     /// <summary>
     /// Adds an observer under the variant its request belongs to and returns it with the Observe value for the
-    /// registration's response, which is newer than every notification sent before it.
+    /// registration's response, which is newer than every notification sent before it; null when the resource is at
+    /// its <see cref="Capacity"/>, unless the registration <paramref name="renews"/> one it replaces.
     /// </summary>
-    internal Observer Add(VariantKey key, CoapRequestContext context, long now, out int sequence)
+    internal Observer? Add(VariantKey key, CoapRequestContext context, long now, bool renews, out int sequence)
     {
         lock (_gate)
         {
+            sequence = 0;
+            if (_count >= _capacity && !renews)
+            {
+                return null;
+            }
+
             if (!_variants.TryGetValue(key, out var variant))
             {
                 variant = new ObservationVariant(this, key, context);
                 _variants.Add(key, variant);
             }
 
-            var observer = new Observer(context.Peer, context.Request.Token, variant, now) { Index = variant.Observers.Count };
+            var observer = new Observer(context.Peer, context.Request.Token, variant, now) { Index = variant.Observers.Count, Registration = ++_registrations };
             variant.Observers.Add(observer);
             _count++;
             sequence = NextSequence();

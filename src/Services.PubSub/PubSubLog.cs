@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace Services.PubSub;
+
+/// <summary>Log events of the broker.</summary>
+internal static partial class PubSubLog
+{
+    [LoggerMessage(700, LogLevel.Error, "Pub-sub state file {File} cannot be read ({Reason}); it was moved aside to {Aside}")]
+    public static partial void CorruptState(ILogger logger, string file, string aside, string reason);
+
+    [LoggerMessage(701, LogLevel.Information, "Pub-sub broker loaded {Count} topics from {Directory}")]
+    public static partial void Loaded(ILogger logger, int count, string directory);
+
+    [LoggerMessage(702, LogLevel.Information, "Topic {Name} expired and was deleted")]
+    public static partial void Expired(ILogger logger, string name);
+
+    [LoggerMessage(703, LogLevel.Error, "Saving topic {Name} failed")]
+    public static partial void SaveFailed(ILogger logger, Exception error, string name);
+}

@@ -1,0 +1,31 @@
+namespace Services.PubSub;
+
+/// <summary>The broker's settings, bound from "Modules:PubSub".</summary>
+public sealed class PubSubOptions
+{
+    public const string SectionName = "Modules:PubSub";
+
+    /// <summary>The module switch, read by the host.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The topic collection's path; topics live at Path/{id}, their data at Path/data/{id}.</summary>
+    public string Path { get; set; } = "ps";
+
+    /// <summary>The Content-Format of configuration maps, application/core-pubsub+cbor: "TBD606" in the draft, 606 as its sample broker.</summary>
+    public int ContentFormat { get; set; } = 606;
+
+    /// <summary>Where topics, their configurations and last values are kept across restarts; empty keeps them in memory only.</summary>
+    public string StateDirectory { get; set; } = "pubsub";
+
+    /// <summary>How many topics the broker holds; creating one more is refused with 4.03.</summary>
+    public int MaxTopics { get; set; } = 1000;
+
+    /// <summary>The largest publication; a bigger one is refused with 4.13.</summary>
+    public int MaxPayloadBytes { get; set; } = 65536;
+
+    /// <summary>Subscribers per topic when the topic sets no max-subscribers, and the ceiling for those that do.</summary>
+    public int MaxSubscribers { get; set; } = 10000;
+
+    /// <summary>The shortest time between two publications to one topic; a faster one gets 4.29. Zero allows any rate.</summary>
+    public TimeSpan MinPublishInterval { get; set; } = TimeSpan.Zero;
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Options;
+
+namespace Services.PubSub;
+
+/// <summary>Checks "Modules:PubSub" at start-up and names each bad key.</summary>
+internal sealed class PubSubOptionsValidator : IValidateOptions<PubSubOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PubSubOptions options)
+    {
+        var failures = new List<string>();
+        var trimmed = options.Path?.Trim('/') ?? string.Empty;
+        if (trimmed.Length == 0 || trimmed.Contains('{', StringComparison.Ordinal) || trimmed.Contains('}', StringComparison.Ordinal)
+            || trimmed.Split('/').Any(segment => segment.Length == 0))
+        {
+            failures.Add($"{PubSubOptions.SectionName}:Path must be a non-empty path without parameters or empty segments (got '{options.Path}').");
+        }
+
+        if (options.ContentFormat is < 0 or > ushort.MaxValue or Coap.Engine.Protocol.ContentFormat.Cbor or Coap.Engine.Protocol.ContentFormat.LinkFormat)
+        {
+            failures.Add($"{PubSubOptions.SectionName}:ContentFormat must be a Content-Format number other than 40 and 60 (got {options.ContentFormat}).");
+        }
+
+        if (options.StateDirectory is null || (options.StateDirectory.Length > 0 && File.Exists(options.StateDirectory)))
+        {
+            failures.Add($"{PubSubOptions.SectionName}:StateDirectory must be a directory, or empty to keep state in memory (got '{options.StateDirectory}').");
+        }
+
+        if (options.MaxTopics <= 0)
+        {
+            failures.Add($"{PubSubOptions.SectionName}:MaxTopics must be a positive number (got {options.MaxTopics}).");
+        }
+
+        if (options.MaxPayloadBytes <= 0)
+        {
+            failures.Add($"{PubSubOptions.SectionName}:MaxPayloadBytes must be a positive number of bytes (got {options.MaxPayloadBytes}).");
+        }
+
+        if (options.MaxSubscribers <= 0)
+        {
+            failures.Add($"{PubSubOptions.SectionName}:MaxSubscribers must be a positive number (got {options.MaxSubscribers}).");
+        }
+
+        if (options.MinPublishInterval < TimeSpan.Zero)
+        {
+            failures.Add($"{PubSubOptions.SectionName}:MinPublishInterval must not be negative (got {options.MinPublishInterval}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,28 @@
+using System.Text;
+using Coap.Engine.Protocol;
+using Services.PubSub.Topics;
+
+namespace Services.PubSub.Resources;
+
+/// <summary>The broker's responses: errors carry a diagnostic payload (RFC 7252 §5.5.2) saying what to fix.</summary>
+internal static class Answers
+{
+    public static ValueTask<CoapMessage> Error(CoapCode code, string diagnostic) =>
+        ValueTask.FromResult(CoapMessage.CreateResponse(code, Encoding.UTF8.GetBytes(diagnostic)));
+
+    public static ValueTask<CoapMessage> Map(CoapCode code, byte[] map, int contentFormat) =>
+        ValueTask.FromResult(CoapMessage.CreateResponse(code, map, contentFormat));
+
+    public static ValueTask<CoapMessage> NoTopic() => Error(CoapCode.NotFound, "no such topic");
+
+    public static ValueTask<CoapMessage> TooLarge(PayloadTooLargeException error)
+    {
+        var response = CoapMessage.CreateResponse(CoapCode.RequestEntityTooLarge, Encoding.UTF8.GetBytes(error.Message));
+        response.Options.SetUInt(OptionNumber.Size1, (uint)error.Limit);
+        return ValueTask.FromResult(response);
+    }
+
+    /// <summary>A request payload must carry the configuration Content-Format (or, where allowed, plain CBOR).</summary>
+    public static bool HasFormat(CoapMessage request, int format, bool cborToo = false) =>
+        request.ContentFormat == format || (cborToo && request.ContentFormat == ContentFormat.Cbor);
+}

@@ -1,0 +1,131 @@
+using System.Text;
+using Coap.Engine.LinkFormat;
+using Coap.Engine.Protocol;
+using Coap.Engine.Server;
+using Services.PubSub.Topics;
+
+namespace Services.PubSub.Resources;
+
+/// <summary>
+/// The topic collection (rt="core.ps.coll"): GET lists the topics' configuration resources as link-format, or with
+/// ?rt=core.ps.data their topic-data resources (other queries filter as in /.well-known/core); FETCH with a
+/// configuration map lists the topics whose properties match every key given; POST creates a topic and answers
+/// 2.01 with its Location-Path and full configuration map.
+/// </summary>
+internal sealed class CollectionResource : CoapResource
+{
+    private readonly Broker _broker;
+    private readonly int _format;
+
+    public CollectionResource(Broker broker)
+    {
+        _broker = broker;
+        _format = broker.Options.ContentFormat;
+    }
+
+    public ResourceMetadata Metadata => new()
+    {
+        ResourceTypes = ["core.ps.coll"],
+        ContentFormats = [ContentFormat.LinkFormat, _format],
+        Title = "Pub-sub topics",
+    };
+
+    protected override ValueTask<CoapMessage> OnGet(CoapRequestContext context)
+    {
+        var queries = new List<string>();
+        foreach (var option in context.Request.Options.GetAll(OptionNumber.UriQuery))
+        {
+            queries.Add(option.GetString());
+        }
+
+        var data = queries.Exists(q => q.StartsWith("rt=core.ps.data", StringComparison.Ordinal));
+        var links = _broker.All()
+            .Select(topic => data ? TopicLinks.Data(topic) : TopicLinks.Configuration(_broker, topic))
+            .Where(link => LinkQueryFilter.Matches(link, queries));
+        return LinkList(links);
+    }
+
+    protected override ValueTask<CoapMessage> OnFetch(CoapRequestContext context)
+    {
+        if (!Answers.HasFormat(context.Request, _format))
+        {
+            return Answers.Error(CoapCode.UnsupportedContentFormat, $"a FETCH filter is a configuration map in Content-Format {_format}");
+        }
+
+        ConfigurationFields filter;
+        try
+        {
+            filter = ConfigurationCodec.Read(context.Request.Payload);
+        }
+        catch (ConfigurationException error)
+        {
+            return Answers.Error(CoapCode.BadRequest, error.Message);
+        }
+
+        return LinkList(_broker.All().Where(topic => Matches(topic, filter)).Select(topic => TopicLinks.Configuration(_broker, topic)));
+    }
+
+    protected override ValueTask<CoapMessage> OnPost(CoapRequestContext context)
+    {
+        if (!Answers.HasFormat(context.Request, _format))
+        {
+            return Answers.Error(CoapCode.UnsupportedContentFormat, $"a topic is created with a configuration map in Content-Format {_format}");
+        }
+
+        Topic topic;
+        try
+        {
+            topic = _broker.Create(ConfigurationCodec.Read(context.Request.Payload));
+        }
+        catch (ConfigurationException error)
+        {
+            return Answers.Error(CoapCode.BadRequest, error.Message);
+        }
+        catch (BrokerFullException error)
+        {
+            return Answers.Error(CoapCode.Forbidden, error.Message);
+        }
+        catch (PayloadTooLargeException error)
+        {
+            return Answers.TooLarge(error);
+        }
+
+        var response = CoapMessage.CreateResponse(CoapCode.Created, ConfigurationCodec.Write(topic.Configuration), _format);
+        foreach (var segment in _broker.Path.Split('/'))
+        {
+            response.Options.Add(CoapOption.FromString(OptionNumber.LocationPath, segment));
+        }
+
+        response.Options.Add(CoapOption.FromString(OptionNumber.LocationPath, topic.Id));
+        return ValueTask.FromResult(response);
+    }
+
+    private static bool Matches(Topic topic, ConfigurationFields filter)
+    {
+        var c = topic.Configuration;
+        foreach (var key in filter.Keys)
+        {
+            var match = key switch
+            {
+                ConfigKey.TopicName => filter.Name == c.Name,
+                ConfigKey.TopicData => filter.DataPath?.TrimStart('/') == c.DataPath,
+                ConfigKey.ResourceType => filter.ResourceType == c.ResourceType,
+                ConfigKey.TopicContentFormat => filter.ContentFormat == c.ContentFormat,
+                ConfigKey.TopicType => filter.TopicType == c.TopicType,
+                ConfigKey.ExpirationDate => filter.Expiration?.ToUnixTimeSeconds() == c.Expiration?.ToUnixTimeSeconds(),
+                ConfigKey.MaxSubscribers => filter.MaxSubscribers == c.MaxSubscribers,
+                ConfigKey.ObserverCheck => (filter.ObserverCheck ?? TopicConfiguration.DefaultObserverCheck) == c.ObserverCheck,
+                _ => false,
+            };
+            if (!match)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static ValueTask<CoapMessage> LinkList(IEnumerable<WebLink> links) =>
+        ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes(LinkFormatWriter.Write(links)), ContentFormat.LinkFormat));
+}

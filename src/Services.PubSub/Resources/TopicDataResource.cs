@@ -1,0 +1,99 @@
+using Coap.Engine.Observe;
+using Coap.Engine.Protocol;
+using Coap.Engine.Server;
+using Services.PubSub.Topics;
+
+namespace Services.PubSub.Resources;
+
+/// <summary>
+/// Topic-data (rt="core.ps.data") at Path/data/{id}: PUT publishes (2.01 the first time, 2.04 after; 4.15 for a
+/// Content-Format other than the topic's, 4.13 above MaxPayloadBytes, 4.29 with Max-Age when faster than
+/// MinPublishInterval), GET reads the latest value (4.04 before the first), GET with Observe subscribes: each topic
+/// keeps its own observers, so a publication renders once and goes to that topic's subscribers only. DELETE takes
+/// the topic back to "half created"; its subscribers get a final 4.04.
+/// </summary>
+internal sealed class TopicDataResource : CoapResource, IObservableRoute
+{
+    private readonly Broker _broker;
+
+    public TopicDataResource(Broker broker)
+    {
+        _broker = broker;
+    }
+
+    public static ResourceMetadata Metadata { get; } = new() { ResourceTypes = [TopicConfiguration.DataResourceType], Observable = true };
+
+    public ResourceObservers? ObserversOf(CoapRequestContext context) => Find(context)?.Subscribers;
+
+    protected override ValueTask<CoapMessage> OnGet(CoapRequestContext context)
+    {
+        if (Find(context) is not { } topic)
+        {
+            return Answers.NoTopic();
+        }
+
+        if (topic.Value is not { } value)
+        {
+            return Answers.Error(CoapCode.NotFound, "nothing published yet");
+        }
+
+        return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Content, value.Payload, value.ContentFormat));
+    }
+
+    protected override ValueTask<CoapMessage> OnPut(CoapRequestContext context)
+    {
+        if (Find(context) is not { } topic)
+        {
+            return Answers.NoTopic();
+        }
+
+        var request = context.Request;
+        if (topic.Configuration.ContentFormat is { } format && request.ContentFormat != format)
+        {
+            return Answers.Error(CoapCode.UnsupportedContentFormat, $"this topic takes Content-Format {format}");
+        }
+
+        try
+        {
+            _broker.CheckSize(request.Payload.Length);
+            var wait = _broker.PublishWait(topic);
+            if (wait > TimeSpan.Zero)
+            {
+                var response = CoapMessage.CreateResponse(CoapCode.TooManyRequests, System.Text.Encoding.UTF8.GetBytes("publishing too fast"));
+                response.MaxAge = (uint)Math.Ceiling(wait.TotalSeconds);
+                return ValueTask.FromResult(response);
+            }
+
+            var replaced = _broker.Publish(topic, request.Payload.ToArray(), request.ContentFormat);
+            return ValueTask.FromResult(CoapMessage.CreateResponse(replaced ? CoapCode.Changed : CoapCode.Created));
+        }
+        catch (PayloadTooLargeException error)
+        {
+            return Answers.TooLarge(error);
+        }
+        catch (TopicGoneException)
+        {
+            return Answers.NoTopic();
+        }
+    }
+
+    protected override ValueTask<CoapMessage> OnDelete(CoapRequestContext context)
+    {
+        if (Find(context) is not { } topic)
+        {
+            return Answers.NoTopic();
+        }
+
+        try
+        {
+            _broker.ClearValue(topic);
+            return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Deleted));
+        }
+        catch (TopicGoneException)
+        {
+            return Answers.NoTopic();
+        }
+    }
+
+    private Topic? Find(CoapRequestContext context) => context.Route["id"] is { } id ? _broker.FindByData(id) : null;
+}

@@ -1,0 +1,103 @@
+using Coap.Engine.Protocol;
+using Coap.Engine.Server;
+using Services.PubSub.Topics;
+
+namespace Services.PubSub.Resources;
+
+/// <summary>
+/// A topic's configuration (rt="core.ps.conf") at Path/{id}: GET the map, FETCH with a CBOR array of keys for only
+/// those, POST a full replacement, iPATCH a partial one (topic-name, topic-data and resource-type never change: 4.00),
+/// DELETE the topic with its data; its subscribers then get a final 4.04.
+/// </summary>
+internal sealed class TopicResource : CoapResource
+{
+    private readonly Broker _broker;
+    private readonly int _format;
+
+    public TopicResource(Broker broker)
+    {
+        _broker = broker;
+        _format = broker.Options.ContentFormat;
+    }
+
+    public ResourceMetadata Metadata => new()
+    {
+        ResourceTypes = ["core.ps.conf"],
+        ContentFormats = [_format],
+    };
+
+    protected override ValueTask<CoapMessage> OnGet(CoapRequestContext context) =>
+        Find(context) is { } topic ? Answers.Map(CoapCode.Content, ConfigurationCodec.Write(topic.Configuration), _format) : Answers.NoTopic();
+
+    protected override ValueTask<CoapMessage> OnFetch(CoapRequestContext context)
+    {
+        if (Find(context) is not { } topic)
+        {
+            return Answers.NoTopic();
+        }
+
+        if (!Answers.HasFormat(context.Request, _format, cborToo: true))
+        {
+            return Answers.Error(CoapCode.UnsupportedContentFormat, $"FETCH a topic with a CBOR array of keys (Content-Format 60 or {_format})");
+        }
+
+        try
+        {
+            var keys = ConfigurationCodec.ReadKeys(context.Request.Payload);
+            return Answers.Map(CoapCode.Content, ConfigurationCodec.Write(topic.Configuration, keys), _format);
+        }
+        catch (ConfigurationException error)
+        {
+            return Answers.Error(CoapCode.BadRequest, error.Message);
+        }
+    }
+
+    protected override ValueTask<CoapMessage> OnPost(CoapRequestContext context) => Change(context, ConfigurationRules.Replace);
+
+    protected override ValueTask<CoapMessage> OnIPatch(CoapRequestContext context) => Change(context, ConfigurationRules.Patch);
+
+    protected override ValueTask<CoapMessage> OnDelete(CoapRequestContext context)
+    {
+        if (Find(context) is not { } topic || !_broker.Delete(topic))
+        {
+            return Answers.NoTopic();
+        }
+
+        return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Deleted));
+    }
+
+    private ValueTask<CoapMessage> Change(CoapRequestContext context, Func<TopicConfiguration, ConfigurationFields, DateTimeOffset, TopicConfiguration> rule)
+    {
+        if (Find(context) is not { } topic)
+        {
+            return Answers.NoTopic();
+        }
+
+        if (!Answers.HasFormat(context.Request, _format))
+        {
+            return Answers.Error(CoapCode.UnsupportedContentFormat, $"a topic is changed with a configuration map in Content-Format {_format}");
+        }
+
+        try
+        {
+            var fields = ConfigurationCodec.Read(context.Request.Payload);
+            var configuration = rule(topic.Configuration, fields, _broker.Time.GetUtcNow());
+            _broker.Reconfigure(topic, configuration, fields.Initialize);
+            return Answers.Map(CoapCode.Changed, ConfigurationCodec.Write(configuration), _format);
+        }
+        catch (ConfigurationException error)
+        {
+            return Answers.Error(CoapCode.BadRequest, error.Message);
+        }
+        catch (PayloadTooLargeException error)
+        {
+            return Answers.TooLarge(error);
+        }
+        catch (TopicGoneException)
+        {
+            return Answers.NoTopic();
+        }
+    }
+
+    private Topic? Find(CoapRequestContext context) => context.Route["id"] is { } id ? _broker.Find(id) : null;
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Services.PubSub.Topics;
+
+namespace Services.PubSub.State;
+
+/// <summary>
+/// Keeps each topic in its own file "{id}.topic" under Modules:PubSub:StateDirectory, written atomically: a temp
+/// file is written and flushed to the disk, then renamed over the old one, so a crash leaves the old or the new
+/// state, never half of one. A file that cannot be read is logged and moved aside to "{name}.corrupt-{UTC time}".
+/// </summary>
+internal sealed class StateStore
+{
+    private const string Extension = ".topic";
+    private const string TempExtension = ".tmp";
+
+    private readonly string _directory;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public StateStore(string directory, TimeProvider time, ILogger logger)
+    {
+        _directory = Path.GetFullPath(directory);
+        _time = time;
+        _logger = logger;
+        try
+        {
+            System.IO.Directory.CreateDirectory(_directory);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"Invalid configuration: {PubSubOptions.SectionName}:StateDirectory '{directory}' cannot be created: {error.Message}", error);
+        }
+    }
+
+    public string Directory => _directory;
+
+    /// <summary>Every readable topic; leftover temp files of an interrupted write are removed, unreadable files moved aside.</summary>
+    public IReadOnlyList<(string Id, TopicConfiguration Configuration, Publication? Value)> Load()
+    {
+        foreach (var temp in System.IO.Directory.EnumerateFiles(_directory, "*" + TempExtension))
+        {
+            File.Delete(temp);
+        }
+
+        var topics = new List<(string, TopicConfiguration, Publication?)>();
+        foreach (var file in System.IO.Directory.EnumerateFiles(_directory, "*" + Extension).Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                var record = TopicRecord.Read(File.ReadAllBytes(file));
+                if (record.Id + Extension != Path.GetFileName(file))
+                {
+                    throw new InvalidDataException($"the record holds topic '{record.Id}'");
+                }
+
+                topics.Add(record);
+            }
+            catch (InvalidDataException error)
+            {
+                var aside = $"{file}.corrupt-{_time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}";
+                File.Move(file, aside, overwrite: true);
+                PubSubLog.CorruptState(_logger, file, aside, error.Message);
+            }
+        }
+
+        return topics;
+    }
+
+    public void Save(string id, TopicConfiguration configuration, Publication? value)
+    {
+        var bytes = TopicRecord.Write(id, configuration, value);
+        var target = PathOf(id);
+        var temp = target + TempExtension;
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, target, overwrite: true);
+    }
+
+    public void Delete(string id) => File.Delete(PathOf(id));
+
+    private string PathOf(string id) => Path.Combine(_directory, id + Extension);
+}

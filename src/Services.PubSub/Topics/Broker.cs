@@ -1,0 +1,329 @@
+using System.Security.Cryptography;
+using Coap.Engine.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Services.PubSub.State;
+
+namespace Services.PubSub.Topics;
+
+/// <summary>
+/// The broker's topics: lookup by id, topic-data id and name; creation, configuration changes, publication and
+/// deletion, each written to the <see cref="StateStore"/> before it takes effect, so that an answer of 2.xx means
+/// the change survives a restart. Subscribers are the observers of a topic's data; the broker sets their limit and
+/// observer check and ends them with 4.04 when the topic or its data goes.
+/// </summary>
+internal sealed class Broker : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Topic> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Topic> _byData = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Topic> _byName = new(StringComparer.Ordinal);
+    private readonly PubSubOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly StateStore? _store;
+
+    public Broker(IOptions<PubSubOptions> options, TimeProvider time, ILogger<Broker> logger)
+    {
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        Path = _options.Path.Trim('/');
+        DataPrefix = Path + "/data/";
+        if (_options.StateDirectory.Length > 0)
+        {
+            _store = new StateStore(_options.StateDirectory, time, logger);
+            Load(_store);
+        }
+    }
+
+    /// <summary>The collection's path without slashes ("ps").</summary>
+    public string Path { get; }
+
+    /// <summary>"ps/data/": what topic-data paths start with.</summary>
+    public string DataPrefix { get; }
+
+    public PubSubOptions Options => _options;
+
+    public TimeProvider Time => _time;
+
+    public Topic? Find(string id)
+    {
+        lock (_gate)
+        {
+            return _byId.GetValueOrDefault(id);
+        }
+    }
+
+    public Topic? FindByData(string dataId)
+    {
+        lock (_gate)
+        {
+            return _byData.GetValueOrDefault(dataId);
+        }
+    }
+
+    public Topic[] All()
+    {
+        lock (_gate)
+        {
+            return [.. _byId.Values.OrderBy(topic => topic.Configuration.Name, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>Creates a topic; refusals are <see cref="ConfigurationException"/> (4.00) or <see cref="BrokerFullException"/> (4.03).</summary>
+    public Topic Create(ConfigurationFields fields)
+    {
+        lock (_gate)
+        {
+            if (_byId.Count >= _options.MaxTopics)
+            {
+                throw new BrokerFullException($"the broker holds its maximum of {_options.MaxTopics} topics ({PubSubOptions.SectionName}:MaxTopics)");
+            }
+
+            var configuration = ConfigurationRules.Create(fields, DataPrefix, NewId(_byData), _time.GetUtcNow());
+            if (_byName.ContainsKey(configuration.Name))
+            {
+                throw new ConfigurationException($"a topic named \"{configuration.Name}\" exists");
+            }
+
+            var topic = new Topic(NewId(_byId), configuration);
+            if (_byData.ContainsKey(topic.DataId))
+            {
+                throw new ConfigurationException($"topic-data \"{configuration.DataPath}\" belongs to another topic");
+            }
+
+            if (fields.Initialize is { } initial)
+            {
+                CheckSize(initial.Length);
+                topic.Value = new Publication(initial, configuration.ContentFormat);
+                topic.LastPublishedAt = _time.GetTimestamp();
+            }
+
+            _store?.Save(topic.Id, topic.Configuration, topic.Value);
+            _byId.Add(topic.Id, topic);
+            _byData.Add(topic.DataId, topic);
+            _byName.Add(configuration.Name, topic);
+            Configure(topic);
+            return topic;
+        }
+    }
+
+    /// <summary>Replaces a topic's configuration (POST, iPATCH): limits and expiration take effect at once, surplus subscribers get 4.04.</summary>
+    public void Reconfigure(Topic topic, TopicConfiguration configuration, byte[]? initialize)
+    {
+        lock (topic.Gate)
+        {
+            ThrowIfDeleted(topic);
+            var value = topic.Value;
+            if (initialize is not null)
+            {
+                CheckSize(initialize.Length);
+                value = new Publication(initialize, configuration.ContentFormat);
+            }
+
+            _store?.Save(topic.Id, configuration, value);
+            topic.Configuration = configuration;
+            if (!ReferenceEquals(value, topic.Value))
+            {
+                topic.Value = value;
+                topic.LastPublishedAt = _time.GetTimestamp();
+            }
+        }
+
+        Configure(topic);
+        if (initialize is not null)
+        {
+            topic.Subscribers.NotifyChanged();
+        }
+    }
+
+    /// <summary>Stores a publication; returns false when it was the first (2.01), true when it replaced a value (2.04).</summary>
+    public bool Publish(Topic topic, byte[] payload, int? contentFormat)
+    {
+        bool replaced;
+        lock (topic.Gate)
+        {
+            ThrowIfDeleted(topic);
+            var value = new Publication(payload, contentFormat);
+            _store?.Save(topic.Id, topic.Configuration, value);
+            replaced = topic.Value is not null;
+            topic.Value = value;
+            topic.LastPublishedAt = _time.GetTimestamp();
+        }
+
+        // The fan-out runs off the publisher's request: its 2.04 says the value is stored, not that N subscribers
+        // have been sent it, and publications that arrive during a fan-out fold into one more (the latest value).
+        ThreadPool.UnsafeQueueUserWorkItem(static subscribers => subscribers.NotifyChanged(), topic.Subscribers, preferLocal: false);
+        return replaced;
+    }
+
+    /// <summary>The wait before the next publication is allowed, or zero.</summary>
+    public TimeSpan PublishWait(Topic topic)
+    {
+        if (_options.MinPublishInterval <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        lock (topic.Gate)
+        {
+            if (topic.LastPublishedAt is not { } last)
+            {
+                return TimeSpan.Zero;
+            }
+
+            var remaining = _options.MinPublishInterval - _time.GetElapsedTime(last);
+            return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>DELETE on the topic-data: back to "half created"; subscribers get a final 4.04.</summary>
+    public void ClearValue(Topic topic)
+    {
+        lock (topic.Gate)
+        {
+            ThrowIfDeleted(topic);
+            _store?.Save(topic.Id, topic.Configuration, null);
+            topic.Value = null;
+            topic.LastPublishedAt = null;
+        }
+
+        topic.Subscribers.Evict(0, CoapCode.NotFound);
+    }
+
+    /// <summary>DELETE on the topic, or its expiration: the topic and its data go; subscribers get a final 4.04.</summary>
+    public bool Delete(Topic topic)
+    {
+        lock (_gate)
+        {
+            lock (topic.Gate)
+            {
+                if (topic.Deleted)
+                {
+                    return false;
+                }
+
+                _store?.Delete(topic.Id);
+                topic.Deleted = true;
+                topic.ExpirationTimer?.Dispose();
+                _byId.Remove(topic.Id);
+                _byData.Remove(topic.DataId);
+                _byName.Remove(topic.Configuration.Name);
+            }
+        }
+
+        topic.Subscribers.Evict(0, CoapCode.NotFound);
+        return true;
+    }
+
+    public void Dispose()
+    {
+        foreach (var topic in All())
+        {
+            topic.ExpirationTimer?.Dispose();
+        }
+    }
+
+    /// <summary>A publication or initial value larger than MaxPayloadBytes.</summary>
+    public void CheckSize(int length)
+    {
+        if (length > _options.MaxPayloadBytes)
+        {
+            throw new PayloadTooLargeException(_options.MaxPayloadBytes);
+        }
+    }
+
+    private static void ThrowIfDeleted(Topic topic)
+    {
+        if (topic.Deleted)
+        {
+            throw new TopicGoneException();
+        }
+    }
+
+    /// <summary>Seven hex digits, as in the draft's examples ("ps/data/1bd0d6d"), unused in <paramref name="taken"/>.</summary>
+    private static string NewId(Dictionary<string, Topic> taken)
+    {
+        while (true)
+        {
+            var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))[..7];
+            if (!taken.ContainsKey(id))
+            {
+                return id;
+            }
+        }
+    }
+
+    private void Load(StateStore store)
+    {
+        var now = _time.GetUtcNow();
+        var loaded = store.Load();
+        foreach (var (id, configuration, value) in loaded)
+        {
+            var topic = new Topic(id, configuration) { Value = value, LastPublishedAt = value is null ? null : _time.GetTimestamp() };
+            if (configuration.Expiration is { } expiration && expiration <= now)
+            {
+                store.Delete(id);
+                PubSubLog.Expired(_logger, configuration.Name);
+                continue;
+            }
+
+            if (!_byId.TryAdd(id, topic) || !_byData.TryAdd(topic.DataId, topic) || !_byName.TryAdd(configuration.Name, topic))
+            {
+                throw new InvalidOperationException($"Invalid configuration: the {PubSubOptions.SectionName}:StateDirectory holds two topics with id, data or name of '{id}'");
+            }
+
+            Configure(topic);
+        }
+
+        PubSubLog.Loaded(_logger, _byId.Count, store.Directory);
+    }
+
+    /// <summary>Applies max-subscribers (evicting the newest surplus with 4.04), observer-check and the expiration timer.</summary>
+    private void Configure(Topic topic)
+    {
+        TopicConfiguration configuration;
+        lock (topic.Gate)
+        {
+            configuration = topic.Configuration;
+            topic.ExpirationTimer?.Dispose();
+            topic.ExpirationTimer = configuration.Expiration is { } expiration
+                ? _time.CreateTimer(_ => Expire(topic), null, Due(expiration), Timeout.InfiniteTimeSpan)
+                : null;
+        }
+
+        var capacity = Math.Min(configuration.MaxSubscribers ?? _options.MaxSubscribers, _options.MaxSubscribers);
+        topic.Subscribers.Capacity = capacity;
+        topic.Subscribers.ObserverCheck = TimeSpan.FromSeconds(configuration.ObserverCheck);
+        topic.Subscribers.Evict(capacity, CoapCode.NotFound);
+    }
+
+    /// <summary>Timers take at most about 49 days; a later expiration re-arms when that time comes.</summary>
+    private TimeSpan Due(DateTimeOffset expiration)
+    {
+        var due = expiration - _time.GetUtcNow();
+        var longest = TimeSpan.FromDays(40);
+        return due < TimeSpan.Zero ? TimeSpan.Zero : due > longest ? longest : due;
+    }
+
+    private void Expire(Topic topic)
+    {
+        var expiration = topic.Configuration.Expiration;
+        if (expiration is null || topic.Deleted)
+        {
+            return;
+        }
+
+        if (expiration > _time.GetUtcNow())
+        {
+            Configure(topic);
+            return;
+        }
+
+        if (Delete(topic))
+        {
+            PubSubLog.Expired(_logger, topic.Configuration.Name);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace Services.PubSub.Topics;
+
+/// <summary>The broker holds Modules:PubSub:MaxTopics topics: creation is refused with 4.03.</summary>
+internal sealed class BrokerFullException(string message) : Exception(message);
+
+/// <summary>A publication or initial value above Modules:PubSub:MaxPayloadBytes: 4.13 with Size1.</summary>
+internal sealed class PayloadTooLargeException(int limit) : Exception($"at most {limit} bytes per publication")
+{
+    public int Limit { get; } = limit;
+}
+
+/// <summary>The topic was deleted while the request held it: 4.04.</summary>
+internal sealed class TopicGoneException() : Exception("the topic was deleted");

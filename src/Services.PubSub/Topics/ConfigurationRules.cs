@@ -1,0 +1,103 @@
+namespace Services.PubSub.Topics;
+
+/// <summary>
+/// Turns a request's configuration fields into a topic's configuration: creation (POST to the collection), full
+/// replacement (POST to the topic: omitted optional keys reset) and partial update (iPATCH: only the keys given, null
+/// resets). The topic-name, topic-data and resource-type never change after creation.
+/// </summary>
+internal static class ConfigurationRules
+{
+    public static TopicConfiguration Create(ConfigurationFields fields, string dataPrefix, string assignedDataId, DateTimeOffset now)
+    {
+        if (fields.Name is null)
+        {
+            throw new ConfigurationException("topic-name (0) is required");
+        }
+
+        if (fields.ResourceType is null)
+        {
+            throw new ConfigurationException($"resource-type (2) is required and must be \"{TopicConfiguration.DataResourceType}\"");
+        }
+
+        var dataPath = dataPrefix + assignedDataId;
+        if (fields.DataPath is { } requested)
+        {
+            var trimmed = requested.TrimStart('/');
+            var id = trimmed.StartsWith(dataPrefix, StringComparison.Ordinal) ? trimmed[dataPrefix.Length..] : string.Empty;
+            if (id.Length == 0 || id.Contains('/', StringComparison.Ordinal) || id.Contains('?', StringComparison.Ordinal))
+            {
+                throw new ConfigurationException($"topic-data (1) must be \"{dataPrefix}<id>\" on this broker (got \"{requested}\")");
+            }
+
+            dataPath = trimmed;
+        }
+
+        var configuration = new TopicConfiguration { Name = fields.Name, DataPath = dataPath };
+        return Apply(configuration, fields, reset: false, now);
+    }
+
+    public static TopicConfiguration Replace(TopicConfiguration current, ConfigurationFields fields, DateTimeOffset now)
+    {
+        CheckImmutable(current, fields);
+        var reset = current with
+        {
+            ContentFormat = null,
+            TopicType = null,
+            Expiration = null,
+            MaxSubscribers = null,
+            ObserverCheck = TopicConfiguration.DefaultObserverCheck,
+        };
+        return Apply(reset, fields, reset: false, now);
+    }
+
+    public static TopicConfiguration Patch(TopicConfiguration current, ConfigurationFields fields, DateTimeOffset now)
+    {
+        CheckImmutable(current, fields);
+        return Apply(current, fields, reset: true, now);
+    }
+
+    private static void CheckImmutable(TopicConfiguration current, ConfigurationFields fields)
+    {
+        if ((fields.Name is { } name && name != current.Name)
+            || (fields.DataPath is { } data && data.TrimStart('/') != current.DataPath)
+            || (fields.ResourceType is { } type && type != current.ResourceType))
+        {
+            throw new ConfigurationException("topic-name (0), topic-data (1) and resource-type (2) cannot change");
+        }
+    }
+
+    private static TopicConfiguration Apply(TopicConfiguration configuration, ConfigurationFields fields, bool reset, DateTimeOffset now)
+    {
+        if (configuration.ResourceType != TopicConfiguration.DataResourceType || (fields.ResourceType is { } type && type != TopicConfiguration.DataResourceType))
+        {
+            throw new ConfigurationException($"resource-type (2) must be \"{TopicConfiguration.DataResourceType}\"");
+        }
+
+        if (fields.Expiration is { } expiration && expiration <= now)
+        {
+            throw new ConfigurationException("expiration-date (5) is in the past");
+        }
+
+        var result = configuration with
+        {
+            ContentFormat = Pick(fields, ConfigKey.TopicContentFormat, fields.ContentFormat, configuration.ContentFormat, reset),
+            TopicType = Pick(fields, ConfigKey.TopicType, fields.TopicType, configuration.TopicType, reset),
+            Expiration = Pick(fields, ConfigKey.ExpirationDate, fields.Expiration, configuration.Expiration, reset),
+            MaxSubscribers = Pick(fields, ConfigKey.MaxSubscribers, fields.MaxSubscribers, configuration.MaxSubscribers, reset),
+            ObserverCheck = fields.IsNull(ConfigKey.ObserverCheck) ? TopicConfiguration.DefaultObserverCheck : fields.ObserverCheck ?? configuration.ObserverCheck,
+        };
+        if (fields.Initialize is not null && result.ContentFormat is null)
+        {
+            throw new ConfigurationException("initialize (8) needs topic-content-format (3)");
+        }
+
+        return result;
+    }
+
+    private static T? Pick<T>(ConfigurationFields fields, int key, T? given, T? current, bool reset)
+        where T : struct =>
+        fields.IsNull(key) && reset ? null : given ?? current;
+
+    private static string? Pick(ConfigurationFields fields, int key, string? given, string? current, bool reset) =>
+        fields.IsNull(key) && reset ? null : given ?? current;
+}

@@ -1,0 +1,67 @@
+using Coap.Testing;
+using Microsoft.Extensions.Options;
+
+namespace Services.PubSub.Tests;
+
+/// <summary>Start-up checks of "Modules:PubSub": each bad value is refused naming its key.</summary>
+public sealed class OptionsTests
+{
+    [Theory]
+    [InlineData("Path", "")]
+    [InlineData("Path", "ps/{x}")]
+    [InlineData("Path", "a//b")]
+    [InlineData("ContentFormat", "60")]
+    [InlineData("ContentFormat", "70000")]
+    [InlineData("MaxTopics", "0")]
+    [InlineData("MaxPayloadBytes", "-1")]
+    [InlineData("MaxSubscribers", "0")]
+    [InlineData("MinPublishInterval", "-00:00:01")]
+    public void A_bad_value_is_refused_at_start_naming_the_key(string key, string value)
+    {
+        var settings = new Dictionary<string, string?> { [$"Modules:PubSub:{key}"] = value, ["Modules:PubSub:StateDirectory"] = string.Empty };
+
+        var error = Assert.Throws<OptionsValidationException>(() => new UdpModuleServer(new PubSubModule(), settings));
+
+        Assert.Contains($"Modules:PubSub:{key}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_state_directory_that_is_a_file_is_refused_naming_the_key()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var settings = new Dictionary<string, string?> { ["Modules:PubSub:StateDirectory"] = file };
+
+            var error = Assert.Throws<OptionsValidationException>(() => new UdpModuleServer(new PubSubModule(), settings));
+
+            Assert.Contains("Modules:PubSub:StateDirectory", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void An_unknown_key_is_refused()
+    {
+        var settings = new Dictionary<string, string?> { ["Modules:PubSub:MaxTopic"] = "3" };
+
+        var error = Assert.ThrowsAny<InvalidOperationException>(() => new UdpModuleServer(new PubSubModule(), settings));
+
+        Assert.Contains("MaxTopic", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Another_path_and_content_format_are_used()
+    {
+        await using var broker = new Broker(new() { ["Modules:PubSub:Path"] = "/broker/topics", ["Modules:PubSub:ContentFormat"] = "65000" });
+
+        var response = await broker.Send(Coap.Engine.Protocol.CoapCode.Post, "broker/topics", Maps.Topic("t"), 65000);
+
+        Assert.Equal(Coap.Engine.Protocol.CoapCode.Created, response.Code);
+        Assert.Equal(65000, response.ContentFormat);
+        Assert.StartsWith("broker/topics/data/", (string)Maps.Read(response.Payload)[1], StringComparison.Ordinal);
+    }
+}
