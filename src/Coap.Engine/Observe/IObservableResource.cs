@@ -11,4 +11,10 @@ public interface IObservableResource : ICoapResource
 {
     /// <summary>The resource's observers and the call that notifies them.</summary>
     ResourceObservers Observers { get; }
+
+    /// <summary>
+    /// The observers a registration joins: <see cref="Observers"/> unless the resource serves many paths through one
+    /// template ("term/{**path}") and keeps a set per path, so that a change to one path notifies only its observers.
+    /// </summary>
+    ResourceObservers ObserversFor(CoapRequestContext context) => Observers;
 }

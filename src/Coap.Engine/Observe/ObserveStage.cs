@@ -65,8 +65,8 @@ internal sealed class ObserveStage : IServerStage
 
         var pending = Next.InvokeAsync(context);
         return pending.IsCompletedSuccessfully
-            ? ValueTask.FromResult(Register(context, resource.Observers, pending.Result))
-            : RegisterLaterAsync(context, resource.Observers, pending);
+            ? ValueTask.FromResult(Register(context, resource.ObserversFor(context), pending.Result))
+            : RegisterLaterAsync(context, resource.ObserversFor(context), pending);
     }
 
     /// <summary>Remembers the last NON notification's message ID of an observer, for an RST that may answer it.</summary>
