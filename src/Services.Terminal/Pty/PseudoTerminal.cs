@@ -77,8 +77,15 @@ internal sealed unsafe class PseudoTerminal : IDisposable
     /// <summary>Sets the window size (TIOCSWINSZ); the kernel sends SIGWINCH to the foreground process group.</summary>
     public void Resize(ushort rows, ushort columns) => SetSize(_master, rows, columns);
 
-    /// <summary>Sends a signal to the child's whole process group.</summary>
-    public void SignalGroup(int signal) => Native.Kill(-ProcessId, signal);
+    /// <summary>Sends a signal to every process of the child's session: its process group and the jobs it started in groups of their own.</summary>
+    public void SignalSession(int signal)
+    {
+        Native.Kill(-ProcessId, signal);
+        foreach (var member in ProcessTable.SessionMembers(ProcessId))
+        {
+            Native.Kill(member, signal);
+        }
+    }
 
     /// <summary>Blocks until the child ends and reaps it; returns its status as a shell reports it.</summary>
     public int WaitForExit()

@@ -16,6 +16,7 @@ internal sealed partial class TerminalSession : IDisposable
     private readonly OutputRing _ring;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _removed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _io;
     private readonly Thread _reaper;
     private long _lastActivity;
@@ -47,6 +48,9 @@ internal sealed partial class TerminalSession : IDisposable
 
     /// <summary>Completes with the exit status once the child has been reaped and its last output read.</summary>
     public Task<int> Ended => _ended.Task;
+
+    /// <summary>Completes once the session has been taken off the table (deleted, idle, ended and past retention, or shut down).</summary>
+    public Task Removed => _removed.Task;
 
     /// <summary>The exit status, once ended.</summary>
     public int? Exit
@@ -90,7 +94,7 @@ internal sealed partial class TerminalSession : IDisposable
     }
 
     /// <summary>
-    /// Hangs up: SIGHUP to the process group, SIGKILL after the grace period if it has not ended; completes when the
+    /// Hangs up: SIGHUP to every process of the session, SIGKILL after the grace period if it has not ended; completes when the
     /// child has been reaped.
     /// </summary>
     public async Task HangUpAsync()
@@ -100,14 +104,14 @@ internal sealed partial class TerminalSession : IDisposable
             return;
         }
 
-        _terminal.SignalGroup(Pty.Native.SigHup);
+        _terminal.SignalSession(Pty.Native.SigHup);
         try
         {
             await Ended.WaitAsync(_settings.HangupGrace, _settings.Time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            _terminal.SignalGroup(Pty.Native.SigKill);
+            _terminal.SignalSession(Pty.Native.SigKill);
             await Ended.ConfigureAwait(false);
         }
     }
@@ -124,6 +128,7 @@ internal sealed partial class TerminalSession : IDisposable
         _notifyTimer.Dispose();
         _terminal.Dispose();
         Pty.Native.Close(_wake);
+        _removed.TrySetResult();
     }
 
     /// <summary>The reaper thread: waits for the child, then for its last output, then records how it ended.</summary>
@@ -134,10 +139,10 @@ internal sealed partial class TerminalSession : IDisposable
         if (!_drained.Task.Wait(_settings.HangupGrace))
         {
             // Something the child left behind holds the terminal: hang it up too, then stop reading.
-            _terminal.SignalGroup(Pty.Native.SigHup);
+            _terminal.SignalSession(Pty.Native.SigHup);
             if (!_drained.Task.Wait(_settings.HangupGrace))
             {
-                _terminal.SignalGroup(Pty.Native.SigKill);
+                _terminal.SignalSession(Pty.Native.SigKill);
                 StopIo();
                 _drained.Task.Wait(_settings.HangupGrace);
             }
