@@ -63,10 +63,12 @@ internal sealed class ObserveStage : IServerStage
             return Next.InvokeAsync(context);
         }
 
+        var observers = resource.ObserversFor(context);
+        var changes = observers.Changes;
         var pending = Next.InvokeAsync(context);
         return pending.IsCompletedSuccessfully
-            ? ValueTask.FromResult(Register(context, resource.ObserversFor(context), pending.Result))
-            : RegisterLaterAsync(context, resource.ObserversFor(context), pending);
+            ? ValueTask.FromResult(Register(context, observers, changes, pending.Result))
+            : RegisterLaterAsync(context, observers, changes, pending);
     }
 
     /// <summary>Remembers the last NON notification's message ID of an observer, for an RST that may answer it.</summary>
@@ -148,11 +150,15 @@ internal sealed class ObserveStage : IServerStage
         }
     }
 
-    private async ValueTask<CoapMessage> RegisterLaterAsync(CoapRequestContext context, ResourceObservers resource, ValueTask<CoapMessage> pending) =>
-        Register(context, resource, await pending.ConfigureAwait(false));
+    private async ValueTask<CoapMessage> RegisterLaterAsync(CoapRequestContext context, ResourceObservers resource, long changes, ValueTask<CoapMessage> pending) =>
+        Register(context, resource, changes, await pending.ConfigureAwait(false));
 
-    /// <summary>A 2.xx answer registers (replacing an entry with the same key, RFC 7641 §4.1); any other answer ends it.</summary>
-    private CoapMessage Register(CoapRequestContext context, ResourceObservers resource, CoapMessage? response)
+    /// <summary>
+    /// A 2.xx answer registers (replacing an entry with the same key, RFC 7641 §4.1); any other answer ends it. A change
+    /// reported while the answer was rendered, before the observer was on the list, is notified again, so that the new
+    /// observer does not miss it.
+    /// </summary>
+    private CoapMessage Register(CoapRequestContext context, ResourceObservers resource, long changes, CoapMessage? response)
     {
         var key = new ObservationKey(context.Peer, context.Request.Token);
         if (response is null || !response.Code.IsSuccess)
@@ -182,6 +188,11 @@ internal sealed class ObserveStage : IServerStage
         }
 
         response.Observe = sequence;
+        if (resource.Changes != changes)
+        {
+            resource.NotifyChanged();
+        }
+
         return response;
     }
 
