@@ -90,7 +90,9 @@ internal sealed class SessionClient : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                Assert.Fail($"Timed out waiting for {what}; the output was:\n{text}");
+                var held = await _client.GetAsync(Uri + "out");
+                var server = held.Code.IsSuccess ? Encoding.UTF8.GetString(OutputChunkReader.Decode(held.Payload).Bytes) : held.Code.ToString();
+                Assert.Fail($"Timed out waiting for {what}; the output observed was:\n{text}\nthe server holds:\n{server}");
             }
         }
     }

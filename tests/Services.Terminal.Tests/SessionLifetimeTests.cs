@@ -63,7 +63,7 @@ public sealed class SessionLifetimeTests
         var stubborn = await SessionClient.StartAsync(server);
         var plain = await SessionClient.StartAsync(server);
         await stubborn.TypeAsync("trap '' HUP; echo trapped-$((5+5))\n");
-        await stubborn.WaitForAsync(t => t.Contains("\ntrapped-10\r\n", StringComparison.Ordinal), "the trap");
+        await stubborn.WaitForAsync(t => t.Contains("trapped-10\r\n", StringComparison.Ordinal), "the trap");
         Assert.Equal(2, ChildProcesses.Current().Except(before).Count());
         await stubborn.DisposeAsync();
         await plain.DisposeAsync();

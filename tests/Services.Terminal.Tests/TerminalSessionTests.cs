@@ -12,13 +12,13 @@ public sealed partial class TerminalSessionTests : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-    [GeneratedRegex(@"\nhello-(\d+)\r\n")]
+    [GeneratedRegex(@"(?:\n|[#$] )hello-(\d+)\r\n")]
     private static partial Regex EchoLine();
 
-    [GeneratedRegex(@"\n(/dev/pts/\d+)\r\n")]
+    [GeneratedRegex(@"(?:\n|[#$] )(/dev/pts/\d+)\r\n")]
     private static partial Regex TtyLine();
 
-    [GeneratedRegex(@"\n(\d+) (\d+)\r\n")]
+    [GeneratedRegex(@"(?:\n|[#$] )(\d+) (\d+)\r\n")]
     private static partial Regex SizeLine();
 
     [Fact]
@@ -101,12 +101,12 @@ public sealed partial class TerminalSessionTests : IAsyncDisposable
         var first = await _server.Client.PostAsync(session.Uri + "in", OutputChunkReader.Pair(0, line), ContentFormat.Cbor);
         var again = await _server.Client.PostAsync(session.Uri + "in", OutputChunkReader.Pair(0, line), ContentFormat.Cbor);
         var overlapping = await _server.Client.PostAsync(session.Uri + "in", OutputChunkReader.Pair(5, [.. line[5..], .. "echo done\n"u8]), ContentFormat.Cbor);
-        var text = await session.WaitForAsync(t => t.Contains("\ndone\r\n", StringComparison.Ordinal), "the end marker");
+        var text = await session.WaitForAsync(t => Regex.IsMatch(t, @"(?:\n|[#$] )done\r\n"), "the end marker");
 
         Assert.Equal([CoapCode.Changed, CoapCode.Changed, CoapCode.Changed], new[] { first.Code, again.Code, overlapping.Code });
         Assert.Equal([line.Length, line.Length, line.Length + 10], new[] { first, again, overlapping }.Select(r => OutputChunkReader.DecodeOffset(r.Payload)));
-        Assert.Single(Regex.Matches(text, @"\nonce-23\r\n"));
-        Assert.Single(Regex.Matches(text, @"\ndone\r\n"));
+        Assert.Single(Regex.Matches(text, @"once-23\r\n"));
+        Assert.Single(Regex.Matches(text, @"(?:\n|[#$] )done\r\n"));
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed partial class TerminalSessionTests : IAsyncDisposable
         await using var session = await SessionClient.StartAsync(_server);
 
         await session.TypeAsync("seq 1 3000; echo end-$((1+1))\n");
-        await session.WaitForAsync(t => t.Contains("\nend-2\r\n", StringComparison.Ordinal), "the end of the listing");
+        await session.WaitForAsync(t => t.Contains("end-2\r\n", StringComparison.Ordinal), "the end of the listing");
         var all = await _server.Client.GetAsync(session.Uri + "out");
 
         var (_, bytes, _) = OutputChunkReader.Decode(all.Payload);
@@ -156,7 +156,7 @@ public sealed partial class TerminalSessionTests : IAsyncDisposable
         Assert.Contains("\r\n2999\r\n3000\r\nend-2\r\n", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
     }
 
-    [GeneratedRegex(@"\njob-(\d+)\r\n")]
+    [GeneratedRegex(@"(?:\n|[#$] )job-(\d+)\r\n")]
     private static partial Regex JobLine();
 
     /// <summary>Alive: present and not a zombie (an orphan's zombie is dead, waiting for init).</summary>
