@@ -29,6 +29,7 @@ internal static class CliApp
             MkdirCommand.Create(console),
             SyncCommand.Create(console),
             DnsCommand.Create(console),
+            TermCommand.Create(console),
         };
 
         var parsed = root.Parse(PutShorthand.Rewrite(args));
