@@ -33,6 +33,7 @@ internal static class CliApp
             TopicCommands.Create(console),
             PublishCommand.Create(console),
             SubscribeCommand.Create(console),
+            TermCommand.Create(console),
         };
 
         var parsed = root.Parse(PutShorthand.Rewrite(args));

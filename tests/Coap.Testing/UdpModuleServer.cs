@@ -11,7 +11,8 @@ namespace Coap.Testing;
 /// <summary>
 /// One module on a real UDP server on 127.0.0.1 and a free port, configured as the host would ("Modules:{Name}"
 /// settings, /.well-known/core). The module's TimeProvider is <paramref name="time"/> (the system clock by default),
-/// so a test can move the module's clock while the network runs in real time.
+/// so a test can move the module's clock while the network runs in real time. Disposing stops the endpoint and then
+/// disposes the services, as the host does at shutdown.
 /// </summary>
 public sealed class UdpModuleServer : IAsyncDisposable
 {
@@ -44,6 +45,9 @@ public sealed class UdpModuleServer : IAsyncDisposable
     public CoapEndpoint Endpoint { get; }
 
     public int Port => Endpoint.LocalEndPoints[0].Port;
+
+    /// <summary>"coap://127.0.0.1:{port}".</summary>
+    public string BaseUri => $"coap://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>"coap://127.0.0.1:{port}/{path}".</summary>
     public string Uri(string path) => $"coap://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/{path.TrimStart('/')}";

@@ -63,10 +63,11 @@ internal sealed class ObserveStage : IServerStage
             return Next.InvokeAsync(context);
         }
 
+        var changes = observers.Changes;
         var pending = Next.InvokeAsync(context);
         return pending.IsCompletedSuccessfully
-            ? ValueTask.FromResult(Register(context, observers, pending.Result))
-            : RegisterLaterAsync(context, observers, pending);
+            ? ValueTask.FromResult(Register(context, observers, changes, pending.Result))
+            : RegisterLaterAsync(context, observers, changes, pending);
     }
 
     private static ResourceObservers? ObserversOf(CoapRequestContext context) => context.Entry.Resource switch
@@ -155,15 +156,17 @@ internal sealed class ObserveStage : IServerStage
         }
     }
 
-    private async ValueTask<CoapMessage> RegisterLaterAsync(CoapRequestContext context, ResourceObservers resource, ValueTask<CoapMessage> pending) =>
-        Register(context, resource, await pending.ConfigureAwait(false));
+    private async ValueTask<CoapMessage> RegisterLaterAsync(CoapRequestContext context, ResourceObservers resource, long changes, ValueTask<CoapMessage> pending) =>
+        Register(context, resource, changes, await pending.ConfigureAwait(false));
 
     /// <summary>
     /// A 2.xx answer registers (replacing an entry with the same key, RFC 7641 §4.1); any other answer ends it. A
     /// resource at its <see cref="ResourceObservers.Capacity"/> answers without Observe: the client is not added (§4.1);
-    /// a client renewing its own registration (same token, RFC 7641 §3.3.1) keeps its place.
+    /// a client renewing its own registration (same token, RFC 7641 §3.3.1) keeps its place. A change reported while
+    /// the answer was rendered, before the observer was on the list, is notified again, so that the new observer does
+    /// not miss it.
     /// </summary>
-    private CoapMessage Register(CoapRequestContext context, ResourceObservers resource, CoapMessage? response)
+    private CoapMessage Register(CoapRequestContext context, ResourceObservers resource, long changes, CoapMessage? response)
     {
         var key = new ObservationKey(context.Peer, context.Request.Token);
         if (response is null || !response.Code.IsSuccess)
@@ -204,6 +207,11 @@ internal sealed class ObserveStage : IServerStage
         }
 
         response.Observe = sequence;
+        if (resource.Changes != changes)
+        {
+            resource.NotifyChanged();
+        }
+
         return response;
     }
 

@@ -13,6 +13,19 @@ public sealed partial class ResourceObservers
     private bool _rendering;
     private bool _pending;
     private bool _pendingConfirmable;
+    private long _changes;
+
+    /// <summary>How many times <see cref="NotifyChanged"/> was called: a registration compares it before and after its render.</summary>
+    internal long Changes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _changes;
+            }
+        }
+    }
 
     /// <summary>
     /// The resource's state changed: render the new representation once per distinct request variant (through the
@@ -26,6 +39,7 @@ public sealed partial class ResourceObservers
     {
         lock (_gate)
         {
+            _changes++;
             if (_variants.Count == 0)
             {
                 return;

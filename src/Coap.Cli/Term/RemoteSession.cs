@@ -1,0 +1,152 @@
+using System.Net;
+using Coap.Engine.Client;
+using Coap.Engine.Protocol;
+
+namespace Coap.Cli.Term;
+
+/// <summary>
+/// The client side of one terminal session: starts or attaches to it, sends keystrokes as "offset, bytes" pairs (so a
+/// re-sent request is typed once), follows the output by observing it and fills every gap with FETCH, resizes the
+/// window, and hangs up.
+/// </summary>
+internal sealed partial class RemoteSession
+{
+    /// <summary>The most input one POST carries.</summary>
+    private const int InputChunk = 512;
+
+    private readonly CoapClient _client;
+    private readonly IPEndPoint _remote;
+    private readonly CoapUri _session;
+    private readonly Lock _gate = new();
+    private readonly List<byte> _pending = [];
+    private readonly SemaphoreSlim _typed = new(0);
+    private long _inputOffset;
+
+    private RemoteSession(CoapClient client, IPEndPoint remote, CoapUri session)
+    {
+        _client = client;
+        _remote = remote;
+        _session = session;
+    }
+
+    /// <summary>The session, "coap://host:port/term/{id}/".</summary>
+    public CoapUri Uri => _session;
+
+    /// <summary>Starts a session by POSTing to the service's collection.</summary>
+    public static async Task<RemoteSession> StartAsync(CoapClient client, CoapUri collection, CancellationToken cancellationToken)
+    {
+        var remote = await CoapClient.ResolveAsync(collection, cancellationToken).ConfigureAwait(false);
+        var request = client.NewRequest(CoapCode.Post, default, null);
+        collection.ApplyTo(request);
+        var response = await client.SendAsync(request, remote, cancellationToken).ConfigureAwait(false);
+        if (response.Code != CoapCode.Created)
+        {
+            throw new RemoteSessionException(response);
+        }
+
+        var session = CoapUri.Parse(Authority(collection) + response.GetLocationPath());
+        return new RemoteSession(client, remote, session);
+    }
+
+    /// <summary>Attaches to a running session: learns how much input it has had, so that new keystrokes follow it.</summary>
+    public static async Task<RemoteSession> AttachAsync(CoapClient client, CoapUri session, CancellationToken cancellationToken)
+    {
+        var remote = await CoapClient.ResolveAsync(session, cancellationToken).ConfigureAwait(false);
+        var attached = new RemoteSession(client, remote, session);
+        var response = await attached.SendAsync(CoapCode.Post, "in", OutputChunk.InputPair(0, []), ContentFormat.Cbor, cancellationToken).ConfigureAwait(false);
+        if (response.Code != CoapCode.Changed || OutputChunk.ReadOffset(response.Payload) is not { } next)
+        {
+            throw new RemoteSessionException(response);
+        }
+
+        attached._inputOffset = next;
+        return attached;
+    }
+
+    /// <summary>Queues keystrokes for <see cref="SendInputAsync"/>.</summary>
+    public void Type(ReadOnlySpan<byte> keys)
+    {
+        lock (_gate)
+        {
+            _pending.AddRange(keys);
+        }
+
+        _typed.Release();
+    }
+
+    /// <summary>Sends queued keystrokes in order until cancelled; a full queue on the server is retried after its Max-Age.</summary>
+    public async Task SendInputAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await _typed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            while (true)
+            {
+                byte[] chunk;
+                long offset;
+                lock (_gate)
+                {
+                    chunk = [.. _pending.Take(InputChunk)];
+                    offset = _inputOffset;
+                }
+
+                if (chunk.Length == 0)
+                {
+                    break;
+                }
+
+                var response = await SendAsync(CoapCode.Post, "in", OutputChunk.InputPair(offset, chunk), ContentFormat.Cbor, cancellationToken).ConfigureAwait(false);
+                if (response.Code == CoapCode.ServiceUnavailable)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(response.MaxAge ?? 1), cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (response.Code != CoapCode.Changed || OutputChunk.ReadOffset(response.Payload) is not { } next || next < offset || next > offset + chunk.Length)
+                {
+                    throw new RemoteSessionException(response);
+                }
+
+                lock (_gate)
+                {
+                    _pending.RemoveRange(0, (int)(next - offset));
+                    _inputOffset = next;
+                }
+            }
+        }
+    }
+
+    /// <summary>Tells the program the window's size.</summary>
+    public async Task ResizeAsync(ushort rows, ushort columns, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(CoapCode.Put, "size", OutputChunk.Size(rows, columns), ContentFormat.Cbor, cancellationToken).ConfigureAwait(false);
+        if (response.Code != CoapCode.Changed)
+        {
+            throw new RemoteSessionException(response);
+        }
+    }
+
+    /// <summary>Hangs the session up (DELETE).</summary>
+    public async Task HangUpAsync(CancellationToken cancellationToken)
+    {
+        var request = _client.NewRequest(CoapCode.Delete, default, null);
+        _session.ApplyTo(request);
+        await _client.SendAsync(request, _remote, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<CoapMessage> SendAsync(CoapCode method, string part, byte[] payload, int? contentFormat, CancellationToken cancellationToken)
+    {
+        var request = _client.NewRequest(method, payload, contentFormat);
+        Part(part).ApplyTo(request);
+        return _client.SendAsync(request, _remote, cancellationToken);
+    }
+
+    private CoapUri Part(string part) => CoapUri.Parse(_session.ToString().TrimEnd('/') + "/" + part);
+
+    /// <summary>"coap://host:port" of a URI, IPv6 literals in brackets.</summary>
+    private static string Authority(CoapUri uri)
+    {
+        var host = uri.HostAddress is { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } ? $"[{uri.Host}]" : uri.Host;
+        return $"{uri.Scheme}://{host}:{uri.Port}";
+    }
+}

@@ -1,0 +1,72 @@
+using System.Net;
+using Coap.Engine.Protocol;
+using Coap.Testing;
+
+namespace Services.Terminal.Tests;
+
+/// <summary>Only loopback and AllowedPeers may use the terminal: anyone else gets 4.01 and no process starts.</summary>
+public sealed class PeerGateTests : IAsyncDisposable
+{
+    private static readonly IPEndPoint Outsider = new(IPAddress.Parse("198.51.100.9"), 40001);
+    private static readonly IPEndPoint Neighbour = new(IPAddress.Parse("192.0.2.7"), 40002);
+
+    private readonly IReadOnlyList<int> _childrenBefore = ChildProcesses.Current();
+    private readonly ModuleServer _server = new(new TerminalModule(), new Dictionary<string, string?>
+    {
+        ["Modules:Terminal:Command"] = "/bin/sh",
+        ["Modules:Terminal:AllowedPeers:0"] = "192.0.2.0/24",
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Assert.Empty(ChildProcesses.Current().Except(_childrenBefore));
+    }
+
+    [Fact]
+    public void A_peer_outside_the_allowed_networks_gets_4_01_and_no_process_starts()
+    {
+        var outsider = new LockstepPeer(_server.Transport, Outsider);
+
+        outsider.Send(Request(CoapCode.Post, 1, "term", string.Empty));
+        var start = outsider.Expect();
+        outsider.Send(Request(CoapCode.Get, 2, "term", "0000", "out"));
+        var read = outsider.Expect();
+
+        Assert.Equal(CoapCode.Unauthorized, start.Code);
+        Assert.Equal("/", start.GetLocationPath());
+        Assert.Equal(CoapCode.Unauthorized, read.Code);
+        Assert.Empty(ChildProcesses.Current().Except(_childrenBefore));
+    }
+
+    [Fact]
+    public async Task A_peer_in_an_allowed_network_starts_and_deletes_a_session()
+    {
+        var neighbour = new LockstepPeer(_server.Transport, Neighbour);
+
+        neighbour.Send(Request(CoapCode.Post, 1, "term", string.Empty));
+        var created = neighbour.Expect();
+        var started = ChildProcesses.Current().Except(_childrenBefore).ToList();
+        var location = created.GetLocationPath().Trim('/').Split('/');
+        neighbour.Send(Request(CoapCode.Delete, 2, [.. location, string.Empty]));
+        var deleted = await neighbour.ExpectAsync();
+
+        Assert.Equal(CoapCode.Created, created.Code);
+        Assert.Single(started);
+        Assert.Equal(CoapCode.Deleted, deleted.Code);
+        Assert.Empty(ChildProcesses.Current().Except(_childrenBefore));
+    }
+
+    private static CoapMessage Request(CoapCode code, ushort id, params string[] path)
+    {
+        var request = CoapMessage.CreateRequest(code, string.Empty);
+        request.MessageId = id;
+        request.Token = CoapToken.FromUInt64(id, 2);
+        foreach (var segment in path)
+        {
+            request.Options.Add(CoapOption.FromString(OptionNumber.UriPath, segment));
+        }
+
+        return request;
+    }
+}

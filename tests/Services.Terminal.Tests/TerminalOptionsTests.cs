@@ -1,0 +1,61 @@
+using Coap.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Services.Terminal.Tests;
+
+/// <summary>Bad settings stop the start with a message naming the key.</summary>
+public sealed class TerminalOptionsTests
+{
+    [Theory]
+    [InlineData("AllowedPeers:0", "10.0.0.0/33", "Modules:Terminal:AllowedPeers:0")]
+    [InlineData("AllowedPeers:0", "not-a-network", "Modules:Terminal:AllowedPeers:0")]
+    [InlineData("Command", "sh", "Modules:Terminal:Command")]
+    [InlineData("Command", "/no/such/program", "Modules:Terminal:Command")]
+    [InlineData("Path", "/", "Modules:Terminal:Path")]
+    [InlineData("MaxSessions", "0", "Modules:Terminal:MaxSessions")]
+    [InlineData("IdleTimeout", "00:00:00", "Modules:Terminal:IdleTimeout")]
+    [InlineData("HangupGrace", "-00:00:01", "Modules:Terminal:HangupGrace")]
+    [InlineData("ExitedRetention", "00:00:00", "Modules:Terminal:ExitedRetention")]
+    [InlineData("ScrollbackBytes", "100", "Modules:Terminal:ScrollbackBytes")]
+    [InlineData("InputQueueBytes", "0", "Modules:Terminal:InputQueueBytes")]
+    public void A_bad_value_is_refused_naming_its_key(string key, string value, string named)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Options(new() { [key] = value }));
+
+        Assert.Contains(error.Failures, failure => failure.Contains(named, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_unknown_key_is_refused_naming_it()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Options(new() { ["Shell"] = "/bin/sh" }));
+
+        Assert.Contains("Shell", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Defaults_are_disabled_the_term_path_a_shell_and_64_KiB_of_scrollback()
+    {
+        var options = Options([]);
+
+        Assert.False(options.Enabled);
+        Assert.False(new TerminalModule().EnabledByDefault);
+        Assert.Equal("/term/", options.Path);
+        Assert.True(File.Exists(options.Command));
+        Assert.Equal(64 * 1024, options.ScrollbackBytes);
+        Assert.Empty(options.AllowedPeers);
+    }
+
+    private static TerminalOptions Options(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.ToDictionary(pair => "Modules:Terminal:" + pair.Key, pair => pair.Value)).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(new FakeTimeProvider());
+        services.AddLogging();
+        new TerminalModule().ConfigureServices(services, configuration.GetSection("Modules:Terminal"));
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<IOptions<TerminalOptions>>().Value;
+    }
+}
