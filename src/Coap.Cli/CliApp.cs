@@ -28,6 +28,8 @@ internal static class CliApp
             RemoveCommand.Create(console),
             MkdirCommand.Create(console),
             SyncCommand.Create(console),
+            MountCommand.Create(console, args),
+            UmountCommand.Create(console),
             DnsCommand.Create(console),
         };
 
