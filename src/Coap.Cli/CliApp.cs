@@ -48,6 +48,12 @@ internal static class CliApp
         await using (output.ConfigureAwait(false))
         {
             var configuration = new InvocationConfiguration { Output = output, Error = console.Error };
+            if (parsed.CommandResult.Command.Name == "mount")
+            {
+                // The mount handles SIGTERM/SIGINT itself: it must unmount before the process ends, never be cut short.
+                configuration.ProcessTerminationTimeout = null;
+            }
+
             return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -57,17 +57,18 @@ internal static class MountCommand
                 settings = settings with { Timeout = settings.Timeout ?? DefaultTimeout };
                 var logFile = result.GetValue(log);
                 using var mountLog = logFile is null ? new MountLog(console.Error) : new MountLog(File.AppendText(logFile), owned: true);
-                return await RunAsync(result.GetRequiredValue(uri), Path.GetFullPath(point), mountOptions, settings, console, mountLog, cancellationToken).ConfigureAwait(false);
+                return await RunAsync(result.GetRequiredValue(uri), Path.GetFullPath(point), mountOptions, settings, console, mountLog).ConfigureAwait(false);
             },
             cancellationToken));
         return command;
     }
 
     /// <summary>
-    /// Serves until unmounted. SIGTERM and SIGINT arrive as <paramref name="terminated"/> (System.CommandLine holds
-    /// their PosixSignalRegistration), SIGHUP through a registration of its own: each asks the session to stop.
+    /// Serves until unmounted. SIGTERM, SIGINT and SIGHUP are taken from the runtime (System.CommandLine's own
+    /// handling is off for this command, see CliApp): each asks the session to stop, and the process exits 0 once
+    /// the mount is gone.
     /// </summary>
-    private static async Task<int> RunAsync(CoapUri uri, string mountPoint, MountOptions options, ClientSettings settings, CliConsole console, MountLog log, CancellationToken terminated)
+    private static async Task<int> RunAsync(CoapUri uri, string mountPoint, MountOptions options, ClientSettings settings, CliConsole console, MountLog log)
     {
         var session = new FileSession(settings, console);
         await using (session.ConfigureAwait(false))
@@ -75,13 +76,19 @@ internal static class MountCommand
             var root = RemotePath.AsDirectory(uri);
             using var fileSystem = new RemoteFileSystem(session.Files, root, options.ReadOnly, options.CacheTimeout, log);
             fileSystem.CheckRoot();
-            var fuse = FuseSession.Start(mountPoint, root.ToString(), options.ReadOnly, FuseCallbacks.Operations(fileSystem, log));
-            using var signalled = terminated.Register(() => Stop("terminated"));
-            using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            FuseSession? fuse = null;
+            var stopRequested = 0;
+
+            // Registered before mounting: a signal that arrives while fuse_mount runs must unmount too, not kill the process.
+            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+            Volatile.Write(ref fuse, FuseSession.Start(mountPoint, root.ToString(), options.ReadOnly, FuseCallbacks.Operations(fileSystem, log)));
+            if (Volatile.Read(ref stopRequested) != 0)
             {
-                context.Cancel = true;
-                Stop("SIGHUP");
-            });
+                fuse.Stop();
+            }
+
             log.Write($"mounted {root} on {mountPoint}{(options.ReadOnly ? " (read-only)" : string.Empty)}");
             var watch = fileSystem.WatchAsync();
             var result = await fuse.Ended.ConfigureAwait(false);
@@ -90,10 +97,12 @@ internal static class MountCommand
             log.Write($"unmounted {mountPoint}");
             return result == 0 ? ExitCode.Success : ExitCode.NoResponse;
 
-            void Stop(string why)
+            void Stop(PosixSignalContext context)
             {
-                log.Write($"{why}: unmounting {mountPoint}");
-                fuse.Stop();
+                context.Cancel = true;
+                log.Write($"{context.Signal}: unmounting {mountPoint}");
+                Volatile.Write(ref stopRequested, 1);
+                Volatile.Read(ref fuse)?.Stop();
             }
         }
     }
