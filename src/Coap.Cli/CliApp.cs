@@ -29,6 +29,8 @@ internal static class CliApp
             RemoveCommand.Create(console),
             MkdirCommand.Create(console),
             SyncCommand.Create(console),
+            MountCommand.Create(console, args),
+            UmountCommand.Create(console),
             DnsCommand.Create(console),
             TopicCommands.Create(console),
             PublishCommand.Create(console),
@@ -51,6 +53,12 @@ internal static class CliApp
         await using (output.ConfigureAwait(false))
         {
             var configuration = new InvocationConfiguration { Output = output, Error = console.Error };
+            if (parsed.CommandResult.Command.Name == "mount")
+            {
+                // The mount handles SIGTERM/SIGINT itself: it must unmount before the process ends, never be cut short.
+                configuration.ProcessTerminationTimeout = null;
+            }
+
             return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
     }

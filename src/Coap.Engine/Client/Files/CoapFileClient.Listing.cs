@@ -12,12 +12,32 @@ public sealed partial class CoapFileClient
     /// link-format (RFC 6690). Entries come in the server's order. A listing that is not link-format is a
     /// <see cref="CoapException"/>.
     /// </summary>
-    public async Task<IReadOnlyList<RemoteEntry>> ListAsync(CoapUri directory, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<RemoteEntry>> ListAsync(CoapUri directory, CancellationToken cancellationToken = default) =>
+        (await GetListingAsync(directory, details: false, cancellationToken).ConfigureAwait(false)).Entries;
+
+    /// <summary>
+    /// Lists a directory with the listing's ETag and Max-Age. With <paramref name="details"/> it asks for the CBOR
+    /// listing (Accept: 60), whose entries also carry their modification time and ETag; otherwise link-format, whose
+    /// ETag is the one a DELETE with If-Match compares (the file service gives every empty directory the same one).
+    /// </summary>
+    public async Task<RemoteListing> GetListingAsync(CoapUri directory, bool details = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(directory);
         var uri = RemotePath.AsDirectory(directory);
-        var response = await SendAsync(Client.NewRequest(CoapCode.Get, default, null), uri, null, cancellationToken).ConfigureAwait(false);
-        Success(response, FileOperation.List, uri);
+        var request = Client.NewRequest(CoapCode.Get, default, null);
+        if (details)
+        {
+            request.Accept = ContentFormat.Cbor;
+        }
+
+        var response = await SendAsync(request, uri, null, cancellationToken).ConfigureAwait(false);
+        var (_, etag) = Success(response, FileOperation.List, uri);
+        var maxAge = TimeSpan.FromSeconds(response.MaxAge ?? 60);
+        return new RemoteListing(details ? DetailedListing.Parse(response.Payload, uri) : ParseLinks(response, uri), etag, maxAge);
+    }
+
+    private static List<RemoteEntry> ParseLinks(CoapMessage response, CoapUri uri)
+    {
         var text = Encoding.UTF8.GetString(response.Payload.Span);
         if (!LinkFormatParser.TryParse(text, out var links, out var error))
         {
