@@ -2,6 +2,7 @@ using System.Text;
 using Coap.Engine.LinkFormat;
 using Coap.Engine.Protocol;
 using Coap.Engine.Server;
+using Services.PubSub.State;
 using Services.PubSub.Topics;
 
 namespace Services.PubSub.Resources;
@@ -88,6 +89,10 @@ internal sealed class CollectionResource : CoapResource
         catch (PayloadTooLargeException error)
         {
             return Answers.TooLarge(error);
+        }
+        catch (StateWriteException error)
+        {
+            return Answers.NotSaved(error);
         }
 
         var response = CoapMessage.CreateResponse(CoapCode.Created, ConfigurationCodec.Write(topic.Configuration), _format);
