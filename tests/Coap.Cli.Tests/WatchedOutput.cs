@@ -50,13 +50,4 @@ internal sealed class WatchedOutput : MemoryStream
 
         return done.Task.WaitAsync(timeout);
     }
-
-    /// <summary>What was written so far, as text.</summary>
-    public string Text()
-    {
-        lock (_gate)
-        {
-            return System.Text.Encoding.UTF8.GetString(ToArray());
-        }
-    }
 }
