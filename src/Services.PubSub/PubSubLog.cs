@@ -14,6 +14,6 @@ internal static partial class PubSubLog
     [LoggerMessage(702, LogLevel.Information, "Topic {Name} expired and was deleted")]
     public static partial void Expired(ILogger logger, string name);
 
-    [LoggerMessage(703, LogLevel.Error, "Saving topic {Name} failed")]
-    public static partial void SaveFailed(ILogger logger, Exception error, string name);
+    [LoggerMessage(703, LogLevel.Error, "Pub-sub state file {File} cannot be written or removed; the change was refused (5.00) and the topic left as it was")]
+    public static partial void SaveFailed(ILogger logger, Exception error, string file);
 }

@@ -8,14 +8,17 @@ internal static class CliRun
 
     public static Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync([], args);
 
+    /// <summary>Runs with standard output going to <paramref name="output"/>, which the test can watch while the command runs.</summary>
+    public static Task<CliResult> RunWatchedAsync(WatchedOutput output, params string[] args) => RunAsync([], null, args, output);
+
     public static Task<CliResult> RunWithInputAsync(byte[] input, params string[] args) => RunAsync(input, null, args);
 
     /// <summary>Runs with a stand-in for the system clock, so `time --set` never touches the real one.</summary>
     public static Task<CliResult> RunWithClockAsync(Coap.Cli.Clock.IClockStepper clock, params string[] args) => RunAsync([], clock, args);
 
-    private static async Task<CliResult> RunAsync(byte[] input, Coap.Cli.Clock.IClockStepper? clock, string[] args)
+    private static async Task<CliResult> RunAsync(byte[] input, Coap.Cli.Clock.IClockStepper? clock, string[] args, MemoryStream? watched = null)
     {
-        using var output = new MemoryStream();
+        using var output = watched ?? new MemoryStream();
         using var error = new StringWriter();
         using var stdin = new MemoryStream(input);
         using var limit = new CancellationTokenSource(Limit);

@@ -23,11 +23,15 @@ public static class TestEndpoints
         return (endpoint, transport);
     }
 
-    /// <summary>A real UDP server on 127.0.0.1 and a free port, for tests of programs that speak UDP.</summary>
-    public static CoapEndpoint StartUdpServer(ResourceTree tree, CoapEndpointOptions? options = null)
+    /// <summary>
+    /// A real UDP server on 127.0.0.1 and a free port, for tests of programs that speak UDP; its clock (retransmission,
+    /// observer check, lifetimes) is <paramref name="time"/>, the system clock by default.
+    /// </summary>
+    public static CoapEndpoint StartUdpServer(ResourceTree tree, CoapEndpointOptions? options = null, TimeProvider? time = null)
     {
         options ??= new CoapEndpointOptions();
-        var endpoint = new CoapEndpoint(options, new CoapServerPipeline(tree, null, options, TimeProvider.System), TimeProvider.System, new Random(), null);
+        time ??= TimeProvider.System;
+        var endpoint = new CoapEndpoint(options, new CoapServerPipeline(tree, null, options, time), time, new Random(), null);
         endpoint.Attach(UdpTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0)));
         return endpoint;
     }

@@ -14,7 +14,7 @@ internal sealed class Broker : IAsyncDisposable
 
     private readonly string? _stateDirectory;
 
-    public Broker(Dictionary<string, string?>? settings = null, TimeProvider? time = null, bool persist = false, ILoggerProvider? logs = null)
+    public Broker(Dictionary<string, string?>? settings = null, TimeProvider? time = null, bool persist = false, ILoggerProvider? logs = null, TimeProvider? engineTime = null)
     {
         settings ??= [];
         if (persist && !settings.ContainsKey("Modules:PubSub:StateDirectory"))
@@ -27,7 +27,7 @@ internal sealed class Broker : IAsyncDisposable
             settings.TryAdd("Modules:PubSub:StateDirectory", string.Empty);
         }
 
-        Server = new UdpModuleServer(new PubSubModule(), settings, time, logs);
+        Server = new UdpModuleServer(new PubSubModule(), settings, time, logs, engineTime);
         Client = new CoapClient();
     }
 

@@ -50,6 +50,35 @@ public sealed class CollectionTests
         Assert.True(link.HasAttribute("obs"));
     }
 
+    [Theory]
+    [InlineData("core.ps.d*", false, true)]
+    [InlineData("core.ps.data", false, true)]
+    [InlineData("core.ps.conf", true, false)]
+    [InlineData("core.ps.c*", true, false)]
+    [InlineData("core.ps.*", true, true)]
+    [InlineData("core.ps.datax", false, false)]
+    [InlineData("core.ps.coll", false, false)]
+    public async Task An_rt_query_selects_configuration_or_data_links_with_prefix_wildcards(string rt, bool configuration, bool data)
+    {
+        await using var broker = new Broker();
+        var (topic, topicData) = await broker.CreateAsync("t", (3, 0));
+        var expected = new List<string>();
+        if (configuration)
+        {
+            expected.Add("/" + topic);
+        }
+
+        if (data)
+        {
+            expected.Add("/" + topicData);
+        }
+
+        var response = await broker.Send(CoapCode.Get, "ps?rt=" + rt);
+
+        Assert.Equal(CoapCode.Content, response.Code);
+        Assert.Equal(expected, Broker.Links(response).Select(l => l.Target));
+    }
+
     [Fact]
     public async Task An_empty_broker_lists_nothing()
     {

@@ -73,6 +73,41 @@ public sealed class PersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_change_leaves_the_topic_file_complete_or_gone_and_no_temp_file()
+    {
+        await using var broker = Start();
+        var (topic, data) = await broker.CreateAsync("t", (3, 0));
+        var file = Path.Combine(_directory, topic.Split('/')[^1] + ".topic");
+        var created = State.TopicRecord.Read(await File.ReadAllBytesAsync(file));
+        await broker.PublishAsync(data, "v", 0);
+        var published = State.TopicRecord.Read(await File.ReadAllBytesAsync(file));
+        await broker.Send(CoapCode.IPatch, topic, Maps.Of((4, "kind")), Maps.Format);
+        var patched = State.TopicRecord.Read(await File.ReadAllBytesAsync(file));
+        await broker.Send(CoapCode.Delete, data);
+        var cleared = State.TopicRecord.Read(await File.ReadAllBytesAsync(file));
+        await broker.Send(CoapCode.Delete, topic);
+
+        Assert.Equal("t", created.Configuration.Name);
+        Assert.Null(created.Value);
+        Assert.Equal("v", System.Text.Encoding.UTF8.GetString(published.Value!.Payload));
+        Assert.Equal("kind", patched.Configuration.TopicType);
+        Assert.Null(cleared.Value);
+        Assert.False(File.Exists(file));
+        Assert.Empty(Directory.GetFileSystemEntries(_directory));
+    }
+
+    [Fact]
+    public void Syncing_a_directory_reaches_the_file_system_and_reports_a_failure()
+    {
+        var missing = Path.Combine(_directory, "missing");
+
+        State.DirectorySync.Flush(_directory);
+        var error = Assert.Throws<IOException>(() => State.DirectorySync.Flush(missing));
+
+        Assert.Contains("open(" + missing + ")", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_temp_file_left_by_an_interrupted_write_is_removed_and_the_old_state_kept()
     {
         string data;

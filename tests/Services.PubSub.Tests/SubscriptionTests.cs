@@ -153,16 +153,18 @@ public sealed class SubscriptionTests
     [Fact]
     public async Task Observer_check_of_the_topic_sets_how_often_a_notification_is_confirmable()
     {
-        await using var broker = new Broker();
-        var (_, data) = await broker.CreateAsync("t", (7, 1));
+        var clock = new FakeTimeProvider();
+        await using var broker = new Broker(engineTime: clock);
+        var (_, data) = await broker.CreateAsync("t", (7, 2));
         await broker.PublishAsync(data, "0");
         using var subscriber = new RawSubscriber(broker.Server.Port, acknowledge: true);
         await subscriber.SubscribeAsync(data);
+        clock.Advance(TimeSpan.FromSeconds(1.9));
         await broker.PublishAsync(data, "1");
         var soon = await subscriber.ReceiveUntilAsync(m => Broker.Text(m) == "1");
 
-        // The observer check is a span of time: the test lets one second pass on the engine's clock.
-        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        // The observer check (two seconds) is on the engine's clock, which only the test moves.
+        clock.Advance(TimeSpan.FromSeconds(0.2));
         await broker.PublishAsync(data, "2");
         var later = await subscriber.ReceiveUntilAsync(m => Broker.Text(m) == "2");
 
@@ -173,7 +175,8 @@ public sealed class SubscriptionTests
     [Fact]
     public async Task A_subscriber_that_never_acknowledges_does_not_delay_the_others()
     {
-        await using var broker = new Broker();
+        var clock = new FakeTimeProvider();
+        await using var broker = new Broker(engineTime: clock);
         var (_, data) = await broker.CreateAsync("t", (7, 1));
         await broker.PublishAsync(data, "start");
         using var silent = new RawSubscriber(broker.Server.Port, acknowledge: false);
@@ -186,12 +189,13 @@ public sealed class SubscriptionTests
                 await other.SubscribeAsync(data);
             }
 
-            // Past the topic's observer-check of one second the next notification is confirmable: the silent
-            // subscriber then holds a CON in flight that it never acknowledges, and the broker retransmits it.
-            await Task.Delay(TimeSpan.FromSeconds(1.1));
+            // Past the topic's observer-check of one second (on the engine's clock, moved by the test) the next
+            // notification is confirmable: the silent subscriber then holds a CON in flight that it never
+            // acknowledges, and the broker retransmits it (with the latest value) as the clock moves on.
             var received = 0;
             for (var i = 0; i < 20; i++)
             {
+                clock.Advance(TimeSpan.FromSeconds(1.1));
                 await broker.PublishAsync(data, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 foreach (var other in others)
                 {
@@ -202,8 +206,10 @@ public sealed class SubscriptionTests
             }
 
             var confirmable = await silent.ReceiveUntilAsync(m => m.Type == CoapMessageType.Confirmable);
+            var retransmission = await silent.ReceiveUntilAsync(m => m.Type == CoapMessageType.Confirmable);
             Assert.Equal(100, received);
             Assert.Equal(silent.Token, confirmable.Token);
+            Assert.Equal(silent.Token, retransmission.Token);
         }
         finally
         {

@@ -1,5 +1,6 @@
 using System.Text;
 using Coap.Engine.Protocol;
+using Services.PubSub.State;
 using Services.PubSub.Topics;
 
 namespace Services.PubSub.Resources;
@@ -14,6 +15,9 @@ internal static class Answers
         ValueTask.FromResult(CoapMessage.CreateResponse(code, map, contentFormat));
 
     public static ValueTask<CoapMessage> NoTopic() => Error(CoapCode.NotFound, "no such topic");
+
+    /// <summary>The change could not be written to the state directory, so the broker did not make it: 5.00.</summary>
+    public static ValueTask<CoapMessage> NotSaved(StateWriteException error) => Error(CoapCode.InternalServerError, error.Message);
 
     public static ValueTask<CoapMessage> TooLarge(PayloadTooLargeException error)
     {

@@ -2,13 +2,16 @@ using System.Text;
 using Coap.Engine.LinkFormat;
 using Coap.Engine.Protocol;
 using Coap.Engine.Server;
+using Services.PubSub.State;
 using Services.PubSub.Topics;
 
 namespace Services.PubSub.Resources;
 
 /// <summary>
-/// The topic collection (rt="core.ps.coll"): GET lists the topics' configuration resources as link-format, or with
-/// ?rt=core.ps.data their topic-data resources (other queries filter as in /.well-known/core); FETCH with a
+/// The topic collection (rt="core.ps.coll"): GET lists the topics' configuration resources as link-format; with an
+/// rt query it lists the configuration and the topic-data resources that match it as in /.well-known/core (RFC 6690
+/// §4.1, a value ending in '*' is a prefix), so ?rt=core.ps.data or ?rt=core.ps.d* gives the topic-data, and
+/// ?rt=core.ps.* both; other queries filter as in /.well-known/core. FETCH with a
 /// configuration map lists the topics whose properties match every key given; POST creates a topic and answers
 /// 2.01 with its Location-Path and full configuration map.
 /// </summary>
@@ -38,11 +41,14 @@ internal sealed class CollectionResource : CoapResource
             queries.Add(option.GetString());
         }
 
-        var data = queries.Exists(q => q.StartsWith("rt=core.ps.data", StringComparison.Ordinal));
-        var links = _broker.All()
-            .Select(topic => data ? TopicLinks.Data(topic) : TopicLinks.Configuration(_broker, topic))
-            .Where(link => LinkQueryFilter.Matches(link, queries));
-        return LinkList(links);
+        var topics = _broker.All();
+        var links = topics.Select(topic => TopicLinks.Configuration(_broker, topic));
+        if (queries.Exists(q => q.StartsWith("rt=", StringComparison.Ordinal)))
+        {
+            links = links.Concat(topics.Select(TopicLinks.Data));
+        }
+
+        return LinkList(links.Where(link => LinkQueryFilter.Matches(link, queries)));
     }
 
     protected override ValueTask<CoapMessage> OnFetch(CoapRequestContext context)
@@ -88,6 +94,10 @@ internal sealed class CollectionResource : CoapResource
         catch (PayloadTooLargeException error)
         {
             return Answers.TooLarge(error);
+        }
+        catch (StateWriteException error)
+        {
+            return Answers.NotSaved(error);
         }
 
         var response = CoapMessage.CreateResponse(CoapCode.Created, ConfigurationCodec.Write(topic.Configuration), _format);

@@ -1,6 +1,7 @@
 using Coap.Engine.Observe;
 using Coap.Engine.Protocol;
 using Coap.Engine.Server;
+using Services.PubSub.State;
 using Services.PubSub.Topics;
 
 namespace Services.PubSub.Resources;
@@ -75,6 +76,10 @@ internal sealed class TopicDataResource : CoapResource, IObservableRoute
         {
             return Answers.NoTopic();
         }
+        catch (StateWriteException error)
+        {
+            return Answers.NotSaved(error);
+        }
     }
 
     protected override ValueTask<CoapMessage> OnDelete(CoapRequestContext context)
@@ -92,6 +97,10 @@ internal sealed class TopicDataResource : CoapResource, IObservableRoute
         catch (TopicGoneException)
         {
             return Answers.NoTopic();
+        }
+        catch (StateWriteException error)
+        {
+            return Answers.NotSaved(error);
         }
     }
 

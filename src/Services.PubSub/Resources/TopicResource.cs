@@ -1,5 +1,6 @@
 using Coap.Engine.Protocol;
 using Coap.Engine.Server;
+using Services.PubSub.State;
 using Services.PubSub.Topics;
 
 namespace Services.PubSub.Resources;
@@ -58,9 +59,16 @@ internal sealed class TopicResource : CoapResource
 
     protected override ValueTask<CoapMessage> OnDelete(CoapRequestContext context)
     {
-        if (Find(context) is not { } topic || !_broker.Delete(topic))
+        try
         {
-            return Answers.NoTopic();
+            if (Find(context) is not { } topic || !_broker.Delete(topic))
+            {
+                return Answers.NoTopic();
+            }
+        }
+        catch (StateWriteException error)
+        {
+            return Answers.NotSaved(error);
         }
 
         return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Deleted));
@@ -96,6 +104,10 @@ internal sealed class TopicResource : CoapResource
         catch (TopicGoneException)
         {
             return Answers.NoTopic();
+        }
+        catch (StateWriteException error)
+        {
+            return Answers.NotSaved(error);
         }
     }
 

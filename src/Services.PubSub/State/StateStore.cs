@@ -6,8 +6,10 @@ namespace Services.PubSub.State;
 
 /// <summary>
 /// Keeps each topic in its own file "{id}.topic" under Modules:PubSub:StateDirectory, written atomically: a temp
-/// file is written and flushed to the disk, then renamed over the old one, so a crash leaves the old or the new
-/// state, never half of one. A file that cannot be read is logged and moved aside to "{name}.corrupt-{UTC time}".
+/// file is written and flushed to the disk, then renamed over the old one and the directory is flushed too, so a
+/// crash leaves the old or the new state, never half of one (and a rename, move or deletion, once done, stays done).
+/// A file that cannot be read is logged and moved aside to "{name}.corrupt-{UTC time}". A save or deletion that
+/// fails is logged and thrown as <see cref="StateWriteException"/>, before the broker changes anything in memory.
 /// </summary>
 internal sealed class StateStore
 {
@@ -60,10 +62,12 @@ internal sealed class StateStore
             {
                 var aside = $"{file}.corrupt-{_time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}";
                 File.Move(file, aside, overwrite: true);
+                DirectorySync.Flush(_directory);
                 PubSubLog.CorruptState(_logger, file, aside, error.Message);
             }
         }
 
+        DirectorySync.Flush(_directory);
         return topics;
     }
 
@@ -72,16 +76,55 @@ internal sealed class StateStore
         var bytes = TopicRecord.Write(id, configuration, value);
         var target = PathOf(id);
         var temp = target + TempExtension;
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
-            stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
-        }
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
 
-        File.Move(temp, target, overwrite: true);
+            File.Move(temp, target, overwrite: true);
+            DirectorySync.Flush(_directory);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temp);
+            throw Failed(target, error);
+        }
     }
 
-    public void Delete(string id) => File.Delete(PathOf(id));
+    public void Delete(string id)
+    {
+        var file = PathOf(id);
+        try
+        {
+            File.Delete(file);
+            DirectorySync.Flush(_directory);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw Failed(file, error);
+        }
+    }
+
+    private static void TryDelete(string temp)
+    {
+        try
+        {
+            File.Delete(temp);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // What stands in the temp file's place is not ours to remove; Load removes temp files it can.
+        }
+    }
+
+    private StateWriteException Failed(string file, Exception error)
+    {
+        PubSubLog.SaveFailed(_logger, error, file);
+        return new StateWriteException(error);
+    }
 
     private string PathOf(string id) => Path.Combine(_directory, id + Extension);
 }

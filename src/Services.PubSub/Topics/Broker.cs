@@ -9,7 +9,8 @@ namespace Services.PubSub.Topics;
 /// <summary>
 /// The broker's topics: lookup by id, topic-data id and name; creation, configuration changes, publication and
 /// deletion, each written to the <see cref="StateStore"/> before it takes effect, so that an answer of 2.xx means
-/// the change survives a restart. Subscribers are the observers of a topic's data; the broker sets their limit and
+/// the change survives a restart, and a write that fails (<see cref="StateWriteException"/>, 5.00) leaves the topic
+/// as it was in memory. Subscribers are the observers of a topic's data; the broker sets their limit and
 /// observer check and ends them with 4.04 when the topic or its data goes.
 /// </summary>
 internal sealed class Broker : IDisposable
@@ -22,6 +23,9 @@ internal sealed class Broker : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly StateStore? _store;
+
+    /// <summary>When an expired topic's file cannot be removed, the next attempt comes this much later.</summary>
+    private static readonly TimeSpan ExpireRetry = TimeSpan.FromMinutes(1);
 
     public Broker(IOptions<PubSubOptions> options, TimeProvider time, ILogger<Broker> logger)
     {
@@ -321,9 +325,20 @@ internal sealed class Broker : IDisposable
             return;
         }
 
-        if (Delete(topic))
+        try
         {
-            PubSubLog.Expired(_logger, topic.Configuration.Name);
+            if (Delete(topic))
+            {
+                PubSubLog.Expired(_logger, topic.Configuration.Name);
+            }
+        }
+        catch (StateWriteException)
+        {
+            // The store has logged why; the topic stays until a later attempt can remove its file.
+            lock (topic.Gate)
+            {
+                topic.ExpirationTimer?.Change(ExpireRetry, Timeout.InfiniteTimeSpan);
+            }
         }
     }
 }

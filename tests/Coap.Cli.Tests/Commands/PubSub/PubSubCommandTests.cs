@@ -12,6 +12,8 @@ public sealed partial class PubSubCommandTests : IAsyncDisposable
 {
     private readonly UdpModuleServer _broker = new(new PubSubModule(), new Dictionary<string, string?> { ["Modules:PubSub:StateDirectory"] = string.Empty });
 
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
     public ValueTask DisposeAsync() => _broker.DisposeAsync();
 
     [Fact]
@@ -126,45 +128,64 @@ public sealed partial class PubSubCommandTests : IAsyncDisposable
     [Fact]
     public async Task Sub_prints_each_publication_as_it_arrives()
     {
-        var topic = await CreateAsync("t", "--content-format", "0");
-        await CliRun.RunAsync("pub", topic.Data, "--payload", "first", "--content-format", "0");
+        // The topic starts with a value (initialize), so no notification of an earlier publication can follow the
+        // registration's answer, and the first printed line proves the subscription is registered.
+        var data = await CreateInitializedAsync("t", "first");
+        var output = new WatchedOutput();
 
-        // The subscription registers at a moment the test cannot see: publish until three values are printed. A
-        // notification of "first" may follow the registration's own answer (the broker notifies off the PUT's thread).
-        var subscription = CliRun.RunAsync("sub", topic.Data, "--count", "3");
-        for (var i = 0; i < 100 && !subscription.IsCompleted; i++)
-        {
-            await CliRun.RunAsync("pub", topic.Data, "--payload", "second", "--content-format", "0");
-            await Task.WhenAny(subscription, Task.Delay(TimeSpan.FromMilliseconds(100)));
-        }
+        var subscription = CliRun.RunWatchedAsync(output, "sub", data, "--count", "3");
+        await output.WhenLinesAsync(1, Timeout);
+        await CliRun.RunAsync("pub", data, "--payload", "second", "--content-format", "0");
+        await output.WhenLinesAsync(2, Timeout);
+        await CliRun.RunAsync("pub", data, "--payload", "third", "--content-format", "0");
+        var result = await subscription.WaitAsync(Timeout);
 
-        var result = await subscription;
         Assert.Equal(0, result.ExitCode);
-        var lines = result.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(3, lines.Length);
-        Assert.Equal("first", lines[0]);
-        Assert.Equal("second", lines[2]);
+        Assert.Equal("first\nsecond\nthird\n", result.Text);
     }
 
     [Fact]
     public async Task Sub_ends_with_exit_4_when_the_topic_is_deleted()
     {
-        var topic = await CreateAsync("t");
-        await CliRun.RunAsync("pub", topic.Data, "--payload", "v");
+        var data = await CreateInitializedAsync("t", "v");
+        var output = new WatchedOutput();
 
-        var subscription = CliRun.RunAsync("sub", topic.Data);
-        for (var i = 0; i < 100 && !subscription.IsCompleted; i++)
-        {
-            // Deleting the data ends any subscription with 4.04; publishing again lets a late registration succeed first.
-            await CliRun.RunAsync("pub", topic.Data, "--payload", "v");
-            await CliRun.RunAsync("delete", topic.Data);
-            await Task.WhenAny(subscription, Task.Delay(TimeSpan.FromMilliseconds(100)));
-        }
+        var subscription = CliRun.RunWatchedAsync(output, "sub", data);
+        await output.WhenLinesAsync(1, Timeout);
+        var deleted = await CliRun.RunAsync("delete", data);
+        var result = await subscription.WaitAsync(Timeout);
 
-        var result = await subscription;
+        Assert.Equal(0, deleted.ExitCode);
         Assert.Equal(4, result.ExitCode);
         Assert.Contains("4.04", result.Error, StringComparison.Ordinal);
-        Assert.StartsWith("v\n", result.Text, StringComparison.Ordinal);
+        Assert.Equal("v\n", result.Text);
+    }
+
+    /// <summary>Creates a text topic whose first value is set by initialize (key 8); returns its topic-data URI.</summary>
+    private async Task<string> CreateInitializedAsync(string name, string value)
+    {
+        var writer = new CborWriter();
+        writer.WriteStartMap(4);
+        writer.WriteInt32(0);
+        writer.WriteTextString(name);
+        writer.WriteInt32(2);
+        writer.WriteTextString("core.ps.data");
+        writer.WriteInt32(3);
+        writer.WriteInt32(ContentFormat.TextPlain);
+        writer.WriteInt32(8);
+        writer.WriteByteString(System.Text.Encoding.UTF8.GetBytes(value));
+        writer.WriteEndMap();
+        await using var client = new CoapClient();
+        var created = await client.PostAsync(_broker.Uri("ps"), writer.Encode(), 606);
+        Assert.Equal(CoapCode.Created, created.Code);
+        var reader = new CborReader(created.Payload);
+        reader.ReadStartMap();
+        while (reader.ReadInt32() != 1)
+        {
+            reader.SkipValue();
+        }
+
+        return _broker.Uri(reader.ReadTextString());
     }
 
     private static async Task PublishCborAsync(string uri, double value, string name)

@@ -1,0 +1,53 @@
+using System.Runtime.InteropServices;
+
+namespace Services.PubSub.State;
+
+/// <summary>
+/// fsync(2) of a directory, which .NET does not offer (it opens no directory as a file): a rename, a move or a
+/// deletion is an entry in the directory, and only syncing the directory makes it survive a crash or power loss.
+/// Linux only (the open flags are Linux's); elsewhere a no-op.
+/// </summary>
+internal static partial class DirectorySync
+{
+    private const int ReadOnly = 0;
+    private const int CloseOnExec = 0x80000;
+
+    /// <summary>Flushes the entries of <paramref name="directory"/> to the disk; an <see cref="IOException"/> naming the call and the error when that fails.</summary>
+    public static void Flush(string directory)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var descriptor = Open(directory, ReadOnly | CloseOnExec);
+        if (descriptor < 0)
+        {
+            throw Failure("open", directory);
+        }
+
+        try
+        {
+            if (Fsync(descriptor) != 0)
+            {
+                throw Failure("fsync", directory);
+            }
+        }
+        finally
+        {
+            _ = Close(descriptor);
+        }
+    }
+
+    private static IOException Failure(string call, string directory) =>
+        new($"{call}({directory}) failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int descriptor);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int descriptor);
+}
