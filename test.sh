@@ -8,6 +8,7 @@ missing=()
 command -v coap-client-notls >/dev/null 2>&1 || missing+=(libcoap3-bin)
 /usr/bin/python3 -c 'import cbor2' >/dev/null 2>&1 || missing+=(python3-cbor2)
 command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq)
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
