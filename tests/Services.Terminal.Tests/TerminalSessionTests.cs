@@ -143,13 +143,17 @@ public sealed partial class TerminalSessionTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Large_output_is_read_block_wise()
+    public async Task Large_output_is_notified_newest_first_and_the_rest_fetched_and_read_block_wise()
     {
         await using var session = await SessionClient.StartAsync(_server);
 
         await session.TypeAsync("seq 1 3000; echo end-$((1+1))\n");
-        await session.WaitForAsync(t => t.Contains("end-2\r\n", StringComparison.Ordinal), "the end of the listing");
+        var observed = await session.WaitForAsync(t => t.Contains("end-2\r\n", StringComparison.Ordinal), "the end of the listing");
         var all = await _server.Client.GetAsync(session.Uri + "out");
+
+        Assert.Contains("\r\n1\r\n2\r\n3\r\n", observed, StringComparison.Ordinal);
+        Assert.Contains(string.Concat(Enumerable.Range(1, 3000).Select(i => $"{i}\r\n")), observed, StringComparison.Ordinal);
+        Assert.True(session.Fetches > 0, "no notification skipped output to be fetched");
 
         var (_, bytes, _) = OutputChunkReader.Decode(all.Payload);
         Assert.True(bytes.Length > 10_000, $"only {bytes.Length} bytes");

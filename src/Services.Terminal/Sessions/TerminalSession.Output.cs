@@ -2,10 +2,11 @@ namespace Services.Terminal.Sessions;
 
 /// <summary>
 /// Output and its notifications. New output arms a timer of <see cref="SessionSettings.NotifyDelay"/>; when it fires,
-/// the next window of unpublished output (at most <see cref="SessionSettings.NotificationBytes"/>, so that a
-/// notification fits one block) becomes the observed representation and the observers are notified; if more is left,
-/// the timer is armed again. The window that reaches the end of the output of an ended session carries the exit
-/// status and goes out confirmable. An observer that misses a window sees a jump in the offset and can FETCH the gap.
+/// the output since the last window becomes the observed representation and the observers are notified. A window
+/// holds at most <see cref="SessionSettings.NotificationBytes"/> (so that a notification fits one block): of a bigger
+/// backlog it holds the newest bytes, and an observer sees the jump in the offset and FETCHes the rest, block-wise
+/// and paced by its own requests, instead of the server pushing bulk output as a train of NON notifications. The
+/// window that reaches the end of an ended session's output carries the exit status and goes out confirmable.
 /// </summary>
 internal sealed partial class TerminalSession
 {
@@ -78,32 +79,26 @@ internal sealed partial class TerminalSession
         _notifyTimer.Change(SessionSettings.NotifyDelay, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>The timer fired: publish the next window.</summary>
+    /// <summary>The timer fired: publish the newest output as the window.</summary>
     private void Publish()
     {
         bool final;
-        bool more;
         lock (_gate)
         {
             _armed = false;
-            var from = Math.Max(_published, _ring.Oldest);
-            var bytes = _ring.Copy(from, SessionSettings.NotificationBytes);
-            _published = from + bytes.Length;
-            more = _published < _ring.End;
-            final = !more && _exit is not null && !_finalSent;
+            var from = Math.Max(_published, _ring.End - SessionSettings.NotificationBytes);
+            var bytes = _ring.Copy(from);
+            _published = _ring.End;
+            final = _exit is not null && !_finalSent;
             if (bytes.Length == 0 && !final)
             {
                 return;
             }
 
             _finalSent |= final;
-            _window = new OutputChunk(from, bytes, more ? null : _exit);
+            _window = new OutputChunk(from, bytes, _exit);
         }
 
         Observers.NotifyChanged(confirmable: final);
-        if (more)
-        {
-            ScheduleNotification();
-        }
     }
 }
