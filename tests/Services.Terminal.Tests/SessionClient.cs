@@ -128,12 +128,14 @@ internal sealed class SessionClient : IAsyncDisposable
 
             Notifications++;
             var (offset, bytes, exit) = OutputChunkReader.Decode(notification.Payload);
-            if (offset > _output.Length)
+            while (offset > _output.Length)
             {
                 Fetches++;
                 var fetched = await _client.FetchAsync(Uri + "out", OutputChunkReader.Offset(_output.Length), ContentFormat.Cbor, _stop.Token);
                 Assert.Equal(CoapCode.Content, fetched.Code);
-                (offset, bytes, exit) = OutputChunkReader.Decode(fetched.Payload);
+                var (from, missing, _) = OutputChunkReader.Decode(fetched.Payload);
+                Assert.NotEmpty(missing);
+                Append(from, missing);
             }
 
             Append(offset, bytes);

@@ -11,6 +11,7 @@ namespace Services.Terminal.Sessions;
 internal sealed partial class TerminalSession
 {
     private readonly ITimer _notifyTimer;
+    private readonly Dictionary<long, (OutputChunk Chunk, long At)> _reads = [];
     private OutputChunk _window = OutputChunk.Empty;
     private long _published;
     private bool _armed;
@@ -40,18 +41,52 @@ internal sealed partial class TerminalSession
         }
     }
 
-    /// <summary>The output from <paramref name="offset"/> to the end, or null when it lies outside what is held.</summary>
-    public OutputChunk? Read(long offset)
+    /// <summary>
+    /// The output from <paramref name="offset"/> on, at most <see cref="SessionSettings.ReadBytes"/>, with the exit status
+    /// when it reaches the end of an ended session; null when the offset lies outside what is held. Each answer is
+    /// kept as a snapshot for <see cref="SessionSettings.ReadSnapshotLifetime"/>, and a <paramref name="continuation"/>
+    /// (a Block2 request past block 0) is answered from it, so that every block of one transfer comes from the same
+    /// bytes while the output grows; a new read is always fresh.
+    /// </summary>
+    public OutputChunk? Read(long offset, bool continuation)
     {
+        var now = _settings.Time.GetTimestamp();
         lock (_gate)
         {
+            if (continuation && _reads.TryGetValue(offset, out var kept) && _settings.Time.GetElapsedTime(kept.At, now) < SessionSettings.ReadSnapshotLifetime)
+            {
+                return kept.Chunk;
+            }
+
             if (offset < _ring.Oldest || offset > _ring.End)
             {
                 return null;
             }
 
-            return new OutputChunk(offset, _ring.Copy(offset), _exit);
+            var bytes = _ring.Copy(offset, SessionSettings.ReadBytes);
+            var chunk = new OutputChunk(offset, bytes, offset + bytes.Length == _ring.End ? _exit : null);
+            Keep(offset, chunk, now);
+            return chunk;
         }
+    }
+
+    /// <summary>Remembers a snapshot, dropping expired ones and, when still full, the oldest. Callers hold the lock.</summary>
+    private void Keep(long offset, OutputChunk chunk, long now)
+    {
+        foreach (var (key, value) in _reads)
+        {
+            if (_settings.Time.GetElapsedTime(value.At, now) >= SessionSettings.ReadSnapshotLifetime)
+            {
+                _reads.Remove(key);
+            }
+        }
+
+        if (_reads.Count >= SessionSettings.ReadSnapshots)
+        {
+            _reads.Remove(_reads.MinBy(pair => pair.Value.At).Key);
+        }
+
+        _reads[offset] = (chunk, now);
     }
 
     private void Append(ReadOnlySpan<byte> data)
