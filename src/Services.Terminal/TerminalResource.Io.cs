@@ -9,16 +9,20 @@ namespace Services.Terminal;
 internal sealed partial class TerminalResource
 {
     /// <summary>
-    /// GET: everything the scroll-ring holds, from its oldest byte. GET with Observe (a registration, and every
+    /// GET: what the scroll-ring holds from its oldest byte (at most 64 KiB). GET with Observe (a registration, and every
     /// notification rendered for it): the session's latest window of new output.
     /// </summary>
     private static CoapMessage GetOutput(CoapRequestContext context, TerminalSession session)
     {
-        var chunk = context.Request.Observe is 0 ? session.Window : session.Read(session.Extent.Oldest) ?? session.Window;
+        var chunk = context.Request.Observe is 0 ? session.Window : session.Read(session.Extent.Oldest, IsContinuation(context.Request)) ?? session.Window;
         return Output(chunk);
     }
 
-    /// <summary>FETCH with an unsigned integer (ct 60): the output from that offset; 4.04 with the oldest offset held when it is gone.</summary>
+    /// <summary>A Block2 request past block 0: a later block of a transfer already under way.</summary>
+    private static bool IsContinuation(CoapMessage request) =>
+        request.Options.TryGet(OptionNumber.Block2, out var option) && BlockValue.TryDecode(option.Value.Span, out var block) && block.Number > 0;
+
+    /// <summary>FETCH with an unsigned integer (ct 60): the output from that offset (at most 64 KiB); 4.04 with the oldest offset held when it is gone.</summary>
     private static CoapMessage FetchOutput(CoapRequestContext context, TerminalSession session)
     {
         var request = context.Request;
@@ -38,7 +42,7 @@ internal sealed partial class TerminalResource
             return Diagnostic(CoapCode.BadRequest, $"offset {offset} lies past the end of the output ({end})");
         }
 
-        return session.Read(offset) is { } chunk ? Output(chunk) : WithOffset(CoapCode.NotFound, oldest);
+        return session.Read(offset, IsContinuation(request)) is { } chunk ? Output(chunk) : WithOffset(CoapCode.NotFound, oldest);
     }
 
     /// <summary>

@@ -30,8 +30,11 @@ internal sealed class SessionClient : IAsyncDisposable
     /// <summary>"coap://host:port/term/{id}/".</summary>
     public string Uri { get; }
 
-    /// <summary>How many notifications were observed, and how many gaps FETCH filled.</summary>
+    /// <summary>How many notifications were observed.</summary>
     public int Notifications { get; private set; }
+
+    /// <summary>How many gaps in the notified offsets FETCH filled.</summary>
+    public int Fetches { get; private set; }
 
     public Task<int> Exit => _exit.Task;
 
@@ -125,11 +128,14 @@ internal sealed class SessionClient : IAsyncDisposable
 
             Notifications++;
             var (offset, bytes, exit) = OutputChunkReader.Decode(notification.Payload);
-            if (offset > _output.Length)
+            while (offset > _output.Length)
             {
+                Fetches++;
                 var fetched = await _client.FetchAsync(Uri + "out", OutputChunkReader.Offset(_output.Length), ContentFormat.Cbor, _stop.Token);
                 Assert.Equal(CoapCode.Content, fetched.Code);
-                (offset, bytes, exit) = OutputChunkReader.Decode(fetched.Payload);
+                var (from, missing, _) = OutputChunkReader.Decode(fetched.Payload);
+                Assert.NotEmpty(missing);
+                Append(from, missing);
             }
 
             Append(offset, bytes);

@@ -143,17 +143,57 @@ public sealed partial class TerminalSessionTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Large_output_is_read_block_wise()
+    public async Task Large_output_is_notified_newest_first_and_the_rest_fetched_and_read_block_wise()
     {
         await using var session = await SessionClient.StartAsync(_server);
 
         await session.TypeAsync("seq 1 3000; echo end-$((1+1))\n");
-        await session.WaitForAsync(t => t.Contains("end-2\r\n", StringComparison.Ordinal), "the end of the listing");
+        var observed = await session.WaitForAsync(t => t.Contains("end-2\r\n", StringComparison.Ordinal), "the end of the listing");
         var all = await _server.Client.GetAsync(session.Uri + "out");
+
+        Assert.Contains("\r\n1\r\n2\r\n3\r\n", observed, StringComparison.Ordinal);
+        Assert.Contains(string.Concat(Enumerable.Range(1, 3000).Select(i => $"{i}\r\n")), observed, StringComparison.Ordinal);
+        Assert.True(session.Fetches > 0, "no notification skipped output to be fetched");
 
         var (_, bytes, _) = OutputChunkReader.Decode(all.Payload);
         Assert.True(bytes.Length > 10_000, $"only {bytes.Length} bytes");
         Assert.Contains("\r\n2999\r\n3000\r\nend-2\r\n", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_blocks_of_one_fetch_come_from_one_snapshot_while_the_output_grows_and_a_new_fetch_is_fresh()
+    {
+        await using var session = await SessionClient.StartAsync(_server);
+        await session.TypeAsync("seq 1 500; echo first-$((2*3))\n");
+        await session.WaitForAsync(t => t.Contains("first-6\r\n", StringComparison.Ordinal), "the first listing");
+
+        var block0 = await FetchBlockAsync(session, 0);
+        await session.TypeAsync("echo later-$((3*3))\n");
+        await session.WaitForAsync(t => t.Contains("later-9\r\n", StringComparison.Ordinal), "the later line");
+        var block1 = await FetchBlockAsync(session, 1);
+        var fresh = await _server.Client.FetchAsync(session.Uri + "out", OutputChunkReader.Offset(0), ContentFormat.Cbor);
+
+        Assert.Equal(CoapCode.Content, block1.Code);
+        Assert.Equal(ETag(block0), ETag(block1));
+        Assert.Contains("later-9", Encoding.UTF8.GetString(OutputChunkReader.Decode(fresh.Payload).Bytes), StringComparison.Ordinal);
+    }
+
+    private static byte[] ETag(CoapMessage response)
+    {
+        Assert.True(response.Options.TryGet(OptionNumber.ETag, out var tag));
+        return tag.Value.ToArray();
+    }
+
+    /// <summary>One Block2 block (1024 bytes) of FETCH offset 0, asked for by hand.</summary>
+    private async Task<CoapMessage> FetchBlockAsync(SessionClient session, int number)
+    {
+        var request = _server.Client.NewRequest(CoapCode.Fetch, OutputChunkReader.Offset(0), ContentFormat.Cbor);
+        Coap.Engine.Client.CoapUri.Parse(session.Uri + "out").ApplyTo(request);
+        request.Options.Add(new BlockValue(number, false, 6).ToOption(OptionNumber.Block2));
+        var remote = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, _server.Server.Port);
+        var response = await _server.Client.SendAsync(request, remote);
+        Assert.Equal(CoapCode.Content, response.Code);
+        return response;
     }
 
     [GeneratedRegex(@"(?:\n|[#$] )job-(\d+)\r\n")]

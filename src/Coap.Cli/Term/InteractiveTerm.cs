@@ -18,10 +18,16 @@ internal static class InteractiveTerm
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var detached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var resized = new SemaphoreSlim(1);
+        var resized = new SemaphoreSlim(0);
         int? exit;
         Task input;
         Task sizes;
+        if (LocalTerminal.Size() is { } initial)
+        {
+            // Before any keystroke, so that the first command already sees the window's size.
+            await session.ResizeAsync(initial.Rows, initial.Columns, cancellationToken).ConfigureAwait(false);
+        }
+
         using (var terminal = LocalTerminal.EnterRawMode())
         {
             using var winch = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGWINCH, context =>
@@ -58,10 +64,10 @@ internal static class InteractiveTerm
         }
     }
 
-    /// <summary>Sends the window size now and after every SIGWINCH.</summary>
+    /// <summary>Sends the window size after every SIGWINCH that changed it.</summary>
     private static async Task ForwardSizesAsync(RemoteSession session, SemaphoreSlim resized, CancellationToken cancellationToken)
     {
-        (ushort, ushort)? sent = null;
+        var sent = LocalTerminal.Size();
         while (!cancellationToken.IsCancellationRequested)
         {
             await resized.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -26,25 +26,41 @@ internal sealed partial class RemoteSession
                 throw new RemoteSessionException(notification);
             }
 
-            if (chunk.Offset > printed)
+            // A FETCH answer holds at most 64 KiB: fetch until the notification's offset is reached.
+            while (printed < chunk.Offset)
             {
-                chunk = await CatchUpAsync(printed, write, cancellationToken).ConfigureAwait(false);
+                var fetched = await CatchUpAsync(printed, write, cancellationToken).ConfigureAwait(false);
+                if (fetched.Bytes.Length == 0)
+                {
+                    break;
+                }
+
+                if (await DeliverAsync(fetched).ConfigureAwait(false) is { } ended)
+                {
+                    return ended;
+                }
             }
 
-            var skip = printed - chunk.Offset;
-            if (skip < chunk.Bytes.Length)
-            {
-                await write(chunk.Bytes.AsMemory((int)skip), cancellationToken).ConfigureAwait(false);
-                printed = chunk.Offset + chunk.Bytes.Length;
-            }
-
-            if (chunk.Exit is { } exit)
+            if (await DeliverAsync(chunk).ConfigureAwait(false) is { } exit)
             {
                 return exit;
             }
         }
 
         return null;
+
+        // Writes what is new in a chunk (a chunk past what was printed follows a "lost" notice); returns its exit status.
+        async ValueTask<int?> DeliverAsync(OutputChunk chunk)
+        {
+            var skip = Math.Max(0, printed - chunk.Offset);
+            if (skip < chunk.Bytes.Length)
+            {
+                await write(chunk.Bytes.AsMemory((int)skip), cancellationToken).ConfigureAwait(false);
+                printed = chunk.Offset + chunk.Bytes.Length;
+            }
+
+            return chunk.Exit;
+        }
     }
 
     /// <summary>FETCHes the output from <paramref name="offset"/>; if that has been overwritten, says so and takes the oldest held.</summary>

@@ -16,6 +16,18 @@ internal sealed record SessionSettings(
     /// <summary>The most output bytes one notification carries, so that it fits one 1024-byte block with its header.</summary>
     public const int NotificationBytes = 1000;
 
+    /// <summary>The most output one GET or FETCH answer carries; a client FETCHes again from where it ended.</summary>
+    public const int ReadBytes = 64 * 1024;
+
+    /// <summary>
+    /// How long a GET or FETCH answer is kept and served again for the same offset, so that the Block2 requests of one
+    /// transfer (each renders the resource again) see the same bytes while the output grows.
+    /// </summary>
+    public static readonly TimeSpan ReadSnapshotLifetime = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most snapshots a session keeps.</summary>
+    public const int ReadSnapshots = 16;
+
     /// <summary>The window size a session starts with, until a client PUTs its own.</summary>
     public const ushort InitialRows = 24;
 
