@@ -25,6 +25,38 @@ public sealed class LifecycleTests
     }
 
     [FuseFact]
+    public async Task SIGINT_unmounts_cleanly_too()
+    {
+        await using var host = await FileHost.StartAsync();
+        await using var mount = await MountedDirectory.StartAsync(host.Uri);
+
+        mount.Signal(2);
+        using var wait = new CancellationTokenSource(Gone);
+        await mount.Process.WaitForExitAsync(wait.Token);
+
+        Assert.Equal(0, mount.Process.ExitCode);
+        Assert.False(MountedDirectory.IsMounted(mount.Path));
+        Assert.Contains($"SIGINT: unmounting {mount.Path}", mount.Log, StringComparison.Ordinal);
+    }
+
+    [FuseFact]
+    public async Task A_server_that_stops_answering_gives_EIO_and_the_mount_keeps_running()
+    {
+        var host = await FileHost.StartAsync();
+        Directory.CreateDirectory(host.PathOf("later"));
+        await using var mount = await MountedDirectory.StartAsync(host.Uri, "--timeout", "1");
+        await host.DisposeAsync();
+
+        var listing = await mount.ShellAsync("ls later");
+
+        Assert.NotEqual(0, listing.ExitCode);
+        Assert.Contains("Input/output error", listing.StandardError, StringComparison.Ordinal);
+        Assert.False(mount.Process.HasExited);
+        Assert.True(MountedDirectory.IsMounted(mount.Path));
+        Assert.Contains("no response", mount.Log, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [FuseFact]
     public async Task Coap_umount_ends_the_mount_and_its_process()
     {
         await using var host = await FileHost.StartAsync();

@@ -24,12 +24,12 @@ public sealed class ShellToolsTests : IClassFixture<MountFixture>
         File.SetLastWriteTimeUtc(_host.PathOf("show/hello.txt"), modified);
         await _mount.ShowsAsync("show/hello.txt");
 
-        var ls = await _mount.ShellAsync("ls show && stat -c '%s %Y %F' show/hello.txt show/inner && cat show/hello.txt");
+        var ls = await _mount.ShellAsync("ls show && stat -c '%s %Y %F' show/hello.txt show/inner && cat show/hello.txt && stat -f -c '%S %b %a' .");
 
         var inner = new DateTimeOffset(Directory.GetLastWriteTimeUtc(_host.PathOf("show/inner"))).ToUnixTimeSeconds();
         Assert.True(ls.ExitCode == 0, ls.StandardError);
         Assert.Equal(
-            $"hello.txt\ninner\n13 {new DateTimeOffset(modified).ToUnixTimeSeconds()} regular file\n0 {inner} directory\nhello, mount\n",
+            $"hello.txt\ninner\n13 {new DateTimeOffset(modified).ToUnixTimeSeconds()} regular file\n0 {inner} directory\nhello, mount\n4096 268435456 268435456\n",
             ls.StandardOutput);
     }
 
@@ -46,6 +46,17 @@ public sealed class ShellToolsTests : IClassFixture<MountFixture>
         Assert.Equal("one\ntwo\n", await File.ReadAllTextAsync(_host.PathOf("edit/a.txt")));
         Assert.Equal("again\n", await File.ReadAllTextAsync(_host.PathOf("edit/b.txt")));
         Assert.Equal("0123", await File.ReadAllTextAsync(_host.PathOf("edit/c.txt")));
+    }
+
+    [FuseFact]
+    public async Task Touch_chmod_and_chown_succeed_without_changing_the_content()
+    {
+        var result = await _mount.ShellAsync("mkdir meta && touch meta/new.txt && echo kept > meta/old.txt && touch meta/old.txt && chmod 600 meta/old.txt && chown 0:0 meta/old.txt && cat meta/old.txt");
+
+        Assert.True(result.ExitCode == 0, result.StandardError + _mount.Log);
+        Assert.Equal("kept\n", result.StandardOutput);
+        Assert.Equal(0, new FileInfo(_host.PathOf("meta/new.txt")).Length);
+        Assert.Equal("kept\n", await File.ReadAllTextAsync(_host.PathOf("meta/old.txt")));
     }
 
     [FuseFact]

@@ -199,6 +199,11 @@ internal sealed partial class RemoteFileSystem
             return;
         }
 
+        if (open.RemoteSize > OpenFile.MaxBuffered)
+        {
+            throw new CoapFileException(CoapCode.RequestEntityTooLarge, $"{open.Path}: larger than the {OpenFile.MaxBuffered} bytes a handle buffers; change it with coap put");
+        }
+
         var content = new MemoryStream();
         var etag = Wait(_files.ReadAsync(open.Uri, content, progress: null, _stop.Token));
         if (open.ETag is not null && !open.ETag.Equals(etag))

@@ -56,11 +56,23 @@ internal static class MountCommand
                 var settings = client.Read(result);
                 settings = settings with { Timeout = settings.Timeout ?? DefaultTimeout };
                 var logFile = result.GetValue(log);
-                using var mountLog = logFile is null ? new MountLog(console.Error) : new MountLog(File.AppendText(logFile), owned: true);
+                using var mountLog = logFile is null ? new MountLog(console.Error) : new MountLog(OpenLog(logFile), owned: true);
                 return await RunAsync(result.GetRequiredValue(uri), Path.GetFullPath(point), mountOptions, settings, console, mountLog).ConfigureAwait(false);
             },
             cancellationToken));
         return command;
+    }
+
+    private static StreamWriter OpenLog(string path)
+    {
+        try
+        {
+            return File.AppendText(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"cannot write the log file '{path}': {error.Message}");
+        }
     }
 
     /// <summary>
