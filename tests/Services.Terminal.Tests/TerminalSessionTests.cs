@@ -36,12 +36,12 @@ public sealed partial class TerminalSessionTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task The_program_sees_a_pseudo_terminal_as_its_controlling_terminal()
+    public async Task The_program_sees_a_pseudo_terminal_as_its_controlling_terminal_with_job_control()
     {
         await using var session = await SessionClient.StartAsync(_server);
 
-        await session.TypeAsync("tty; ps -o tty= -p $$ || cat /proc/$$/stat\n");
-        var text = await session.WaitForAsync(t => TtyLine().IsMatch(t), "a /dev/pts path");
+        await session.TypeAsync("tty; case $- in *m*) echo job-control-$((1+1));; esac\n");
+        var text = await session.WaitForAsync(t => TtyLine().IsMatch(t) && t.Contains("job-control-2\r\n", StringComparison.Ordinal), "a /dev/pts path and job control");
 
         var pts = TtyLine().Match(text).Groups[1].Value;
         var status = await Status.GetAsync(_server, session);

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Coap.Cli.Term;
 
@@ -81,7 +80,4 @@ internal static class InteractiveTerm
 
     private static ValueTask Write(ReadOnlyMemory<byte> output, CancellationToken cancellationToken) =>
         TerminalNative.WriteOutput(output.Span) ? ValueTask.CompletedTask : ValueTask.FromException(new IOException("cannot write to the terminal"));
-
-    /// <summary>A one-line notice on the raw terminal (which needs "\r\n").</summary>
-    public static void Notice(string text) => TerminalNative.WriteOutput(Encoding.UTF8.GetBytes(text + "\r\n"));
 }

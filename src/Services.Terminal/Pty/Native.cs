@@ -16,7 +16,6 @@ internal static unsafe partial class Native
 
     public const int EIntr = 4;
     public const int EIo = 5;
-    public const int EChild = 10;
     public const int EAgain = 11;
 
     public const short PollIn = 0x1;
@@ -28,14 +27,11 @@ internal static unsafe partial class Native
     public const int SigHup = 1;
     public const int SigKill = 9;
 
-    public const int WNoHang = 1;
-
     public const short PosixSpawnSetSigDef = 0x04;
     public const short PosixSpawnSetSigMask = 0x08;
     public const short PosixSpawnSetSid = 0x80;
 
     public const ulong TiocSWinSz = 0x5414;
-    public const ulong TiocGWinSz = 0x5413;
 
     /// <summary>Bigger than glibc's posix_spawnattr_t (336 bytes), posix_spawn_file_actions_t (80) and sigset_t (128).</summary>
     public const int OpaqueSize = 512;

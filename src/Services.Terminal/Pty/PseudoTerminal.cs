@@ -16,19 +16,15 @@ internal sealed unsafe class PseudoTerminal : IDisposable
     private int _slave;
     private int _master;
 
-    private PseudoTerminal(int master, int slave, string slavePath, int processId)
+    private PseudoTerminal(int master, int slave, int processId)
     {
         _master = master;
         _slave = slave;
-        SlavePath = slavePath;
         ProcessId = processId;
     }
 
     /// <summary>The master side, non-blocking.</summary>
     public int Master => _master;
-
-    /// <summary>The /dev/pts path the child sees as its terminal.</summary>
-    public string SlavePath { get; }
 
     /// <summary>The child's process id, which is also its session and process group id.</summary>
     public int ProcessId { get; }
@@ -60,7 +56,7 @@ internal sealed unsafe class PseudoTerminal : IDisposable
             }
 
             var pid = Spawn(command, arguments, environment, slavePath);
-            return new PseudoTerminal(master, slave, slavePath, pid);
+            return new PseudoTerminal(master, slave, pid);
         }
         catch
         {

@@ -14,8 +14,6 @@ internal sealed class OutputRing
         _buffer = new byte[capacity];
     }
 
-    public int Capacity => _buffer.Length;
-
     /// <summary>The offset just past the newest byte: how many bytes were ever written.</summary>
     public long End { get; private set; }
 
