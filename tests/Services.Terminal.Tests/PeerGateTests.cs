@@ -10,7 +10,7 @@ public sealed class PeerGateTests : IAsyncDisposable
     private static readonly IPEndPoint Outsider = new(IPAddress.Parse("198.51.100.9"), 40001);
     private static readonly IPEndPoint Neighbour = new(IPAddress.Parse("192.0.2.7"), 40002);
 
-    private readonly IReadOnlyList<int> _childrenBefore = ChildProcesses.Current();
+    private readonly IReadOnlyList<int> _childrenBefore = ProcessTable.Children();
     private readonly ModuleServer _server = new(new TerminalModule(), new Dictionary<string, string?>
     {
         ["Modules:Terminal:Command"] = "/bin/sh",
@@ -20,7 +20,7 @@ public sealed class PeerGateTests : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _server.DisposeAsync();
-        Assert.Empty(ChildProcesses.Current().Except(_childrenBefore));
+        Assert.Empty(ProcessTable.Children().Except(_childrenBefore));
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class PeerGateTests : IAsyncDisposable
         Assert.Equal(CoapCode.Unauthorized, start.Code);
         Assert.Equal("/", start.GetLocationPath());
         Assert.Equal(CoapCode.Unauthorized, read.Code);
-        Assert.Empty(ChildProcesses.Current().Except(_childrenBefore));
+        Assert.Empty(ProcessTable.Children().Except(_childrenBefore));
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class PeerGateTests : IAsyncDisposable
 
         neighbour.Send(Request(CoapCode.Post, 1, "term", string.Empty));
         var created = neighbour.Expect();
-        var started = ChildProcesses.Current().Except(_childrenBefore).ToList();
+        var started = ProcessTable.Children().Except(_childrenBefore).ToList();
         var location = created.GetLocationPath().Trim('/').Split('/');
         neighbour.Send(Request(CoapCode.Delete, 2, [.. location, string.Empty]));
         var deleted = await neighbour.ExpectAsync();
@@ -54,7 +54,7 @@ public sealed class PeerGateTests : IAsyncDisposable
         Assert.Equal(CoapCode.Created, created.Code);
         Assert.Single(started);
         Assert.Equal(CoapCode.Deleted, deleted.Code);
-        Assert.Empty(ChildProcesses.Current().Except(_childrenBefore));
+        Assert.Empty(ProcessTable.Children().Except(_childrenBefore));
     }
 
     private static CoapMessage Request(CoapCode code, ushort id, params string[] path)

@@ -1,3 +1,4 @@
+using Coap.Testing;
 using Coap.Engine.Protocol;
 using Services.Terminal.Sessions;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,7 @@ public sealed class SessionLifetimeTests
         var status = await server.Client.GetAsync(server.Uri(created.GetLocationPath() + "status"));
 
         Assert.Equal(CoapCode.NotFound, status.Code);
-        Assert.DoesNotContain(session.ProcessId, ChildProcesses.Current());
+        Assert.DoesNotContain(session.ProcessId, ProcessTable.Children());
     }
 
     [Fact]
@@ -58,19 +59,19 @@ public sealed class SessionLifetimeTests
     [Fact]
     public async Task Shutdown_hangs_up_every_session_even_one_that_ignores_sighup()
     {
-        var before = ChildProcesses.Current();
+        var before = ProcessTable.Children();
         var server = new TerminalServer(new() { ["Modules:Terminal:HangupGrace"] = "00:00:00.500" });
         var stubborn = await SessionClient.StartAsync(server);
         var plain = await SessionClient.StartAsync(server);
         await stubborn.TypeAsync("trap '' HUP; echo trapped-$((5+5))\n");
         await stubborn.WaitForAsync(t => t.Contains("trapped-10\r\n", StringComparison.Ordinal), "the trap");
-        Assert.Equal(2, ChildProcesses.Current().Except(before).Count());
+        Assert.Equal(2, ProcessTable.Children().Except(before).Count());
         await stubborn.DisposeAsync();
         await plain.DisposeAsync();
 
         await server.DisposeAsync();
 
-        Assert.Empty(ChildProcesses.Current().Except(before));
+        Assert.Empty(ProcessTable.Children().Except(before));
     }
 
     private static TerminalSessions Sessions(TerminalServer server) => server.Server.Services.GetRequiredService<TerminalSessions>();

@@ -6,7 +6,7 @@ namespace Services.Terminal.Tests;
 /// <summary>The terminal module on a real UDP server running /bin/sh, with a client, and the check that no process outlives it.</summary>
 internal sealed class TerminalServer : IAsyncDisposable
 {
-    private readonly IReadOnlyList<int> _childrenBefore = ChildProcesses.Current();
+    private readonly IReadOnlyList<int> _childrenBefore = ProcessTable.Children();
 
     public TerminalServer(Dictionary<string, string?>? settings = null)
     {
@@ -27,7 +27,7 @@ internal sealed class TerminalServer : IAsyncDisposable
     {
         await Client.DisposeAsync();
         await Server.DisposeAsync();
-        Assert.Equal(_childrenBefore, ChildProcesses.Current().Intersect(_childrenBefore).ToList());
-        Assert.Empty(ChildProcesses.Current().Except(_childrenBefore));
+        Assert.Equal(_childrenBefore, ProcessTable.Children().Intersect(_childrenBefore).ToList());
+        Assert.Empty(ProcessTable.Children().Except(_childrenBefore));
     }
 }

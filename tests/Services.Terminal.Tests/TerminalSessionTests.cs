@@ -1,3 +1,4 @@
+using Coap.Testing;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -121,7 +122,7 @@ public sealed partial class TerminalSessionTests : IAsyncDisposable
         Assert.Equal(3, exit);
         Assert.False(status.Running);
         Assert.Equal(3, status.Exit);
-        Assert.DoesNotContain(status.Pid, ChildProcesses.Current());
+        Assert.DoesNotContain(status.Pid, ProcessTable.Children());
     }
 
     [Fact]
@@ -138,7 +139,7 @@ public sealed partial class TerminalSessionTests : IAsyncDisposable
 
         Assert.Equal(CoapCode.Deleted, deleted.Code);
         Assert.Equal(CoapCode.NotFound, status.Code);
-        Assert.DoesNotContain(shell, ChildProcesses.Current());
+        Assert.DoesNotContain(shell, ProcessTable.Children());
         Assert.False(IsAlive(job), "the background job survived the hang-up");
     }
 

@@ -2,6 +2,7 @@ using System.Formats.Cbor;
 using System.Globalization;
 using Coap.Engine.Client;
 using Coap.Engine.Protocol;
+using Coap.Testing;
 using Interop.Tests.Infrastructure;
 
 namespace Interop.Tests.Host;
@@ -32,7 +33,7 @@ public sealed class TerminalInHostTests
                 shell = PidOf(status);
             }
 
-            Assert.True(SessionMembers(shell).Count > 0, "the session's shell runs");
+            Assert.True(ProcessTable.SessionMembers(shell).Count > 0, "the session's shell runs");
             await HostProcess.TerminateAsync(host);
 
             using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -41,7 +42,7 @@ public sealed class TerminalInHostTests
             Assert.Equal(3, exec.ExitCode);
             Assert.Equal("in-host-42\n", exec.StandardOutput);
             Assert.Equal(0, host.ExitCode);
-            Assert.Empty(SessionMembers(shell));
+            Assert.Empty(ProcessTable.SessionMembers(shell));
         }
         finally
         {
@@ -68,36 +69,5 @@ public sealed class TerminalInHostTests
         }
 
         throw new InvalidOperationException("the status has no pid");
-    }
-
-    /// <summary>The processes whose session is <paramref name="leader"/>'s (field 6 of /proc/PID/stat), the leader included.</summary>
-    private static List<int> SessionMembers(int leader)
-    {
-        var members = new List<int>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
-            string stat;
-            try
-            {
-                stat = File.ReadAllText(Path.Combine(directory, "stat"));
-            }
-            catch (IOException)
-            {
-                continue;
-            }
-
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            if (fields[0] != "Z" && fields[3] == leader.ToString(CultureInfo.InvariantCulture))
-            {
-                members.Add(pid);
-            }
-        }
-
-        return members;
     }
 }

@@ -15,7 +15,7 @@ public sealed class CoapTermTests : IAsyncLifetime
 {
     private static readonly string Coap = Path.Combine(AppContext.BaseDirectory, "coap.dll");
     private readonly string _scratch = Directory.CreateTempSubdirectory("coap-term-").FullName;
-    private readonly IReadOnlyList<int> _before = TerminalSessionProcesses.Current();
+    private readonly IReadOnlyList<int> _before = ProcessTable.SessionLeadingChildren();
     private UdpModuleServer _server = null!;
 
     public Task InitializeAsync()
@@ -29,7 +29,7 @@ public sealed class CoapTermTests : IAsyncLifetime
     {
         await _server.DisposeAsync();
         Directory.Delete(_scratch, recursive: true);
-        Assert.Empty(TerminalSessionProcesses.Current().Except(_before));
+        Assert.Empty(ProcessTable.SessionLeadingChildren().Except(_before));
     }
 
     private string Service => _server.BaseUri + "/term/";
@@ -93,7 +93,7 @@ public sealed class CoapTermTests : IAsyncLifetime
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--exec", result.StandardError, StringComparison.Ordinal);
-        Assert.Empty(TerminalSessionProcesses.Current().Except(_before));
+        Assert.Empty(ProcessTable.SessionLeadingChildren().Except(_before));
     }
 
     /// <summary>The remote shell's prompt ("# " for root, "$ " otherwise; tmux trims the trailing space) at the bottom of the text.</summary>
