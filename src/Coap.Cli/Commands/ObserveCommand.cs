@@ -18,12 +18,7 @@ internal static class ObserveCommand
     {
         var uri = UriArgument.Create();
         var accept = ContentFormatOption.Create("--accept", "-A", "Ask for this Content-Format: a number or a name (text/plain, json, cbor).");
-        var count = new Option<int?>("--count", "-c")
-        {
-            Description = "Stop after this many notifications, the first response included.",
-            HelpName = "N",
-            CustomParser = ParseCount,
-        };
+        var count = CountOption.Create("Stop after this many notifications, the first response included.");
         var duration = new Option<TimeSpan?>("--duration", "-d")
         {
             Description = "Stop after this many seconds.",
@@ -92,19 +87,6 @@ internal static class ObserveCommand
             return ExitCode.Success;
         }
     }
-
-    private static int? ParseCount(ArgumentResult result)
-    {
-        var text = result.Tokens[0].Value;
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0)
-        {
-            return n;
-        }
-
-        result.AddError($"invalid count '{text}': give a whole number greater than 0");
-        return null;
-    }
-
     private static TimeSpan? ParseDuration(ArgumentResult result)
     {
         var text = result.Tokens[0].Value;

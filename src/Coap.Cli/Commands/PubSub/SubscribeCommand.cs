@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
-using System.Globalization;
 using Coap.Cli.Output;
 using Coap.Engine.Client;
 using Coap.Engine.Protocol;
@@ -18,12 +16,7 @@ internal static class SubscribeCommand
     {
         var uri = UriArgument.Create();
         uri.Description = "The topic-data, e.g. coap://broker/ps/data/1bd0d6d.";
-        var count = new Option<int?>("--count", "-c")
-        {
-            Description = "Stop after this many values, the current one included.",
-            HelpName = "N",
-            CustomParser = ParseCount,
-        };
+        var count = CountOption.Create("Stop after this many values, the current one included.");
         var client = new ClientOptionSet();
         var command = new Command("sub", "Subscribe to a topic and print each value as it is published.") { uri, count };
         client.AddTo(command);
@@ -80,17 +73,5 @@ internal static class SubscribeCommand
 
             return ExitCode.Success;
         }
-    }
-
-    private static int? ParseCount(ArgumentResult result)
-    {
-        var text = result.Tokens[0].Value;
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0)
-        {
-            return n;
-        }
-
-        result.AddError($"invalid count '{text}': give a whole number greater than 0");
-        return null;
     }
 }
