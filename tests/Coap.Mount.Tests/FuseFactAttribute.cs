@@ -14,11 +14,15 @@ public sealed class FuseFactAttribute : FactAttribute
 
     public FuseFactAttribute()
     {
-        if (MissingReason() is { } reason && Environment.GetEnvironmentVariable(RequireVariable) != "1")
-        {
-            Skip = $"FUSE is not usable here: {reason} (set {RequireVariable}=1 to fail instead)";
-        }
+        Skip = SkipReason(MissingReason(), Environment.GetEnvironmentVariable(RequireVariable));
     }
+
+    /// <summary>Why FUSE tests skip, given what is missing and the value of <see cref="RequireVariable"/>; null: they run.</summary>
+    public static string? SkipReason(string? missing, string? required) =>
+        missing is null || required == "1" ? null : $"FUSE is not usable here: {missing} (set {RequireVariable}=1 to fail instead)";
+
+    /// <summary>Whether the FUSE tests are skipped on this machine.</summary>
+    public static bool Skipped => SkipReason(MissingReason(), Environment.GetEnvironmentVariable(RequireVariable)) is not null;
 
     /// <summary>Why a mount cannot work on this machine, or null when it can.</summary>
     public static string? MissingReason()
