@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+using Coap.Cli.Mount;
 using Interop.Tests.Infrastructure;
 
 namespace Coap.Mount.Tests;
@@ -14,6 +15,7 @@ public sealed class MountedDirectory : IAsyncDisposable
     public static readonly TimeSpan MountWait = TimeSpan.FromSeconds(20);
     private static readonly string Coap = System.IO.Path.Combine(AppContext.BaseDirectory, "coap.dll");
     private readonly StringBuilder _log = new();
+    private TaskCompletionSource _logGrew = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private MountedDirectory(Process process, string path)
     {
@@ -21,10 +23,15 @@ public sealed class MountedDirectory : IAsyncDisposable
         Path = path;
         process.ErrorDataReceived += (_, line) =>
         {
+            TaskCompletionSource grew;
             lock (_log)
             {
                 _log.AppendLine(line.Data);
+                grew = _logGrew;
+                _logGrew = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
+
+            grew.TrySetResult();
         };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
@@ -76,7 +83,7 @@ public sealed class MountedDirectory : IAsyncDisposable
         }
     }
 
-    public static bool IsMounted(string path) => File.ReadLines("/proc/mounts").Any(line => line.Split(' ')[1] == path);
+    public static bool IsMounted(string path) => MountTable.IsMounted(path);
 
     public string PathOf(string relative) => System.IO.Path.Combine(Path, relative);
 
@@ -87,24 +94,43 @@ public sealed class MountedDirectory : IAsyncDisposable
     /// <summary>Sends a signal to the mount process (SIGTERM = 15, SIGKILL = 9).</summary>
     public void Signal(int signal) => Assert.Equal(0, kill(Process.Id, signal));
 
-    /// <summary>Polls a condition every 50 ms until it holds or <paramref name="limit"/> passes; there is no event for a mount table change.</summary>
-    public async Task WaitUntilAsync(Func<bool> condition, TimeSpan limit)
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds or <paramref name="limit"/> passes, looking again whenever something
+    /// it can depend on happens: the mount table changes, the mount process logs a line, or it exits; with
+    /// <paramref name="recheck"/>, also that often, for a condition no event of this side announces.
+    /// </summary>
+    public async Task WaitUntilAsync(Func<bool> condition, TimeSpan limit, TimeSpan? recheck = null)
     {
+        using var table = new MountTableWatch();
         var clock = Stopwatch.StartNew();
+        var exited = Process.WaitForExitAsync();
         while (!condition() && clock.Elapsed < limit)
         {
-            await Task.Delay(50);
+            Task logged;
+            lock (_log)
+            {
+                logged = _logGrew.Task;
+            }
+
+            if (condition())
+            {
+                return;
+            }
+
+            var wait = recheck is { } every && every < limit - clock.Elapsed ? every : limit - clock.Elapsed;
+            await Task.WhenAny(table.NextChangeAsync(wait), logged, exited);
         }
     }
 
     /// <summary>
     /// Waits until an entry made on the server behind the mount's back shows through it: the mount caches listings
-    /// until the server's Observe notification (coalesced over 250 ms) or the cache timeout (2 s).
+    /// until the server's Observe notification (coalesced over 250 ms) or the cache timeout (2 s). That notification
+    /// reaches the mount process, not this one, so the path is looked at again every 50 ms, 10 s at most.
     /// </summary>
     public async Task ShowsAsync(string relative)
     {
         var path = PathOf(relative);
-        await WaitUntilAsync(() => System.IO.Path.Exists(path), TimeSpan.FromSeconds(10));
+        await WaitUntilAsync(() => System.IO.Path.Exists(path), TimeSpan.FromSeconds(10), recheck: TimeSpan.FromMilliseconds(50));
         Assert.True(System.IO.Path.Exists(path), $"{relative} made on the server never showed through the mount");
     }
 

@@ -38,8 +38,9 @@ internal static class Detached
 
         using var child = Process.Start(info) ?? throw new InvalidOperationException("could not start the mount process");
         var errors = child.StandardError.ReadToEndAsync(cancellationToken);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(MountWait);
+        using var table = new MountTableWatch();
+        var started = Stopwatch.StartNew();
+        var exited = child.WaitForExitAsync(cancellationToken);
         while (!MountTable.IsMounted(mountPoint))
         {
             if (child.HasExited)
@@ -48,16 +49,16 @@ internal static class Detached
                 return child.ExitCode;
             }
 
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(50), deadline.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            var remaining = MountWait - started.Elapsed;
+            if (remaining <= TimeSpan.Zero)
             {
                 child.Kill();
                 console.ReportError($"the mount did not appear on {mountPoint} within {MountWait.TotalSeconds:0} s");
                 return ExitCode.NoResponse;
             }
+
+            await Task.WhenAny(table.NextChangeAsync(remaining), exited).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
         }
 
         return ExitCode.Success;
