@@ -1,5 +1,6 @@
 using System.Text;
 using Coap.Engine.Client;
+using Coap.Engine.Observe;
 using Coap.Engine.Protocol;
 using Coap.Engine.Tests.Client;
 
@@ -93,9 +94,11 @@ public sealed class ClientObserveTests
         peer.Reply(register, CoapCode.Content, "a"u8.ToArray(), Observe(1, 10));
         Assert.True(await moving.AsTask().WaitAsync(Patience));
 
+        // The client arms its re-registration timer for Max-Age plus the margin; short of that, nothing fires.
+        var armed = peer.Time.WhenArmedAsync(TimeSpan.FromSeconds(10) + ClientObservation.ReregistrationMargin);
         moving = notifications.MoveNextAsync();
+        await armed.WaitAsync(Patience);
         peer.Time.Advance(TimeSpan.FromSeconds(11));
-        await Task.Delay(50);
         Assert.True(peer.IsQuiet, "no re-registration before Max-Age and the margin");
         peer.Time.Advance(TimeSpan.FromSeconds(1.5));
 
@@ -164,7 +167,7 @@ public sealed class ClientObserveTests
 
         await reading.WaitAsync(Patience);
         Assert.Equal([CoapCode.Content, CoapCode.NotFound], seen.Select(m => m.Code));
-        await Task.Delay(50);
+        // A deregistration would have been sent by the stream's clean-up, which has run once the reading ended.
         Assert.True(peer.IsQuiet);
     }
 
@@ -186,8 +189,8 @@ public sealed class ClientObserveTests
         peer.Time.Advance(TimeSpan.FromSeconds(21));
 
         await Assert.ThrowsAsync<CoapTimeoutException>(() => moving.AsTask().WaitAsync(Patience));
+        // Disposing runs the stream's clean-up, where a deregistration would be sent.
         await notifications.DisposeAsync();
-        await Task.Delay(50);
         Assert.True(peer.IsQuiet, "no deregistration for an observation the server does not answer");
     }
 }
