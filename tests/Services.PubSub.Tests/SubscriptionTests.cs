@@ -41,13 +41,17 @@ public sealed class SubscriptionTests
             {
                 await broker.PublishAsync(data, "b");
             }
-            else
+            else if (seen[^1] == "b")
             {
                 break;
             }
         }
 
-        Assert.Equal(new[] { "a", "b" }, seen);
+        // The fan-out of "a" runs after its PUT was answered, so a registration right after it may get "a" once more
+        // as a notification (RFC 7641 allows a repeated state); what matters is "a" first, then "b", nothing else.
+        Assert.Equal("a", seen[0]);
+        Assert.Equal("b", seen[^1]);
+        Assert.All(seen[1..^1], value => Assert.Equal("a", value));
     }
 
     [Fact]
