@@ -1,5 +1,3 @@
-using System.Buffers;
-using Coap.Engine.Codec;
 using Coap.Engine.Protocol;
 
 namespace Coap.Engine.Messaging;
@@ -33,27 +31,8 @@ internal sealed partial class MessageLayer
     }
 
     /// <summary>Sends the reply to a received message and remembers its bytes for duplicates.</summary>
-    public void SendReply(CoapPeer peer, ushort receivedMessageId, CoapMessage reply)
-    {
-        var length = CoapMessageWriter.GetEncodedLength(reply);
-        var buffer = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            CoapMessageWriter.Write(reply, buffer);
-            lock (_gate)
-            {
-                _deduplicator.SetReply(new MessageKey(peer, receivedMessageId), buffer.AsSpan(0, length));
-            }
-
-            peer.Transport.Send(buffer.AsSpan(0, length), peer.Address);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        LogSent(reply, peer);
-    }
+    public void SendReply(CoapPeer peer, ushort receivedMessageId, CoapMessage reply) =>
+        Send(peer, reply, new MessageKey(peer, receivedMessageId));
 
     /// <summary>Drops what has outlived EXCHANGE_LIFETIME.</summary>
     public void RemoveExpired()

@@ -58,13 +58,27 @@ internal sealed partial class MessageLayer
     }
 
     /// <summary>Encodes into a pooled buffer and sends once.</summary>
-    public void Send(CoapPeer peer, CoapMessage message)
+    public void Send(CoapPeer peer, CoapMessage message) => Send(peer, message, replyTo: null);
+
+    /// <summary>
+    /// Encodes into a pooled buffer and sends once; with <paramref name="replyTo"/>, the bytes are first remembered
+    /// as the reply to that received message, for its duplicates.
+    /// </summary>
+    private void Send(CoapPeer peer, CoapMessage message, MessageKey? replyTo)
     {
         var length = CoapMessageWriter.GetEncodedLength(message);
         var buffer = ArrayPool<byte>.Shared.Rent(length);
         try
         {
             CoapMessageWriter.Write(message, buffer);
+            if (replyTo is { } key)
+            {
+                lock (_gate)
+                {
+                    _deduplicator.SetReply(key, buffer.AsSpan(0, length));
+                }
+            }
+
             peer.Transport.Send(buffer.AsSpan(0, length), peer.Address);
         }
         finally
