@@ -33,4 +33,20 @@ public sealed class InputQueueTests
         Assert.Equal("cdef"u8.ToArray(), read[..queue.Peek(read)]);
         Assert.Equal(6, queue.Next);
     }
+
+    [Fact]
+    public void A_pair_is_taken_as_far_as_there_is_room_and_refused_only_when_the_queue_is_full()
+    {
+        var queue = new InputQueue(4);
+
+        Assert.Equal(InputOutcome.Accepted, queue.Enqueue(0, "abcdef"u8));
+        Assert.Equal(4, queue.Next);
+        Assert.Equal(InputOutcome.Full, queue.Enqueue(4, "ef"u8));
+        queue.Consume(1);
+        Assert.Equal(InputOutcome.Accepted, queue.Enqueue(4, "ef"u8));
+
+        var read = new byte[8];
+        Assert.Equal("bcde"u8.ToArray(), read[..queue.Peek(read)]);
+        Assert.Equal(5, queue.Next);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Coap.Engine.Protocol;
 
 namespace Services.Terminal.Tests;
@@ -83,5 +84,23 @@ public sealed class TerminalRequestTests : IAsyncDisposable
         Assert.Equal(CoapCode.ServiceUnavailable, full.Code);
         Assert.NotNull(full.MaxAge);
         Assert.DoesNotContain("seventeen", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pair_longer_than_the_free_queue_is_taken_in_part_and_the_answer_says_where_to_go_on()
+    {
+        await using var session = await SessionClient.StartAsync(_server);
+        var line = Encoding.UTF8.GetBytes("echo seventeen-$((2*4))\n");
+
+        var first = await _server.Client.PostAsync(session.Uri + "in", OutputChunkReader.Pair(0, line), ContentFormat.Cbor);
+        var taken = OutputChunkReader.DecodeOffset(first.Payload);
+        var rest = await _server.Client.PostAsync(session.Uri + "in", OutputChunkReader.Pair(taken, line[(int)taken..]), ContentFormat.Cbor);
+        var text = await session.WaitForAsync(t => Regex.IsMatch(t, @"(?:\n|[#$] )seventeen-8\r\n"), "the whole line run");
+
+        Assert.Equal(CoapCode.Changed, first.Code);
+        Assert.Equal(16, taken);
+        Assert.Equal(CoapCode.Changed, rest.Code);
+        Assert.Equal(line.Length, OutputChunkReader.DecodeOffset(rest.Payload));
+        Assert.Single(Regex.Matches(text, @"seventeen-8\r\n"));
     }
 }

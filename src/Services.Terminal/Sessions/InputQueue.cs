@@ -41,7 +41,11 @@ internal sealed class InputQueue
         }
     }
 
-    /// <summary>Queues <paramref name="data"/> whose first byte has input offset <paramref name="offset"/> (null: append).</summary>
+    /// <summary>
+    /// Queues <paramref name="data"/> whose first byte has input offset <paramref name="offset"/>: a pair's new bytes are
+    /// taken as far as there is room (<see cref="Next"/> then tells the sender where to go on), bytes without an offset
+    /// (null) whole or not at all; <see cref="InputOutcome.Full"/> when nothing new could be taken.
+    /// </summary>
     public InputOutcome Enqueue(long? offset, ReadOnlySpan<byte> data)
     {
         lock (_gate)
@@ -58,9 +62,15 @@ internal sealed class InputQueue
             }
 
             var fresh = data[(int)skip..];
-            if (fresh.Length > _buffer.Length - _count)
+            var room = _buffer.Length - _count;
+            if (fresh.Length > room)
             {
-                return InputOutcome.Full;
+                if (offset is null || room == 0)
+                {
+                    return InputOutcome.Full;
+                }
+
+                fresh = fresh[..room];
             }
 
             for (var i = 0; i < fresh.Length; i++)
