@@ -17,7 +17,7 @@ internal static class TermCommand
         var uri = UriArgument.Create();
         uri.Description = "The terminal service (coap://host/term/), or with --attach a session (coap://host/term/{id}/).";
         var attach = new Option<bool>("--attach", "-a") { Description = "The URI is a running session: attach to it instead of starting one." };
-        var exec = new Option<string?>("--exec", "-e") { Description = "Run this command line in a new session without a terminal, print its output and exit with its status.", HelpName = "COMMAND" };
+        var exec = new Option<string?>("--exec", "-e") { Description = "Run this command line in a new session without a terminal, with standard input forwarded (its end is end of file), print its output and exit with its status.", HelpName = "COMMAND" };
         var client = new ClientOptionSet();
         var command = new Command("term", "Open a remote terminal over CoAP (leave with Ctrl-]), or run one command with --exec.") { uri, attach, exec };
         client.AddTo(command);

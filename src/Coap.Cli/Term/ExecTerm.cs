@@ -1,17 +1,23 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Coap.Cli.Term;
 
 /// <summary>
 /// `coap term URI --exec CMD`: runs one command line in a new session without a local terminal and exits with its
-/// status. The session's program must be a POSIX shell: it is sent one line that turns off the echo and the CR-LF
-/// translation, prints a marker and replaces the shell with "/bin/sh -c CMD", so the session ends with the command's
-/// status; only the output after the marker is written out. The session is hung up if the command is interrupted.
+/// status. The session's program must be a POSIX shell: it is sent one line that turns off the echo, the CR-LF
+/// translation and every special character but Ctrl-D and Ctrl-V (see <see cref="CanonicalInput"/>), prints a marker
+/// and replaces the shell with "/bin/sh -c CMD", so the session ends with the command's status. Only the output after
+/// the marker is written out; from the marker on, standard input is forwarded, byte for byte, and its end reaches the
+/// command as end of file (as `ssh host CMD` does). The session is hung up if the command is interrupted.
 /// </summary>
 internal static class ExecTerm
 {
     /// <summary>The record separator: the line prints it once the echo is off; the line's own echo shows only "\036".</summary>
     private const byte Marker = 0x1e;
+
+    /// <summary>How much of standard input is read at a time; the next read waits until the session has taken it.</summary>
+    private const int ReadSize = 16 * 1024;
 
     public static async Task<int> RunAsync(CliConsole console, RemoteSession session, string command, CancellationToken cancellationToken)
     {
@@ -46,6 +52,7 @@ internal static class ExecTerm
 
                 started = true;
                 output = output[(marker + 1)..];
+                _ = ForwardInputAsync(console.Input, session, stop.Token);
             }
 
             await console.Output.WriteAsync(output, token).ConfigureAwait(false);
@@ -55,5 +62,39 @@ internal static class ExecTerm
 
     /// <summary>The line the shell is sent, the command single-quoted for "sh -c".</summary>
     public static string Line(string command) =>
-        "stty -echo -onlcr; printf '\\036'; exec /bin/sh -c '" + command.Replace("'", "'\\''", StringComparison.Ordinal) + "'\n";
+        "stty -echo -onlcr -icrnl -inlcr -igncr -ixon -isig eof ^D lnext ^V erase undef kill undef werase undef rprnt undef eol undef eol2 undef; " +
+        "printf '\\036'; exec /bin/sh -c '" + command.Replace("'", "'\\''", StringComparison.Ordinal) + "'\n";
+
+    /// <summary>
+    /// Types standard input into the session until its end, then the end of file. It is not awaited: a read of a
+    /// console stream cannot be cancelled, so once the command has ended the process leaves it behind; an
+    /// unreadable standard input counts as its end.
+    /// </summary>
+    private static async Task ForwardInputAsync(Stream stdin, RemoteSession session, CancellationToken cancellationToken)
+    {
+        var encoder = new CanonicalInput();
+        var buffer = new byte[ReadSize];
+        var encoded = new List<byte>(ReadSize + ReadSize / 8);
+        try
+        {
+            int read;
+            while ((read = await stdin.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                encoder.Encode(buffer.AsSpan(0, read), encoded);
+                session.Type(CollectionsMarshal.AsSpan(encoded));
+                encoded.Clear();
+                await session.InputSentAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        catch (IOException)
+        {
+        }
+
+        encoder.End(encoded);
+        session.Type(CollectionsMarshal.AsSpan(encoded));
+    }
 }

@@ -11,8 +11,11 @@ namespace Coap.Cli.Term;
 /// </summary>
 internal sealed partial class RemoteSession
 {
-    /// <summary>The most input one POST carries.</summary>
-    private const int InputChunk = 512;
+    /// <summary>The most input one POST carries: the pair still fits one datagram of 1152 bytes.</summary>
+    private const int InputChunk = 1024;
+
+    /// <summary>The first wait after a full input queue (5.03); it doubles while the queue stays full, up to the server's Max-Age.</summary>
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(10);
 
     private readonly CoapClient _client;
     private readonly IPEndPoint _remote;
@@ -20,6 +23,7 @@ internal sealed partial class RemoteSession
     private readonly Lock _gate = new();
     private readonly List<byte> _pending = [];
     private readonly SemaphoreSlim _typed = new(0);
+    private TaskCompletionSource _sent = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _inputOffset;
 
     private RemoteSession(CoapClient client, IPEndPoint remote, CoapUri session)
@@ -27,6 +31,7 @@ internal sealed partial class RemoteSession
         _client = client;
         _remote = remote;
         _session = session;
+        _sent.SetResult();
     }
 
     /// <summary>The session, "coap://host:port/term/{id}/".</summary>
@@ -69,14 +74,31 @@ internal sealed partial class RemoteSession
         lock (_gate)
         {
             _pending.AddRange(keys);
+            if (_sent.Task.IsCompleted)
+            {
+                _sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
         }
 
         _typed.Release();
     }
 
-    /// <summary>Sends queued keystrokes in order until cancelled; a full queue on the server is retried after its Max-Age.</summary>
+    /// <summary>Completes once everything typed so far has been taken by the session, so a reader of a long input waits for it.</summary>
+    public Task InputSentAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return _sent.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Sends queued keystrokes in order until cancelled. The server may take a chunk in part; a full queue on the server
+    /// (5.03) is retried soon, then less and less often, never waiting longer than the Max-Age it gave.
+    /// </summary>
     public async Task SendInputAsync(CancellationToken cancellationToken)
     {
+        var retry = TimeSpan.Zero;
         while (true)
         {
             await _typed.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -98,9 +120,14 @@ internal sealed partial class RemoteSession
                 var response = await SendAsync(CoapCode.Post, "in", OutputChunk.InputPair(offset, chunk), ContentFormat.Cbor, cancellationToken).ConfigureAwait(false);
                 if (response.Code == CoapCode.ServiceUnavailable)
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(response.MaxAge ?? 1), cancellationToken).ConfigureAwait(false);
+                    var limit = TimeSpan.FromSeconds(response.MaxAge ?? 1);
+                    retry = retry == TimeSpan.Zero ? FirstRetry : retry * 2;
+                    retry = retry < limit ? retry : limit;
+                    await Task.Delay(retry, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
+
+                retry = TimeSpan.Zero;
 
                 if (response.Code != CoapCode.Changed || OutputChunk.ReadOffset(response.Payload) is not { } next || next < offset || next > offset + chunk.Length)
                 {
@@ -111,6 +138,10 @@ internal sealed partial class RemoteSession
                 {
                     _pending.RemoveRange(0, (int)(next - offset));
                     _inputOffset = next;
+                    if (_pending.Count == 0)
+                    {
+                        _sent.TrySetResult();
+                    }
                 }
             }
         }

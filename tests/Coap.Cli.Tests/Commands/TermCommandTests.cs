@@ -33,6 +33,10 @@ public sealed class TermCommandTests : IAsyncDisposable
     [InlineData("echo 'a b'", "echo '\\''a b'\\''")]
     public void Exec_sends_one_line_that_silences_the_echo_marks_the_start_and_replaces_the_shell(string command, string quoted)
     {
-        Assert.Equal($"stty -echo -onlcr; printf '\\036'; exec /bin/sh -c '{quoted}'\n", ExecTerm.Line(command));
+        var line = ExecTerm.Line(command);
+
+        Assert.StartsWith("stty -echo -onlcr -icrnl ", line, StringComparison.Ordinal);
+        Assert.EndsWith($"; printf '\\036'; exec /bin/sh -c '{quoted}'\n", line, StringComparison.Ordinal);
+        Assert.Single(line, '\n');
     }
 }

@@ -22,11 +22,13 @@ public static class Tool
         throw new InvalidOperationException($"'{name}' is not installed; ./test.sh installs it (Debian package libcoap3-bin).");
     }
 
-    public static async Task<ProcessResult> RunAsync(string program, IEnumerable<string> arguments, TimeSpan? timeout = null)
+    /// <summary>Runs a program to its end; <paramref name="input"/>, when given, is its whole standard input (then closed).</summary>
+    public static async Task<ProcessResult> RunAsync(string program, IEnumerable<string> arguments, TimeSpan? timeout = null, byte[]? input = null)
     {
         using var process = Start(program, arguments);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        var stdin = input is null ? Task.CompletedTask : WriteAndCloseAsync(process.StandardInput.BaseStream, input);
         using var cancel = new CancellationTokenSource(timeout ?? DefaultTimeout);
         try
         {
@@ -38,7 +40,16 @@ public static class Tool
             throw new TimeoutException($"{Path.GetFileName(program)} {string.Join(' ', arguments)} did not finish within {timeout ?? DefaultTimeout}.");
         }
 
+        await stdin;
         return new ProcessResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    private static async Task WriteAndCloseAsync(Stream stdin, byte[] input)
+    {
+        await using (stdin)
+        {
+            await stdin.WriteAsync(input);
+        }
     }
 
     public static Process Start(string program, IEnumerable<string> arguments)

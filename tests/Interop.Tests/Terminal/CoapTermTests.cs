@@ -87,6 +87,27 @@ public sealed class CoapTermTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Exec_forwards_standard_input_byte_for_byte_and_its_end_as_end_of_file_even_through_a_small_input_queue()
+    {
+        var text = "a line\r\nctrl-c \u0003 ctrl-d \u0004 ctrl-v \u0016 ctrl-z \u001a tab\t nul \0 no newline at the end"u8.ToArray();
+        var binary = new byte[200_000];
+        new Random(9953).NextBytes(binary);
+        await using var narrow = new UdpModuleServer(new TerminalModule(), new Dictionary<string, string?>
+        {
+            ["Modules:Terminal:Command"] = "/bin/sh",
+            ["Modules:Terminal:InputQueueBytes"] = "100",
+        });
+
+        var cat = await Tool.RunAsync("dotnet", [Coap, "term", Service, "--exec", "cat"], input: text);
+        var sum = await Tool.RunAsync("dotnet", [Coap, "term", narrow.BaseUri + "/term/", "--exec", "sha256sum; exit 4"], input: binary);
+
+        Assert.True(cat.ExitCode == 0, cat.StandardError);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(text), cat.StandardOutput);
+        Assert.Equal(4, sum.ExitCode);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(binary)) + "  -\n", sum.StandardOutput);
+    }
+
+    [Fact]
     public async Task Without_a_terminal_the_interactive_form_is_a_usage_error_and_starts_nothing()
     {
         var result = await Tool.RunAsync("dotnet", [Coap, "term", Service]);
