@@ -115,6 +115,56 @@ public sealed class MalformedInputTests
         Assert.Empty(Broker.Links(await broker.Send(CoapCode.Get, "ps")));
     }
 
+    [Theory]
+    [InlineData(ContentFormat.Cbor, new byte[] { })]
+    [InlineData(ContentFormat.Cbor, new byte[] { 0x7b, 0x22, 0x76, 0x22 })]
+    [InlineData(ContentFormat.Cbor, new byte[] { 0x82, 0x01 })]
+    [InlineData(ContentFormat.Cbor, new byte[] { 0x01, 0x02 })]
+    [InlineData(ContentFormat.Cbor, new byte[] { 0xff })]
+    [InlineData(ContentFormat.CborSeq, new byte[] { 0x01, 0x82, 0x01 })]
+    [InlineData(112, new byte[] { 0x9f, 0x01 })]
+    public async Task A_publication_that_is_not_the_cbor_its_content_format_says_is_4_00_and_not_stored(int format, byte[] value)
+    {
+        await using var broker = new Broker();
+        var (_, data) = await broker.CreateAsync("t");
+        await broker.Send(CoapCode.Put, data, [0x01], ContentFormat.Cbor);
+
+        var response = await broker.Send(CoapCode.Put, data, value, format);
+
+        Assert.Equal(CoapCode.BadRequest, response.Code);
+        Assert.Contains("CBOR", Broker.Text(response), StringComparison.Ordinal);
+        Assert.Equal(new byte[] { 0x01 }, (await broker.Send(CoapCode.Get, data)).Payload.ToArray());
+    }
+
+    [Fact]
+    public async Task Well_formed_cbor_of_any_shape_and_an_empty_sequence_are_published()
+    {
+        await using var broker = new Broker();
+        var (_, data) = await broker.CreateAsync("t");
+
+        var map = await broker.Send(CoapCode.Put, data, [0xa1, 0x61, 0x76, 0xf9, 0x4d, 0x60], ContentFormat.Cbor);
+        var duplicateKeys = await broker.Send(CoapCode.Put, data, [0xa2, 0x01, 0x02, 0x01, 0x03], ContentFormat.Cbor);
+        var sequence = await broker.Send(CoapCode.Put, data, [0x01, 0x02], ContentFormat.CborSeq);
+        var emptySequence = await broker.Send(CoapCode.Put, data, [], ContentFormat.CborSeq);
+        var notCborAtAll = await broker.Send(CoapCode.Put, data, [0xff], ContentFormat.OctetStream);
+
+        Assert.Equal(
+            [CoapCode.Created, CoapCode.Changed, CoapCode.Changed, CoapCode.Changed, CoapCode.Changed],
+            new[] { map.Code, duplicateKeys.Code, sequence.Code, emptySequence.Code, notCborAtAll.Code });
+    }
+
+    [Fact]
+    public async Task An_initialize_value_that_is_not_the_cbor_the_topic_takes_is_4_00()
+    {
+        await using var broker = new Broker();
+
+        var response = await broker.Send(CoapCode.Post, "ps", Maps.Topic("t", (3, ContentFormat.Cbor), (8, new byte[] { 0x82, 0x01 })), Maps.Format);
+
+        Assert.Equal(CoapCode.BadRequest, response.Code);
+        Assert.Contains("initialize", Broker.Text(response), StringComparison.Ordinal);
+        Assert.Empty(Broker.Links(await broker.Send(CoapCode.Get, "ps")));
+    }
+
     private static byte[] WithExpiration(byte[] taggedValue)
     {
         var topic = Maps.Topic("t");

@@ -91,6 +91,11 @@ internal static class ConfigurationRules
             throw new ConfigurationException("initialize (8) needs topic-content-format (3)");
         }
 
+        if (fields.Initialize is { } initial && CborPayload.Defect(initial, result.ContentFormat) is { } defect)
+        {
+            throw new ConfigurationException("initialize (8): " + defect);
+        }
+
         return result;
     }
 
