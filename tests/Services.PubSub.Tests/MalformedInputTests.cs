@@ -23,6 +23,34 @@ public sealed class MalformedInputTests
     };
 
     [Theory]
+    [InlineData("ps/data/")]
+    [InlineData("ps/data/a/b")]
+    [InlineData("ps/data/a?b")]
+    [InlineData("elsewhere/x")]
+    public async Task A_topic_data_path_that_could_never_be_requested_is_4_00(string path)
+    {
+        await using var broker = new Broker();
+
+        var response = await broker.Send(CoapCode.Post, "ps", Maps.Topic("t", (1, path)), Maps.Format);
+
+        Assert.Equal(CoapCode.BadRequest, response.Code);
+        Assert.Empty(Broker.Links(await broker.Send(CoapCode.Get, "ps")));
+    }
+
+    [Fact]
+    public async Task A_topic_data_id_longer_than_one_uri_path_option_is_4_00_and_255_bytes_are_fine()
+    {
+        await using var broker = new Broker();
+
+        var tooLong = await broker.Send(CoapCode.Post, "ps", Maps.Topic("t", (1, "ps/data/" + new string('x', 256))), Maps.Format);
+        var longest = await broker.Send(CoapCode.Post, "ps", Maps.Topic("u", (1, "ps/data/" + new string('é', 127) + "x")), Maps.Format);
+
+        Assert.Equal(CoapCode.BadRequest, tooLong.Code);
+        Assert.Equal(CoapCode.Created, longest.Code);
+        Assert.Equal(CoapCode.Created, (await broker.PublishAsync("ps/data/" + new string('é', 127) + "x", "1")).Code);
+    }
+
+    [Theory]
     [MemberData(nameof(BadBodies))]
     public async Task A_malformed_map_creates_nothing_and_gets_4_00_with_a_diagnostic(string why, byte[] body)
     {
