@@ -29,7 +29,7 @@ public sealed class DocOptions
     /// <summary>Upstream queries in flight at once; more wait for a slot (within the timeout) or get SERVFAIL.</summary>
     public int MaxInFlight { get; set; } = 256;
 
-    /// <summary>Max-Age in seconds of a negative answer without an SOA record (RFC 2308 §5 asks for the SOA otherwise).</summary>
+    /// <summary>Max-Age in seconds of a negative answer without any record (with records the smallest TTL rules, and an SOA's MINIMUM caps it, RFC 2308 §5).</summary>
     public uint NegativeMaxAge { get; set; } = 60;
 
     /// <summary>Answers kept in the cache at most; 0 turns caching off.</summary>

@@ -9,9 +9,11 @@ internal sealed class DocOptionsValidator : IValidateOptions<DocOptions>
     public ValidateOptionsResult Validate(string? name, DocOptions options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.Path.Trim('/')) || options.Path.Contains('{', StringComparison.Ordinal))
+        var trimmed = options.Path?.Trim('/') ?? string.Empty;
+        if (string.IsNullOrWhiteSpace(trimmed) || trimmed.Contains('{', StringComparison.Ordinal) || trimmed.Contains('}', StringComparison.Ordinal)
+            || trimmed.Split('/').Any(segment => segment.Length == 0))
         {
-            failures.Add($"{DocOptions.SectionName}:Path must be a non-empty path without parameters (got '{options.Path}').");
+            failures.Add($"{DocOptions.SectionName}:Path must be a non-empty path without parameters or empty segments (got '{options.Path}').");
         }
 
         for (var i = 0; i < options.Upstreams.Count; i++)

@@ -11,21 +11,23 @@ internal sealed class TerminalOptionsValidator : IValidateOptions<TerminalOption
     public ValidateOptionsResult Validate(string? name, TerminalOptions options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.Path.Trim('/')) || options.Path.Contains('{', StringComparison.Ordinal))
+        var trimmed = options.Path?.Trim('/') ?? string.Empty;
+        if (string.IsNullOrWhiteSpace(trimmed) || trimmed.Contains('{', StringComparison.Ordinal) || trimmed.Contains('}', StringComparison.Ordinal)
+            || trimmed.Split('/').Any(segment => segment.Length == 0))
         {
-            failures.Add($"{Section}:Path must be a non-empty path without parameters (got '{options.Path}').");
+            failures.Add($"{Section}:Path must be a non-empty path without parameters or empty segments (got '{options.Path}').");
         }
 
-        if (!System.IO.Path.IsPathRooted(options.Command) || !File.Exists(options.Command))
+        if (!System.IO.Path.IsPathRooted(options.Command) || !File.Exists(options.Command) || !IsExecutable(options.Command))
         {
-            failures.Add($"{Section}:Command must be the absolute path of an existing program (got '{options.Command}').");
+            failures.Add($"{Section}:Command must be the absolute path of an existing executable program (got '{options.Command}').");
         }
 
         for (var i = 0; i < options.AllowedPeers.Count; i++)
         {
-            if (!IPNetwork.TryParse(options.AllowedPeers[i], out _))
+            if (!IsNetwork(options.AllowedPeers[i]))
             {
-                failures.Add($"{Section}:AllowedPeers:{i} must be a network in CIDR notation such as 192.0.2.0/24 (got '{options.AllowedPeers[i]}').");
+                failures.Add($"{Section}:AllowedPeers:{i} must be a network in CIDR notation such as 192.0.2.0/24, without host bits (got '{options.AllowedPeers[i]}').");
             }
         }
 
@@ -49,6 +51,35 @@ internal sealed class TerminalOptionsValidator : IValidateOptions<TerminalOption
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>
+    /// A network in CIDR notation whose address has no bits set past the prefix: "10.0.0.1/8" is refused rather than
+    /// read as 10.0.0.0/8, since it may as well have meant the one host 10.0.0.1, and this list grants a shell.
+    /// </summary>
+    private static bool IsNetwork(string text)
+    {
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0 || !IPNetwork.TryParse(text, out var network) || !IPAddress.TryParse(text.AsSpan(0, slash), out var address))
+        {
+            return false;
+        }
+
+        var bytes = address.GetAddressBytes();
+        for (var bit = network.PrefixLength; bit < bytes.Length * 8; bit++)
+        {
+            if ((bytes[bit / 8] & (0x80 >> (bit % 8))) != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether some execute bit is set; on Windows, where the service cannot run anyway, every file counts.</summary>
+    private static bool IsExecutable(string path) =>
+        OperatingSystem.IsWindows()
+        || (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 
     private static void Positive(List<string> failures, string key, TimeSpan value)
     {

@@ -8,9 +8,11 @@ internal sealed class TimeOptionsValidator : IValidateOptions<TimeOptions>
     public ValidateOptionsResult Validate(string? name, TimeOptions options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.Path.Trim('/')) || options.Path.Contains('{', StringComparison.Ordinal))
+        var trimmed = options.Path?.Trim('/') ?? string.Empty;
+        if (string.IsNullOrWhiteSpace(trimmed) || trimmed.Contains('{', StringComparison.Ordinal) || trimmed.Contains('}', StringComparison.Ordinal)
+            || trimmed.Split('/').Any(segment => segment.Length == 0))
         {
-            failures.Add($"{TimeOptions.SectionName}:Path must be a non-empty path without parameters (got '{options.Path}').");
+            failures.Add($"{TimeOptions.SectionName}:Path must be a non-empty path without parameters or empty segments (got '{options.Path}').");
         }
 
         if (options.TaiUtcOffset is < 0 or > 1000)

@@ -15,9 +15,27 @@ public sealed class ConfigurationTests
     [InlineData("--Modules:Nope:Enabled=true", "Modules:Nope")]
     [InlineData("--Modules:Time:Enabled=maybe", "Modules:Time:Enabled")]
     [InlineData("--Plugins:Directory=/nonexistent/plugins", "Plugins:Directory")]
+    [InlineData("--Modules:PubSub:MaxTopics=-5", "Modules:PubSub:MaxTopics")]
+    [InlineData("--Modules:PubSub:MaxPayloadBytes=lots", "Modules:PubSub:MaxPayloadBytes")]
+    [InlineData("--Modules:PubSub:Path=a//b", "Modules:PubSub:Path")]
+    [InlineData("--Modules:Time:Path=a//b", "Modules:Time:Path")]
+    [InlineData("--Modules:Doc:Path=dns}", "Modules:Doc:Path")]
     public async Task Bad_setting_stops_start_up_naming_the_key(string argument, string key)
     {
         var message = await HostFixture.StartupErrorAsync(argument);
+
+        Assert.Contains(key, message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--Modules:Terminal:Path=a//b", "Modules:Terminal:Path")]
+    [InlineData("--Modules:Terminal:Path=term}", "Modules:Terminal:Path")]
+    [InlineData("--Modules:Terminal:AllowedPeers:0=10.0.0.0/33", "Modules:Terminal:AllowedPeers:0")]
+    [InlineData("--Modules:Terminal:MaxSessions=many", "Modules:Terminal:MaxSessions")]
+    [InlineData("--Modules:Terminal:Command=/etc/passwd", "Modules:Terminal:Command")]
+    public async Task Bad_terminal_setting_stops_start_up_naming_the_key(string argument, string key)
+    {
+        var message = await HostFixture.StartupErrorAsync("--Modules:Terminal:Enabled=true", argument);
 
         Assert.Contains(key, message, StringComparison.Ordinal);
     }

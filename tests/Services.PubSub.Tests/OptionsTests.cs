@@ -16,6 +16,13 @@ public sealed class OptionsTests
     [InlineData("MaxPayloadBytes", "-1")]
     [InlineData("MaxSubscribers", "0")]
     [InlineData("MinPublishInterval", "-00:00:01")]
+    [InlineData("Path", "/")]
+    [InlineData("Path", "ps}")]
+    [InlineData("ContentFormat", "40")]
+    [InlineData("ContentFormat", "-1")]
+    [InlineData("MaxTopics", "-5")]
+    [InlineData("MaxPayloadBytes", "0")]
+    [InlineData("MaxSubscribers", "-1")]
     public void A_bad_value_is_refused_at_start_naming_the_key(string key, string value)
     {
         var settings = new Dictionary<string, string?> { [$"Modules:PubSub:{key}"] = value, ["Modules:PubSub:StateDirectory"] = string.Empty };
@@ -41,6 +48,20 @@ public sealed class OptionsTests
         {
             File.Delete(file);
         }
+    }
+
+    [Theory]
+    [InlineData("MaxTopics", "lots")]
+    [InlineData("MaxPayloadBytes", "64k")]
+    [InlineData("MinPublishInterval", "fast")]
+    [InlineData("ContentFormat", "606.5")]
+    public void A_value_of_the_wrong_type_is_refused_naming_the_key(string key, string value)
+    {
+        var settings = new Dictionary<string, string?> { [$"Modules:PubSub:{key}"] = value, ["Modules:PubSub:StateDirectory"] = string.Empty };
+
+        var error = Assert.ThrowsAny<InvalidOperationException>(() => new UdpModuleServer(new PubSubModule(), settings));
+
+        Assert.Contains($"Modules:PubSub:{key}", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,11 +20,37 @@ public sealed class TerminalOptionsTests
     [InlineData("ExitedRetention", "00:00:00", "Modules:Terminal:ExitedRetention")]
     [InlineData("ScrollbackBytes", "100", "Modules:Terminal:ScrollbackBytes")]
     [InlineData("InputQueueBytes", "0", "Modules:Terminal:InputQueueBytes")]
+    [InlineData("InputQueueBytes", "1048577", "Modules:Terminal:InputQueueBytes")]
+    [InlineData("ScrollbackBytes", "-1", "Modules:Terminal:ScrollbackBytes")]
+    [InlineData("ScrollbackBytes", "67108865", "Modules:Terminal:ScrollbackBytes")]
+    [InlineData("MaxSessions", "1001", "Modules:Terminal:MaxSessions")]
+    [InlineData("IdleTimeout", "366.00:00:00", "Modules:Terminal:IdleTimeout")]
+    [InlineData("Path", "", "Modules:Terminal:Path")]
+    [InlineData("Path", "a//b", "Modules:Terminal:Path")]
+    [InlineData("Path", "term}", "Modules:Terminal:Path")]
+    [InlineData("Path", "term/{id}", "Modules:Terminal:Path")]
+    [InlineData("Command", "/bin", "Modules:Terminal:Command")]
+    [InlineData("Command", "/etc/passwd", "Modules:Terminal:Command")]
+    [InlineData("AllowedPeers:0", "10.0.0.1/8", "Modules:Terminal:AllowedPeers:0")]
+    [InlineData("AllowedPeers:0", "10.0.0.0", "Modules:Terminal:AllowedPeers:0")]
+    [InlineData("AllowedPeers:0", "2001:db8::/129", "Modules:Terminal:AllowedPeers:0")]
+    [InlineData("AllowedPeers:0", " ", "Modules:Terminal:AllowedPeers:0")]
     public void A_bad_value_is_refused_naming_its_key(string key, string value, string named)
     {
         var error = Assert.Throws<OptionsValidationException>(() => Options(new() { [key] = value }));
 
         Assert.Contains(error.Failures, failure => failure.Contains(named, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("MaxSessions", "many")]
+    [InlineData("IdleTimeout", "soon")]
+    [InlineData("ScrollbackBytes", "1e3")]
+    public void A_value_of_the_wrong_type_is_refused_naming_its_key(string key, string value)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Options(new() { [key] = value }));
+
+        Assert.Contains("Modules:Terminal:" + key, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

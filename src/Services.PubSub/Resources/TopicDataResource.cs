@@ -8,10 +8,11 @@ namespace Services.PubSub.Resources;
 
 /// <summary>
 /// Topic-data (rt="core.ps.data") at Path/data/{id}: PUT publishes (2.01 the first time, 2.04 after; 4.15 for a
-/// Content-Format other than the topic's, 4.13 above MaxPayloadBytes, 4.29 with Max-Age when faster than
-/// MinPublishInterval), GET reads the latest value (4.04 before the first), GET with Observe subscribes: each topic
-/// keeps its own observers, so a publication renders once and goes to that topic's subscribers only. DELETE takes
-/// the topic back to "half created"; its subscribers get a final 4.04.
+/// Content-Format other than the topic's, 4.00 for a CBOR Content-Format around bytes that are not CBOR, 4.13 above
+/// MaxPayloadBytes, 4.29 with Max-Age when faster than MinPublishInterval), GET reads the latest value (4.04 before
+/// the first), GET with Observe subscribes: each topic keeps its own observers, so a publication renders once and
+/// goes to that topic's subscribers only. DELETE takes the topic back to "half created"; its subscribers get a final
+/// 4.04.
 /// </summary>
 internal sealed class TopicDataResource : CoapResource, IObservableRoute
 {
@@ -52,6 +53,11 @@ internal sealed class TopicDataResource : CoapResource, IObservableRoute
         if (topic.Configuration.ContentFormat is { } format && request.ContentFormat != format)
         {
             return Answers.Error(CoapCode.UnsupportedContentFormat, $"this topic takes Content-Format {format}");
+        }
+
+        if (CborPayload.Defect(request.Payload, request.ContentFormat) is { } defect)
+        {
+            return Answers.Error(CoapCode.BadRequest, defect);
         }
 
         try

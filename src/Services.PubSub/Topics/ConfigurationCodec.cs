@@ -197,7 +197,7 @@ internal static class ConfigurationCodec
                     throw new ConfigurationException("expiration-date (5) must be a date in tag 1");
                 }
 
-                fields.Expiration = reader.ReadUnixTimeSeconds();
+                fields.Expiration = ReadDate(reader);
                 break;
             case ConfigKey.MaxSubscribers:
                 fields.MaxSubscribers = (int)UInt(reader, key, int.MaxValue);
@@ -218,6 +218,19 @@ internal static class ConfigurationCodec
 
                 fields.Initialize = reader.ReadByteString();
                 break;
+        }
+    }
+
+    /// <summary>Tag 1's seconds; a number no date can hold (10^15 s, infinity) is the client's error, not an overflow of ours.</summary>
+    private static DateTimeOffset ReadDate(CborReader reader)
+    {
+        try
+        {
+            return reader.ReadUnixTimeSeconds();
+        }
+        catch (ArgumentOutOfRangeException error)
+        {
+            throw new ConfigurationException("expiration-date (5) is not a representable date", error);
         }
     }
 

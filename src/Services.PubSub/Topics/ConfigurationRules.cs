@@ -7,6 +7,9 @@ namespace Services.PubSub.Topics;
 /// </summary>
 internal static class ConfigurationRules
 {
+    /// <summary>The longest Uri-Path option (RFC 7252 §5.10): a longer id could never be asked for.</summary>
+    private const int MaxSegmentBytes = 255;
+
     public static TopicConfiguration Create(ConfigurationFields fields, string dataPrefix, string assignedDataId, DateTimeOffset now)
     {
         if (fields.Name is null)
@@ -27,6 +30,11 @@ internal static class ConfigurationRules
             if (id.Length == 0 || id.Contains('/', StringComparison.Ordinal) || id.Contains('?', StringComparison.Ordinal))
             {
                 throw new ConfigurationException($"topic-data (1) must be \"{dataPrefix}<id>\" on this broker (got \"{requested}\")");
+            }
+
+            if (System.Text.Encoding.UTF8.GetByteCount(id) > MaxSegmentBytes)
+            {
+                throw new ConfigurationException($"the id of topic-data (1) must fit one Uri-Path option, {MaxSegmentBytes} bytes");
             }
 
             dataPath = trimmed;
@@ -89,6 +97,11 @@ internal static class ConfigurationRules
         if (fields.Initialize is not null && result.ContentFormat is null)
         {
             throw new ConfigurationException("initialize (8) needs topic-content-format (3)");
+        }
+
+        if (fields.Initialize is { } initial && CborPayload.Defect(initial, result.ContentFormat) is { } defect)
+        {
+            throw new ConfigurationException("initialize (8): " + defect);
         }
 
         return result;
