@@ -29,12 +29,16 @@ internal static class CoapHostApplication
         return builder.Build();
     }
 
-    /// <summary>Runs until SIGTERM or Ctrl-C; a bad setting ends start-up with a message naming the key and exit code 2.</summary>
+    /// <summary>
+    /// Runs until SIGTERM or Ctrl-C; a bad setting ends start-up with one line naming the key and exit code 2. The
+    /// settings are validated before the host starts, so that it does not also log the failure with a stack trace.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
         try
         {
             using var host = Build(args);
+            host.Services.GetService<IStartupValidator>()?.Validate();
             await host.RunAsync().ConfigureAwait(false);
             return 0;
         }

@@ -35,12 +35,15 @@ public sealed class HostProcessTests
         }
     }
 
-    [Fact]
-    public async Task Bad_setting_stops_the_program_with_exit_code_2_naming_the_key()
+    [Theory]
+    [InlineData("--Coap:Port=99999", "Coap:Port")]
+    [InlineData("--Modules:Terminal:Enabled=true --Modules:Terminal:MaxSessions=0", "Modules:Terminal:MaxSessions")]
+    public async Task Bad_setting_stops_the_program_with_exit_code_2_and_one_line_naming_the_key(string arguments, string key)
     {
-        var result = await Tool.RunAsync("dotnet", [HostProcess.Dll, "--Coap:Port=99999"]);
+        var result = await Tool.RunAsync("dotnet", [HostProcess.Dll, .. arguments.Split(' ')]);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Coap:Port", result.StandardError, StringComparison.Ordinal);
+        Assert.Matches($@"^coap-host: configuration error: [^\n]*{key}[^\n]*\n$", result.StandardError);
+        Assert.Empty(result.StandardOutput);
     }
 }
