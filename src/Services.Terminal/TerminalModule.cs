@@ -44,8 +44,7 @@ public sealed partial class TerminalModule : ICoapModule
         }
     }
 
-    private static bool IsLoopback(string address) =>
-        string.Equals(address, "localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(address, out var ip) && IPAddress.IsLoopback(ip));
+    private static bool IsLoopback(string address) => IPAddress.TryParse(address, out var ip) && IPAddress.IsLoopback(ip);
 
     private static partial class Log
     {

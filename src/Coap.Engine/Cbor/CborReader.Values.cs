@@ -106,7 +106,11 @@ public sealed partial class CborReader
         return (CborSimpleValue)(byte)(info == 24 ? value : (ulong)info);
     }
 
-    /// <summary>Tag 1 with an integer or float number of seconds since 1970-01-01T00:00Z.</summary>
+    /// <summary>
+    /// Tag 1 with an integer or float number of seconds since 1970-01-01T00:00Z. As in System.Formats.Cbor, NaN and
+    /// infinity are <see cref="CborContentException"/>, a finite number past what a date can hold
+    /// <see cref="ArgumentOutOfRangeException"/>.
+    /// </summary>
     public DateTimeOffset ReadUnixTimeSeconds()
     {
         if (ReadTag() != CborTag.UnixTimeSeconds)
@@ -114,11 +118,15 @@ public sealed partial class CborReader
             throw new InvalidOperationException("The item is not tagged as epoch time (tag 1).");
         }
 
-        return PeekState() switch
+        if (PeekState() is CborReaderState.UnsignedInteger or CborReaderState.NegativeInteger)
         {
-            CborReaderState.UnsignedInteger or CborReaderState.NegativeInteger => DateTimeOffset.FromUnixTimeSeconds(ReadInt64()),
-            _ => DateTimeOffset.UnixEpoch.AddTicks((long)(ReadDouble() * TimeSpan.TicksPerSecond)),
-        };
+            return DateTimeOffset.FromUnixTimeSeconds(ReadInt64());
+        }
+
+        var seconds = ReadDouble();
+        return double.IsFinite(seconds)
+            ? DateTimeOffset.UnixEpoch.AddTicks((long)(seconds * TimeSpan.TicksPerSecond))
+            : throw new CborContentException("Epoch time (tag 1) must be a finite number.");
     }
 
     /// <summary>Tag 0 with an RFC 3339 date/time string.</summary>

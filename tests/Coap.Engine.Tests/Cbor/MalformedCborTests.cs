@@ -63,6 +63,25 @@ public sealed class MalformedCborTests
         Assert.Equal("\uFFFD(", badText.ReadTextString());
     }
 
+    [Theory]
+    [InlineData("c1f97e00")]
+    [InlineData("c1fb7ff0000000000000")]
+    [InlineData("c1fbfff0000000000000")]
+    public void Epoch_time_that_is_not_a_finite_number_is_a_content_error(string hex)
+    {
+        var error = Assert.Throws<CborContentException>(() => new CborReader(Convert.FromHexString(hex)).ReadUnixTimeSeconds());
+
+        Assert.Contains("finite", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("c1fb7e37e43c8800759c")]
+    [InlineData("c11b7fffffffffffffff")]
+    public void Epoch_time_past_what_a_date_can_hold_is_out_of_range(string hex)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CborReader(Convert.FromHexString(hex)).ReadUnixTimeSeconds());
+    }
+
     [Fact]
     public void Reading_the_wrong_type_is_an_invalid_operation_and_leaves_the_reader_usable()
     {

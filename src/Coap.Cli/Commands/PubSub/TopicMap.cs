@@ -87,13 +87,27 @@ internal sealed class TopicMap
         }
     }
 
+    /// <summary>An epoch-time item as ISO 8601 UTC; null when it is no date or one no calendar date can hold.</summary>
+    private static string? UtcDate(ReadOnlyMemory<byte> item)
+    {
+        try
+        {
+            return new CborReader(item, CborConformanceMode.Lax).ReadUnixTimeSeconds().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        }
+        catch (Exception error) when (error is CborContentException or InvalidOperationException or ArgumentOutOfRangeException or OverflowException)
+        {
+            return null;
+        }
+    }
+
     public static string KeyName(int key) => key < KeyNames.Length ? KeyNames[key] : key.ToString(CultureInfo.InvariantCulture);
 
     private static string ReadValue(CborReader reader, int key)
     {
         if (key == 5 && reader.PeekState() == CborReaderState.Tag)
         {
-            return reader.ReadUnixTimeSeconds().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            var date = reader.ReadEncodedValue();
+            return UtcDate(date) ?? Output.CborText.TryFormat(date) ?? "?";
         }
 
         if (key == 3 && reader.PeekState() == CborReaderState.UnsignedInteger)
