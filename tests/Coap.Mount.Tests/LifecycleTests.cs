@@ -48,6 +48,8 @@ public sealed class LifecycleTests
         await host.DisposeAsync();
 
         var listing = await mount.ShellAsync("ls later");
+        // The mount logs before it answers the kernel, but this process reads its stderr on a thread of its own.
+        await mount.WaitUntilAsync(() => mount.Log.Contains("no response", StringComparison.OrdinalIgnoreCase), TimeSpan.FromSeconds(10));
 
         Assert.NotEqual(0, listing.ExitCode);
         Assert.Contains("Input/output error", listing.StandardError, StringComparison.Ordinal);

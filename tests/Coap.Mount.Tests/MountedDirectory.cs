@@ -87,9 +87,9 @@ public sealed class MountedDirectory : IAsyncDisposable
 
     public string PathOf(string relative) => System.IO.Path.Combine(Path, relative);
 
-    /// <summary>Runs a shell script with the mount point as the working directory.</summary>
-    public Task<ProcessResult> ShellAsync(string script) =>
-        Tool.RunAsync("/bin/sh", ["-c", $"cd '{Path}' && {script}"], TimeSpan.FromSeconds(60));
+    /// <summary>Runs a shell script with the mount point as the working directory; one still running after <paramref name="limit"/> (60 s unless given) is killed.</summary>
+    public Task<ProcessResult> ShellAsync(string script, TimeSpan? limit = null) =>
+        Tool.RunAsync("/bin/sh", ["-c", $"cd '{Path}' && {script}"], limit ?? TimeSpan.FromSeconds(60));
 
     /// <summary>Sends a signal to the mount process (SIGTERM = 15, SIGKILL = 9).</summary>
     public void Signal(int signal) => Assert.Equal(0, kill(Process.Id, signal));

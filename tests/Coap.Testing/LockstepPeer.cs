@@ -35,8 +35,11 @@ public sealed class LockstepPeer
         return Check(sent!);
     }
 
-    /// <summary>The next message, waiting up to five seconds of real time for a handler that completes later.</summary>
-    public async Task<CoapMessage> ExpectAsync() => Check(await _transport.NextAsync(TimeSpan.FromSeconds(5)));
+    /// <summary>
+    /// The next message, waiting up to fifteen seconds of real time for a handler that completes later (one that waits
+    /// for a process to end, say, on a busy machine).
+    /// </summary>
+    public async Task<CoapMessage> ExpectAsync() => Check(await _transport.NextAsync(TimeSpan.FromSeconds(15)));
 
     /// <summary>Fails when the endpoint sent anything.</summary>
     public void ExpectNothing()

@@ -13,7 +13,9 @@ public sealed class SessionLifetimeTests
     [Fact]
     public async Task An_idle_session_is_hung_up_and_removed()
     {
-        await using var server = new TerminalServer(new() { ["Modules:Terminal:IdleTimeout"] = "00:00:00.300" });
+        // The idle timeout must outlast the way from the POST's answer to Find (a busy machine can stall that for
+        // hundreds of milliseconds): a session removed before Find would leave the test nothing to wait for.
+        await using var server = new TerminalServer(new() { ["Modules:Terminal:IdleTimeout"] = "00:00:03" });
         var created = await server.Client.PostAsync(server.Uri("/term/"), ReadOnlyMemory<byte>.Empty);
         var session = Sessions(server).Find(created.GetLocationPath().Split('/')[2])!;
 
@@ -27,7 +29,8 @@ public sealed class SessionLifetimeTests
     [Fact]
     public async Task An_ended_session_stays_readable_for_its_retention_then_its_observers_get_4_04()
     {
-        await using var server = new TerminalServer(new() { ["Modules:Terminal:ExitedRetention"] = "00:00:00.500" });
+        // The retention must outlast the way from the exit to the notification carrying it and the GET after it.
+        await using var server = new TerminalServer(new() { ["Modules:Terminal:ExitedRetention"] = "00:00:03" });
         await using var client = await SessionClient.StartAsync(server);
         var session = Sessions(server).Find(client.Uri.Split('/')[4])!;
 

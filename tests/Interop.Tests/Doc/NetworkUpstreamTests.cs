@@ -21,15 +21,24 @@ public sealed class NetworkUpstreamTests : IDisposable
 
     public void Dispose() => _silent.Dispose();
 
-    private static NetworkDnsUpstream Upstream(int maxInFlight = 256, params string[] servers) => new(
-        Options.Create(new DocOptions { Upstreams = [.. servers], UpstreamTimeout = TimeSpan.FromMilliseconds(300), UpstreamAttempts = 1, MaxInFlight = maxInFlight }),
+    /// <summary>What a silent server costs in the tests that wait for one to time out.</summary>
+    private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>
+    /// For the tests where dnsmasq must answer: long enough for it on a busy machine (over TCP it forks a child for
+    /// the connection first), where a short timeout would fail the test, not what it tests.
+    /// </summary>
+    private static readonly TimeSpan Patient = TimeSpan.FromSeconds(2);
+
+    private static NetworkDnsUpstream Upstream(TimeSpan timeout, int maxInFlight, params string[] servers) => new(
+        Options.Create(new DocOptions { Upstreams = [.. servers], UpstreamTimeout = timeout, UpstreamAttempts = 1, MaxInFlight = maxInFlight }),
         NullLogger<NetworkDnsUpstream>.Instance);
 
     [Fact]
     public async Task A_silent_server_is_skipped_for_the_next_one_and_the_answer_keeps_the_client_id()
     {
         using var dnsmasq = await Dnsmasq.StartAsync();
-        using var upstream = Upstream(256, Silent, dnsmasq.EndPoint.ToString());
+        using var upstream = Upstream(Patient, 256, Silent, dnsmasq.EndPoint.ToString());
 
         var answer = DnsMessage.Parse(await upstream.QueryAsync(DnsMessage.Query(0x1234, "www.test", DnsType.A).ToArray(), CancellationToken.None));
 
@@ -41,7 +50,7 @@ public sealed class NetworkUpstreamTests : IDisposable
     public async Task A_truncated_answer_is_asked_again_over_tcp_and_a_large_edns_buffer_needs_no_tcp()
     {
         using var dnsmasq = await Dnsmasq.StartAsync();
-        using var upstream = Upstream(256, dnsmasq.EndPoint.ToString());
+        using var upstream = Upstream(Patient, 256, dnsmasq.EndPoint.ToString());
         var plain = DnsMessage.Query(0, "big.test", DnsType.Txt);
         var edns = plain with { Additionals = [new DnsRecord("", DnsType.Opt, 4096, 0, new OptData([]))] };
 
@@ -57,7 +66,7 @@ public sealed class NetworkUpstreamTests : IDisposable
     [Fact]
     public async Task No_answer_from_any_server_is_an_upstream_exception_after_the_timeouts()
     {
-        using var upstream = Upstream(256, Silent);
+        using var upstream = Upstream(Short, 256, Silent);
         var clock = Stopwatch.StartNew();
 
         await Assert.ThrowsAsync<DnsUpstreamException>(() => upstream.QueryAsync(DnsMessage.Query(0, "x.test", DnsType.A).ToArray(), CancellationToken.None).AsTask());
@@ -68,7 +77,7 @@ public sealed class NetworkUpstreamTests : IDisposable
     [Fact]
     public async Task Queries_beyond_the_in_flight_bound_wait_one_timeout_for_a_slot_and_then_fail()
     {
-        using var upstream = Upstream(1, Silent, Silent);
+        using var upstream = Upstream(Short, 1, Silent, Silent);
         var query = DnsMessage.Query(0, "x.test", DnsType.A).ToArray();
 
         var first = upstream.QueryAsync(query, CancellationToken.None).AsTask();

@@ -40,33 +40,40 @@ public sealed class TimeServiceInteropTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Coap_time_measures_an_offset_under_50_ms_on_loopback()
+    public async Task Coap_time_measures_an_offset_within_half_the_round_trip_on_loopback()
     {
         var result = await Tool.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "coap.dll"), "time", _uri.Replace("/time", string.Empty, StringComparison.Ordinal), "--json"]);
 
         Assert.Equal(0, result.ExitCode);
         using var json = System.Text.Json.JsonDocument.Parse(result.StandardOutput);
-        Assert.InRange(json.RootElement.GetProperty("offsetSeconds").GetDouble(), -0.05, 0.05);
+        // One clock on both ends: the server read it between the send and the receive, so the offset is at most half
+        // the round trip (NTP's bound; the extended form carries nanoseconds), however slow the machine is.
+        var halfRoundTrip = json.RootElement.GetProperty("roundTripSeconds").GetDouble() / 2;
+        Assert.InRange(json.RootElement.GetProperty("offsetSeconds").GetDouble(), -halfRoundTrip - 0.001, halfRoundTrip + 0.001);
         Assert.Equal(8, json.RootElement.GetProperty("samples").GetInt32());
     }
 
     [Fact]
-    public async Task Text_plain_is_unix_seconds_close_to_now()
+    public async Task Text_plain_is_unix_seconds_of_the_request()
     {
+        var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var result = await LibcoapClient.RunAsync("-m", "get", "-A", "0", _uri);
+        var after = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
         Assert.Equal(0, result.ExitCode);
         var seconds = long.Parse(result.StandardOutput.Trim(), CultureInfo.InvariantCulture);
-        Assert.InRange(seconds - DateTimeOffset.UtcNow.ToUnixTimeSeconds(), -2, 2);
+        Assert.InRange(seconds, before, after);
     }
 
     [Fact]
-    public async Task Cbor_answer_decodes_with_python_cbor2_to_a_tag_1_time_close_to_now()
+    public async Task Cbor_answer_decodes_with_python_cbor2_to_a_tag_1_time_of_the_request()
     {
         var file = Path.GetTempFileName();
         try
         {
+            var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             var fetched = await LibcoapClient.RunAsync("-m", "get", "-A", "60", "-o", file, _uri);
+            var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
             var decoded = await Tool.RunAsync("/usr/bin/python3", ["-c",
                 "import cbor2,sys; v=cbor2.loads(open(sys.argv[1],'rb').read()); print(type(v).__name__, v.timestamp())", file]);
 
@@ -75,7 +82,7 @@ public sealed class TimeServiceInteropTests : IAsyncLifetime
             var parts = decoded.StandardOutput.Trim().Split(' ');
             Assert.Equal("datetime", parts[0]);
             var seconds = double.Parse(parts[1], CultureInfo.InvariantCulture);
-            Assert.InRange(seconds - DateTimeOffset.UtcNow.ToUnixTimeSeconds(), -2, 2);
+            Assert.InRange(seconds, before, after);
         }
         finally
         {

@@ -28,24 +28,38 @@ public sealed class Dnsmasq : IDisposable
     /// alias.test → www.test; big.test with <see cref="BigTxtRecords"/> TXT records of ~200 octets (over 512 octets:
     /// truncated over UDP); every other name under test. is NXDOMAIN.
     /// </summary>
+    /// <remarks>
+    /// The port was free a moment before dnsmasq binds it, so another test's socket may take it first: dnsmasq then
+    /// exits at once, and it is started again on another port.
+    /// </remarks>
     public static async Task<Dnsmasq> StartAsync()
     {
         var program = File.Exists("/usr/sbin/dnsmasq") ? "/usr/sbin/dnsmasq" : Tool.Find("dnsmasq");
-        var port = Tool.FreeUdpPort();
-        List<string> arguments =
-        [
-            "--no-daemon", $"--port={port}", "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
-            "--conf-file=/dev/null", "--local=/test/", $"--local-ttl={Ttl}", "--host-record=www.test,192.0.2.10,2001:db8::10",
-            "--mx-host=test,mail.test,10", "--txt-record=txt.test,hello world", "--cname=alias.test,www.test", "--cname=alias2.test,alias.test",
-        ];
-        for (var i = 0; i < BigTxtRecords; i++)
+        for (var attempt = 1; ; attempt++)
         {
-            arguments.Add($"--txt-record=big.test,{new string('y', 200)}-{i}");
-        }
+            var port = Tool.FreeUdpPort();
+            List<string> arguments =
+            [
+                "--no-daemon", $"--port={port}", "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
+                "--conf-file=/dev/null", "--local=/test/", $"--local-ttl={Ttl}", "--host-record=www.test,192.0.2.10,2001:db8::10",
+                "--mx-host=test,mail.test,10", "--txt-record=txt.test,hello world", "--cname=alias.test,www.test", "--cname=alias2.test,alias.test",
+            ];
+            for (var i = 0; i < BigTxtRecords; i++)
+            {
+                arguments.Add($"--txt-record=big.test,{new string('y', 200)}-{i}");
+            }
 
-        var dnsmasq = new Dnsmasq(Tool.Start(program, arguments), port);
-        await dnsmasq.WaitUntilAnsweringAsync();
-        return dnsmasq;
+            var dnsmasq = new Dnsmasq(Tool.Start(program, arguments), port);
+            try
+            {
+                await dnsmasq.WaitUntilAnsweringAsync();
+                return dnsmasq;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                dnsmasq.Dispose();
+            }
+        }
     }
 
     /// <summary>Stops the server: queries to its port go unanswered from now on.</summary>
@@ -71,7 +85,7 @@ public sealed class Dnsmasq : IDisposable
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.Connect(EndPoint);
         var buffer = new byte[512];
-        for (var attempt = 0; attempt < 50; attempt++)
+        for (var attempt = 0; attempt < 75; attempt++)
         {
             if (_process.HasExited)
             {
@@ -91,6 +105,6 @@ public sealed class Dnsmasq : IDisposable
             }
         }
 
-        throw new TimeoutException("dnsmasq did not answer within 5 s");
+        throw new TimeoutException("dnsmasq did not answer within 15 s");
     }
 }

@@ -19,32 +19,30 @@ public sealed class LibcoapServer : IAsyncDisposable
 
     public string Uri(string path) => $"coap://127.0.0.1:{Port}/{path}";
 
-    /// <summary>Starts the server and waits, at most ten seconds, until it answers GET /time.</summary>
+    /// <summary>
+    /// Starts the server and waits, at most fifteen seconds, until it answers GET /time. The port was free a moment
+    /// before the server binds it, so another test's socket may take it first: the server then exits at once, and it
+    /// is started again on another port.
+    /// </summary>
     public static async Task<LibcoapServer> StartAsync()
     {
-        var port = Tool.FreeUdpPort();
-        var process = Tool.Start(Tool.Find("coap-server-notls"), ["-A", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        var server = new LibcoapServer(process, port);
-        await using var client = new CoapClient(new CoapClientOptions { Timeout = TimeSpan.FromMilliseconds(300) });
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (DateTime.UtcNow < deadline && !process.HasExited)
+        for (var attempt = 1; ; attempt++)
         {
-            try
+            var port = Tool.FreeUdpPort();
+            var process = Tool.Start(Tool.Find("coap-server-notls"), ["-A", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            var server = new LibcoapServer(process, port);
+            if (await server.AnswersAsync())
             {
-                var request = client.NewRequest(CoapCode.Get, default, null);
-                request.Type = CoapMessageType.NonConfirmable;
-                if ((await client.SendAsync(request, CoapUri.Parse(server.Uri("time")))).Code == CoapCode.Content)
-                {
-                    return server;
-                }
+                return server;
             }
-            catch (CoapException)
+
+            var exited = process.HasExited;
+            await server.DisposeAsync();
+            if (!exited || attempt == 3)
             {
+                throw new InvalidOperationException($"coap-server-notls did not come up ({(exited ? "it exited" : "no answer within 15 s")}).");
             }
         }
-
-        await server.DisposeAsync();
-        throw new InvalidOperationException("coap-server-notls did not come up within 10 s.");
     }
 
     public async ValueTask DisposeAsync()
@@ -56,5 +54,29 @@ public sealed class LibcoapServer : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    /// <summary>Asks GET /time until the server answers (true), exits or fifteen seconds pass (false).</summary>
+    private async Task<bool> AnswersAsync()
+    {
+        await using var client = new CoapClient(new CoapClientOptions { Timeout = TimeSpan.FromMilliseconds(300) });
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        {
+            try
+            {
+                var request = client.NewRequest(CoapCode.Get, default, null);
+                request.Type = CoapMessageType.NonConfirmable;
+                if ((await client.SendAsync(request, CoapUri.Parse(Uri("time")))).Code == CoapCode.Content)
+                {
+                    return true;
+                }
+            }
+            catch (CoapException)
+            {
+            }
+        }
+
+        return false;
     }
 }

@@ -50,14 +50,17 @@ public sealed class LibcoapObserveTests : IAsyncDisposable
             values.Add(int.Parse(line, CultureInfo.InvariantCulture));
         }
 
-        Assert.True(values.Count >= 5, $"only {values.Count} values: {result.StandardOutput}");
+        // A notification carries the state when it is rendered (RFC 7641 §4.2): a tick landing between the increment
+        // and its NotifyChanged, or while the previous render waits for a thread, shows the same value twice. The order
+        // is what is guaranteed: never an older value after a newer one.
+        Assert.True(values.Distinct().Count() >= 5, $"only {values.Distinct().Count()} distinct values: {result.StandardOutput}");
         for (var i = 1; i < values.Count; i++)
         {
-            Assert.True(values[i] > values[i - 1], $"not increasing: {result.StandardOutput}");
+            Assert.True(values[i] >= values[i - 1], $"an older value after a newer one: {result.StandardOutput}");
         }
 
         // coap-client deregisters when its observe time is up (a GET with Observe 1, RFC 7641 §3.6).
-        Assert.True(SpinWait.SpinUntil(() => _counter.Observers.Count == 0, TimeSpan.FromSeconds(3)), $"{_counter.Observers.Count} observers left");
+        Assert.True(SpinWait.SpinUntil(() => _counter.Observers.Count == 0, TimeSpan.FromSeconds(10)), $"{_counter.Observers.Count} observers left");
     }
 
     private void Tick()

@@ -31,7 +31,9 @@ public sealed class OurClientBlockwiseAndObserveAgainstLibcoapTests
         Assert.False(get.Options.Contains(OptionNumber.Block2));
         Assert.Equal(length, get.Payload.Length);
         Assert.Equal(Convert.ToHexString(SHA256.HashData(body)), Convert.ToHexString(SHA256.HashData(get.Payload.Span)));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+        // Catches transfers that stall on retransmissions (each waits 2 s or more, over thousands of blocks), not
+        // speed: 4096 16-byte blocks each way took 1 s idle and 23 s beside other test runs on two busy cores.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(120), $"took {clock.Elapsed}");
     }
 
     [Fact]
