@@ -1,3 +1,4 @@
+using Coap.Engine.Hosting;
 using Microsoft.Extensions.Options;
 using Services.Doc.Upstream;
 
@@ -9,11 +10,9 @@ internal sealed class DocOptionsValidator : IValidateOptions<DocOptions>
     public ValidateOptionsResult Validate(string? name, DocOptions options)
     {
         var failures = new List<string>();
-        var trimmed = options.Path?.Trim('/') ?? string.Empty;
-        if (string.IsNullOrWhiteSpace(trimmed) || trimmed.Contains('{', StringComparison.Ordinal) || trimmed.Contains('}', StringComparison.Ordinal)
-            || trimmed.Split('/').Any(segment => segment.Length == 0))
+        if (ModulePath.Check($"{DocOptions.SectionName}:Path", options.Path) is { } path)
         {
-            failures.Add($"{DocOptions.SectionName}:Path must be a non-empty path without parameters or empty segments (got '{options.Path}').");
+            failures.Add(path);
         }
 
         for (var i = 0; i < options.Upstreams.Count; i++)

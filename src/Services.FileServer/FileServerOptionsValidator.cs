@@ -1,3 +1,4 @@
+using Coap.Engine.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Services.FileServer;
@@ -8,11 +9,9 @@ internal sealed class FileServerOptionsValidator : IValidateOptions<FileServerOp
     public ValidateOptionsResult Validate(string? name, FileServerOptions options)
     {
         var failures = new List<string>();
-        var trimmed = options.Path?.Trim('/') ?? string.Empty;
-        if (options.Path is null || trimmed.Contains('{', StringComparison.Ordinal) || trimmed.Contains('}', StringComparison.Ordinal)
-            || (trimmed.Length > 0 && trimmed.Split('/').Any(segment => segment.Length == 0)))
+        if (ModulePath.Check($"{FileServerOptions.SectionName}:Path", options.Path, allowRoot: true) is { } path)
         {
-            failures.Add($"{FileServerOptions.SectionName}:Path must be a path without parameters or empty segments, or '/' (got '{options.Path}').");
+            failures.Add(path);
         }
 
         if (string.IsNullOrWhiteSpace(options.Root))

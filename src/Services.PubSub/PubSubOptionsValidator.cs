@@ -1,3 +1,4 @@
+using Coap.Engine.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Services.PubSub;
@@ -8,11 +9,9 @@ internal sealed class PubSubOptionsValidator : IValidateOptions<PubSubOptions>
     public ValidateOptionsResult Validate(string? name, PubSubOptions options)
     {
         var failures = new List<string>();
-        var trimmed = options.Path?.Trim('/') ?? string.Empty;
-        if (trimmed.Length == 0 || trimmed.Contains('{', StringComparison.Ordinal) || trimmed.Contains('}', StringComparison.Ordinal)
-            || trimmed.Split('/').Any(segment => segment.Length == 0))
+        if (ModulePath.Check($"{PubSubOptions.SectionName}:Path", options.Path) is { } path)
         {
-            failures.Add($"{PubSubOptions.SectionName}:Path must be a non-empty path without parameters or empty segments (got '{options.Path}').");
+            failures.Add(path);
         }
 
         if (options.ContentFormat is < 0 or > ushort.MaxValue or Coap.Engine.Protocol.ContentFormat.Cbor or Coap.Engine.Protocol.ContentFormat.LinkFormat)

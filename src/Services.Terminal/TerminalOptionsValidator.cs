@@ -1,3 +1,4 @@
+using Coap.Engine.Hosting;
 using System.Net;
 using Microsoft.Extensions.Options;
 
@@ -11,11 +12,9 @@ internal sealed class TerminalOptionsValidator : IValidateOptions<TerminalOption
     public ValidateOptionsResult Validate(string? name, TerminalOptions options)
     {
         var failures = new List<string>();
-        var trimmed = options.Path?.Trim('/') ?? string.Empty;
-        if (string.IsNullOrWhiteSpace(trimmed) || trimmed.Contains('{', StringComparison.Ordinal) || trimmed.Contains('}', StringComparison.Ordinal)
-            || trimmed.Split('/').Any(segment => segment.Length == 0))
+        if (ModulePath.Check($"{Section}:Path", options.Path) is { } path)
         {
-            failures.Add($"{Section}:Path must be a non-empty path without parameters or empty segments (got '{options.Path}').");
+            failures.Add(path);
         }
 
         if (!System.IO.Path.IsPathRooted(options.Command) || !File.Exists(options.Command) || !IsExecutable(options.Command))

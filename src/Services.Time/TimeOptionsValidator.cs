@@ -1,3 +1,4 @@
+using Coap.Engine.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Services.Time;
@@ -8,11 +9,9 @@ internal sealed class TimeOptionsValidator : IValidateOptions<TimeOptions>
     public ValidateOptionsResult Validate(string? name, TimeOptions options)
     {
         var failures = new List<string>();
-        var trimmed = options.Path?.Trim('/') ?? string.Empty;
-        if (string.IsNullOrWhiteSpace(trimmed) || trimmed.Contains('{', StringComparison.Ordinal) || trimmed.Contains('}', StringComparison.Ordinal)
-            || trimmed.Split('/').Any(segment => segment.Length == 0))
+        if (ModulePath.Check($"{TimeOptions.SectionName}:Path", options.Path) is { } path)
         {
-            failures.Add($"{TimeOptions.SectionName}:Path must be a non-empty path without parameters or empty segments (got '{options.Path}').");
+            failures.Add(path);
         }
 
         if (options.TaiUtcOffset is < 0 or > 1000)

@@ -63,8 +63,10 @@ public sealed class MountedDirectory : IAsyncDisposable
         }
 
         var path = Directory.CreateTempSubdirectory("mount-point-").FullName;
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in (string[])[Coap, "mount", uri, path, "--foreground", .. options])
+        // As from an interactive shell: a test run started in the background (`dotnet test … &`) ignores SIGINT, the
+        // mount would inherit that and, as programs should, keep ignoring it. env resets it and execs (same pid).
+        var info = new ProcessStartInfo("env") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in (string[])["--default-signal=INT,QUIT", "dotnet", Coap, "mount", uri, path, "--foreground", .. options])
         {
             info.ArgumentList.Add(argument);
         }

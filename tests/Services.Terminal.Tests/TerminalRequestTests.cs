@@ -94,6 +94,8 @@ public sealed class TerminalRequestTests : IAsyncDisposable
 
         var first = await _server.Client.PostAsync(session.Uri + "in", OutputChunkReader.Pair(0, line), ContentFormat.Cbor);
         var taken = OutputChunkReader.DecodeOffset(first.Payload);
+        // The echo shows that the pty has taken the first part, so the queue has room again for the rest.
+        await session.WaitForAsync(t => t.Contains(Encoding.UTF8.GetString(line, 0, (int)taken), StringComparison.Ordinal), "the first part's echo");
         var rest = await _server.Client.PostAsync(session.Uri + "in", OutputChunkReader.Pair(taken, line[(int)taken..]), ContentFormat.Cbor);
         var text = await session.WaitForAsync(t => Regex.IsMatch(t, @"(?:\n|[#$] )seventeen-8\r\n"), "the whole line run");
 
