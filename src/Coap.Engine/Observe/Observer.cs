@@ -31,6 +31,12 @@ internal sealed class Observer
     /// <summary>The order of registrations on its resource, so that eviction ends the newest first.</summary>
     public long Registration { get; init; }
 
+    /// <summary>
+    /// The Observe value of the registration's answer until the first notification newer than it goes out, then -1: a
+    /// render that began before the registration is older than what the client already holds and is not sent to it.
+    /// </summary>
+    public int RegisteredSequence { get; set; } = -1;
+
     /// <summary>When the client last proved it is there: its registration or the last CON notification sent.</summary>
     public long LastConfirmableAt { get; set; }
 

@@ -144,6 +144,16 @@ public sealed partial class ResourceObservers
             var check = _observerCheck is { } interval ? (long)(interval.TotalSeconds * endpoint.Messages.Time.TimestampFrequency) : stage.ObserverCheckTicks;
             foreach (var observer in variant.Observers)
             {
+                if (observer.RegisteredSequence >= 0)
+                {
+                    if (IsNewer(observer.RegisteredSequence, sequence))
+                    {
+                        continue;
+                    }
+
+                    observer.RegisteredSequence = -1;
+                }
+
                 response.Token = observer.Token;
                 if (!confirmable && observer.InFlight is not { IsCompleted: false } && now - observer.LastConfirmableAt < check)
                 {

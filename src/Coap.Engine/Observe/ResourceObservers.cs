@@ -103,10 +103,15 @@ public sealed partial class ResourceObservers
                 _variants.Add(key, variant);
             }
 
-            var observer = new Observer(context.Peer, context.Request.Token, variant, now) { Index = variant.Observers.Count, Registration = ++_registrations };
+            sequence = NextSequence();
+            var observer = new Observer(context.Peer, context.Request.Token, variant, now)
+            {
+                Index = variant.Observers.Count,
+                Registration = ++_registrations,
+                RegisteredSequence = sequence,
+            };
             variant.Observers.Add(observer);
             _count++;
-            sequence = NextSequence();
             return observer;
         }
     }
@@ -139,4 +144,7 @@ public sealed partial class ResourceObservers
 
     /// <summary>Callers hold the lock.</summary>
     private int NextSequence() => _sequence = (_sequence + 1) & SequenceMask;
+
+    /// <summary>RFC 7641 §3.4 order of 24-bit Observe values: whether <paramref name="value"/> is newer than <paramref name="than"/>.</summary>
+    private static bool IsNewer(int value, int than) => ((value - than) & SequenceMask) is > 0 and < 1 << 23;
 }

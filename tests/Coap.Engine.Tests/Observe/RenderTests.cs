@@ -93,6 +93,45 @@ public sealed class RenderTests
         Assert.Equal(["a", "a", "b"], bodies);
     }
 
+    [Fact]
+    public async Task An_observer_registered_while_a_notification_renders_never_gets_that_older_notification()
+    {
+        TaskCompletionSource? hold = null;
+        var resource = new TestObservableResource(async _ =>
+        {
+            if (Interlocked.Exchange(ref hold, null) is { } held)
+            {
+                await held.Task;
+            }
+
+            return CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes(Volatile.Read(ref _state).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        });
+        await using var server = new ServerFixture(t => t.Map("obs", resource, TestObservableResource.Metadata));
+        server.Peer.Send(Get("obs", 1, 0xA1));
+        server.Peer.Expect();
+
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        hold = release;
+        _state = 1;
+        resource.Observers.NotifyChanged();
+        _state = 2;
+        server.Peer.Send(Get("obs", 2, 0xB2));
+        var registered = server.Peer.Expect();
+        release.SetResult();
+        var first = await server.Peer.ExpectAsync();
+        resource.Observers.NotifyChanged();
+        var later = new[] { await server.Peer.ExpectAsync(), await server.Peer.ExpectAsync() };
+
+        Assert.Equal("2", Text(registered));
+        Assert.Equal(Token(0xA1), first.Token);
+        Assert.True(IsNewer(registered.Observe!.Value, first.Observe!.Value), "the held render is older than the registration");
+        Assert.Equal(new HashSet<CoapToken> { Token(0xA1), Token(0xB2) }, later.Select(m => m.Token).ToHashSet());
+        Assert.All(later, m => Assert.True(IsNewer(m.Observe!.Value, registered.Observe!.Value)));
+    }
+
+    /// <summary>RFC 7641 §3.4: <paramref name="later"/> is newer than <paramref name="earlier"/> in 24-bit serial order.</summary>
+    private static bool IsNewer(int later, int earlier) => ((later - earlier) & 0xFFFFFF) is > 0 and < 1 << 23;
+
     private async ValueTask<CoapMessage> Slow(Coap.Engine.Server.CoapRequestContext context)
     {
         await _gate.Task;
