@@ -23,6 +23,19 @@ internal sealed class PeerGate
             address = address.MapToIPv4();
         }
 
-        return IPAddress.IsLoopback(address) || _networks.Any(network => network.Contains(address));
+        if (IPAddress.IsLoopback(address))
+        {
+            return true;
+        }
+
+        foreach (var network in _networks)
+        {
+            if (network.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

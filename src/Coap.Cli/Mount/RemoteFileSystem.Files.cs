@@ -22,8 +22,9 @@ internal sealed partial class RemoteFileSystem
         OpenFile open;
         if (writing)
         {
-            var info = Wait(_files.StatAsync(FileUri(path), _stop.Token));
-            open = new OpenFile(path, FileUri(path), info.ETag, info.Size ?? 0);
+            var uri = FileUri(path);
+            var info = Wait(_files.StatAsync(uri, _stop.Token));
+            open = new OpenFile(path, uri, info.ETag, info.Size ?? 0);
             if ((flags & O_TRUNC) != 0)
             {
                 open.StartEmpty(dirty: open.RemoteSize != 0);
@@ -135,8 +136,9 @@ internal sealed partial class RemoteFileSystem
             return -Errno.EROFS;
         }
 
-        var info = Wait(_files.StatAsync(FileUri(path), _stop.Token));
-        var file = new OpenFile(path, FileUri(path), info.ETag, info.Size ?? 0);
+        var uri = FileUri(path);
+        var info = Wait(_files.StatAsync(uri, _stop.Token));
+        var file = new OpenFile(path, uri, info.ETag, info.Size ?? 0);
         lock (file.Gate)
         {
             Resize(file, size);
@@ -147,25 +149,17 @@ internal sealed partial class RemoteFileSystem
     /// <summary>flush (every close of every duplicate) and fsync: upload when dirty; a clean handle costs nothing.</summary>
     public int Flush(ulong handle)
     {
-        if (!_handles.TryGetValue(handle, out var open))
-        {
-            return -Errno.EBADF;
-        }
-
-        lock (open.Gate)
-        {
-            return open.Dirty && !open.Failed ? Upload(open) : 0;
-        }
+        return _handles.TryGetValue(handle, out var open) ? UploadIfDirty(open) : -Errno.EBADF;
     }
 
     /// <summary>release: the last close; whatever is still dirty is uploaded now (its result can only be logged).</summary>
     public int Release(ulong handle)
     {
-        if (!_handles.TryRemove(handle, out var open))
-        {
-            return 0;
-        }
+        return _handles.TryRemove(handle, out var open) ? UploadIfDirty(open) : 0;
+    }
 
+    private int UploadIfDirty(OpenFile open)
+    {
         lock (open.Gate)
         {
             return open.Dirty && !open.Failed ? Upload(open) : 0;

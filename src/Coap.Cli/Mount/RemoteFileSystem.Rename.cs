@@ -54,9 +54,10 @@ internal sealed partial class RemoteFileSystem
         try
         {
             using var content = new MemoryStream();
-            var etag = Wait(_files.ReadAsync(FileUri(from), content, progress: null, _stop.Token));
+            var original = FileUri(from);
+            var etag = Wait(_files.ReadAsync(original, content, progress: null, _stop.Token));
             Wait(_files.WriteAsync(FileUri(to), content.GetBuffer().AsMemory(0, (int)content.Length), ifMatch: null, ifNoneMatch: false, progress: null, _stop.Token));
-            Wait(_files.DeleteAsync(FileUri(from), etag, _stop.Token));
+            Wait(_files.DeleteAsync(original, etag, _stop.Token));
             return 0;
         }
         catch (CoapFileException error) when (error.Code == CoapCode.PreconditionFailed)

@@ -167,7 +167,7 @@ internal sealed partial class RemoteFileSystem : IDisposable
 
     private long? BufferedSize(string path)
     {
-        foreach (var open in _handles.Values)
+        foreach (var (_, open) in _handles)
         {
             if (open.Path == path && open.Content is not null)
             {

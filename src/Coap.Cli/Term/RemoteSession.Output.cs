@@ -13,7 +13,7 @@ internal sealed partial class RemoteSession
     {
         var printed = from;
         var request = _client.NewRequest(CoapCode.Get, default, null);
-        Part("out").ApplyTo(request);
+        _output.ApplyTo(request);
         await foreach (var notification in _client.ObserveAsync(request, _remote, cancellationToken).ConfigureAwait(false))
         {
             if (notification.Code == CoapCode.NotFound)
@@ -66,11 +66,11 @@ internal sealed partial class RemoteSession
     /// <summary>FETCHes the output from <paramref name="offset"/>; if that has been overwritten, says so and takes the oldest held.</summary>
     private async Task<OutputChunk> CatchUpAsync(long offset, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write, CancellationToken cancellationToken)
     {
-        var response = await SendAsync(CoapCode.Fetch, "out", OutputChunk.OffsetBody(offset), ContentFormat.Cbor, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(CoapCode.Fetch, _output, OutputChunk.OffsetBody(offset), ContentFormat.Cbor, cancellationToken).ConfigureAwait(false);
         if (response.Code == CoapCode.NotFound && OutputChunk.ReadOffset(response.Payload) is { } oldest && oldest > offset)
         {
             await write(LostNotice(oldest - offset), cancellationToken).ConfigureAwait(false);
-            response = await SendAsync(CoapCode.Fetch, "out", OutputChunk.OffsetBody(oldest), ContentFormat.Cbor, cancellationToken).ConfigureAwait(false);
+            response = await SendAsync(CoapCode.Fetch, _output, OutputChunk.OffsetBody(oldest), ContentFormat.Cbor, cancellationToken).ConfigureAwait(false);
         }
 
         return response.Code == CoapCode.Content && OutputChunk.Decode(response.Payload) is { } chunk ? chunk : throw new RemoteSessionException(response);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.InteropServices;
 using Coap.Engine.Client;
 using Coap.Engine.Protocol;
 
@@ -20,6 +21,9 @@ internal sealed partial class RemoteSession
     private readonly CoapClient _client;
     private readonly IPEndPoint _remote;
     private readonly CoapUri _session;
+    private readonly CoapUri _input;
+    private readonly CoapUri _output;
+    private readonly CoapUri _size;
     private readonly Lock _gate = new();
     private readonly List<byte> _pending = [];
     private readonly SemaphoreSlim _typed = new(0);
@@ -31,6 +35,9 @@ internal sealed partial class RemoteSession
         _client = client;
         _remote = remote;
         _session = session;
+        _input = Part("in");
+        _output = Part("out");
+        _size = Part("size");
         _sent.SetResult();
     }
 
@@ -58,7 +65,7 @@ internal sealed partial class RemoteSession
     {
         var remote = await CoapClient.ResolveAsync(session, cancellationToken).ConfigureAwait(false);
         var attached = new RemoteSession(client, remote, session);
-        var response = await attached.SendAsync(CoapCode.Post, "in", OutputChunk.InputPair(0, []), ContentFormat.Cbor, cancellationToken).ConfigureAwait(false);
+        var response = await attached.SendAsync(CoapCode.Post, attached._input, OutputChunk.InputPair(0, []), ContentFormat.Cbor, cancellationToken).ConfigureAwait(false);
         if (response.Code != CoapCode.Changed || OutputChunk.ReadOffset(response.Payload) is not { } next)
         {
             throw new RemoteSessionException(response);
@@ -108,7 +115,7 @@ internal sealed partial class RemoteSession
                 long offset;
                 lock (_gate)
                 {
-                    chunk = [.. _pending.Take(InputChunk)];
+                    chunk = CollectionsMarshal.AsSpan(_pending)[..Math.Min(_pending.Count, InputChunk)].ToArray();
                     offset = _inputOffset;
                 }
 
@@ -117,7 +124,7 @@ internal sealed partial class RemoteSession
                     break;
                 }
 
-                var response = await SendAsync(CoapCode.Post, "in", OutputChunk.InputPair(offset, chunk), ContentFormat.Cbor, cancellationToken).ConfigureAwait(false);
+                var response = await SendAsync(CoapCode.Post, _input, OutputChunk.InputPair(offset, chunk), ContentFormat.Cbor, cancellationToken).ConfigureAwait(false);
                 if (response.Code == CoapCode.ServiceUnavailable)
                 {
                     var limit = TimeSpan.FromSeconds(response.MaxAge ?? 1);
@@ -150,7 +157,7 @@ internal sealed partial class RemoteSession
     /// <summary>Tells the program the window's size.</summary>
     public async Task ResizeAsync(ushort rows, ushort columns, CancellationToken cancellationToken)
     {
-        var response = await SendAsync(CoapCode.Put, "size", OutputChunk.Size(rows, columns), ContentFormat.Cbor, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(CoapCode.Put, _size, OutputChunk.Size(rows, columns), ContentFormat.Cbor, cancellationToken).ConfigureAwait(false);
         if (response.Code != CoapCode.Changed)
         {
             throw new RemoteSessionException(response);
@@ -165,10 +172,10 @@ internal sealed partial class RemoteSession
         await _client.SendAsync(request, _remote, cancellationToken).ConfigureAwait(false);
     }
 
-    private Task<CoapMessage> SendAsync(CoapCode method, string part, byte[] payload, int? contentFormat, CancellationToken cancellationToken)
+    private Task<CoapMessage> SendAsync(CoapCode method, CoapUri target, byte[] payload, int? contentFormat, CancellationToken cancellationToken)
     {
         var request = _client.NewRequest(method, payload, contentFormat);
-        Part(part).ApplyTo(request);
+        target.ApplyTo(request);
         return _client.SendAsync(request, _remote, cancellationToken);
     }
 

@@ -17,10 +17,7 @@ internal sealed class NotificationOrder(TimeProvider time)
     public bool TryAccept(int observe)
     {
         var now = time.GetTimestamp();
-        var fresh = !_any
-            || (_last < observe && observe - _last < Window)
-            || (_last > observe && _last - observe > Window)
-            || time.GetElapsedTime(_lastAt, now) > Expiry;
+        var fresh = !_any || IsNewer(observe, _last) || time.GetElapsedTime(_lastAt, now) > Expiry;
         if (fresh)
         {
             _any = true;
@@ -30,4 +27,8 @@ internal sealed class NotificationOrder(TimeProvider time)
 
         return fresh;
     }
+
+    /// <summary>Whether the 24-bit Observe number <paramref name="observe"/> is ahead of <paramref name="than"/> (RFC 7641 §3.4).</summary>
+    public static bool IsNewer(int observe, int than) =>
+        (than < observe && observe - than < Window) || (than > observe && than - observe > Window);
 }

@@ -146,7 +146,7 @@ public sealed partial class ResourceObservers
             {
                 if (observer.RegisteredSequence >= 0)
                 {
-                    if (IsNewer(observer.RegisteredSequence, sequence))
+                    if (NotificationOrder.IsNewer(observer.RegisteredSequence, sequence))
                     {
                         continue;
                     }

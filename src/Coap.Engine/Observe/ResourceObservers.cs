@@ -144,7 +144,4 @@ public sealed partial class ResourceObservers
 
     /// <summary>Callers hold the lock.</summary>
     private int NextSequence() => _sequence = (_sequence + 1) & SequenceMask;
-
-    /// <summary>RFC 7641 §3.4 order of 24-bit Observe values: whether <paramref name="value"/> is newer than <paramref name="than"/>.</summary>
-    private static bool IsNewer(int value, int than) => ((value - than) & SequenceMask) is > 0 and < 1 << 23;
 }

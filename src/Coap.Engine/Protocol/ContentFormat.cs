@@ -85,6 +85,10 @@ public static class ContentFormat
     /// <summary>The media type registered for a Content-Format number, or null.</summary>
     public static string? NameOf(int contentFormat) => Names.GetValueOrDefault(contentFormat);
 
+    /// <summary>Whether the format is CBOR: application/cbor (60), a CBOR sequence (63) or a registered "+cbor" type.</summary>
+    public static bool IsCbor(int contentFormat) =>
+        contentFormat is Cbor or CborSeq || NameOf(contentFormat)?.EndsWith("+cbor", StringComparison.Ordinal) == true;
+
     /// <summary>Every registered Content-Format with its media type.</summary>
     public static IReadOnlyDictionary<int, string> All => Names;
 

@@ -54,18 +54,16 @@ internal sealed class OpenFileCache : IDisposable
             {
                 return false;
             }
+
+            // Under the lock: a handle is disposed only after it has left the table, so this one is still open.
+            var added = false;
+            file.Handle.DangerousAddRef(ref added);
         }
 
         if (!Native.TryStat(file.Entry, false, out var now) || now != file.Stat)
         {
+            file.Handle.DangerousRelease();
             Remove(key, file);
-            return false;
-        }
-
-        var added = false;
-        file.Handle.DangerousAddRef(ref added);
-        if (!added)
-        {
             return false;
         }
 

@@ -14,7 +14,7 @@ internal static class CborPayload
     /// <summary>Null when <paramref name="payload"/> is fine for <paramref name="contentFormat"/>, else why it is not.</summary>
     public static string? Defect(ReadOnlyMemory<byte> payload, int? contentFormat)
     {
-        if (contentFormat is not { } format || !IsCbor(format))
+        if (contentFormat is not { } format || !ContentFormat.IsCbor(format))
         {
             return null;
         }
@@ -41,7 +41,4 @@ internal static class CborPayload
             return $"the value is not well-formed CBOR (Content-Format {format}): {error.Message}";
         }
     }
-
-    private static bool IsCbor(int format) =>
-        format is ContentFormat.Cbor or ContentFormat.CborSeq || ContentFormat.NameOf(format)?.EndsWith("+cbor", StringComparison.Ordinal) == true;
 }

@@ -34,11 +34,7 @@ internal static class ConfigurationCodec
 
             return fields;
         }
-        catch (CborContentException error)
-        {
-            throw new ConfigurationException("the payload is not valid CBOR: " + error.Message, error);
-        }
-        catch (InvalidOperationException error)
+        catch (Exception error) when (error is CborContentException or InvalidOperationException)
         {
             throw new ConfigurationException("the payload is not valid CBOR: " + error.Message, error);
         }
@@ -85,11 +81,7 @@ internal static class ConfigurationCodec
 
             return keys;
         }
-        catch (CborContentException error)
-        {
-            throw new ConfigurationException("the payload is not valid CBOR: " + error.Message, error);
-        }
-        catch (InvalidOperationException error)
+        catch (Exception error) when (error is CborContentException or InvalidOperationException)
         {
             throw new ConfigurationException("the payload is not valid CBOR: " + error.Message, error);
         }

@@ -73,10 +73,10 @@ internal sealed class InputQueue
                 fresh = fresh[..room];
             }
 
-            for (var i = 0; i < fresh.Length; i++)
-            {
-                _buffer[(_start + _count + i) % _buffer.Length] = fresh[i];
-            }
+            var end = (_start + _count) % _buffer.Length;
+            var first = Math.Min(fresh.Length, _buffer.Length - end);
+            fresh[..first].CopyTo(_buffer.AsSpan(end));
+            fresh[first..].CopyTo(_buffer);
 
             _count += fresh.Length;
             _next += fresh.Length;
@@ -90,11 +90,9 @@ internal sealed class InputQueue
         lock (_gate)
         {
             var length = Math.Min(destination.Length, _count);
-            for (var i = 0; i < length; i++)
-            {
-                destination[i] = _buffer[(_start + i) % _buffer.Length];
-            }
-
+            var first = Math.Min(length, _buffer.Length - _start);
+            _buffer.AsSpan(_start, first).CopyTo(destination);
+            _buffer.AsSpan(0, length - first).CopyTo(destination[first..]);
             return length;
         }
     }

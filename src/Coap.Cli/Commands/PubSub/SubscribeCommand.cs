@@ -31,7 +31,7 @@ internal static class SubscribeCommand
     public static string Format(CoapMessage message)
     {
         var payload = message.Payload;
-        if (message.ContentFormat is ContentFormat.Cbor or ContentFormat.CborSeq || (message.ContentFormat is { } f && ContentFormat.NameOf(f)?.EndsWith("+cbor", StringComparison.Ordinal) == true))
+        if (message.ContentFormat is { } format && ContentFormat.IsCbor(format))
         {
             if (CborText.TryFormat(payload) is { } diagnostic)
             {
