@@ -48,7 +48,10 @@ internal sealed partial class FileResource
         return target.IsDirectory ? GetDirectory(context, target) : OpenAndGetFile(context, target, key!, path.Name);
     }
 
-    /// <summary>Opens the file and serves from it; the handle stays open in <see cref="_openFiles"/> for the next blocks unless a link led to it.</summary>
+    /// <summary>
+    /// Opens the file and serves from it; the handle stays open in <see cref="_openFiles"/> for the next blocks unless a
+    /// link led to it: the file itself, or a directory on the way (then its real entry is not the root joined with the key).
+    /// </summary>
     private CoapMessage OpenAndGetFile(CoapRequestContext context, ResolvedPath target, string key, string name)
     {
         var handle = File.OpenHandle(target.Real, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -59,7 +62,7 @@ internal sealed partial class FileResource
         }
 
         var tag = stat.EntityTag();
-        if (target.IsLink)
+        if (target.IsLink || !string.Equals(target.Entry, Path.Join(Root.Path, key), StringComparison.Ordinal))
         {
             using (handle)
             {

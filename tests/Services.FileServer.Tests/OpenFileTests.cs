@@ -64,6 +64,22 @@ public sealed class OpenFileTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_directory_link_pointed_elsewhere_after_a_read_serves_the_file_of_its_new_target()
+    {
+        Directory.CreateDirectory(_files.InRoot("a"));
+        Directory.CreateDirectory(_files.InRoot("b"));
+        File.WriteAllText(_files.InRoot("a/f.txt"), "aaa");
+        File.WriteAllText(_files.InRoot("b/f.txt"), "bbb");
+        Directory.CreateSymbolicLink(_files.InRoot("d"), "a");
+        Assert.Equal("aaa", FileServerFixture.Text(_files.Get("d", "f.txt")));
+
+        Directory.Delete(_files.InRoot("d"));
+        Directory.CreateSymbolicLink(_files.InRoot("d"), "b");
+
+        Assert.Equal("bbb", FileServerFixture.Text(_files.Get("d", "f.txt")));
+    }
+
+    [Fact]
     public void A_directory_put_in_place_of_a_read_file_is_4_00_without_its_slash()
     {
         File.WriteAllText(_files.InRoot("x"), "file");

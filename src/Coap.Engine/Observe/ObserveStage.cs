@@ -119,13 +119,13 @@ internal sealed class ObserveStage : IServerStage
     /// <summary>
     /// Ends an observation: off the resource's list, out of the stage's tables. With <paramref name="stopRetransmission"/>
     /// a CON notification still in flight is abandoned too (the client said it is no longer interested); otherwise it
-    /// runs to its end, so that a final error notification is still delivered.
+    /// runs to its end, so that a final error notification is still delivered. False when it had already ended.
     /// </summary>
-    public void Remove(Observer observer, string reason, bool stopRetransmission = false)
+    public bool Remove(Observer observer, string reason, bool stopRetransmission = false)
     {
         if (!observer.Variant.Resource.Detach(observer))
         {
-            return;
+            return false;
         }
 
         // Detached: no fan-out touches the observer any more, so its CON state is stable here.
@@ -154,6 +154,8 @@ internal sealed class ObserveStage : IServerStage
         {
             ObserveLog.Removed(Logger, observer.Peer, observer.Token, reason);
         }
+
+        return true;
     }
 
     private async ValueTask<CoapMessage> RegisterLaterAsync(CoapRequestContext context, ResourceObservers resource, long changes, ValueTask<CoapMessage> pending) =>

@@ -214,10 +214,17 @@ public sealed partial class ResourceObservers
             evicted.RemoveRange(_count - keep, keep);
         }
 
+        var ended = 0;
         foreach (var observer in evicted)
         {
             var stage = observer.Variant.Stage;
-            stage.Remove(observer, "evicted with " + code, stopRetransmission: true);
+            if (!stage.Remove(observer, "evicted with " + code, stopRetransmission: true))
+            {
+                // Gone meanwhile (deregistered, or replaced by the same token's new registration): not ours to end.
+                continue;
+            }
+
+            ended++;
             var response = CoapMessage.CreateResponse(code);
             response.Token = observer.Token;
             try
@@ -230,7 +237,7 @@ public sealed partial class ResourceObservers
             }
         }
 
-        return evicted.Count;
+        return ended;
     }
 
     /// <summary>A CON notification was acknowledged: the next one may be non-confirmable again.</summary>
