@@ -63,7 +63,7 @@ internal sealed class TopicDataResource : CoapResource, IObservableRoute
         try
         {
             _broker.CheckSize(request.Payload.Length);
-            var wait = _broker.PublishWait(topic);
+            var (wait, replaced) = _broker.Publish(topic, request.Payload, request.ContentFormat);
             if (wait > TimeSpan.Zero)
             {
                 var response = CoapMessage.CreateResponse(CoapCode.TooManyRequests, System.Text.Encoding.UTF8.GetBytes("publishing too fast"));
@@ -71,7 +71,6 @@ internal sealed class TopicDataResource : CoapResource, IObservableRoute
                 return ValueTask.FromResult(response);
             }
 
-            var replaced = _broker.Publish(topic, request.Payload.ToArray(), request.ContentFormat);
             return ValueTask.FromResult(CoapMessage.CreateResponse(replaced ? CoapCode.Changed : CoapCode.Created));
         }
         catch (PayloadTooLargeException error)

@@ -89,8 +89,8 @@ internal sealed class TopicResource : CoapResource
         try
         {
             var fields = ConfigurationCodec.Read(context.Request.Payload);
-            var configuration = rule(topic.Configuration, fields, _broker.Time.GetUtcNow());
-            _broker.Reconfigure(topic, configuration, fields.Initialize);
+            var now = _broker.Time.GetUtcNow();
+            var configuration = _broker.Reconfigure(topic, current => rule(current, fields, now), fields.Initialize);
             return Answers.Map(CoapCode.Changed, ConfigurationCodec.Write(configuration), _format);
         }
         catch (ConfigurationException error)

@@ -113,12 +113,18 @@ internal sealed class Broker : IDisposable
         }
     }
 
-    /// <summary>Replaces a topic's configuration (POST, iPATCH): limits and expiration take effect at once, surplus subscribers get 4.04.</summary>
-    public void Reconfigure(Topic topic, TopicConfiguration configuration, byte[]? initialize)
+    /// <summary>
+    /// Replaces a topic's configuration (POST, iPATCH) with what <paramref name="change"/> makes of the current one,
+    /// under the topic's lock so that overlapping changes each build on the other; limits and expiration take effect at
+    /// once, surplus subscribers get 4.04. Returns the new configuration.
+    /// </summary>
+    public TopicConfiguration Reconfigure(Topic topic, Func<TopicConfiguration, TopicConfiguration> change, byte[]? initialize)
     {
+        TopicConfiguration configuration;
         lock (topic.Gate)
         {
             ThrowIfDeleted(topic);
+            configuration = change(topic.Configuration);
             var value = topic.Value;
             if (initialize is not null)
             {
@@ -140,16 +146,27 @@ internal sealed class Broker : IDisposable
         {
             topic.Subscribers.NotifyChanged();
         }
+
+        return configuration;
     }
 
-    /// <summary>Stores a publication; returns false when it was the first (2.01), true when it replaced a value (2.04).</summary>
-    public bool Publish(Topic topic, byte[] payload, int? contentFormat)
+    /// <summary>
+    /// Stores a publication unless it comes sooner than <c>MinPublishInterval</c> after the last one (checked under the
+    /// same lock, so two at once cannot both pass): returns the wait before one is allowed (nothing stored), or zero and
+    /// whether it replaced a value (2.04) rather than being the first (2.01).
+    /// </summary>
+    public (TimeSpan Wait, bool Replaced) Publish(Topic topic, ReadOnlyMemory<byte> payload, int? contentFormat)
     {
         bool replaced;
         lock (topic.Gate)
         {
             ThrowIfDeleted(topic);
-            var value = new Publication(payload, contentFormat);
+            if (PublishWait(topic) is var wait && wait > TimeSpan.Zero)
+            {
+                return (wait, false);
+            }
+
+            var value = new Publication(payload.ToArray(), contentFormat);
             _store?.Save(topic.Id, topic.Configuration, value);
             replaced = topic.Value is not null;
             topic.Value = value;
@@ -159,27 +176,19 @@ internal sealed class Broker : IDisposable
         // The fan-out runs off the publisher's request: its 2.04 says the value is stored, not that N subscribers
         // have been sent it, and publications that arrive during a fan-out fold into one more (the latest value).
         ThreadPool.UnsafeQueueUserWorkItem(static subscribers => subscribers.NotifyChanged(), topic.Subscribers, preferLocal: false);
-        return replaced;
+        return (TimeSpan.Zero, replaced);
     }
 
-    /// <summary>The wait before the next publication is allowed, or zero.</summary>
-    public TimeSpan PublishWait(Topic topic)
+    /// <summary>The wait before the next publication is allowed, or zero; the caller holds the topic's lock.</summary>
+    private TimeSpan PublishWait(Topic topic)
     {
-        if (_options.MinPublishInterval <= TimeSpan.Zero)
+        if (_options.MinPublishInterval <= TimeSpan.Zero || topic.LastPublishedAt is not { } last)
         {
             return TimeSpan.Zero;
         }
 
-        lock (topic.Gate)
-        {
-            if (topic.LastPublishedAt is not { } last)
-            {
-                return TimeSpan.Zero;
-            }
-
-            var remaining = _options.MinPublishInterval - _time.GetElapsedTime(last);
-            return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
-        }
+        var remaining = _options.MinPublishInterval - _time.GetElapsedTime(last);
+        return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
     }
 
     /// <summary>DELETE on the topic-data: back to "half created"; subscribers get a final 4.04.</summary>
