@@ -41,13 +41,13 @@ internal static class ConfigurationRules
         }
 
         var configuration = new TopicConfiguration { Name = fields.Name, DataPath = dataPath };
-        return Apply(configuration, fields, reset: false, now);
+        return Apply(configuration, fields, now);
     }
 
     public static TopicConfiguration Replace(TopicConfiguration current, ConfigurationFields fields, DateTimeOffset now)
     {
         CheckImmutable(current, fields);
-        var reset = current with
+        var defaults = current with
         {
             ContentFormat = null,
             TopicType = null,
@@ -55,13 +55,13 @@ internal static class ConfigurationRules
             MaxSubscribers = null,
             ObserverCheck = TopicConfiguration.DefaultObserverCheck,
         };
-        return Apply(reset, fields, reset: false, now);
+        return Apply(defaults, fields, now);
     }
 
     public static TopicConfiguration Patch(TopicConfiguration current, ConfigurationFields fields, DateTimeOffset now)
     {
         CheckImmutable(current, fields);
-        return Apply(current, fields, reset: true, now);
+        return Apply(current, fields, now);
     }
 
     private static void CheckImmutable(TopicConfiguration current, ConfigurationFields fields)
@@ -74,7 +74,7 @@ internal static class ConfigurationRules
         }
     }
 
-    private static TopicConfiguration Apply(TopicConfiguration configuration, ConfigurationFields fields, bool reset, DateTimeOffset now)
+    private static TopicConfiguration Apply(TopicConfiguration configuration, ConfigurationFields fields, DateTimeOffset now)
     {
         if (configuration.ResourceType != TopicConfiguration.DataResourceType || (fields.ResourceType is { } type && type != TopicConfiguration.DataResourceType))
         {
@@ -88,10 +88,10 @@ internal static class ConfigurationRules
 
         var result = configuration with
         {
-            ContentFormat = Pick(fields, ConfigKey.TopicContentFormat, fields.ContentFormat, configuration.ContentFormat, reset),
-            TopicType = Pick(fields, ConfigKey.TopicType, fields.TopicType, configuration.TopicType, reset),
-            Expiration = Pick(fields, ConfigKey.ExpirationDate, fields.Expiration, configuration.Expiration, reset),
-            MaxSubscribers = Pick(fields, ConfigKey.MaxSubscribers, fields.MaxSubscribers, configuration.MaxSubscribers, reset),
+            ContentFormat = Pick(fields, ConfigKey.TopicContentFormat, fields.ContentFormat, configuration.ContentFormat),
+            TopicType = Pick(fields, ConfigKey.TopicType, fields.TopicType, configuration.TopicType),
+            Expiration = Pick(fields, ConfigKey.ExpirationDate, fields.Expiration, configuration.Expiration),
+            MaxSubscribers = Pick(fields, ConfigKey.MaxSubscribers, fields.MaxSubscribers, configuration.MaxSubscribers),
             ObserverCheck = fields.IsNull(ConfigKey.ObserverCheck) ? TopicConfiguration.DefaultObserverCheck : fields.ObserverCheck ?? configuration.ObserverCheck,
         };
         if (fields.Initialize is not null && result.ContentFormat is null)
@@ -107,10 +107,11 @@ internal static class ConfigurationRules
         return result;
     }
 
-    private static T? Pick<T>(ConfigurationFields fields, int key, T? given, T? current, bool reset)
+    /// <summary>A key given as null goes back to its default (none); one not given keeps its current value.</summary>
+    private static T? Pick<T>(ConfigurationFields fields, int key, T? given, T? current)
         where T : struct =>
-        fields.IsNull(key) && reset ? null : given ?? current;
+        fields.IsNull(key) ? null : given ?? current;
 
-    private static string? Pick(ConfigurationFields fields, int key, string? given, string? current, bool reset) =>
-        fields.IsNull(key) && reset ? null : given ?? current;
+    private static string? Pick(ConfigurationFields fields, int key, string? given, string? current) =>
+        fields.IsNull(key) ? null : given ?? current;
 }
