@@ -182,10 +182,16 @@ public sealed class ClientObserveTests
         peer.Notify(register.Token, CoapMessageType.NonConfirmable, CoapCode.Content, "a"u8.ToArray(), Observe(1, 5));
         Assert.True(await moving.AsTask().WaitAsync(Patience));
 
+        // Each advance waits for the timer it is meant to fire: the re-registration's wait (Max-Age plus the margin),
+        // then the 20 s the re-registration is given, which the client arms only after sending it.
+        var waiting = peer.Time.WhenArmedAsync(TimeSpan.FromSeconds(5) + ClientObservation.ReregistrationMargin);
         moving = notifications.MoveNextAsync();
+        await waiting.WaitAsync(Patience);
+        var answering = peer.Time.WhenArmedAsync(TimeSpan.FromSeconds(20));
         peer.Time.Advance(TimeSpan.FromSeconds(8));
         var again = await peer.NextAsync();
         Assert.Equal(0, again.Observe);
+        await answering.WaitAsync(Patience);
         peer.Time.Advance(TimeSpan.FromSeconds(21));
 
         await Assert.ThrowsAsync<CoapTimeoutException>(() => moving.AsTask().WaitAsync(Patience));
