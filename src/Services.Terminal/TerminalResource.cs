@@ -106,10 +106,7 @@ internal sealed partial class TerminalResource : CoapResource, IObservableRoute
         }
 
         var created = CoapMessage.CreateResponse(CoapCode.Created);
-        foreach (var segment in (string[])[.. _mount, session.Id, string.Empty])
-        {
-            created.Options.Add(CoapOption.FromString(OptionNumber.LocationPath, segment));
-        }
+        created.SetLocationPathSegments([.. _mount, session.Id, string.Empty]);
 
         return created;
     }

@@ -67,11 +67,7 @@ internal sealed class WellKnownCoreResource : CoapResource
 
     protected override ValueTask<CoapMessage> OnGet(CoapRequestContext context)
     {
-        var queries = new List<string>();
-        foreach (var option in context.Request.Options.GetAll(OptionNumber.UriQuery))
-        {
-            queries.Add(option.GetString());
-        }
+        var queries = context.Request.GetUriQueries();
 
         var links = new List<WebLink>();
         foreach (var entry in _tree.Entries)

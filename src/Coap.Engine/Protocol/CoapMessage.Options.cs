@@ -54,16 +54,10 @@ public sealed partial class CoapMessage
     }
 
     /// <summary>The Uri-Path segments as strings.</summary>
-    public IReadOnlyList<string> GetUriPathSegments()
-    {
-        var segments = new List<string>();
-        foreach (var option in Options.GetAll(OptionNumber.UriPath))
-        {
-            segments.Add(option.GetString());
-        }
+    public IReadOnlyList<string> GetUriPathSegments() => GetStrings(OptionNumber.UriPath);
 
-        return segments;
-    }
+    /// <summary>The Uri-Query options as strings, one per option ("rt=core.ps.data").</summary>
+    public IReadOnlyList<string> GetUriQueries() => GetStrings(OptionNumber.UriQuery);
 
     /// <summary>Sets Uri-Path from "/a/b" ("/" and "" mean no option); segments are taken literally.</summary>
     public void SetUriPath(string path)
@@ -88,6 +82,16 @@ public sealed partial class CoapMessage
         foreach (var segment in segments)
         {
             Options.Add(CoapOption.FromString(OptionNumber.UriPath, segment));
+        }
+    }
+
+    /// <summary>Replaces the Location-Path with these segments (RFC 7252 §5.10.7); a last empty one is a trailing slash.</summary>
+    public void SetLocationPathSegments(IEnumerable<string> segments)
+    {
+        Options.Remove(OptionNumber.LocationPath);
+        foreach (var segment in segments)
+        {
+            Options.Add(CoapOption.FromString(OptionNumber.LocationPath, segment));
         }
     }
 
@@ -122,5 +126,16 @@ public sealed partial class CoapMessage
         {
             Options.Remove(number);
         }
+    }
+
+    private List<string> GetStrings(ushort number)
+    {
+        var values = new List<string>();
+        foreach (var option in Options.GetAll(number))
+        {
+            values.Add(option.GetString());
+        }
+
+        return values;
     }
 }

@@ -35,15 +35,10 @@ internal sealed class CollectionResource : CoapResource
 
     protected override ValueTask<CoapMessage> OnGet(CoapRequestContext context)
     {
-        var queries = new List<string>();
-        foreach (var option in context.Request.Options.GetAll(OptionNumber.UriQuery))
-        {
-            queries.Add(option.GetString());
-        }
-
+        var queries = context.Request.GetUriQueries();
         var topics = _broker.All();
         var links = topics.Select(topic => TopicLinks.Configuration(_broker, topic));
-        if (queries.Exists(q => q.StartsWith("rt=", StringComparison.Ordinal)))
+        if (queries.Any(q => q.StartsWith("rt=", StringComparison.Ordinal)))
         {
             links = links.Concat(topics.Select(TopicLinks.Data));
         }
@@ -101,12 +96,7 @@ internal sealed class CollectionResource : CoapResource
         }
 
         var response = CoapMessage.CreateResponse(CoapCode.Created, ConfigurationCodec.Write(topic.Configuration), _format);
-        foreach (var segment in _broker.Path.Split('/'))
-        {
-            response.Options.Add(CoapOption.FromString(OptionNumber.LocationPath, segment));
-        }
-
-        response.Options.Add(CoapOption.FromString(OptionNumber.LocationPath, topic.Id));
+        response.SetLocationPathSegments([.. _broker.Path.Split('/'), topic.Id]);
         return ValueTask.FromResult(response);
     }
 
