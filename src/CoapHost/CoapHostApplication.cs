@@ -13,7 +13,7 @@ internal static class CoapHostApplication
 {
     public const int ConfigurationError = 2;
 
-    /// <summary>Builds the host; configuration errors found while building are thrown as <see cref="HostConfigurationException"/>.</summary>
+    /// <summary>Builds the host; configuration errors found while building are thrown as <see cref="CoapConfigurationException"/>.</summary>
     public static IHost Build(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -31,7 +31,8 @@ internal static class CoapHostApplication
 
     /// <summary>
     /// Runs until SIGTERM or Ctrl-C; a bad setting ends start-up with one line naming the key and exit code 2. The
-    /// settings are validated before the host starts, so that it does not also log the failure with a stack trace.
+    /// settings are validated and the sockets bound (a port already taken) before the host starts, so that it does not
+    /// also log the failure with a stack trace.
     /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -39,6 +40,7 @@ internal static class CoapHostApplication
         {
             using var host = Build(args);
             host.Services.GetService<IStartupValidator>()?.Validate();
+            host.Services.GetRequiredService<CoapServer>().Bind();
             await host.RunAsync().ConfigureAwait(false);
             return 0;
         }
@@ -52,9 +54,8 @@ internal static class CoapHostApplication
     /// <summary>The message of a configuration error, or null for any other failure.</summary>
     public static string? DescribeConfigurationError(Exception error) => error switch
     {
-        HostConfigurationException e => e.Message,
+        CoapConfigurationException e => e.Message,
         OptionsValidationException e => string.Join(" ", e.Failures),
-        InvalidOperationException e when e.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase) => e.Message,
         AggregateException { InnerExceptions.Count: 1 } e => DescribeConfigurationError(e.InnerExceptions[0]),
         _ => null,
     };

@@ -15,11 +15,7 @@ public sealed class DocModule : ICoapModule
 
     public void ConfigureServices(IServiceCollection services, IConfiguration section)
     {
-        services.AddOptions<DocOptions>()
-            .Bind(section, binder => binder.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DocOptions>, DocOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddCoapOptions<DocOptions, DocOptionsValidator>(section);
         services.TryAddSingleton<IDnsUpstream, NetworkDnsUpstream>();
         services.TryAddSingleton<DnsAnswerCache>();
         services.TryAddSingleton<DnsResolver>();

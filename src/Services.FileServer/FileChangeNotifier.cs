@@ -1,4 +1,6 @@
+using Coap.Engine.Hosting;
 using Coap.Engine.Observe;
+using Microsoft.Extensions.Logging;
 using Services.FileServer.FileSystem;
 
 namespace Services.FileServer;
@@ -18,14 +20,16 @@ internal sealed class FileChangeNotifier : IDisposable
     private readonly string _root;
     private readonly ITimer _timer;
     private readonly Lock _gate = new();
+    private readonly ILogger _logger;
     private FileSystemWatcher? _watcher;
     private bool _armed;
 
-    public FileChangeNotifier(ResourceObservers observers, string root, TimeProvider time)
+    public FileChangeNotifier(ResourceObservers observers, string root, TimeProvider time, ILogger logger)
     {
         _observers = observers;
         _root = root;
-        _timer = time.CreateTimer(_ => Fire(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _logger = logger;
+        _timer = time.CreateTimer(logger, "notifying the file service's observers", Fire, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Starts watching the tree, once. Without inotify watches left only the service's own writes notify.</summary>
@@ -92,13 +96,15 @@ internal sealed class FileChangeNotifier : IDisposable
         _timer.Dispose();
     }
 
-    private void OnChanged(object sender, FileSystemEventArgs change)
-    {
-        if (!TempFile.IsTempName(Path.GetFileName(change.FullPath)))
+    /// <remarks>Raised on a thread of the watcher's own, where an exception would end the process.</remarks>
+    private void OnChanged(object sender, FileSystemEventArgs change) =>
+        BackgroundWork.Run(_logger, "taking a file system change", () =>
         {
-            Changed();
-        }
-    }
+            if (!TempFile.IsTempName(Path.GetFileName(change.FullPath)))
+            {
+                Changed();
+            }
+        });
 
     private void Fire()
     {

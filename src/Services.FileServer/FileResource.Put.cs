@@ -145,7 +145,15 @@ internal sealed partial class FileResource
                 return PreconditionFailed();
             }
 
-            File.Move(temp, target.Entry, overwrite: true);
+            try
+            {
+                File.Move(temp, target.Entry, overwrite: true);
+            }
+            catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return UploadGone();
+            }
+
             _changes.Changed();
             var written = Root.ResolveEntry(parent, name);
             return WithTag(CoapMessage.CreateResponse(target.Exists ? CoapCode.Changed : CoapCode.Created), written.Stat.EntityTag());
@@ -183,6 +191,13 @@ internal sealed partial class FileResource
             return WithTag(CoapMessage.CreateResponse(CoapCode.Created), DirectoryListing.EmptyTag);
         }
     }
+
+    /// <summary>
+    /// 4.09 Conflict (RFC 8132 §3.4's code for a state that keeps the request from completing): the directory of an
+    /// upload in progress was deleted or replaced, so its temp file is gone; the client may start again from block 0.
+    /// </summary>
+    internal static CoapMessage UploadGone() =>
+        Diagnostic(CoapCode.Conflict, "the upload's directory was deleted or replaced; start again");
 
     /// <summary>4.13 with Size1 naming how many bytes would be accepted (RFC 7959 §2.9.3, §4).</summary>
     internal static CoapMessage TooLarge(long limit, string what)

@@ -3,6 +3,7 @@ using Coap.Engine.Blockwise;
 using Coap.Engine.Observe;
 using Coap.Engine.Protocol;
 using Coap.Engine.Server;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Services.FileServer.FileSystem;
 
@@ -26,13 +27,13 @@ internal sealed partial class FileResource : ObservableResource, ICoapUploadReso
     private readonly OpenFileCache _openFiles;
 
     /// <summary>Creates the root when missing and deletes the temp files of uploads a previous run left behind.</summary>
-    public FileResource(IOptions<FileServerOptions> options, TimeProvider time)
+    public FileResource(IOptions<FileServerOptions> options, TimeProvider time, ILogger<FileResource> logger)
     {
         _options = options.Value;
         Root = new FileRoot(_options.Root);
         StaleTempFilesRemoved = FileTree.DeleteFiles(Root.Path, TempFile.IsTempName);
-        _changes = new FileChangeNotifier(Observers, Root.Path, time);
-        _openFiles = new OpenFileCache(time);
+        _changes = new FileChangeNotifier(Observers, Root.Path, time, logger);
+        _openFiles = new OpenFileCache(time, logger);
     }
 
     public FileRoot Root { get; }

@@ -16,11 +16,7 @@ public sealed class FileServerModule : ICoapModule
 
     public void ConfigureServices(IServiceCollection services, IConfiguration section)
     {
-        services.AddOptions<FileServerOptions>()
-            .Bind(section, binder => binder.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FileServerOptions>, FileServerOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddCoapOptions<FileServerOptions, FileServerOptionsValidator>(section);
         services.TryAddSingleton<FileResource>();
     }
 

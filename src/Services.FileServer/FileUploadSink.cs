@@ -7,7 +7,9 @@ namespace Services.FileServer;
 /// <summary>
 /// One upload's temp file: blocks are written at their offsets, a commit flushes it to disk (fsync) and renames it
 /// over the target; disposal without a commit (abandoned, aborted or refused) deletes it. Past the size limit a
-/// block is refused with 4.13 and Size1.
+/// block is refused with 4.13 and Size1. When the directory the upload writes into is deleted or replaced meanwhile
+/// (the temp file went with it), the next block or the commit ends the upload with 4.09 Conflict instead of writing
+/// on into an unlinked file.
 /// </summary>
 internal sealed class FileUploadSink : ICoapUploadSink, IDisposable
 {
@@ -49,6 +51,12 @@ internal sealed class FileUploadSink : ICoapUploadSink, IDisposable
             return;
         }
 
+        if (offset > 0 && !File.Exists(TempPath))
+        {
+            Refusal = FileResource.UploadGone();
+            return;
+        }
+
         _stream.Position = offset;
         _stream.Write(block);
     }
@@ -69,7 +77,14 @@ internal sealed class FileUploadSink : ICoapUploadSink, IDisposable
         _stream.Dispose();
         if (!_committed)
         {
-            File.Delete(TempPath);
+            try
+            {
+                File.Delete(TempPath);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // The directory was deleted with the temp file in it: nothing is left to remove.
+            }
         }
     }
 

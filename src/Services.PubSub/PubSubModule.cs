@@ -18,11 +18,7 @@ public sealed class PubSubModule : ICoapModule
 
     public void ConfigureServices(IServiceCollection services, IConfiguration section)
     {
-        services.AddOptions<PubSubOptions>()
-            .Bind(section, binder => binder.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PubSubOptions>, PubSubOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddCoapOptions<PubSubOptions, PubSubOptionsValidator>(section);
         services.TryAddSingleton<Broker>();
     }
 

@@ -23,11 +23,7 @@ public sealed partial class TerminalModule : ICoapModule
 
     public void ConfigureServices(IServiceCollection services, IConfiguration section)
     {
-        services.AddOptions<TerminalOptions>()
-            .Bind(section, binder => binder.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TerminalOptions>, TerminalOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddCoapOptions<TerminalOptions, TerminalOptionsValidator>(section);
         services.TryAddSingleton<TerminalSessions>();
         services.TryAddSingleton<TerminalResource>();
     }

@@ -13,11 +13,7 @@ public sealed class TimeModule : ICoapModule
 
     public void ConfigureServices(IServiceCollection services, IConfiguration section)
     {
-        services.AddOptions<TimeOptions>()
-            .Bind(section, binder => binder.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TimeOptions>, TimeOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddCoapOptions<TimeOptions, TimeOptionsValidator>(section);
         services.TryAddSingleton<TimeResource>();
     }
 

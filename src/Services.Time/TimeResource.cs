@@ -1,7 +1,9 @@
 using System.Text;
+using Coap.Engine.Hosting;
 using Coap.Engine.Observe;
 using Coap.Engine.Protocol;
 using Coap.Engine.Server;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Services.Time;
@@ -17,13 +19,13 @@ internal sealed class TimeResource : ObservableResource, IDisposable
     private readonly TimeProvider _time;
     private readonly ITimer _ticker;
 
-    public TimeResource(IOptions<TimeOptions> options, TimeProvider time)
+    public TimeResource(IOptions<TimeOptions> options, TimeProvider time, ILogger<TimeResource> logger)
     {
         _options = options.Value;
         _time = time;
         var interval = _options.NotifyInterval;
         var sinceBoundary = TimeSpan.FromTicks((time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks % interval.Ticks);
-        _ticker = time.CreateTimer(_ => Tick(), null, interval - sinceBoundary, interval);
+        _ticker = time.CreateTimer(logger, "notifying the time's observers", Tick, interval - sinceBoundary, interval);
     }
 
     public void Dispose() => _ticker.Dispose();

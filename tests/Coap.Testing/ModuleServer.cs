@@ -28,11 +28,14 @@ public sealed class ModuleServer : IAsyncDisposable
         Tree = new ResourceTree();
         module.MapResources(new ResourceMapper(Tree, _services, module.Name));
         Tree.WithWellKnownCore();
-        (Endpoint, Transport) = TestEndpoints.StartServer(Tree, Time);
+        (Endpoint, Transport) = TestEndpoints.StartServer(Tree, Time, logger: Logs.CreateLogger("server"));
         Peer = new LockstepPeer(Transport);
     }
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>What the engine logged (the module logs through its own services).</summary>
+    public RecordingLogs Logs { get; } = new();
 
     public IServiceProvider Services => _services;
 

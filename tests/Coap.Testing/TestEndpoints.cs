@@ -4,6 +4,7 @@ using Coap.Engine.Exchanges;
 using Coap.Engine.Messaging;
 using Coap.Engine.Server;
 using Coap.Engine.Transport;
+using Microsoft.Extensions.Logging;
 
 namespace Coap.Testing;
 
@@ -14,10 +15,10 @@ public static class TestEndpoints
 
     /// <summary>A server endpoint over a lockstep transport.</summary>
     public static (CoapEndpoint Endpoint, InMemoryTransport Transport) StartServer(
-        ResourceTree tree, TimeProvider time, CoapEndpointOptions? options = null, InMemoryNetwork? network = null)
+        ResourceTree tree, TimeProvider time, CoapEndpointOptions? options = null, InMemoryNetwork? network = null, ILogger? logger = null)
     {
         options ??= new CoapEndpointOptions();
-        var endpoint = new CoapEndpoint(options, new CoapServerPipeline(tree, null, options, time), time, new Random(7), null);
+        var endpoint = new CoapEndpoint(options, new CoapServerPipeline(tree, null, options, time, logger), time, new Random(7), logger);
         var transport = new InMemoryTransport(ServerAddress, network);
         endpoint.Attach(transport);
         return (endpoint, transport);

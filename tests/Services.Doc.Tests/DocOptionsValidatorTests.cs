@@ -1,3 +1,4 @@
+using Coap.Engine.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -57,6 +58,6 @@ public sealed class DocOptionsValidatorTests
         module.ConfigureServices(services, configuration.GetSection("Modules:Doc"));
         using var provider = services.BuildServiceProvider();
 
-        Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IOptions<DocOptions>>().Value);
+        Assert.Throws<CoapConfigurationException>(() => provider.GetRequiredService<IOptions<DocOptions>>().Value);
     }
 }

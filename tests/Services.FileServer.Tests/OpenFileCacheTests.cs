@@ -1,4 +1,5 @@
 using Coap.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
 using Services.FileServer.FileSystem;
 
@@ -13,7 +14,7 @@ public sealed class OpenFileCacheTests : IDisposable
 
     public OpenFileCacheTests()
     {
-        _cache = new OpenFileCache(_time);
+        _cache = new OpenFileCache(_time, NullLogger.Instance);
     }
 
     public void Dispose()

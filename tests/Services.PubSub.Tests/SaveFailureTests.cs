@@ -1,3 +1,4 @@
+using Coap.Testing;
 using Coap.Engine.Protocol;
 using Microsoft.Extensions.Logging;
 

@@ -1,3 +1,4 @@
+using Coap.Engine.Hosting;
 using Coap.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,7 +49,7 @@ public sealed class TerminalOptionsTests
     [InlineData("ScrollbackBytes", "1e3")]
     public void A_value_of_the_wrong_type_is_refused_naming_its_key(string key, string value)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Options(new() { [key] = value }));
+        var error = Assert.Throws<CoapConfigurationException>(() => Options(new() { [key] = value }));
 
         Assert.Contains("Modules:Terminal:" + key, error.Message, StringComparison.Ordinal);
     }
@@ -56,7 +57,7 @@ public sealed class TerminalOptionsTests
     [Fact]
     public void An_unknown_key_is_refused_naming_it()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Options(new() { ["Shell"] = "/bin/sh" }));
+        var error = Assert.Throws<CoapConfigurationException>(() => Options(new() { ["Shell"] = "/bin/sh" }));
 
         Assert.Contains("Shell", error.Message, StringComparison.Ordinal);
     }

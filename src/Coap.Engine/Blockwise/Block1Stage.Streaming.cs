@@ -1,3 +1,4 @@
+using Coap.Engine.Hosting;
 using Coap.Engine.Protocol;
 using Coap.Engine.Server;
 
@@ -104,15 +105,21 @@ internal sealed partial class Block1Stage
     }
 
     /// <summary>
-    /// Aborts a sink in the background: a failing abort has nobody to report to, so its exception is observed here
-    /// rather than surfacing as an unobserved task exception.
+    /// Aborts a sink in the background: a failing abort (a temp file whose directory is gone, a full disk) has nobody
+    /// to report to, so it is logged, never thrown into a timer or the request of another upload.
     /// </summary>
-    private static void Abort(ICoapUploadSink sink)
+    private void Abort(ICoapUploadSink sink)
     {
-        var disposal = sink.DisposeAsync();
-        if (!disposal.IsCompletedSuccessfully)
+        ValueTask disposal;
+        try
         {
-            _ = disposal.AsTask().ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            disposal = sink.DisposeAsync();
         }
+        catch (Exception error)
+        {
+            disposal = ValueTask.FromException(error);
+        }
+
+        disposal.Forget(_logger, "aborting an unfinished Block1 upload");
     }
 }

@@ -1,7 +1,9 @@
 using System.Text;
+using Coap.Engine.Hosting;
 using Coap.Engine.Messaging;
 using Coap.Engine.Protocol;
 using Coap.Engine.Server;
+using Microsoft.Extensions.Logging;
 
 namespace Coap.Engine.Blockwise;
 
@@ -28,6 +30,7 @@ internal sealed partial class Block1Stage : IServerStage
 
     private readonly IServerStage _next;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly TimeSpan _lifetime;
     private readonly int _maxExponent;
     private readonly long _maxBody;
@@ -36,10 +39,11 @@ internal sealed partial class Block1Stage : IServerStage
     private readonly Dictionary<UploadKey, PendingUpload> _uploads = [];
     private long _pendingBytes;
 
-    public Block1Stage(CoapEndpointOptions options, TimeProvider time, IServerStage next)
+    public Block1Stage(CoapEndpointOptions options, TimeProvider time, ILogger logger, IServerStage next)
     {
         _next = next;
         _time = time;
+        _logger = logger;
         _lifetime = options.Transmission.ExchangeLifetime;
         _maxExponent = BlockValue.ExponentFor(options.DefaultBlockSize);
         _maxBody = options.MaxBodySize;
@@ -81,7 +85,7 @@ internal sealed partial class Block1Stage : IServerStage
 
         if (!BlockValue.TryDecode(option.Value.Span, out var block))
         {
-            return Done(Diagnostic(CoapCode.BadOption, "malformed Block1 option"));
+            return Done(ReservedBlockSize.Answer(OptionNumber.Block1));
         }
 
         var length = request.Payload.Length;
@@ -209,7 +213,7 @@ internal sealed partial class Block1Stage : IServerStage
 
     private void AddLocked(PendingUpload upload)
     {
-        upload.Expiry = _time.CreateTimer(_ => Expire(upload), null, _lifetime, Timeout.InfiniteTimeSpan);
+        upload.Expiry = _time.CreateTimer(_logger, "expiring an unfinished Block1 upload", () => Expire(upload), _lifetime, Timeout.InfiniteTimeSpan);
         _uploads.Add(upload.Key, upload);
     }
 

@@ -39,7 +39,7 @@ internal sealed class Block2Stage : IServerStage
         {
             if (!BlockValue.TryDecode(option.Value.Span, out var value))
             {
-                return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.BadOption, Encoding.UTF8.GetBytes("malformed Block2 option")));
+                return ValueTask.FromResult(ReservedBlockSize.Answer(OptionNumber.Block2));
             }
 
             requested = value;

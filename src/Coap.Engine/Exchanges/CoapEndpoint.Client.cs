@@ -1,6 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Coap.Engine.Client;
+using Coap.Engine.Hosting;
 using Coap.Engine.Messaging;
 using Coap.Engine.Protocol;
 
@@ -27,7 +28,7 @@ public sealed partial class CoapEndpoint
             exchange.MessageId = request.MessageId;
             if (request.Type == CoapMessageType.Confirmable)
             {
-                _ = WatchTransmissionAsync(exchange, _messages.SendConfirmable(peer, request));
+                WatchTransmissionAsync(exchange, _messages.SendConfirmable(peer, request)).Forget(_logger, "watching a request's transmission");
             }
             else
             {
@@ -66,7 +67,7 @@ public sealed partial class CoapEndpoint
         exchange.MessageId = request.MessageId;
         if (request.Type == CoapMessageType.Confirmable)
         {
-            _ = WatchTransmissionAsync(exchange, _messages.SendConfirmable(exchange.Peer, request));
+            WatchTransmissionAsync(exchange, _messages.SendConfirmable(exchange.Peer, request)).Forget(_logger, "watching an observation's transmission");
         }
         else
         {

@@ -1,3 +1,4 @@
+using Coap.Engine.Hosting;
 using Coap.Engine.Messaging;
 using Coap.Engine.Protocol;
 
@@ -40,12 +41,23 @@ public sealed partial class CoapEndpoint
             }
         }
 
-        _ = CompleteLaterAsync(exchange, pending);
+        CompleteLaterAsync(exchange, pending).Forget(_logger, "sending a late response");
     }
 
     private void OnSeparateResponseDue(object? state)
     {
-        var exchange = (ServerExchange)state!;
+        try
+        {
+            AcknowledgeEarly((ServerExchange)state!);
+        }
+        catch (Exception error)
+        {
+            BackgroundWork.Report(_logger, error, "acknowledging a request whose response is late");
+        }
+    }
+
+    private void AcknowledgeEarly(ServerExchange exchange)
+    {
         lock (exchange)
         {
             if (exchange.Responded)
@@ -87,6 +99,7 @@ public sealed partial class CoapEndpoint
     private void Respond(CoapPeer peer, CoapMessage request, CoapMessage response, bool separate)
     {
         response.Token = request.Token;
+        DiagnosticPayload.Cap(response, request, _options.DefaultBlockSize);
         if (request.Type == CoapMessageType.Confirmable && !separate)
         {
             response.Type = CoapMessageType.Acknowledgement;
@@ -97,7 +110,7 @@ public sealed partial class CoapEndpoint
         {
             response.Type = CoapMessageType.Confirmable;
             response.MessageId = _messages.NextMessageId();
-            _ = SendSeparateAsync(peer, response);
+            SendSeparateAsync(peer, response).Forget(_logger, "sending a separate response");
         }
         else
         {

@@ -1,10 +1,11 @@
 using System.Net;
 using Coap.Engine.Codec;
+using Coap.Engine.Hosting;
 using Coap.Engine.Messaging;
 using Coap.Engine.Protocol;
 using Coap.Engine.Transport;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace Coap.Engine.Exchanges;
 
@@ -32,7 +33,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
         _dispatcher = dispatcher;
         _logger = logger ?? NullLogger.Instance;
         _messages = new MessageLayer(options, time, random, _logger);
-        _sweepTimer = time.CreateTimer(_ => Sweep(), null, SweepInterval, SweepInterval);
+        _sweepTimer = time.CreateTimer(_logger, "sweeping expired message IDs and idle peers", Sweep, SweepInterval, SweepInterval);
         dispatcher?.Attach(this);
     }
 

@@ -16,14 +16,29 @@ public static class CoapServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddCoapEngine(this IServiceCollection services, IConfiguration coapSection)
     {
-        services.AddOptions<CoapServerOptions>()
-            .Bind(coapSection, binder => binder.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CoapServerOptions>, CoapServerOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddCoapOptions<CoapServerOptions, CoapServerOptionsValidator>(coapSection);
         services.TryAddSingleton<ResourceTree>();
         services.TryAddSingleton<CoapServer>();
         services.AddHostedService(provider => provider.GetRequiredService<CoapServer>());
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the settings of the engine or of a module, the way every one of them is read: bound from
+    /// <paramref name="section"/> where every key must be a property (a misspelt key is an error, not a silent default)
+    /// and every value of its type, then checked by <typeparamref name="TValidator"/> when the host starts. A bind
+    /// failure is a <see cref="CoapConfigurationException"/> naming the key. Also registers the system clock unless a
+    /// <see cref="TimeProvider"/> is already there.
+    /// </summary>
+    public static IServiceCollection AddCoapOptions<TOptions, TValidator>(this IServiceCollection services, IConfiguration section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>()
+            .Configure(options => BindStrictly(section, options))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 
@@ -33,5 +48,17 @@ public static class CoapServiceCollectionExtensions
         module.ConfigureServices(services, moduleSection);
         services.AddSingleton(module);
         return services;
+    }
+
+    private static void BindStrictly(IConfiguration section, object options)
+    {
+        try
+        {
+            section.Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException error)
+        {
+            throw new CoapConfigurationException(error.Message, error);
+        }
     }
 }

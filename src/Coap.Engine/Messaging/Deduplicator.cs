@@ -11,7 +11,7 @@ namespace Coap.Engine.Messaging;
 /// so an entry holds no object the garbage collector must trace. Callers hold the endpoint's lock.
 /// </summary>
 /// <remarks>
-/// Each entry also keeps a fingerprint of the message (<see cref="Fingerprint"/>: code, token, options, payload
+/// Each entry also keeps a fingerprint of the message (<see cref="Fingerprint"/>: type, code, token, options, payload
 /// length). A retransmission is the same message, so a message with a known ID but another fingerprint is new: the
 /// peer reused the ID within EXCHANGE_LIFETIME. RFC 7252 §4.4 forbids that, but a client moving more than 65 536
 /// messages in 247 s has no other choice (3 MiB in 16-byte blocks; libcoap's and our client both wrap), and
@@ -92,13 +92,15 @@ internal sealed class Deduplicator
     }
 
     /// <summary>
-    /// FNV-1a 64 over the code, the token, every option (number and value) and the payload's length: what tells a
-    /// retransmission (the same message) from another message under the same ID. Allocates nothing.
+    /// FNV-1a 64 over the type, the code, the token, every option (number and value) and the payload's length: what
+    /// tells a retransmission (the same message) from another message under the same ID. The type counts because a
+    /// CON reusing the ID of a NON is not its retransmission: replaying the NON's reply would leave the CON without
+    /// its ACK. Allocates nothing.
     /// </summary>
     public static ulong Fingerprint(CoapMessage message)
     {
         const ulong Prime = 0x100000001b3;
-        var hash = 0xcbf29ce484222325 ^ (ulong)message.Code.Value;
+        var hash = 0xcbf29ce484222325 ^ (ulong)message.Code.Value ^ ((ulong)message.Type << 8);
         Span<byte> token = stackalloc byte[CoapToken.MaxLength];
         token = token[..message.Token.Length];
         message.Token.CopyTo(token);

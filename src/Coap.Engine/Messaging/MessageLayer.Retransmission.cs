@@ -1,4 +1,5 @@
 using Coap.Engine.Codec;
+using Coap.Engine.Hosting;
 using Coap.Engine.Protocol;
 
 namespace Coap.Engine.Messaging;
@@ -69,7 +70,18 @@ internal sealed partial class MessageLayer
 
     private void OnRetransmitTimer(object? state)
     {
-        var entry = (OutgoingConfirmable)state!;
+        try
+        {
+            Retransmit((OutgoingConfirmable)state!);
+        }
+        catch (Exception error)
+        {
+            BackgroundWork.Report(_logger, error, "retransmitting a confirmable message");
+        }
+    }
+
+    private void Retransmit(OutgoingConfirmable entry)
+    {
         lock (_gate)
         {
             if (!_outgoing.TryGetValue(entry.Key, out var current) || current != entry)

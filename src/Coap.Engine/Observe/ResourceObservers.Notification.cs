@@ -1,4 +1,5 @@
 using System.Buffers;
+using Coap.Engine.Hosting;
 using Coap.Engine.Messaging;
 using Coap.Engine.Protocol;
 
@@ -169,7 +170,7 @@ public sealed partial class ResourceObservers
                     observer.InFlight = transmission;
                     observer.InFlightMessageId = response.MessageId;
                     observer.LastConfirmableAt = now;
-                    _ = stage.TrackAsync(observer, transmission);
+                    stage.TrackAsync(observer, transmission).Forget(stage.Logger, "tracking a confirmable notification");
                 }
 
                 if (!success)

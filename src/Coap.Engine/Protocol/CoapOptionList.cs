@@ -81,6 +81,14 @@ public sealed class CoapOptionList : IReadOnlyList<CoapOption>
         return removed;
     }
 
+    /// <summary>Removes the option at <paramref name="index"/>, keeping the order of the rest.</summary>
+    public void RemoveAt(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_count, nameof(index));
+        Array.Copy(_items, index + 1, _items, index, _count - index - 1);
+        _items[--_count] = default;
+    }
+
     /// <summary>Replaces every option with this number by one option.</summary>
     public void Set(CoapOption option)
     {

@@ -24,6 +24,7 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<CoapServer> _logger;
     private CoapEndpoint? _endpoint;
+    private List<IDatagramTransport>? _bound;
 
     public CoapServer(
         IOptions<CoapServerOptions> options,
@@ -46,6 +47,13 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
 
     public ResourceTree Resources => _tree;
 
+    /// <summary>
+    /// Binds the sockets ahead of <see cref="StartAsync"/>, so that an address or port that cannot be had (already
+    /// taken) is a <see cref="CoapConfigurationException"/> before anything starts; StartAsync binds them itself
+    /// otherwise.
+    /// </summary>
+    public void Bind() => _bound ??= BindTransports();
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var module in _modules)
@@ -54,17 +62,19 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
         }
 
         _tree.Map(WellKnownCoreResource.Path, new WellKnownCoreResource(_tree), WellKnownCoreResource.Metadata);
-        var endpoint = new CoapEndpoint(_options, new CoapServerPipeline(_tree, _services, _options, _time), _time, new Random(), _logger);
+        var endpoint = new CoapEndpoint(_options, new CoapServerPipeline(_tree, _services, _options, _time, _logger), _time, new Random(), _logger);
         try
         {
-            foreach (var transport in BindTransports())
+            var transports = _bound ?? BindTransports();
+            _bound = null;
+            foreach (var transport in transports)
             {
                 endpoint.Attach(transport);
             }
         }
         catch
         {
-            _ = endpoint.DisposeAsync();
+            endpoint.DisposeAsync().Forget(_logger, "closing the endpoint after a failed start");
             throw;
         }
 
@@ -75,6 +85,12 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        foreach (var transport in _bound ?? [])
+        {
+            await transport.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _bound = null;
         if (_endpoint is { } endpoint)
         {
             _endpoint = null;
@@ -94,7 +110,15 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
         var transports = new List<IDatagramTransport>();
         if (!address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any))
         {
-            transports.Add(UdpTransport.Bind(new IPEndPoint(address, _options.Port)));
+            try
+            {
+                transports.Add(UdpTransport.Bind(new IPEndPoint(address, _options.Port)));
+            }
+            catch (SocketException error)
+            {
+                throw new CoapConfigurationException($"Coap:Address {_options.Address} and Coap:Port {_options.Port} cannot be bound: {error.Message}.", error);
+            }
+
             return transports;
         }
 
@@ -115,7 +139,7 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
 
         if (transports.Count == 0)
         {
-            throw new InvalidOperationException($"Coap:Address '{_options.Address}': no local address could be bound on port {_options.Port}.");
+            throw new CoapConfigurationException($"Coap:Address {_options.Address} and Coap:Port {_options.Port}: no local address could be bound on that port (see the warnings above).");
         }
 
         return transports;

@@ -4,6 +4,8 @@ using Coap.Engine.Exchanges;
 using Coap.Engine.Messaging;
 using Coap.Engine.Observe;
 using Coap.Engine.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Coap.Engine.Server;
 
@@ -20,12 +22,12 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
     private readonly int _maxBlockSize;
     private readonly ObserveStage _observe;
 
-    public CoapServerPipeline(ResourceTree tree, IServiceProvider? services, CoapEndpointOptions options, TimeProvider time)
+    public CoapServerPipeline(ResourceTree tree, IServiceProvider? services, CoapEndpointOptions options, TimeProvider time, ILogger? logger = null)
     {
         _tree = tree;
         _services = services;
         _maxBlockSize = options.DefaultBlockSize;
-        Block1 = new Block1Stage(options, time, new Block2Stage(options, time, new ResourceStage()));
+        Block1 = new Block1Stage(options, time, logger ?? NullLogger.Instance, new Block2Stage(options, time, new ResourceStage()));
         _observe = new ObserveStage(Block1);
     }
 
@@ -46,6 +48,8 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
         {
             return Diagnostic(CoapCode.BadOption, $"critical option {OptionDefinition.NameOf(refused)} ({refused}) not understood or malformed");
         }
+
+        ElectiveOptions.DropMalformed(request.Options);
 
         if (!_tree.TryMatch(request, out var entry, out var match))
         {

@@ -1,3 +1,4 @@
+using Coap.Engine.Hosting;
 using Coap.Engine.Protocol;
 
 namespace Coap.Engine.Server;
@@ -33,14 +34,14 @@ public sealed class ResourceTree
             {
                 if (string.Equals(existing.Path, parsed.Text, StringComparison.Ordinal))
                 {
-                    throw new InvalidOperationException(
+                    throw new CoapConfigurationException(
                         $"Path '/{parsed.Text}' of module '{owner}' is already mapped by module '{existing.Owner}'. {ChangeAPath}");
                 }
 
                 if (owner != existing.Owner && owner != EngineOwner && existing.Owner != EngineOwner
                     && (parsed.Covers(existing.Template) || existing.Template.Covers(parsed)))
                 {
-                    throw new InvalidOperationException(
+                    throw new CoapConfigurationException(
                         $"Path '/{parsed.Text}' of module '{owner}' overlaps path '/{existing.Path}' of module '{existing.Owner}'. {ChangeAPath}");
                 }
             }

@@ -39,7 +39,7 @@ internal sealed class ModuleCatalog
         {
             if (!names.Add(module.Name))
             {
-                throw new HostConfigurationException($"Two modules are named '{module.Name}'; plug-in modules need names of their own.");
+                throw new CoapConfigurationException($"Two modules are named '{module.Name}'; plug-in modules need names of their own.");
             }
         }
 
@@ -47,7 +47,7 @@ internal sealed class ModuleCatalog
         {
             if (!names.Contains(section.Key))
             {
-                throw new HostConfigurationException(
+                throw new CoapConfigurationException(
                     $"{SectionName}:{section.Key} names no known module (known: {string.Join(", ", names.Order(StringComparer.Ordinal))}).");
             }
         }
@@ -75,6 +75,6 @@ internal sealed class ModuleCatalog
 
         return bool.TryParse(value, out var enabled)
             ? enabled
-            : throw new HostConfigurationException($"{key} must be true or false (got '{value}').");
+            : throw new CoapConfigurationException($"{key} must be true or false (got '{value}').");
     }
 }

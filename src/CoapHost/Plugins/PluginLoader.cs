@@ -24,7 +24,7 @@ internal static class PluginLoader
         var directory = Path.GetFullPath(configured, contentRoot);
         if (!Directory.Exists(directory))
         {
-            throw new HostConfigurationException($"{DirectoryKey} '{configured}' is not a directory.");
+            throw new CoapConfigurationException($"{DirectoryKey} '{configured}' is not a directory.");
         }
 
         var modules = new List<ICoapModule>();
@@ -67,7 +67,7 @@ internal static class PluginLoader
         }
         catch (Exception error) when (error is BadImageFormatException or FileLoadException)
         {
-            throw new HostConfigurationException($"{DirectoryKey}: '{path}' is not a loadable .NET assembly: {error.Message}", error);
+            throw new CoapConfigurationException($"{DirectoryKey}: '{path}' is not a loadable .NET assembly: {error.Message}", error);
         }
 
         var modules = new List<ICoapModule>();

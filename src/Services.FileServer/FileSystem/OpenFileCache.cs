@@ -1,3 +1,5 @@
+using Coap.Engine.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 
 namespace Services.FileServer.FileSystem;
@@ -22,10 +24,10 @@ internal sealed class OpenFileCache : IDisposable
     private readonly TimeProvider _time;
     private readonly ITimer _sweeper;
 
-    public OpenFileCache(TimeProvider time)
+    public OpenFileCache(TimeProvider time, ILogger logger)
     {
         _time = time;
-        _sweeper = time.CreateTimer(_ => Sweep(), null, IdleLimit, IdleLimit);
+        _sweeper = time.CreateTimer(logger, "closing idle open files", Sweep, IdleLimit, IdleLimit);
     }
 
     /// <summary>How many files are open now.</summary>

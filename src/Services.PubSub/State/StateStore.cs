@@ -1,4 +1,5 @@
 using System.Globalization;
+using Coap.Engine.Hosting;
 using Microsoft.Extensions.Logging;
 using Services.PubSub.Topics;
 
@@ -31,7 +32,7 @@ internal sealed class StateStore
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidOperationException($"Invalid configuration: {PubSubOptions.SectionName}:StateDirectory '{directory}' cannot be created: {error.Message}", error);
+            throw new CoapConfigurationException($"{PubSubOptions.SectionName}:StateDirectory '{directory}' cannot be created: {error.Message}", error);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Coap.Engine.Hosting;
 using Coap.Engine.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -175,7 +176,10 @@ internal sealed class Broker : IDisposable
 
         // The fan-out runs off the publisher's request: its 2.04 says the value is stored, not that N subscribers
         // have been sent it, and publications that arrive during a fan-out fold into one more (the latest value).
-        ThreadPool.UnsafeQueueUserWorkItem(static subscribers => subscribers.NotifyChanged(), topic.Subscribers, preferLocal: false);
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static work => BackgroundWork.Run(work.Logger, "notifying a topic's subscribers", () => work.Subscribers.NotifyChanged()),
+            (Logger: _logger, topic.Subscribers),
+            preferLocal: false);
         return (TimeSpan.Zero, replaced);
     }
 
@@ -284,7 +288,7 @@ internal sealed class Broker : IDisposable
 
             if (!_byId.TryAdd(id, topic) || !_byData.TryAdd(topic.DataId, topic) || !_byName.TryAdd(configuration.Name, topic))
             {
-                throw new InvalidOperationException($"Invalid configuration: the {PubSubOptions.SectionName}:StateDirectory holds two topics with id, data or name of '{id}'");
+                throw new CoapConfigurationException($"the {PubSubOptions.SectionName}:StateDirectory holds two topics with id, data or name of '{id}'");
             }
 
             Configure(topic);
@@ -302,7 +306,7 @@ internal sealed class Broker : IDisposable
             configuration = topic.Configuration;
             topic.ExpirationTimer?.Dispose();
             topic.ExpirationTimer = configuration.Expiration is { } expiration
-                ? _time.CreateTimer(_ => Expire(topic), null, Due(expiration), Timeout.InfiniteTimeSpan)
+                ? _time.CreateTimer(_logger, "expiring a topic", () => Expire(topic), Due(expiration), Timeout.InfiniteTimeSpan)
                 : null;
         }
 

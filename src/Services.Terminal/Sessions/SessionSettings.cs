@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Services.Terminal.Sessions;
 
 /// <summary>What every session of a server shares: the program it runs and its limits.</summary>
@@ -8,7 +10,8 @@ internal sealed record SessionSettings(
     int ScrollbackBytes,
     int InputQueueBytes,
     TimeSpan HangupGrace,
-    TimeProvider Time)
+    TimeProvider Time,
+    ILogger Logger)
 {
     /// <summary>How long new output is gathered before observers are notified of it.</summary>
     public static readonly TimeSpan NotifyDelay = TimeSpan.FromMilliseconds(20);

@@ -1,3 +1,4 @@
+using Coap.Engine.Hosting;
 using Coap.Engine.Observe;
 using Services.Terminal.Pty;
 
@@ -30,10 +31,10 @@ internal sealed partial class TerminalSession : IDisposable
         _ring = new OutputRing(settings.ScrollbackBytes);
         Input = new InputQueue(settings.InputQueueBytes);
         _wake = Pty.Native.EventFd(0, Pty.Native.OCloExec | Pty.Native.ONonBlock);
-        _notifyTimer = settings.Time.CreateTimer(_ => Publish(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _notifyTimer = settings.Time.CreateTimer(settings.Logger, "notifying a terminal session's observers", Publish, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _lastActivity = settings.Time.GetTimestamp();
-        _io = new Thread(RunIo) { IsBackground = true, Name = "term " + id + " I/O" };
-        _reaper = new Thread(Reap) { IsBackground = true, Name = "term " + id + " reaper" };
+        _io = new Thread(() => BackgroundWork.Run(settings.Logger, "a terminal session's I/O loop", RunIo)) { IsBackground = true, Name = "term " + id + " I/O" };
+        _reaper = new Thread(() => BackgroundWork.Run(settings.Logger, "reaping a terminal session", Reap)) { IsBackground = true, Name = "term " + id + " reaper" };
     }
 
     public string Id { get; }

@@ -1,6 +1,7 @@
-using System.Collections;
 using System.Collections.Concurrent;
+using System.Collections;
 using System.Security.Cryptography;
+using Coap.Engine.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -28,10 +29,10 @@ internal sealed partial class TerminalSessions : IDisposable
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _settings = new SessionSettings(_options.Command, _options.Arguments, ChildEnvironment(), _options.ScrollbackBytes, _options.InputQueueBytes, _options.HangupGrace, time);
+        _settings = new SessionSettings(_options.Command, _options.Arguments, ChildEnvironment(), _options.ScrollbackBytes, _options.InputQueueBytes, _options.HangupGrace, time, logger);
         var shortest = _options.IdleTimeout < _options.ExitedRetention ? _options.IdleTimeout : _options.ExitedRetention;
         var period = TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 2, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromSeconds(30).Ticks));
-        _sweeper = time.CreateTimer(_ => Sweep(), null, period, period);
+        _sweeper = time.CreateTimer(logger, "sweeping idle and ended terminal sessions", Sweep, period, period);
     }
 
     public int RunningCount => _sessions.Values.Count(session => !session.Ended.IsCompleted);
@@ -53,7 +54,7 @@ internal sealed partial class TerminalSessions : IDisposable
             var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
             var session = TerminalSession.Start(id, _settings);
             _sessions[id] = session;
-            _ = WatchEndAsync(session);
+            WatchEndAsync(session).Forget(_logger, "watching a terminal session's end");
             Log.Started(_logger, id, session.ProcessId, _options.Command);
             return session;
         }
@@ -108,12 +109,12 @@ internal sealed partial class TerminalSessions : IDisposable
             {
                 if (_time.GetElapsedTime(endedAt, now) >= _options.ExitedRetention)
                 {
-                    _ = RemoveAsync(session, "ended");
+                    RemoveAsync(session, "ended").Forget(_logger, "removing an ended terminal session");
                 }
             }
             else if (session.Observers.Count == 0 && _time.GetElapsedTime(session.LastActivity, now) >= _options.IdleTimeout)
             {
-                _ = RemoveAsync(session, "idle");
+                RemoveAsync(session, "idle").Forget(_logger, "removing an idle terminal session");
             }
         }
     }

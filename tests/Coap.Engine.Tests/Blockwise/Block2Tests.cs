@@ -175,11 +175,11 @@ public sealed class Block2Tests
     }
 
     [Fact]
-    public async Task Malformed_Block2_is_4_02()
+    public async Task A_block2_longer_than_3_bytes_is_4_02()
     {
         await using var server = Server();
         var request = server.Request(CoapCode.Get, "big");
-        request.Options.Add(OptionNumber.Block2, new byte[] { 0x07 });
+        request.Options.Add(OptionNumber.Block2, new byte[] { 0, 0, 0, 0x02 });
 
         Assert.Equal(CoapCode.BadOption, server.Exchange(request).Code);
     }

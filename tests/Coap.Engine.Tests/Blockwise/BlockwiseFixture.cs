@@ -20,7 +20,7 @@ internal sealed class BlockwiseFixture : IAsyncDisposable
         configure?.Invoke(Options);
         var tree = new ResourceTree();
         map(tree);
-        var pipeline = new CoapServerPipeline(tree, null, Options, Time);
+        var pipeline = new CoapServerPipeline(tree, null, Options, Time, Logs.CreateLogger("server"));
         Block1 = pipeline.Block1;
         Endpoint = new CoapEndpoint(Options, pipeline, Time, new Random(7), null);
         Transport = new InMemoryTransport(TestEndpoints.ServerAddress);
@@ -29,6 +29,9 @@ internal sealed class BlockwiseFixture : IAsyncDisposable
     }
 
     public FakeTimeProvider Time { get; } = new();
+
+    /// <summary>What the server logged.</summary>
+    public RecordingLogs Logs { get; } = new();
 
     public CoapEndpointOptions Options { get; }
 

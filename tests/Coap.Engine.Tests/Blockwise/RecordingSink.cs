@@ -19,6 +19,9 @@ internal sealed class RecordingSink : ICoapUploadSink
 
     public CoapMessage? Refusal { get; set; }
 
+    /// <summary>Thrown by the disposal, as a sink whose temp file's directory is gone may.</summary>
+    public Exception? FailDisposalWith { get; init; }
+
     public ValueTask WriteAsync(ReadOnlyMemory<byte> block, long offset, CancellationToken cancellationToken)
     {
         Assert.Equal(Body.Length, offset);
@@ -40,6 +43,11 @@ internal sealed class RecordingSink : ICoapUploadSink
 
     public ValueTask DisposeAsync()
     {
+        if (FailDisposalWith is { } error)
+        {
+            throw error;
+        }
+
         Aborted = !Committed;
         return ValueTask.CompletedTask;
     }

@@ -15,12 +15,15 @@ internal sealed class RecordingUploadResource : ICoapUploadResource
     /// <summary>The next sinks' <see cref="RecordingSink.Limit"/>.</summary>
     public long? Limit { get; set; }
 
+    /// <summary>The next sinks' <see cref="RecordingSink.FailDisposalWith"/>.</summary>
+    public Exception? FailDisposalWith { get; set; }
+
     public ValueTask<CoapMessage> HandleAsync(CoapRequestContext context) =>
         ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Changed));
 
     public ValueTask<ICoapUploadSink> BeginUploadAsync(CoapRequestContext context)
     {
-        var sink = new RecordingSink { Limit = Limit, Refusal = RefuseWith };
+        var sink = new RecordingSink { Limit = Limit, Refusal = RefuseWith, FailDisposalWith = FailDisposalWith };
         Sinks.Add(sink);
         return ValueTask.FromResult<ICoapUploadSink>(sink);
     }

@@ -1,3 +1,4 @@
+using Coap.Engine.Hosting;
 using Coap.Engine.Protocol;
 using Coap.Engine.Server;
 using Coap.Testing;
@@ -75,7 +76,7 @@ public sealed class ResourceTreeTests
         var tree = new ResourceTree();
         tree.Map("/files/{**path}", TestResource.Text("a"), owner: "FileServer");
 
-        var error = Assert.Throws<InvalidOperationException>(() => tree.Map("files/{**path}", TestResource.Text("b"), owner: "Other"));
+        var error = Assert.Throws<CoapConfigurationException>(() => tree.Map("files/{**path}", TestResource.Text("b"), owner: "Other"));
 
         Assert.Contains("FileServer", error.Message, StringComparison.Ordinal);
         Assert.Contains("Other", error.Message, StringComparison.Ordinal);
@@ -91,7 +92,7 @@ public sealed class ResourceTreeTests
         var tree = new ResourceTree();
         tree.Map(first, TestResource.Text("a"), owner: "FileServer");
 
-        var error = Assert.Throws<InvalidOperationException>(() => tree.Map(second, TestResource.Text("b"), owner: "Time"));
+        var error = Assert.Throws<CoapConfigurationException>(() => tree.Map(second, TestResource.Text("b"), owner: "Time"));
 
         Assert.Contains("FileServer", error.Message, StringComparison.Ordinal);
         Assert.Contains("Time", error.Message, StringComparison.Ordinal);

@@ -46,4 +46,17 @@ public sealed class HostProcessTests
         Assert.Matches($@"^coap-host: configuration error: [^\n]*{key}[^\n]*\n$", result.StandardError);
         Assert.Empty(result.StandardOutput);
     }
+
+    [Fact]
+    public async Task A_port_already_taken_stops_the_program_with_exit_code_2_and_one_line_naming_address_and_port()
+    {
+        using var taken = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var port = ((System.Net.IPEndPoint)taken.Client.LocalEndPoint!).Port;
+
+        var result = await Tool.RunAsync("dotnet", [HostProcess.Dll, "--Coap:Address=127.0.0.1", $"--Coap:Port={port}"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Matches($@"^coap-host: configuration error: [^\n]*127\.0\.0\.1[^\n]*Coap:Port {port}[^\n]*\n$", result.StandardError);
+        Assert.DoesNotContain("Exception", result.StandardOutput, StringComparison.Ordinal);
+    }
 }
