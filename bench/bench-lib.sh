@@ -1,19 +1,15 @@
-# Sourced by compare.sh and blockwise.sh: where the shared tools are, clean-up of everything started, coapload
-# built from the read-only shared folder, libcoap installed when missing, free ports, bounded runs, pinned servers.
+# Sourced by the bench scripts: the repository's root, clean-up of everything started, the repository's own load
+# generator (bench/Coap.Bench.Load, also the readiness probe), libcoap installed when missing, free ports, bounded
+# runs, pinned servers. coapload, the C load generator of the shared tools, is an optional cross-check from outside
+# the repository: it is used only when COAPLOAD or COAPLOAD_SRC names it (coapload_locate).
 
-# bench_locate: ROOT (this repository) and SHARED (../shared beside the main checkout, also from a linked worktree).
+# bench_locate: ROOT, this repository (the folder above bench/); nothing outside it is read.
 bench_locate() {
-  ROOT="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
-  SHARED="${SHARED_DIR:-$ROOT/../shared}"
-  if [ ! -d "$SHARED/tools/coapload" ]; then
-    local common
-    common="$(cd "$ROOT" && cd "$(git rev-parse --git-common-dir)" && pwd)"
-    SHARED="$(dirname "$common")/../shared"
-  fi
-  [ -f "$SHARED/tools/coapload/coapload.c" ] || { echo "coapload source not found (set SHARED_DIR)" >&2; exit 2; }
+  ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 }
 
-# bench_setup: WORK (a temporary directory), the EXIT/INT/TERM clean-up, COAPLOAD, and libcoap's programs.
+# bench_setup: WORK (a temporary directory), the EXIT/INT/TERM clean-up, and LOAD, the command of our load generator
+# (built in Release).
 bench_setup() {
   WORK="$(mktemp -d)"
   PIDS=()
@@ -21,14 +17,38 @@ bench_setup() {
   trap bench_cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
-  gcc -O2 -Wall -Wextra -o "$WORK/coapload" "$SHARED/tools/coapload/coapload.c"
-  COAPLOAD="$WORK/coapload"
+  log "building bench/Coap.Bench.Load (Release)"
+  dotnet build "$ROOT/bench/Coap.Bench.Load" -c Release -v q -nologo >/dev/null
+  LOAD=(dotnet "$ROOT/bench/Coap.Bench.Load/bin/Release/net10.0/Coap.Bench.Load.dll")
+}
+
+# need_libcoap: installs libcoap3-bin (coap-server-notls, coap-client-notls) when missing.
+need_libcoap() {
   if ! command -v coap-server-notls >/dev/null 2>&1; then
     log "installing libcoap3-bin (coap-server-notls, coap-client-notls)"
     local sudo=""
     [ "$(id -u)" -ne 0 ] && sudo="sudo"
     $sudo apt-get update -qq && $sudo apt-get install -y -qq libcoap3-bin >/dev/null
   fi
+}
+
+# coapload_locate: COAPLOAD, the coapload program for an optional cross-check. Taken from the environment: COAPLOAD
+# (a built coapload) or COAPLOAD_SRC (its coapload.c, compiled here with gcc into WORK). Neither set, or unusable:
+# says why on stderr and returns 1, and the caller skips the cross-check. Nothing is looked for by itself.
+coapload_locate() {
+  if [ -n "${COAPLOAD:-}" ]; then
+    [ -x "$COAPLOAD" ] && return 0
+    log "COAPLOAD=$COAPLOAD is not an executable program"; return 1
+  fi
+  if [ -n "${COAPLOAD_SRC:-}" ]; then
+    [ -f "$COAPLOAD_SRC" ] || { log "COAPLOAD_SRC=$COAPLOAD_SRC is not a file"; return 1; }
+    command -v gcc >/dev/null 2>&1 || { log "gcc is missing: cannot compile $COAPLOAD_SRC"; return 1; }
+    gcc -O2 -Wall -Wextra -o "$WORK/coapload" "$COAPLOAD_SRC" || { log "compiling $COAPLOAD_SRC failed"; return 1; }
+    COAPLOAD="$WORK/coapload"; return 0
+  fi
+  log "coapload is not part of this repository and was not given: set COAPLOAD_SRC=/path/to/coapload.c (or"
+  log "COAPLOAD=/path/to/coapload) to run the coapload cross-check"
+  return 1
 }
 
 bench_cleanup() {
@@ -80,7 +100,7 @@ start_server() {
   local deadline=$((SECONDS + READY_TIMEOUT))
   while [ $SECONDS -lt $deadline ]; do
     kill -0 "$SERVER_PID" 2>/dev/null || { log "$label exited early; its output:"; cat "$WORK/$label.log" >&2; exit 1; }
-    run_bounded "$WORK/probe.out" "$COAPLOAD" -q -w 1 -c 1 -N 1 -d 1 -W 0 -T 500 "coap://127.0.0.1:$port/$path" || true
+    run_bounded "$WORK/probe.out" "${LOAD[@]}" -q -w 1 -c 1 -d 0.2 -W 0 -T 500 "coap://127.0.0.1:$port/$path" || true
     line="$(tail -n 1 "$WORK/probe.out")"
     if [[ "$line" =~ ok=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ]; then
       return 0

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# A/B throughput comparison of CoAP servers on loopback, after tools/README.md in the shared folder:
-# servers pinned to CPU 0, the load generator pinned to CPU 1, runs alternated A B A B …, medians and ratios.
+# A/B throughput comparison of CoAP servers on loopback: servers pinned to CPU 0, the load generator pinned to CPU 1,
+# runs alternated A B A B …, medians and ratios. The load generator is this repository's bench/Coap.Bench.Load.
 #
 #   bench/compare.sh                                        libcoap alone (3 runs)
 #   bench/compare.sh --ours "dotnet src/CoapHost/bin/Release/net10.0/CoapHost.dll --Coap:Port={port}" --path time
 #   bench/compare.sh --ours "coap-server-notls -A 127.0.0.1 -p {port}"    libcoap against itself (dry run)
-#   bench/compare.sh --generators                           on libcoap: coapload against our C# generator
+#   COAPLOAD_SRC=/path/to/coapload.c bench/compare.sh --generators      cross-check: coapload against ours
 #
 # Options:
 #   --ours CMD        the server under test; {port} is replaced by a free loopback UDP port. CMD is split on
@@ -15,10 +15,12 @@
 #   --rounds N        A B alternations (default 3)
 #   -w W -c C -d SEC -W SEC   generator window, sockets, measured seconds, warm-up seconds (default 16 16 10 2)
 #   --non             NON requests instead of CON
-#   --gen coapload|csharp     generator for the server comparison (default coapload)
+#   --gen csharp|coapload     generator for the server comparison (default csharp, bench/Coap.Bench.Load)
 #   --generators      compare the generators instead of servers: libcoap only, coapload (A) vs C# (B)
 #   --ready-timeout S seconds to wait for a server to answer (default 30)
-# Every process started here is killed on exit (trap on EXIT, INT, TERM).
+# coapload is not part of this repository: --gen coapload and --generators need COAPLOAD_SRC (its coapload.c,
+# compiled here) or COAPLOAD (a built one) in the environment; without them the script says so and exits 0 having
+# measured nothing. Every process started here is killed on exit (trap on EXIT, INT, TERM).
 # Output: one line per run (the generator's final line + rps_per_srv_cpu, flagged STARVED when the server got
 # under 90 % of a CPU, i.e. the machine was busy), then medians and the ratio B/A of the medians.
 set -euo pipefail
@@ -33,7 +35,7 @@ CLIENTS=16
 DURATION=10
 WARMUP=2
 NON=""
-GEN="coapload"
+GEN="csharp"
 MODE="servers"
 READY_TIMEOUT=30
 
@@ -50,18 +52,22 @@ while [ $# -gt 0 ]; do
     --gen) GEN="$2"; shift 2 ;;
     --generators) MODE="generators"; shift ;;
     --ready-timeout) READY_TIMEOUT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
 
-bench_setup
-LIBCOAP="coap-server-notls -A 127.0.0.1 -p {port}"
+case "$GEN" in
+  csharp|coapload) ;;
+  *) echo "unknown generator: $GEN (csharp or coapload)" >&2; exit 2 ;;
+esac
 
-CSHARP_DLL="$ROOT/bench/Coap.Bench.Load/bin/Release/net10.0/Coap.Bench.Load.dll"
-if [ "$MODE" = generators ] || [ "$GEN" = csharp ]; then
-  dotnet build "$ROOT/bench/Coap.Bench.Load" -c Release -v q -nologo >/dev/null
+bench_setup
+if [ "$MODE" = generators ] || [ "$GEN" = coapload ]; then
+  coapload_locate || { log "compare.sh: skipping the coapload cross-check (nothing measured)"; exit 0; }
 fi
+need_libcoap
+LIBCOAP="coap-server-notls -A 127.0.0.1 -p {port}"
 
 # run_generator GEN PORT SERVER_PID EXTRA_FLAGS… → sets LINE to the generator's final line
 run_generator() {
@@ -69,7 +75,7 @@ run_generator() {
   local uri="coap://127.0.0.1:$port/$URI_PATH"
   case "$gen" in
     coapload) run_bounded "$WORK/gen.out" taskset -c 1 "$COAPLOAD" -q "$@" -P "$pid" "$uri" || true ;;
-    csharp) run_bounded "$WORK/gen.out" taskset -c 1 dotnet "$CSHARP_DLL" -q "$@" -P "$pid" "$uri" || true ;;
+    csharp) run_bounded "$WORK/gen.out" taskset -c 1 "${LOAD[@]}" -q "$@" -P "$pid" "$uri" || true ;;
     *) log "unknown generator $gen"; exit 2 ;;
   esac
   LINE="$(tail -n 1 "$WORK/gen.out")"
