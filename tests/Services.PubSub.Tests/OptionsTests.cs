@@ -1,3 +1,4 @@
+using Coap.Engine.Hosting;
 using Coap.Testing;
 using Microsoft.Extensions.Options;
 
@@ -59,7 +60,7 @@ public sealed class OptionsTests
     {
         var settings = new Dictionary<string, string?> { [$"Modules:PubSub:{key}"] = value, ["Modules:PubSub:StateDirectory"] = string.Empty };
 
-        var error = Assert.ThrowsAny<InvalidOperationException>(() => new UdpModuleServer(new PubSubModule(), settings));
+        var error = Assert.Throws<CoapConfigurationException>(() => new UdpModuleServer(new PubSubModule(), settings));
 
         Assert.Contains($"Modules:PubSub:{key}", error.Message, StringComparison.Ordinal);
     }
@@ -69,7 +70,7 @@ public sealed class OptionsTests
     {
         var settings = new Dictionary<string, string?> { ["Modules:PubSub:MaxTopic"] = "3" };
 
-        var error = Assert.ThrowsAny<InvalidOperationException>(() => new UdpModuleServer(new PubSubModule(), settings));
+        var error = Assert.Throws<CoapConfigurationException>(() => new UdpModuleServer(new PubSubModule(), settings));
 
         Assert.Contains("MaxTopic", error.Message, StringComparison.Ordinal);
     }

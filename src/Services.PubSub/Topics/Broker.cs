@@ -89,13 +89,13 @@ internal sealed class Broker : IDisposable
             var configuration = ConfigurationRules.Create(fields, DataPrefix, NewId(_byData), _time.GetUtcNow());
             if (_byName.ContainsKey(configuration.Name))
             {
-                throw new ConfigurationException($"a topic named \"{configuration.Name}\" exists");
+                throw new ConfigurationException($"a topic named {PeerText.Quote(configuration.Name)} exists");
             }
 
             var topic = new Topic(NewId(_byId), configuration);
             if (_byData.ContainsKey(topic.DataId))
             {
-                throw new ConfigurationException($"topic-data \"{configuration.DataPath}\" belongs to another topic");
+                throw new ConfigurationException($"topic-data {PeerText.Quote(configuration.DataPath)} belongs to another topic");
             }
 
             if (fields.Initialize is { } initial)

@@ -29,7 +29,7 @@ internal static class ConfigurationRules
             var id = trimmed.StartsWith(dataPrefix, StringComparison.Ordinal) ? trimmed[dataPrefix.Length..] : string.Empty;
             if (id.Length == 0 || id.Contains('/', StringComparison.Ordinal) || id.Contains('?', StringComparison.Ordinal))
             {
-                throw new ConfigurationException($"topic-data (1) must be \"{dataPrefix}<id>\" on this broker (got \"{requested}\")");
+                throw new ConfigurationException($"topic-data (1) must be \"{dataPrefix}<id>\" on this broker (got {PeerText.Quote(requested)})");
             }
 
             if (System.Text.Encoding.UTF8.GetByteCount(id) > MaxSegmentBytes)
