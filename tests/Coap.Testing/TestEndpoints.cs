@@ -18,7 +18,7 @@ public static class TestEndpoints
         ResourceTree tree, TimeProvider time, CoapEndpointOptions? options = null, InMemoryNetwork? network = null, ILogger? logger = null)
     {
         options ??= new CoapEndpointOptions();
-        var endpoint = new CoapEndpoint(options, new CoapServerPipeline(tree, null, options, time, logger), time, new Random(7), logger);
+        var endpoint = new CoapEndpoint(options, sender => new CoapServerPipeline(tree, null, options, time, sender, logger), time, new Random(7), logger);
         var transport = new InMemoryTransport(ServerAddress, network);
         endpoint.Attach(transport);
         return (endpoint, transport);
@@ -32,7 +32,7 @@ public static class TestEndpoints
     {
         options ??= new CoapEndpointOptions();
         time ??= TimeProvider.System;
-        var endpoint = new CoapEndpoint(options, new CoapServerPipeline(tree, null, options, time), time, new Random(), null);
+        var endpoint = new CoapEndpoint(options, sender => new CoapServerPipeline(tree, null, options, time, sender), time, new Random(), null);
         endpoint.Attach(UdpTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0)));
         return endpoint;
     }

@@ -29,12 +29,35 @@ public static class CoapMessageWriter
             return -1;
         }
 
-        destination[0] = (byte)((CoapMessage.Version << 6) | ((int)message.Type << 4) | message.Token.Length);
-        destination[1] = message.Code.Value;
-        destination[2] = (byte)(message.MessageId >> 8);
-        destination[3] = (byte)message.MessageId;
-        message.Token.CopyTo(destination[CoapHeader.Size..]);
-        var position = CoapHeader.Size + message.Token.Length;
+        var position = WriteHeader(destination, message.Type, message.Code, message.MessageId, message.Token);
+        return position + WriteBody(message, destination[position..]);
+    }
+
+    /// <summary>Writes the 4-byte header and the token; returns the bytes written.</summary>
+    internal static int WriteHeader(Span<byte> destination, CoapMessageType type, CoapCode code, ushort messageId, CoapToken token)
+    {
+        destination[0] = (byte)((CoapMessage.Version << 6) | ((int)type << 4) | token.Length);
+        destination[1] = code.Value;
+        destination[2] = (byte)(messageId >> 8);
+        destination[3] = (byte)messageId;
+        token.CopyTo(destination[CoapHeader.Size..]);
+        return CoapHeader.Size + token.Length;
+    }
+
+    /// <summary>
+    /// What follows the token: the options and the payload. Encoded once, it serves every copy of a message that
+    /// differs only in type, message ID and token (the notifications of one change to many observers).
+    /// </summary>
+    internal static byte[] EncodeBody(CoapMessage message)
+    {
+        var bytes = new byte[GetEncodedLength(message) - CoapHeader.Size - message.Token.Length];
+        WriteBody(message, bytes);
+        return bytes;
+    }
+
+    private static int WriteBody(CoapMessage message, Span<byte> destination)
+    {
+        var position = 0;
         var previous = 0;
         foreach (var option in message.Options)
         {

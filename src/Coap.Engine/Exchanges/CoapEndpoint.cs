@@ -2,6 +2,7 @@ using System.Net;
 using Coap.Engine.Codec;
 using Coap.Engine.Hosting;
 using Coap.Engine.Messaging;
+using Coap.Engine.Observe;
 using Coap.Engine.Protocol;
 using Coap.Engine.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -27,14 +28,21 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
     private TransportBinding[] _bindings = [];
     private int _disposed;
 
-    internal CoapEndpoint(CoapEndpointOptions options, IRequestDispatcher? dispatcher, TimeProvider time, Random random, ILogger? logger)
+    /// <param name="options">The endpoint's settings.</param>
+    /// <param name="dispatcher">
+    /// Builds the server side (null for a client only), given what it needs to send notifications; the endpoint builds
+    /// it here because that sender is the endpoint's own message layer.
+    /// </param>
+    /// <param name="time">The clock of retransmissions and lifetimes.</param>
+    /// <param name="random">Message IDs, tokens and jitter.</param>
+    /// <param name="logger">Where the endpoint logs; none when null.</param>
+    internal CoapEndpoint(CoapEndpointOptions options, Func<INotificationSender, IRequestDispatcher>? dispatcher, TimeProvider time, Random random, ILogger? logger)
     {
         _options = options;
-        _dispatcher = dispatcher;
         _logger = logger ?? NullLogger.Instance;
         _messages = new MessageLayer(options, time, random, _logger);
+        _dispatcher = dispatcher?.Invoke(new NotificationSender(_messages, options, _logger));
         _sweepTimer = time.CreateTimer(_logger, "sweeping expired message IDs and idle peers", Sweep, SweepInterval, SweepInterval);
-        dispatcher?.Attach(this);
     }
 
     /// <summary>The addresses the endpoint's transports are bound to.</summary>
@@ -60,7 +68,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        Stopping?.Invoke();
+        _dispatcher?.OnStopping();
         await _sweepTimer.DisposeAsync().ConfigureAwait(false);
         foreach (var binding in _bindings)
         {
@@ -148,7 +156,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
 
     private void OnReset(CoapPeer peer, CoapMessage reset)
     {
-        if (!_messages.Complete(peer, reset) && !OnNotificationReset(peer, reset.MessageId))
+        if (!_messages.Complete(peer, reset) && !(_dispatcher?.OnUnmatchedReset(peer, reset.MessageId) ?? false))
         {
             Log.Unexpected(_logger, peer, "RST", reset);
         }

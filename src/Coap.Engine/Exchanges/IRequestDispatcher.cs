@@ -3,11 +3,18 @@ using Coap.Engine.Protocol;
 
 namespace Coap.Engine.Exchanges;
 
-/// <summary>What the exchange layer hands a request to: the server pipeline.</summary>
+/// <summary>
+/// What the exchange layer hands a request to: the server pipeline. The endpoint builds it with an
+/// <see cref="Observe.INotificationSender"/> (see <see cref="CoapEndpoint"/>'s constructor) and tells it of the two
+/// events only the endpoint sees.
+/// </summary>
 internal interface IRequestDispatcher
 {
-    /// <summary>Called once by the endpoint that dispatches to it, so that later stages can send unsolicited messages.</summary>
-    void Attach(CoapEndpoint endpoint);
-
     ValueTask<CoapMessage> DispatchAsync(CoapMessage request, CoapPeer peer, CancellationToken aborted);
+
+    /// <summary>An RST that no CON in flight explains; true when it answered a notification (RFC 7641 §3.6).</summary>
+    bool OnUnmatchedReset(CoapPeer peer, ushort messageId);
+
+    /// <summary>Called once when the endpoint is disposed, before its transports close.</summary>
+    void OnStopping();
 }

@@ -13,7 +13,15 @@ internal sealed partial class MessageLayer
     /// </summary>
     public Task<TransmissionOutcome> SendConfirmable(CoapPeer peer, CoapMessage message)
     {
-        var entry = new OutgoingConfirmable(new MessageKey(peer, message.MessageId), CoapMessageWriter.ToArray(message), InitialTimeout());
+        var transmission = SendConfirmable(peer, message.MessageId, CoapMessageWriter.ToArray(message));
+        LogSent(message, peer);
+        return transmission;
+    }
+
+    /// <summary>As <see cref="SendConfirmable(CoapPeer, CoapMessage)"/> for a datagram already encoded under <paramref name="messageId"/>.</summary>
+    public Task<TransmissionOutcome> SendConfirmable(CoapPeer peer, ushort messageId, byte[] datagram)
+    {
+        var entry = new OutgoingConfirmable(new MessageKey(peer, messageId), datagram, InitialTimeout());
         lock (_gate)
         {
             _outgoing[entry.Key] = entry;
@@ -21,7 +29,6 @@ internal sealed partial class MessageLayer
         }
 
         peer.Transport.Send(entry.Datagram, peer.Address);
-        LogSent(message, peer);
         return entry.Completion.Task;
     }
 

@@ -89,11 +89,27 @@ internal sealed partial class MessageLayer
         LogSent(message, peer);
     }
 
+    /// <summary>Sends an encoded datagram once.</summary>
+    public void Send(CoapPeer peer, ReadOnlySpan<byte> datagram)
+    {
+        peer.Transport.Send(datagram, peer.Address);
+        LogSent(datagram, peer);
+    }
+
     /// <summary>Sends an empty ACK or RST for a message ID (RFC 7252 §4.2, §4.3).</summary>
     public void SendEmpty(CoapPeer peer, CoapMessageType type, ushort messageId) =>
         Send(peer, CoapMessage.CreateEmpty(type, messageId));
 
     private long Now => _time.GetTimestamp();
+
+    /// <summary>Logs an encoded datagram, decoding it only when Debug is on.</summary>
+    public void LogSent(ReadOnlySpan<byte> datagram, CoapPeer peer)
+    {
+        if (_logger.IsEnabled(LogLevel.Debug) && CoapMessageReader.TryReadCopy(datagram, out var message) == CoapDecodeError.None)
+        {
+            Log.Sent(_logger, peer, message!);
+        }
+    }
 
     private void LogSent(CoapMessage message, CoapPeer peer)
     {

@@ -1,4 +1,3 @@
-using Coap.Engine.Exchanges;
 using Coap.Engine.Messaging;
 using Coap.Engine.Protocol;
 using Coap.Engine.Server;
@@ -16,31 +15,28 @@ internal sealed class ObserveStage : IServerStage
     private readonly Lock _gate = new();
     private readonly Dictionary<ObservationKey, Observer> _observers = [];
     private readonly Dictionary<MessageKey, Observer> _byNonConfirmable = [];
-    private CoapEndpoint? _endpoint;
 
-    public ObserveStage(IServerStage next)
+    public ObserveStage(INotificationSender notifications, IServerStage next)
     {
+        Notifications = notifications;
         Next = next;
+        ObserverCheckTicks = TicksOf(notifications.ObserverCheck);
     }
 
     public IServerStage Next { get; }
 
-    public CoapEndpoint Endpoint => _endpoint ?? throw new InvalidOperationException("The Observe stage is not attached to an endpoint.");
+    /// <summary>How notifications leave: the endpoint's message layer.</summary>
+    public INotificationSender Notifications { get; }
 
-    public ILogger Logger => Endpoint.Logger;
+    public ILogger Logger => Notifications.Logger;
 
-    public long Now => Endpoint.Messages.Time.GetTimestamp();
+    public long Now => Notifications.Time.GetTimestamp();
 
     /// <summary>Coap:ObserverCheck in timestamp ticks.</summary>
-    public long ObserverCheckTicks { get; private set; }
+    public long ObserverCheckTicks { get; }
 
-    public void Attach(CoapEndpoint endpoint)
-    {
-        _endpoint = endpoint;
-        ObserverCheckTicks = (long)(endpoint.Options.ObserverCheck.TotalSeconds * endpoint.Messages.Time.TimestampFrequency);
-        endpoint.UnmatchedReset = OnReset;
-        endpoint.Stopping = RemoveAll;
-    }
+    /// <summary>A span in timestamp ticks of the endpoint's clock.</summary>
+    public long TicksOf(TimeSpan span) => (long)(span.TotalSeconds * Notifications.Time.TimestampFrequency);
 
     public ValueTask<CoapMessage> InvokeAsync(CoapRequestContext context)
     {
@@ -77,7 +73,10 @@ internal sealed class ObserveStage : IServerStage
         _ => null,
     };
 
-    /// <summary>Remembers the last NON notification's message ID of an observer, for an RST that may answer it.</summary>
+    /// <summary>
+    /// Remembers the last NON notification's message ID of an observer, for an RST that may answer it. The caller
+    /// holds the observer's resource lock (it is fanning out), which guards the observer's fields.
+    /// </summary>
     public void RememberNonConfirmable(Observer observer, ushort messageId)
     {
         lock (_gate)
@@ -123,15 +122,14 @@ internal sealed class ObserveStage : IServerStage
     /// </summary>
     public bool Remove(Observer observer, string reason, bool stopRetransmission = false)
     {
-        if (!observer.Variant.Resource.Detach(observer))
+        if (observer.Variant.Resource.Detach(observer) is not { } last)
         {
             return false;
         }
 
-        // Detached: no fan-out touches the observer any more, so its CON state is stable here.
-        if (stopRetransmission && observer.InFlight is { IsCompleted: false })
+        if (stopRetransmission && last.InFlight is { } inFlight)
         {
-            Endpoint.Messages.Cancel(observer.Peer, observer.InFlightMessageId);
+            Notifications.Cancel(observer.Peer, inFlight);
         }
 
         lock (_gate)
@@ -142,10 +140,10 @@ internal sealed class ObserveStage : IServerStage
                 _observers.Remove(key);
             }
 
-            var last = new MessageKey(observer.Peer, observer.LastNonConfirmable);
-            if (observer.HasNonConfirmable && _byNonConfirmable.TryGetValue(last, out var owner) && owner == observer)
+            if (last.NonConfirmable is { } messageId
+                && _byNonConfirmable.TryGetValue(new MessageKey(observer.Peer, messageId), out var owner) && owner == observer)
             {
-                _byNonConfirmable.Remove(last);
+                _byNonConfirmable.Remove(new MessageKey(observer.Peer, messageId));
             }
         }
 
@@ -232,7 +230,7 @@ internal sealed class ObserveStage : IServerStage
     }
 
     /// <summary>The endpoint stops: every observation it served ends, so that later changes send nothing.</summary>
-    private void RemoveAll()
+    public void RemoveAll()
     {
         Observer[] all;
         lock (_gate)
@@ -247,7 +245,7 @@ internal sealed class ObserveStage : IServerStage
     }
 
     /// <summary>An RST answering a NON notification ends that observation (RFC 7641 §3.6).</summary>
-    private bool OnReset(CoapPeer peer, ushort messageId)
+    public bool OnReset(CoapPeer peer, ushort messageId)
     {
         Observer? observer;
         lock (_gate)

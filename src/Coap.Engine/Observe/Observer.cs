@@ -5,12 +5,12 @@ namespace Coap.Engine.Observe;
 
 /// <summary>
 /// One entry in a resource's list of observers (RFC 7641 §4.1): who, under which token, and the little state the
-/// notification rules need. No timer of its own; its mutable fields are guarded by the resource's lock.
+/// notification rules need. No timer of its own. Every mutable field has one owner, the lock of its resource
+/// (<see cref="ResourceObservers"/>): the fan-out, registration and <see cref="ResourceObservers.Detach"/> hold it;
+/// after the detach, what the stage still needs comes from the <see cref="DetachedObserver"/> it returned.
 /// </summary>
 internal sealed class Observer
 {
-    private volatile bool _removed;
-
     public Observer(CoapPeer peer, CoapToken token, ObservationVariant variant, long registeredAt)
     {
         Peer = peer;
@@ -45,16 +45,13 @@ internal sealed class Observer
 
     public ushort InFlightMessageId { get; set; }
 
-    /// <summary>The message ID of the last NON notification, so that an RST for it can be matched; guarded by the stage's lock.</summary>
+    /// <summary>The message ID of the last NON notification, so that an RST for it can be matched.</summary>
     public ushort LastNonConfirmable { get; set; }
 
     public bool HasNonConfirmable { get; set; }
 
-    public bool Removed
-    {
-        get => _removed;
-        set => _removed = value;
-    }
+    /// <summary>Set once by <see cref="ResourceObservers.Detach"/>.</summary>
+    public bool Removed { get; set; }
 
     public ObservationKey Key => new(Peer, Token);
 }

@@ -127,7 +127,7 @@ public sealed partial class ResourceObservers
     private void FanOut(ObservationVariant variant, CoapMessage response, int sequence, bool confirmable)
     {
         var stage = variant.Stage;
-        var endpoint = stage.Endpoint;
+        var sender = stage.Notifications;
         var success = response.Code.IsSuccess;
         if (success)
         {
@@ -138,11 +138,12 @@ public sealed partial class ResourceObservers
             response.Options.Remove(OptionNumber.Observe);
         }
 
+        var notification = new EncodedNotification(response);
         var now = stage.Now;
         List<Observer>? ended = null;
         lock (_gate)
         {
-            var check = _observerCheck is { } interval ? (long)(interval.TotalSeconds * endpoint.Messages.Time.TimestampFrequency) : stage.ObserverCheckTicks;
+            var check = _observerCheck is { } interval ? stage.TicksOf(interval) : stage.ObserverCheckTicks;
             foreach (var observer in variant.Observers)
             {
                 if (observer.RegisteredSequence >= 0)
@@ -155,22 +156,22 @@ public sealed partial class ResourceObservers
                     observer.RegisteredSequence = -1;
                 }
 
-                response.Token = observer.Token;
                 if (!confirmable && observer.InFlight is not { IsCompleted: false } && now - observer.LastConfirmableAt < check)
                 {
-                    stage.RememberNonConfirmable(observer, endpoint.SendNonConfirmable(observer.Peer, response));
+                    stage.RememberNonConfirmable(observer, sender.SendNonConfirmable(observer.Peer, notification, observer.Token));
                 }
-                else if (observer.InFlight is { IsCompleted: false } && endpoint.TryReplaceConfirmable(observer.Peer, observer.InFlightMessageId, response))
+                else if (observer.InFlight is { IsCompleted: false }
+                    && sender.TryReplaceConfirmable(observer.Peer, observer.InFlightMessageId, notification, observer.Token) is { } replacement)
                 {
-                    observer.InFlightMessageId = response.MessageId;
+                    observer.InFlightMessageId = replacement;
                 }
                 else
                 {
-                    var transmission = endpoint.SendConfirmable(observer.Peer, response);
-                    observer.InFlight = transmission;
-                    observer.InFlightMessageId = response.MessageId;
+                    var sent = sender.SendConfirmable(observer.Peer, notification, observer.Token);
+                    observer.InFlight = sent.Transmission;
+                    observer.InFlightMessageId = sent.MessageId;
                     observer.LastConfirmableAt = now;
-                    stage.TrackAsync(observer, transmission).Forget(stage.Logger, "tracking a confirmable notification");
+                    stage.TrackAsync(observer, sent.Transmission).Forget(stage.Logger, "tracking a confirmable notification");
                 }
 
                 if (!success)
@@ -184,7 +185,7 @@ public sealed partial class ResourceObservers
         {
             foreach (var observer in ended)
             {
-                stage.Remove(observer, "the resource answered " + response.Code);
+                stage.Remove(observer, "the resource answered " + notification.Code);
             }
         }
     }
@@ -216,6 +217,7 @@ public sealed partial class ResourceObservers
         }
 
         var ended = 0;
+        var notification = new EncodedNotification(CoapMessage.CreateResponse(code));
         foreach (var observer in evicted)
         {
             var stage = observer.Variant.Stage;
@@ -226,11 +228,9 @@ public sealed partial class ResourceObservers
             }
 
             ended++;
-            var response = CoapMessage.CreateResponse(code);
-            response.Token = observer.Token;
             try
             {
-                _ = stage.Endpoint.SendConfirmable(observer.Peer, response);
+                stage.Notifications.SendConfirmable(observer.Peer, notification, observer.Token);
             }
             catch (Exception error)
             {

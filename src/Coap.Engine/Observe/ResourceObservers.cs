@@ -116,14 +116,14 @@ public sealed partial class ResourceObservers
         }
     }
 
-    /// <summary>Takes the observer off the list; false when it was already gone.</summary>
-    internal bool Detach(Observer observer)
+    /// <summary>Takes the observer off the list and returns what it left in flight; null when it was already gone.</summary>
+    internal DetachedObserver? Detach(Observer observer)
     {
         lock (_gate)
         {
             if (observer.Removed)
             {
-                return false;
+                return null;
             }
 
             observer.Removed = true;
@@ -138,7 +138,9 @@ public sealed partial class ResourceObservers
             }
 
             _count--;
-            return true;
+            return new DetachedObserver(
+                observer.InFlight is { IsCompleted: false } ? observer.InFlightMessageId : null,
+                observer.HasNonConfirmable ? observer.LastNonConfirmable : null);
         }
     }
 

@@ -62,7 +62,7 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
         }
 
         _tree.Map(WellKnownCoreResource.Path, new WellKnownCoreResource(_tree), WellKnownCoreResource.Metadata);
-        var endpoint = new CoapEndpoint(_options, new CoapServerPipeline(_tree, _services, _options, _time, _logger), _time, new Random(), _logger);
+        var endpoint = new CoapEndpoint(_options, sender => new CoapServerPipeline(_tree, _services, _options, _time, sender, _logger), _time, new Random(), _logger);
         try
         {
             var transports = _bound ?? BindTransports();

@@ -22,19 +22,21 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
     private readonly int _maxBlockSize;
     private readonly ObserveStage _observe;
 
-    public CoapServerPipeline(ResourceTree tree, IServiceProvider? services, CoapEndpointOptions options, TimeProvider time, ILogger? logger = null)
+    public CoapServerPipeline(ResourceTree tree, IServiceProvider? services, CoapEndpointOptions options, TimeProvider time, INotificationSender notifications, ILogger? logger = null)
     {
         _tree = tree;
         _services = services;
         _maxBlockSize = options.DefaultBlockSize;
         Block1 = new Block1Stage(options, time, logger ?? NullLogger.Instance, new Block2Stage(options, time, new ResourceStage()));
-        _observe = new ObserveStage(Block1);
+        _observe = new ObserveStage(notifications, Block1);
     }
 
     /// <summary>The Block1 stage, behind the Observe stage; tests read its accounting.</summary>
     internal Block1Stage Block1 { get; }
 
-    public void Attach(CoapEndpoint endpoint) => _observe.Attach(endpoint);
+    public bool OnUnmatchedReset(CoapPeer peer, ushort messageId) => _observe.OnReset(peer, messageId);
+
+    public void OnStopping() => _observe.RemoveAll();
 
     public ValueTask<CoapMessage> DispatchAsync(CoapMessage request, CoapPeer peer, CancellationToken aborted)
     {

@@ -20,9 +20,9 @@ internal sealed class BlockwiseFixture : IAsyncDisposable
         configure?.Invoke(Options);
         var tree = new ResourceTree();
         map(tree);
-        var pipeline = new CoapServerPipeline(tree, null, Options, Time, Logs.CreateLogger("server"));
-        Block1 = pipeline.Block1;
-        Endpoint = new CoapEndpoint(Options, pipeline, Time, new Random(7), null);
+        CoapServerPipeline? pipeline = null;
+        Endpoint = new CoapEndpoint(Options, sender => pipeline = new CoapServerPipeline(tree, null, Options, Time, sender, Logs.CreateLogger("server")), Time, new Random(7), null);
+        Block1 = pipeline!.Block1;
         Transport = new InMemoryTransport(TestEndpoints.ServerAddress);
         Endpoint.Attach(Transport);
         Peer = new LockstepPeer(Transport);
