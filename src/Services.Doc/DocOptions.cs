@@ -5,9 +5,6 @@ public sealed class DocOptions
 {
     public const string SectionName = "Modules:Doc";
 
-    /// <summary>The module switch, read by the host.</summary>
-    public bool Enabled { get; set; } = true;
-
     /// <summary>The resource's path (RFC 9953 §3: discovered through rt="core.dns").</summary>
     public string Path { get; set; } = "dns";
 

@@ -5,9 +5,6 @@ public sealed class FileServerOptions
 {
     public const string SectionName = "Modules:FileServer";
 
-    /// <summary>The module switch, read by the host.</summary>
-    public bool Enabled { get; set; } = true;
-
     /// <summary>The mount path; "/" mounts the file service on every path but /.well-known/core.</summary>
     public string Path { get; set; } = "files";
 

@@ -5,9 +5,6 @@ public sealed class PubSubOptions
 {
     public const string SectionName = "Modules:PubSub";
 
-    /// <summary>The module switch, read by the host.</summary>
-    public bool Enabled { get; set; } = true;
-
     /// <summary>The topic collection's path; topics live at Path/{id}, their data at Path/data/{id}.</summary>
     public string Path { get; set; } = "ps";
 

@@ -5,9 +5,6 @@ public sealed class TerminalOptions
 {
     public const string SectionName = "Modules:Terminal";
 
-    /// <summary>The module switch, read by the host; off unless configured.</summary>
-    public bool Enabled { get; set; }
-
     /// <summary>Where the sessions live: POST here starts one, "{Path}{id}/" is a session.</summary>
     public string Path { get; set; } = "/term/";
 

@@ -5,9 +5,6 @@ public sealed class TimeOptions
 {
     public const string SectionName = "Modules:Time";
 
-    /// <summary>The module switch, read by the host.</summary>
-    public bool Enabled { get; set; } = true;
-
     /// <summary>The resource's path.</summary>
     public string Path { get; set; } = "time";
 

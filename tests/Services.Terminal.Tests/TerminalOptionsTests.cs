@@ -67,7 +67,6 @@ public sealed class TerminalOptionsTests
     {
         var options = Options([]);
 
-        Assert.False(options.Enabled);
         Assert.False(new TerminalModule().EnabledByDefault);
         Assert.Equal("/term/", options.Path);
         Assert.True(File.Exists(options.Command));

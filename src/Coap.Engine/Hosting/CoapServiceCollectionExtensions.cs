@@ -42,10 +42,14 @@ public static class CoapServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Adds a module: its services now, its resources when the server starts.</summary>
+    /// <summary>
+    /// Adds a module: its services now, its resources when the server starts. The module's section reaches it
+    /// without <see cref="ICoapModule.SwitchKey"/>: whether it runs is the host's decision, so its options class has
+    /// no such property.
+    /// </summary>
     public static IServiceCollection AddCoapModule(this IServiceCollection services, ICoapModule module, IConfiguration moduleSection)
     {
-        module.ConfigureServices(services, moduleSection);
+        module.ConfigureServices(services, WithoutSwitch(moduleSection));
         services.AddSingleton(module);
         return services;
     }
@@ -60,5 +64,26 @@ public static class CoapServiceCollectionExtensions
         {
             throw new CoapConfigurationException(error.Message, error);
         }
+    }
+
+    /// <summary>The section as it is, less its switch; keys keep their full paths, so errors still name them.</summary>
+    private static IConfiguration WithoutSwitch(IConfiguration section)
+    {
+        if (section is not IConfigurationSection { } named || named[ICoapModule.SwitchKey] is null)
+        {
+            return section;
+        }
+
+        var switchPath = ConfigurationPath.Combine(named.Path, ICoapModule.SwitchKey);
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in named.AsEnumerable())
+        {
+            if (value is not null && !string.Equals(key, switchPath, StringComparison.OrdinalIgnoreCase))
+            {
+                settings[key] = value;
+            }
+        }
+
+        return new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection(named.Path);
     }
 }

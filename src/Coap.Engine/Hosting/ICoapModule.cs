@@ -12,6 +12,9 @@ public interface ICoapModule
     /// <summary>The module's name; its settings live under "Modules:{Name}".</summary>
     string Name { get; }
 
+    /// <summary>The key under the module's section that switches it on or off; the host reads it, the module never sees it.</summary>
+    public const string SwitchKey = "Enabled";
+
     /// <summary>Whether the module runs when "Modules:{Name}:Enabled" is not set.</summary>
     bool EnabledByDefault => true;
 

@@ -66,7 +66,7 @@ internal sealed class ModuleCatalog
 
     private static bool IsEnabled(IConfiguration configuration, ICoapModule module)
     {
-        var key = $"{SectionName}:{module.Name}:Enabled";
+        var key = $"{SectionName}:{module.Name}:{ICoapModule.SwitchKey}";
         var value = configuration[key];
         if (value is null)
         {
