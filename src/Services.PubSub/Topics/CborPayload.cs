@@ -7,10 +7,13 @@ namespace Services.PubSub.Topics;
 /// A value said to be CBOR (Content-Format 60, 63 or a "+cbor" type) must be well-formed CBOR: one item for 60 and the
 /// "+cbor" types, any number of items (none included) for the sequence 63. Subscribers should never be handed bytes their
 /// Content-Format promises and their decoder refuses. Well-formed is all that is checked (Lax: duplicate keys and the
-/// like are the application's business).
+/// like are the application's business). Nesting deeper than 64 is refused: System.Formats.Cbor stops arrays and maps
+/// there itself, and the walk stops chains of tags there too.
 /// </summary>
 internal static class CborPayload
 {
+    private const int MaxNestedTags = 64;
+
     /// <summary>Null when <paramref name="payload"/> is fine for <paramref name="contentFormat"/>, else why it is not.</summary>
     public static string? Defect(ReadOnlyMemory<byte> payload, int? contentFormat)
     {
@@ -25,13 +28,13 @@ internal static class CborPayload
             var reader = new CborReader(payload, CborConformanceMode.Lax, allowMultipleRootLevelValues: sequence);
             if (!sequence)
             {
-                reader.SkipValue();
+                ReadItem(reader);
                 return reader.BytesRemaining == 0 ? null : $"bytes after the CBOR item (Content-Format {format})";
             }
 
             while (reader.BytesRemaining > 0)
             {
-                reader.SkipValue();
+                ReadItem(reader);
             }
 
             return null;
@@ -40,5 +43,44 @@ internal static class CborPayload
         {
             return $"the value is not well-formed CBOR (Content-Format {format}): {error.Message}";
         }
+    }
+
+    /// <summary>Reads one item with everything in it, without recursion.</summary>
+    private static void ReadItem(CborReader reader)
+    {
+        var depth = reader.CurrentDepth;
+        var tags = 0;
+        do
+        {
+            switch (reader.PeekState())
+            {
+                case CborReaderState.Tag:
+                    reader.ReadTag();
+                    if (++tags > MaxNestedTags)
+                    {
+                        throw new CborContentException($"more than {MaxNestedTags} nested tags");
+                    }
+
+                    continue;
+                case CborReaderState.StartArray:
+                    reader.ReadStartArray();
+                    break;
+                case CborReaderState.EndArray:
+                    reader.ReadEndArray();
+                    break;
+                case CborReaderState.StartMap:
+                    reader.ReadStartMap();
+                    break;
+                case CborReaderState.EndMap:
+                    reader.ReadEndMap();
+                    break;
+                default:
+                    reader.SkipValue();
+                    break;
+            }
+
+            tags = 0;
+        }
+        while (reader.CurrentDepth > depth || tags > 0);
     }
 }

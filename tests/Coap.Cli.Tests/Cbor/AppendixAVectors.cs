@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Coap.Engine.Tests.Cbor;
+namespace Coap.Cli.Tests.Cbor;
 
 /// <summary>The RFC 8949 Appendix A examples, from appendix_a.json beside this file (the RFC's published test vectors).</summary>
 public static class AppendixAVectors
