@@ -4,11 +4,13 @@ using Coap.Engine.Protocol;
 namespace Services.PubSub.Topics;
 
 /// <summary>
-/// A value said to be CBOR (Content-Format 60, 63 or a "+cbor" type) must be well-formed CBOR: one item for 60 and the
-/// "+cbor" types, any number of items (none included) for the sequence 63. Subscribers should never be handed bytes their
-/// Content-Format promises and their decoder refuses. Well-formed is all that is checked (Lax: duplicate keys and the
-/// like are the application's business). Nesting deeper than 64 is refused: System.Formats.Cbor stops arrays and maps
-/// there itself, and the walk stops chains of tags there too.
+/// A value said to be CBOR (Content-Format 60, 63 or a "+cbor" type) must be well-formed, valid CBOR: one item for 60
+/// and the "+cbor" types, any number of items (none included) for the sequence 63. Subscribers should never be handed
+/// bytes their Content-Format promises and their decoder refuses. Every item is read through in System.Formats.Cbor's
+/// Strict mode (the package's default): besides what is not well-formed (RFC 8949 §3: additional information 28-31
+/// where it is not allowed, a two-byte simple value below 32, truncation, a stray break), text that is not UTF-8 and a
+/// map that repeats a key (§5.6) are refused. What the items mean is the application's business. Nesting deeper than
+/// 64 is refused: the package stops arrays and maps there itself, and the walk stops chains of tags there too.
 /// </summary>
 internal static class CborPayload
 {
@@ -25,7 +27,7 @@ internal static class CborPayload
         try
         {
             var sequence = format == ContentFormat.CborSeq;
-            var reader = new CborReader(payload, CborConformanceMode.Lax, allowMultipleRootLevelValues: sequence);
+            var reader = new CborReader(payload, CborConformanceMode.Strict, allowMultipleRootLevelValues: sequence);
             if (!sequence)
             {
                 ReadItem(reader);
@@ -41,7 +43,7 @@ internal static class CborPayload
         }
         catch (Exception error) when (error is CborContentException or InvalidOperationException or OverflowException)
         {
-            return $"the value is not well-formed CBOR (Content-Format {format}): {error.Message}";
+            return $"the value is not valid CBOR (Content-Format {format}): {error.Message}";
         }
     }
 
