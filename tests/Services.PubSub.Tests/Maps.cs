@@ -7,10 +7,13 @@ internal static class Maps
 {
     public const int Format = 606;
 
-    /// <summary>A map from key/value pairs; values are string, int, long (written as uint), DateTimeOffset (tag 1), byte[] or null.</summary>
+    /// <summary>
+    /// A map from key/value pairs; values are string, int, long (written as uint), DateTimeOffset (tag 1), byte[] or null.
+    /// Written in Lax mode, so that a test can repeat a key.
+    /// </summary>
     public static byte[] Of(params (int Key, object? Value)[] entries)
     {
-        var writer = new CborWriter();
+        var writer = new CborWriter(CborConformanceMode.Lax);
         writer.WriteStartMap(entries.Length);
         foreach (var (key, value) in entries)
         {

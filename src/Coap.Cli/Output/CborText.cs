@@ -7,7 +7,11 @@ namespace Coap.Cli.Output;
 /// <summary>CBOR in RFC 8949 §8 diagnostic notation, for people: {0: "kitchen", 3: 60}, h'01ff', 1("2026-...").</summary>
 internal static class CborText
 {
-    /// <summary>Every item in the payload (a CBOR sequence shows comma-separated), or null when it is not well-formed CBOR.</summary>
+    /// <summary>
+    /// Every item in the payload (a CBOR sequence shows comma-separated), or null when it cannot be read as CBOR. Read in
+    /// System.Formats.Cbor's Lax mode, to show people what is there: repeated keys, text that is not UTF-8 (with
+    /// replacement characters), the two-byte simple values of RFC 7049.
+    /// </summary>
     public static string? TryFormat(ReadOnlyMemory<byte> payload)
     {
         try
@@ -65,9 +69,7 @@ internal static class CborText
                 text.Append('}');
                 break;
             case CborReaderState.Tag:
-                text.Append(((ulong)reader.ReadTag()).ToString(CultureInfo.InvariantCulture)).Append('(');
-                Append(reader, text);
-                text.Append(')');
+                AppendTagged(reader, text);
                 break;
             case CborReaderState.HalfPrecisionFloat:
             case CborReaderState.SinglePrecisionFloat:
@@ -86,6 +88,23 @@ internal static class CborText
                 text.Append(simple == CborSimpleValue.Undefined ? "undefined" : $"simple({((byte)simple).ToString(CultureInfo.InvariantCulture)})");
                 break;
         }
+    }
+
+    /// <summary>
+    /// A chain of tags and the item they wrap: one loop for the chain, since System.Formats.Cbor lets tags nest without
+    /// the depth limit of 64 it puts on arrays and maps, and recursing per tag could overflow the stack.
+    /// </summary>
+    private static void AppendTagged(CborReader reader, StringBuilder text)
+    {
+        var tags = 0;
+        while (reader.PeekState() == CborReaderState.Tag)
+        {
+            text.Append(((ulong)reader.ReadTag()).ToString(CultureInfo.InvariantCulture)).Append('(');
+            tags++;
+        }
+
+        Append(reader, text);
+        text.Append(')', tags);
     }
 
     private static void AppendItems(CborReader reader, StringBuilder text, CborReaderState end, bool pairs)

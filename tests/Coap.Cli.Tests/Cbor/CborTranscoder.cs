@@ -1,8 +1,8 @@
 using System.Formats.Cbor;
 
-namespace Coap.Engine.Tests.Cbor;
+namespace Coap.Cli.Tests.Cbor;
 
-/// <summary>Copies one item from a reader to a writer call by call, to check that writing gives back the same bytes.</summary>
+/// <summary>Copies one item from a System.Formats.Cbor reader to a writer call by call, to see what writing it again gives.</summary>
 internal static class CborTranscoder
 {
     public static void Copy(CborReader reader, CborWriter writer)
