@@ -17,7 +17,7 @@ var counter = new CounterResource();
 var tree = new ResourceTree();
 tree.Map("counter", counter, new ResourceMetadata { Observable = true, ContentFormats = [0] });
 var options = Options.Create(new CoapServerOptions { Address = "127.0.0.1", Port = 0 });
-await using var server = new CoapServer(options, tree, Array.Empty<ICoapModule>(), EmptyServices.Instance, TimeProvider.System, NullLogger<CoapServer>.Instance);
+await using var server = new CoapServer(options, tree, Array.Empty<ICoapModule>(), EmptyServices.Instance, TimeProvider.System, NullLoggerFactory.Instance);
 await server.StartAsync(CancellationToken.None);
 var endPoint = server.LocalEndPoints[0];
 

@@ -35,7 +35,7 @@ var module = new PubSubModule();
 module.ConfigureServices(services, configuration.GetSection("Modules:PubSub"));
 await using var provider = services.BuildServiceProvider();
 var options = Options.Create(new CoapServerOptions { Address = "127.0.0.1", Port = 0 });
-await using var server = new CoapServer(options, new ResourceTree(), [module], provider, TimeProvider.System, NullLogger<CoapServer>.Instance);
+await using var server = new CoapServer(options, new ResourceTree(), [module], provider, TimeProvider.System, NullLoggerFactory.Instance);
 await server.StartAsync(CancellationToken.None);
 var endPoint = server.LocalEndPoints[0];
 var broker = $"coap://127.0.0.1:{endPoint.Port.ToString(CultureInfo.InvariantCulture)}";

@@ -13,7 +13,7 @@ var tree = new ResourceTree();
 tree.Map("time", new TimeTextResource(), new ResourceMetadata { ContentFormats = [0] });
 tree.Map("example_data", new ExampleDataResource());
 var options = Options.Create(new CoapServerOptions { Address = "127.0.0.1", Port = port });
-await using var server = new CoapServer(options, tree, Array.Empty<ICoapModule>(), EmptyServices.Instance, TimeProvider.System, NullLogger<CoapServer>.Instance);
+await using var server = new CoapServer(options, tree, Array.Empty<ICoapModule>(), EmptyServices.Instance, TimeProvider.System, NullLoggerFactory.Instance);
 await server.StartAsync(CancellationToken.None);
 Console.WriteLine($"listening on {string.Join(", ", server.LocalEndPoints)}");
 using var stop = new CancellationTokenSource();

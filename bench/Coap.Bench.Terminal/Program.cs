@@ -30,7 +30,7 @@ services.AddSingleton(TimeProvider.System);
 module.ConfigureServices(services, configuration.GetSection("Modules:Terminal"));
 await using var provider = services.BuildServiceProvider();
 var options = Options.Create(new CoapServerOptions { Address = "127.0.0.1", Port = 0 });
-await using var server = new CoapServer(options, new ResourceTree(), new ICoapModule[] { module }, provider, TimeProvider.System, NullLogger<CoapServer>.Instance);
+await using var server = new CoapServer(options, new ResourceTree(), new ICoapModule[] { module }, provider, TimeProvider.System, NullLoggerFactory.Instance);
 await server.StartAsync(CancellationToken.None);
 var root = $"coap://127.0.0.1:{server.LocalEndPoints[0].Port}";
 

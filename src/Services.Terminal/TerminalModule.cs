@@ -44,7 +44,7 @@ public sealed partial class TerminalModule : ICoapModule
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "The terminal service is enabled while the server listens on {Address}: loopback peers and AllowedPeers [{AllowedPeers}] can run commands, without authentication")]
+        [LoggerMessage(800, LogLevel.Warning, "The terminal service is enabled while the server listens on {Address}: loopback peers and AllowedPeers [{AllowedPeers}] can run commands, without authentication")]
         public static partial void ExposedTerminal(ILogger logger, string address, string allowedPeers);
     }
 }

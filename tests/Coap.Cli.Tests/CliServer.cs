@@ -25,7 +25,7 @@ internal sealed class CliServer : IAsyncDisposable
         tree.Map("query", new TestResource(context => Text(context.Request.GetUriQuery())));
         tree.Map("broken", Answer(CoapCode.InternalServerError, Encoding.UTF8.GetBytes("disk\non fire"), null));
         tree.Map("bad-links", Answer(CoapCode.Content, Encoding.UTF8.GetBytes("</a>;rt=\"open"), ContentFormat.LinkFormat));
-        tree.Map("time", TestResource.Text("12:00"), new ResourceMetadata { ResourceTypes = ["core.time"], ContentFormats = [ContentFormat.TextPlain], Observable = true });
+        tree.Map("time", TestObservableResource.Text(() => "12:00"), new ResourceMetadata { ResourceTypes = ["core.time"], ContentFormats = [ContentFormat.TextPlain], Observable = true });
         tree.Map("sensors/temp", TestResource.Text("21.5"), new ResourceMetadata
         {
             ResourceTypes = ["temperature-c"],

@@ -28,7 +28,7 @@ public sealed class ModuleServer : IAsyncDisposable
         Tree = new ResourceTree();
         module.MapResources(new ResourceMapper(Tree, _services, module.Name));
         Tree.WithWellKnownCore();
-        (Endpoint, Transport) = TestEndpoints.StartServer(Tree, Time, logger: Logs.CreateLogger("server"));
+        (Endpoint, Transport) = TestEndpoints.StartServer(Tree, Time, loggers: Logs);
         Peer = new LockstepPeer(Transport);
     }
 

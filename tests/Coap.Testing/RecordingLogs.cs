@@ -3,8 +3,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Coap.Testing;
 
-/// <summary>A logger provider that keeps every message, so a test can see what was reported (and what failed).</summary>
-public sealed class RecordingLogs : ILoggerProvider
+/// <summary>
+/// A logger provider (and factory, for the engine's constructors) that keeps every message of every category, so a
+/// test can see what was reported (and what failed).
+/// </summary>
+public sealed class RecordingLogs : ILoggerProvider, ILoggerFactory
 {
     public ConcurrentQueue<(LogLevel Level, string Message)> Entries { get; } = new();
 
@@ -12,6 +15,8 @@ public sealed class RecordingLogs : ILoggerProvider
     public ConcurrentQueue<Exception> Exceptions { get; } = new();
 
     public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+    public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException("Every message is recorded here.");
 
     public void Dispose()
     {

@@ -15,10 +15,10 @@ public static class TestEndpoints
 
     /// <summary>A server endpoint over a lockstep transport.</summary>
     public static (CoapEndpoint Endpoint, InMemoryTransport Transport) StartServer(
-        ResourceTree tree, TimeProvider time, CoapEndpointOptions? options = null, InMemoryNetwork? network = null, ILogger? logger = null)
+        ResourceTree tree, TimeProvider time, CoapEndpointOptions? options = null, InMemoryNetwork? network = null, ILoggerFactory? loggers = null)
     {
         options ??= new CoapEndpointOptions();
-        var endpoint = new CoapEndpoint(options, sender => new CoapServerPipeline(tree, null, options, time, sender, logger), time, new Random(7), logger);
+        var endpoint = new CoapEndpoint(options, sender => new CoapServerPipeline(tree, null, options, time, sender, loggers), time, new Random(7), loggers);
         var transport = new InMemoryTransport(ServerAddress, network);
         endpoint.Attach(transport);
         return (endpoint, transport);

@@ -15,7 +15,7 @@ public sealed class ConfigurationWireBytesTests
     [Fact]
     public async Task The_map_a_topic_is_created_with_is_served_back_byte_for_byte()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
 
         var created = await broker.Send(CoapCode.Post, "ps", Convert.FromHexString(FullMap), Maps.Format);
         var read = await broker.Send(CoapCode.Get, created.GetLocationPath().TrimStart('/'));
@@ -28,7 +28,7 @@ public sealed class ConfigurationWireBytesTests
     [Fact]
     public async Task Fetch_of_some_keys_has_the_same_bytes()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var created = await broker.Send(CoapCode.Post, "ps", Convert.FromHexString(FullMap), Maps.Format);
 
         var fetched = await broker.Send(CoapCode.Fetch, created.GetLocationPath().TrimStart('/'), Convert.FromHexString("83030507"), ContentFormat.Cbor);

@@ -35,18 +35,18 @@ public sealed class MalformedInputTests
     [InlineData("elsewhere/x")]
     public async Task A_topic_data_path_that_could_never_be_requested_is_4_00(string path)
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
 
         var response = await broker.Send(CoapCode.Post, "ps", Maps.Topic("t", (1, path)), Maps.Format);
 
         Assert.Equal(CoapCode.BadRequest, response.Code);
-        Assert.Empty(Broker.Links(await broker.Send(CoapCode.Get, "ps")));
+        Assert.Empty(TestBroker.Links(await broker.Send(CoapCode.Get, "ps")));
     }
 
     [Fact]
     public async Task A_topic_data_id_longer_than_one_uri_path_option_is_4_00_and_255_bytes_are_fine()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
 
         var tooLong = await broker.Send(CoapCode.Post, "ps", Maps.Topic("t", (1, "ps/data/" + new string('x', 256))), Maps.Format);
         var longest = await broker.Send(CoapCode.Post, "ps", Maps.Topic("u", (1, "ps/data/" + new string('é', 127) + "x")), Maps.Format);
@@ -60,20 +60,20 @@ public sealed class MalformedInputTests
     [MemberData(nameof(BadBodies))]
     public async Task A_malformed_map_creates_nothing_and_gets_4_00_with_a_diagnostic(string why, byte[] body)
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
 
         var response = await broker.Send(CoapCode.Post, "ps", body, Maps.Format);
 
         Assert.True(response.Code == CoapCode.BadRequest, $"{why}: {response.Code}");
-        Assert.NotEmpty(Broker.Text(response));
-        Assert.Empty(Broker.Links(await broker.Send(CoapCode.Get, "ps")));
+        Assert.NotEmpty(TestBroker.Text(response));
+        Assert.Empty(TestBroker.Links(await broker.Send(CoapCode.Get, "ps")));
     }
 
     [Theory]
     [MemberData(nameof(BadBodies))]
     public async Task A_malformed_change_leaves_the_topic_as_it_was_and_gets_4_00(string why, byte[] body)
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (topic, _) = await broker.CreateAsync("t");
         var before = (await broker.Send(CoapCode.Get, topic)).Payload.ToArray();
 
@@ -98,19 +98,19 @@ public sealed class MalformedInputTests
     [InlineData(new byte[] { 0x81, 0xf8, 0x18 })]
     public async Task A_malformed_array_of_keys_gets_4_00(byte[] body)
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (topic, _) = await broker.CreateAsync("t");
 
         var response = await broker.Send(CoapCode.Fetch, topic, body, ContentFormat.Cbor);
 
         Assert.Equal(CoapCode.BadRequest, response.Code);
-        Assert.NotEmpty(Broker.Text(response));
+        Assert.NotEmpty(TestBroker.Text(response));
     }
 
     [Fact]
     public async Task A_map_without_content_format_gets_4_15_and_creates_nothing()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (topic, _) = await broker.CreateAsync("t");
 
         var create = await broker.Send(CoapCode.Post, "ps", Maps.Topic("u"));
@@ -118,38 +118,38 @@ public sealed class MalformedInputTests
         var fetch = await broker.Send(CoapCode.Fetch, topic, Maps.Keys(0));
 
         Assert.Equal([CoapCode.UnsupportedContentFormat, CoapCode.UnsupportedContentFormat, CoapCode.UnsupportedContentFormat], new[] { create.Code, patch.Code, fetch.Code });
-        Assert.Single(Broker.Links(await broker.Send(CoapCode.Get, "ps")));
+        Assert.Single(TestBroker.Links(await broker.Send(CoapCode.Get, "ps")));
     }
 
     [Fact]
     public async Task An_unrecognised_critical_option_gets_4_02_and_nothing_is_created_or_published()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (_, data) = await broker.CreateAsync("t");
         var create = broker.Client.NewRequest(CoapCode.Post, Maps.Topic("u"), Maps.Format);
         create.Options.Add(2049, new byte[] { 1 });
         var publish = broker.Client.NewRequest(CoapCode.Put, "1"u8.ToArray(), ContentFormat.TextPlain);
         publish.Options.Add(2049, new byte[] { 1 });
 
-        var created = await broker.Client.SendAsync(create, Coap.Engine.Client.CoapUri.Parse(broker.Uri("ps")), new CancellationTokenSource(Broker.Timeout).Token);
-        var published = await broker.Client.SendAsync(publish, Coap.Engine.Client.CoapUri.Parse(broker.Uri(data)), new CancellationTokenSource(Broker.Timeout).Token);
+        var created = await broker.Client.SendAsync(create, Coap.Engine.Client.CoapUri.Parse(broker.Uri("ps")), new CancellationTokenSource(TestBroker.Timeout).Token);
+        var published = await broker.Client.SendAsync(publish, Coap.Engine.Client.CoapUri.Parse(broker.Uri(data)), new CancellationTokenSource(TestBroker.Timeout).Token);
 
         Assert.Equal(CoapCode.BadOption, created.Code);
         Assert.Equal(CoapCode.BadOption, published.Code);
-        Assert.Single(Broker.Links(await broker.Send(CoapCode.Get, "ps")));
+        Assert.Single(TestBroker.Links(await broker.Send(CoapCode.Get, "ps")));
         Assert.Equal(CoapCode.NotFound, (await broker.Send(CoapCode.Get, data)).Code);
     }
 
     [Fact]
     public async Task An_initialize_value_above_max_payload_bytes_gets_4_13_with_size1_and_creates_nothing()
     {
-        await using var broker = new Broker(new() { ["Modules:PubSub:MaxPayloadBytes"] = "4" });
+        await using var broker = new TestBroker(new() { ["Modules:PubSub:MaxPayloadBytes"] = "4" });
 
         var response = await broker.Send(CoapCode.Post, "ps", Maps.Topic("t", (3, 0), (8, new byte[5])), Maps.Format);
 
         Assert.Equal(CoapCode.RequestEntityTooLarge, response.Code);
         Assert.Equal(4u, response.Options.GetUInt(OptionNumber.Size1));
-        Assert.Empty(Broker.Links(await broker.Send(CoapCode.Get, "ps")));
+        Assert.Empty(TestBroker.Links(await broker.Send(CoapCode.Get, "ps")));
     }
 
     [Theory]
@@ -162,21 +162,21 @@ public sealed class MalformedInputTests
     [InlineData(112, new byte[] { 0x9f, 0x01 })]
     public async Task A_publication_that_is_not_the_cbor_its_content_format_says_is_4_00_and_not_stored(int format, byte[] value)
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (_, data) = await broker.CreateAsync("t");
         await broker.Send(CoapCode.Put, data, [0x01], ContentFormat.Cbor);
 
         var response = await broker.Send(CoapCode.Put, data, value, format);
 
         Assert.Equal(CoapCode.BadRequest, response.Code);
-        Assert.Contains("CBOR", Broker.Text(response), StringComparison.Ordinal);
+        Assert.Contains("CBOR", TestBroker.Text(response), StringComparison.Ordinal);
         Assert.Equal(new byte[] { 0x01 }, (await broker.Send(CoapCode.Get, data)).Payload.ToArray());
     }
 
     [Fact]
     public async Task Well_formed_cbor_of_any_shape_and_an_empty_sequence_are_published()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (_, data) = await broker.CreateAsync("t");
 
         var map = await broker.Send(CoapCode.Put, data, [0xa1, 0x61, 0x76, 0xf9, 0x4d, 0x60], ContentFormat.Cbor);
@@ -193,13 +193,13 @@ public sealed class MalformedInputTests
     [Fact]
     public async Task An_initialize_value_that_is_not_the_cbor_the_topic_takes_is_4_00()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
 
         var response = await broker.Send(CoapCode.Post, "ps", Maps.Topic("t", (3, ContentFormat.Cbor), (8, new byte[] { 0x82, 0x01 })), Maps.Format);
 
         Assert.Equal(CoapCode.BadRequest, response.Code);
-        Assert.Contains("initialize", Broker.Text(response), StringComparison.Ordinal);
-        Assert.Empty(Broker.Links(await broker.Send(CoapCode.Get, "ps")));
+        Assert.Contains("initialize", TestBroker.Text(response), StringComparison.Ordinal);
+        Assert.Empty(TestBroker.Links(await broker.Send(CoapCode.Get, "ps")));
     }
 
     private static byte[] WithExpiration(byte[] taggedValue)

@@ -47,7 +47,7 @@ public sealed class NotWellFormedCborTests
     [Fact]
     public async Task Nesting_64_deep_is_published()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (_, data) = await broker.CreateAsync("t");
 
         var arrays = await broker.Send(CoapCode.Put, data, [.. Enumerable.Repeat((byte)0x81, 64), 0x00], ContentFormat.Cbor);
@@ -60,7 +60,7 @@ public sealed class NotWellFormedCborTests
     [MemberData(nameof(Items))]
     public async Task An_initialize_value_holding_it_creates_nothing_and_changes_nothing(string why, string hex)
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (topic, data) = await broker.CreateAsync("t", (3, ContentFormat.Cbor), (8, new byte[] { 0x01 }));
         var before = (await broker.Send(CoapCode.Get, topic)).Payload.ToArray();
         var initialize = (8, (object?)Convert.FromHexString(hex));
@@ -72,21 +72,21 @@ public sealed class NotWellFormedCborTests
         Assert.True(
             create.Code == CoapCode.BadRequest && replace.Code == CoapCode.BadRequest && patch.Code == CoapCode.BadRequest,
             $"{why}: create {create.Code}, replace {replace.Code}, patch {patch.Code}");
-        Assert.Single(Broker.Links(await broker.Send(CoapCode.Get, "ps")));
+        Assert.Single(TestBroker.Links(await broker.Send(CoapCode.Get, "ps")));
         Assert.Equal(before, (await broker.Send(CoapCode.Get, topic)).Payload.ToArray());
         Assert.Equal(new byte[] { 0x01 }, (await broker.Send(CoapCode.Get, data)).Payload.ToArray());
     }
 
     private static async Task AssertRefusedAsync(string why, byte[] value, int format)
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (_, data) = await broker.CreateAsync("t");
         await broker.Send(CoapCode.Put, data, [0x01], ContentFormat.Cbor);
 
         var response = await broker.Send(CoapCode.Put, data, value, format);
 
         Assert.True(response.Code == CoapCode.BadRequest, $"{why} (Content-Format {format}): {response.Code}");
-        Assert.Contains("CBOR", Broker.Text(response), StringComparison.Ordinal);
+        Assert.Contains("CBOR", TestBroker.Text(response), StringComparison.Ordinal);
         Assert.Equal(new byte[] { 0x01 }, (await broker.Send(CoapCode.Get, data)).Payload.ToArray());
     }
 }

@@ -78,7 +78,7 @@ public sealed class OptionsTests
     [Fact]
     public async Task Another_path_and_content_format_are_used()
     {
-        await using var broker = new Broker(new() { ["Modules:PubSub:Path"] = "/broker/topics", ["Modules:PubSub:ContentFormat"] = "65000" });
+        await using var broker = new TestBroker(new() { ["Modules:PubSub:Path"] = "/broker/topics", ["Modules:PubSub:ContentFormat"] = "65000" });
 
         var response = await broker.Send(Coap.Engine.Protocol.CoapCode.Post, "broker/topics", Maps.Topic("t"), 65000);
 

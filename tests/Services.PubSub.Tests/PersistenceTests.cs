@@ -30,7 +30,7 @@ public sealed class PersistenceTests : IDisposable
         Assert.Equal("kitchen", configuration[0]);
         Assert.Equal("temperature", configuration[4]);
         Assert.Equal(7UL, configuration[6]);
-        Assert.Equal("22.0", Broker.Text(value));
+        Assert.Equal("22.0", TestBroker.Text(value));
         Assert.Equal(ContentFormat.TextPlain, value.ContentFormat);
         Assert.Equal(CoapCode.Content, (await second.Send(CoapCode.Get, empty)).Code);
         Assert.Equal(CoapCode.Changed, (await second.PublishAsync(data, "23")).Code);
@@ -54,7 +54,7 @@ public sealed class PersistenceTests : IDisposable
 
         Assert.Equal(CoapCode.NotFound, (await second.Send(CoapCode.Get, gone)).Code);
         Assert.Equal(CoapCode.NotFound, (await second.Send(CoapCode.Get, data)).Code);
-        Assert.Single(Broker.Links(await second.Send(CoapCode.Get, "ps")));
+        Assert.Single(TestBroker.Links(await second.Send(CoapCode.Get, "ps")));
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class PersistenceTests : IDisposable
 
         await using var second = Start();
 
-        Assert.Equal("committed", Broker.Text(await second.Send(CoapCode.Get, data)));
+        Assert.Equal("committed", TestBroker.Text(await second.Send(CoapCode.Get, data)));
         Assert.Empty(Directory.GetFiles(_directory, "*.tmp"));
     }
 
@@ -163,7 +163,7 @@ public sealed class PersistenceTests : IDisposable
 
         await using var second = Start();
 
-        Assert.Empty(Broker.Links(await second.Send(CoapCode.Get, "ps")));
+        Assert.Empty(TestBroker.Links(await second.Send(CoapCode.Get, "ps")));
         Assert.Single(Directory.GetFiles(_directory, "0000000.topic.corrupt-*"));
     }
 
@@ -176,12 +176,12 @@ public sealed class PersistenceTests : IDisposable
         }
 
         var later = new Coap.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(1));
-        await using var second = new Broker(new() { ["Modules:PubSub:StateDirectory"] = _directory }, later);
+        await using var second = new TestBroker(new() { ["Modules:PubSub:StateDirectory"] = _directory }, later);
 
-        Assert.Empty(Broker.Links(await second.Send(CoapCode.Get, "ps")));
+        Assert.Empty(TestBroker.Links(await second.Send(CoapCode.Get, "ps")));
         Assert.Empty(Directory.GetFiles(_directory, "*.topic"));
     }
 
-    private Broker Start(RecordingLogs? logs = null) =>
+    private TestBroker Start(RecordingLogs? logs = null) =>
         new(new() { ["Modules:PubSub:StateDirectory"] = _directory }, logs: logs);
 }

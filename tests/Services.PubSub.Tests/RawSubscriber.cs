@@ -39,7 +39,7 @@ internal sealed class RawSubscriber : IDisposable
     /// <summary>The next message from the broker (acknowledging a CON when this subscriber answers), within the timeout.</summary>
     public async Task<CoapMessage> ReceiveAsync()
     {
-        using var timeout = new CancellationTokenSource(Broker.Timeout);
+        using var timeout = new CancellationTokenSource(TestBroker.Timeout);
         var received = await _socket.ReceiveFromAsync(_buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
         Assert.Equal(CoapDecodeError.None, CoapMessageReader.TryReadCopy(_buffer.AsSpan(0, received.ReceivedBytes), out var message));
         if (_acknowledge && message!.Type == CoapMessageType.Confirmable)

@@ -42,16 +42,16 @@ public sealed class SaveFailureTests : IDisposable
         var configuration = Maps.Read((await broker.Send(CoapCode.Get, topic)).Payload);
 
         Assert.Equal(CoapCode.InternalServerError, publish.Code);
-        Assert.Contains("could not save", Broker.Text(publish), StringComparison.Ordinal);
+        Assert.Contains("could not save", TestBroker.Text(publish), StringComparison.Ordinal);
         Assert.Equal(CoapCode.InternalServerError, patch.Code);
-        Assert.Equal("saved", Broker.Text(value));
+        Assert.Equal("saved", TestBroker.Text(value));
         Assert.False(configuration.ContainsKey(6));
         Assert.Equal(before, await File.ReadAllBytesAsync(file));
         Assert.Contains(_logs.Entries, e => e.Level == LogLevel.Error && e.Message.Contains(file, StringComparison.Ordinal));
 
         Directory.Delete(file + ".tmp", recursive: true);
         Assert.Equal(CoapCode.Changed, (await broker.PublishAsync(data, "again")).Code);
-        Assert.Equal("again", Broker.Text(await broker.Send(CoapCode.Get, data)));
+        Assert.Equal("again", TestBroker.Text(await broker.Send(CoapCode.Get, data)));
     }
 
     [Fact]
@@ -62,13 +62,13 @@ public sealed class SaveFailureTests : IDisposable
         await File.WriteAllBytesAsync(_directory, []);
 
         var create = await broker.Send(CoapCode.Post, "ps", Maps.Topic("t"), Maps.Format);
-        var listed = Broker.Links(await broker.Send(CoapCode.Get, "ps"));
+        var listed = TestBroker.Links(await broker.Send(CoapCode.Get, "ps"));
         File.Delete(_directory);
         Directory.CreateDirectory(_directory);
         var again = await broker.Send(CoapCode.Post, "ps", Maps.Topic("t"), Maps.Format);
 
         Assert.Equal(CoapCode.InternalServerError, create.Code);
-        Assert.Contains("could not save", Broker.Text(create), StringComparison.Ordinal);
+        Assert.Contains("could not save", TestBroker.Text(create), StringComparison.Ordinal);
         Assert.Empty(listed);
         Assert.Equal(CoapCode.Created, again.Code);
     }
@@ -86,13 +86,13 @@ public sealed class SaveFailureTests : IDisposable
         var delete = await broker.Send(CoapCode.Delete, topic);
 
         Assert.Equal(CoapCode.InternalServerError, delete.Code);
-        Assert.Contains("could not save", Broker.Text(delete), StringComparison.Ordinal);
+        Assert.Contains("could not save", TestBroker.Text(delete), StringComparison.Ordinal);
         Assert.Equal(CoapCode.Content, (await broker.Send(CoapCode.Get, topic)).Code);
-        Assert.Equal("v", Broker.Text(await broker.Send(CoapCode.Get, data)));
-        Assert.Single(Broker.Links(await broker.Send(CoapCode.Get, "ps")));
+        Assert.Equal("v", TestBroker.Text(await broker.Send(CoapCode.Get, data)));
+        Assert.Single(TestBroker.Links(await broker.Send(CoapCode.Get, "ps")));
     }
 
     private string FileOf(string topic) => Path.Combine(_directory, topic.Split('/')[^1] + ".topic");
 
-    private Broker Start() => new(new() { ["Modules:PubSub:StateDirectory"] = _directory }, logs: _logs);
+    private TestBroker Start() => new(new() { ["Modules:PubSub:StateDirectory"] = _directory }, logs: _logs);
 }

@@ -9,18 +9,18 @@ public sealed class SubscriptionTests
     [Fact]
     public async Task A_subscriber_gets_the_current_value_and_every_publication()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (_, data) = await broker.CreateAsync("t");
         await broker.PublishAsync(data, "0");
         using var subscriber = new RawSubscriber(broker.Server.Port, acknowledge: true);
 
         var first = await subscriber.SubscribeAsync(data);
         await broker.PublishAsync(data, "1");
-        var second = await subscriber.ReceiveUntilAsync(m => Broker.Text(m) == "1");
+        var second = await subscriber.ReceiveUntilAsync(m => TestBroker.Text(m) == "1");
 
         Assert.Equal(CoapCode.Content, first.Code);
         Assert.NotNull(first.Observe);
-        Assert.Equal("0", Broker.Text(first));
+        Assert.Equal("0", TestBroker.Text(first));
         Assert.True(second.Observe > first.Observe);
         Assert.Equal(subscriber.Token, second.Token);
     }
@@ -28,15 +28,15 @@ public sealed class SubscriptionTests
     [Fact]
     public async Task The_engine_client_observes_topic_data()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (_, data) = await broker.CreateAsync("t");
         await broker.PublishAsync(data, "a");
-        using var timeout = new CancellationTokenSource(Broker.Timeout);
+        using var timeout = new CancellationTokenSource(TestBroker.Timeout);
         var seen = new List<string>();
 
         await foreach (var notification in broker.Client.ObserveAsync(broker.Uri(data), timeout.Token))
         {
-            seen.Add(Broker.Text(notification));
+            seen.Add(TestBroker.Text(notification));
             if (seen.Count == 1)
             {
                 await broker.PublishAsync(data, "b");
@@ -57,7 +57,7 @@ public sealed class SubscriptionTests
     [Fact]
     public async Task A_subscription_before_the_first_publication_is_4_04_without_observe()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (_, data) = await broker.CreateAsync("t");
         using var subscriber = new RawSubscriber(broker.Server.Port, acknowledge: true);
 
@@ -70,7 +70,7 @@ public sealed class SubscriptionTests
     [Fact]
     public async Task When_max_subscribers_is_reached_a_subscription_gets_2_05_without_observe()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (_, data) = await broker.CreateAsync("t", (6, 1));
         await broker.PublishAsync(data, "v");
         using var first = new RawSubscriber(broker.Server.Port, acknowledge: true);
@@ -82,13 +82,13 @@ public sealed class SubscriptionTests
         Assert.NotNull(accepted.Observe);
         Assert.Equal(CoapCode.Content, full.Code);
         Assert.Null(full.Observe);
-        Assert.Equal("v", Broker.Text(full));
+        Assert.Equal("v", TestBroker.Text(full));
     }
 
     [Fact]
     public async Task The_module_max_subscribers_caps_topics_that_set_none()
     {
-        await using var broker = new Broker(new() { ["Modules:PubSub:MaxSubscribers"] = "1" });
+        await using var broker = new TestBroker(new() { ["Modules:PubSub:MaxSubscribers"] = "1" });
         var (_, data) = await broker.CreateAsync("t", (6, 50));
         await broker.PublishAsync(data, "v");
         using var first = new RawSubscriber(broker.Server.Port, acknowledge: true);
@@ -101,7 +101,7 @@ public sealed class SubscriptionTests
     [Fact]
     public async Task Lowering_max_subscribers_evicts_the_newest_with_4_04()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (topic, data) = await broker.CreateAsync("t");
         await broker.PublishAsync(data, "v");
         using var oldest = new RawSubscriber(broker.Server.Port, acknowledge: true);
@@ -112,7 +112,7 @@ public sealed class SubscriptionTests
         var patch = await broker.Send(CoapCode.IPatch, topic, Maps.Of((6, 1)), Maps.Format);
         var evicted = await newest.ReceiveUntilAsync(m => !m.Code.IsSuccess);
         await broker.PublishAsync(data, "w");
-        var kept = await oldest.ReceiveUntilAsync(m => Broker.Text(m) == "w");
+        var kept = await oldest.ReceiveUntilAsync(m => TestBroker.Text(m) == "w");
 
         Assert.Equal(CoapCode.Changed, patch.Code);
         Assert.Equal(CoapCode.NotFound, evicted.Code);
@@ -124,7 +124,7 @@ public sealed class SubscriptionTests
     [Fact]
     public async Task Deleting_the_topic_sends_every_subscriber_a_final_4_04()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (topic, data) = await broker.CreateAsync("t");
         await broker.PublishAsync(data, "v");
         using var a = new RawSubscriber(broker.Server.Port, acknowledge: true);
@@ -141,7 +141,7 @@ public sealed class SubscriptionTests
     [Fact]
     public async Task Deleting_the_topic_data_sends_every_subscriber_a_final_4_04()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (_, data) = await broker.CreateAsync("t");
         await broker.PublishAsync(data, "v");
         using var subscriber = new RawSubscriber(broker.Server.Port, acknowledge: true);
@@ -158,19 +158,19 @@ public sealed class SubscriptionTests
     public async Task Observer_check_of_the_topic_sets_how_often_a_notification_is_confirmable()
     {
         var clock = new FakeTimeProvider();
-        await using var broker = new Broker(engineTime: clock);
+        await using var broker = new TestBroker(engineTime: clock);
         var (_, data) = await broker.CreateAsync("t", (7, 2));
         await broker.PublishAsync(data, "0");
         using var subscriber = new RawSubscriber(broker.Server.Port, acknowledge: true);
         await subscriber.SubscribeAsync(data);
         clock.Advance(TimeSpan.FromSeconds(1.9));
         await broker.PublishAsync(data, "1");
-        var soon = await subscriber.ReceiveUntilAsync(m => Broker.Text(m) == "1");
+        var soon = await subscriber.ReceiveUntilAsync(m => TestBroker.Text(m) == "1");
 
         // The observer check (two seconds) is on the engine's clock, which only the test moves.
         clock.Advance(TimeSpan.FromSeconds(0.2));
         await broker.PublishAsync(data, "2");
-        var later = await subscriber.ReceiveUntilAsync(m => Broker.Text(m) == "2");
+        var later = await subscriber.ReceiveUntilAsync(m => TestBroker.Text(m) == "2");
 
         Assert.Equal(CoapMessageType.NonConfirmable, soon.Type);
         Assert.Equal(CoapMessageType.Confirmable, later.Type);
@@ -180,7 +180,7 @@ public sealed class SubscriptionTests
     public async Task A_subscriber_that_never_acknowledges_does_not_delay_the_others()
     {
         var clock = new FakeTimeProvider();
-        await using var broker = new Broker(engineTime: clock);
+        await using var broker = new TestBroker(engineTime: clock);
         var (_, data) = await broker.CreateAsync("t", (7, 1));
         await broker.PublishAsync(data, "start");
         using var silent = new RawSubscriber(broker.Server.Port, acknowledge: false);
@@ -204,7 +204,7 @@ public sealed class SubscriptionTests
                 foreach (var other in others)
                 {
                     var text = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    await other.ReceiveUntilAsync(m => Broker.Text(m) == text);
+                    await other.ReceiveUntilAsync(m => TestBroker.Text(m) == text);
                     received++;
                 }
             }
@@ -225,7 +225,7 @@ public sealed class SubscriptionTests
     public async Task The_expiration_date_deletes_the_topic_then_and_ends_its_subscriptions()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var broker = new Broker(time: time);
+        await using var broker = new TestBroker(time: time);
         var (topic, data) = await broker.CreateAsync("t", (5, time.GetUtcNow().AddHours(1)));
         await broker.PublishAsync(data, "v");
         using var subscriber = new RawSubscriber(broker.Server.Port, acknowledge: true);
@@ -239,6 +239,6 @@ public sealed class SubscriptionTests
         Assert.Equal(CoapCode.Content, before.Code);
         Assert.Equal(CoapCode.NotFound, final.Code);
         Assert.Equal(CoapCode.NotFound, (await broker.Send(CoapCode.Get, topic)).Code);
-        Assert.Empty(Broker.Links(await broker.Send(CoapCode.Get, "ps")));
+        Assert.Empty(TestBroker.Links(await broker.Send(CoapCode.Get, "ps")));
     }
 }

@@ -8,7 +8,7 @@ public sealed class TopicConfigurationTests
     [Fact]
     public async Task Get_returns_the_configuration_map_in_the_pubsub_content_format()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (topic, data) = await broker.CreateAsync("t", (3, 60), (6, 5));
 
         var response = await broker.Send(CoapCode.Get, topic);
@@ -24,7 +24,7 @@ public sealed class TopicConfigurationTests
     [Fact]
     public async Task An_unknown_topic_is_4_04_for_every_method()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
 
         Assert.Equal(CoapCode.NotFound, (await broker.Send(CoapCode.Get, "ps/nothere")).Code);
         Assert.Equal(CoapCode.NotFound, (await broker.Send(CoapCode.Fetch, "ps/nothere", Maps.Keys(0), ContentFormat.Cbor)).Code);
@@ -36,7 +36,7 @@ public sealed class TopicConfigurationTests
     [Fact]
     public async Task Fetch_with_an_array_of_keys_returns_only_those_keys()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (topic, _) = await broker.CreateAsync("t", (3, 60), (4, "temperature"));
 
         var response = await broker.Send(CoapCode.Fetch, topic, Maps.Keys(0, 4), ContentFormat.Cbor);
@@ -50,7 +50,7 @@ public sealed class TopicConfigurationTests
     [Fact]
     public async Task Fetch_with_an_unknown_key_or_not_an_array_gets_4_00()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (topic, _) = await broker.CreateAsync("t");
 
         Assert.Equal(CoapCode.BadRequest, (await broker.Send(CoapCode.Fetch, topic, Maps.Keys(0, 12), ContentFormat.Cbor)).Code);
@@ -61,7 +61,7 @@ public sealed class TopicConfigurationTests
     [Fact]
     public async Task Post_replaces_the_configuration_and_omitted_optional_keys_reset()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (topic, _) = await broker.CreateAsync("t", (3, 60), (4, "temperature"), (7, 30));
 
         var response = await broker.Send(CoapCode.Post, topic, Maps.Topic("t", (4, "humidity")), Maps.Format);
@@ -76,7 +76,7 @@ public sealed class TopicConfigurationTests
     [Fact]
     public async Task IPatch_changes_only_the_keys_given_and_null_resets_one()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (topic, _) = await broker.CreateAsync("t", (3, 60), (4, "temperature"), (6, 10));
 
         var response = await broker.Send(CoapCode.IPatch, topic, Maps.Of((4, "humidity"), (6, null)), Maps.Format);
@@ -99,7 +99,7 @@ public sealed class TopicConfigurationTests
     [MemberData(nameof(ImmutableChanges))]
     public async Task Changing_topic_name_topic_data_or_resource_type_gets_4_00(string key, byte[] change)
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (topic, _) = await broker.CreateAsync("t");
         var before = (await broker.Send(CoapCode.Get, topic)).Payload.ToArray();
 
@@ -114,7 +114,7 @@ public sealed class TopicConfigurationTests
     [Fact]
     public async Task Changes_with_unknown_keys_or_in_another_format_are_refused()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (topic, _) = await broker.CreateAsync("t");
 
         Assert.Equal(CoapCode.BadRequest, (await broker.Send(CoapCode.IPatch, topic, Maps.Of((20, "x")), Maps.Format)).Code);
@@ -125,7 +125,7 @@ public sealed class TopicConfigurationTests
     [Fact]
     public async Task Delete_removes_the_topic_and_its_data()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (topic, data) = await broker.CreateAsync("t");
         await broker.PublishAsync(data, "v");
 
@@ -135,21 +135,21 @@ public sealed class TopicConfigurationTests
         Assert.Equal(CoapCode.NotFound, (await broker.Send(CoapCode.Get, topic)).Code);
         Assert.Equal(CoapCode.NotFound, (await broker.Send(CoapCode.Get, data)).Code);
         Assert.Equal(CoapCode.NotFound, (await broker.PublishAsync(data, "w")).Code);
-        Assert.Empty(Broker.Links(await broker.Send(CoapCode.Get, "ps")));
+        Assert.Empty(TestBroker.Links(await broker.Send(CoapCode.Get, "ps")));
         Assert.Equal(CoapCode.Created, (await broker.Send(CoapCode.Post, "ps", Maps.Topic("t"), Maps.Format)).Code);
     }
 
     [Fact]
     public async Task Initialize_counts_as_the_first_publication()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (_, data) = await broker.CreateAsync("t", (3, 0), (8, "21.5"u8.ToArray()));
 
         var get = await broker.Send(CoapCode.Get, data);
         var put = await broker.PublishAsync(data, "22", ContentFormat.TextPlain);
 
         Assert.Equal(CoapCode.Content, get.Code);
-        Assert.Equal("21.5", Broker.Text(get));
+        Assert.Equal("21.5", TestBroker.Text(get));
         Assert.Equal(ContentFormat.TextPlain, get.ContentFormat);
         Assert.Equal(CoapCode.Changed, put.Code);
     }

@@ -8,7 +8,7 @@ public sealed class TopicDataTests
     [Fact]
     public async Task The_first_publication_is_2_01_and_later_ones_2_04()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (_, data) = await broker.CreateAsync("t");
 
         Assert.Equal(CoapCode.Created, (await broker.PublishAsync(data, "1")).Code);
@@ -18,7 +18,7 @@ public sealed class TopicDataTests
     [Fact]
     public async Task Get_returns_the_latest_value_with_its_content_format()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (_, data) = await broker.CreateAsync("t");
         await broker.PublishAsync(data, "1");
         await broker.Send(CoapCode.Put, data, [0xa1, 0x01, 0x02], ContentFormat.Cbor);
@@ -33,7 +33,7 @@ public sealed class TopicDataTests
     [Fact]
     public async Task Get_before_the_first_publication_is_4_04()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (_, data) = await broker.CreateAsync("t");
 
         Assert.Equal(CoapCode.NotFound, (await broker.Send(CoapCode.Get, data)).Code);
@@ -44,7 +44,7 @@ public sealed class TopicDataTests
     [Fact]
     public async Task A_publication_in_another_content_format_than_the_topics_gets_4_15()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (_, data) = await broker.CreateAsync("t", (3, 60));
 
         var wrong = await broker.PublishAsync(data, "text", ContentFormat.TextPlain);
@@ -59,7 +59,7 @@ public sealed class TopicDataTests
     [Fact]
     public async Task A_publication_above_max_payload_bytes_gets_4_13_with_size1()
     {
-        await using var broker = new Broker(new() { ["Modules:PubSub:MaxPayloadBytes"] = "100" });
+        await using var broker = new TestBroker(new() { ["Modules:PubSub:MaxPayloadBytes"] = "100" });
         var (_, data) = await broker.CreateAsync("t");
 
         var response = await broker.PublishAsync(data, new string('x', 101));
@@ -73,7 +73,7 @@ public sealed class TopicDataTests
     public async Task Publishing_faster_than_the_rate_gets_4_29_with_max_age()
     {
         var time = new Coap.Testing.FakeTimeProvider();
-        await using var broker = new Broker(new() { ["Modules:PubSub:MinPublishInterval"] = "00:00:10" }, time);
+        await using var broker = new TestBroker(new() { ["Modules:PubSub:MinPublishInterval"] = "00:00:10" }, time);
         var (_, data) = await broker.CreateAsync("t");
         await broker.PublishAsync(data, "1");
         time.Advance(TimeSpan.FromSeconds(3.5));
@@ -85,13 +85,13 @@ public sealed class TopicDataTests
         Assert.Equal(CoapCode.TooManyRequests, tooFast.Code);
         Assert.Equal(7U, tooFast.MaxAge);
         Assert.Equal(CoapCode.Changed, later.Code);
-        Assert.Equal("3", Broker.Text(await broker.Send(CoapCode.Get, data)));
+        Assert.Equal("3", TestBroker.Text(await broker.Send(CoapCode.Get, data)));
     }
 
     [Fact]
     public async Task Delete_takes_the_topic_back_to_half_created()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (topic, data) = await broker.CreateAsync("t");
         await broker.PublishAsync(data, "1");
 
@@ -107,7 +107,7 @@ public sealed class TopicDataTests
     [Fact]
     public async Task Methods_the_resources_do_not_have_get_4_05()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (topic, data) = await broker.CreateAsync("t");
 
         Assert.Equal(CoapCode.MethodNotAllowed, (await broker.Send(CoapCode.Post, data, [1], ContentFormat.OctetStream)).Code);
@@ -118,11 +118,11 @@ public sealed class TopicDataTests
     [Fact]
     public async Task A_large_publication_travels_block_wise()
     {
-        await using var broker = new Broker();
+        await using var broker = new TestBroker();
         var (_, data) = await broker.CreateAsync("t");
         var big = new string('b', 5000);
 
         Assert.Equal(CoapCode.Created, (await broker.PublishAsync(data, big)).Code);
-        Assert.Equal(big, Broker.Text(await broker.Send(CoapCode.Get, data)));
+        Assert.Equal(big, TestBroker.Text(await broker.Send(CoapCode.Get, data)));
     }
 }

@@ -15,7 +15,7 @@ namespace Coap.Engine.Blockwise;
 /// </summary>
 /// <remarks>
 /// Blocks belong together by <see cref="UploadKey"/>. The echoed SZX is the client's, reduced to
-/// Coap:DefaultBlockSize when larger (§2.3); the client then continues at the same byte offset, so progress is kept
+/// Coap:MaxBlockSize when larger (§2.3); the client then continues at the same byte offset, so progress is kept
 /// in bytes. A block not starting where the upload stands (a gap, a repeat, no block 0) is 4.08 and ends the
 /// upload; a non-final block whose length is not its SZX is 4.00; a body beyond Coap:MaxBodySize, announced by Size1
 /// or reached, is 4.13 with Size1 = the limit (§2.9.3, §4). An upload without a block for EXCHANGE_LIFETIME is
@@ -45,7 +45,7 @@ internal sealed partial class Block1Stage : IServerStage
         _time = time;
         _logger = logger;
         _lifetime = options.Transmission.ExchangeLifetime;
-        _maxExponent = BlockValue.ExponentFor(options.DefaultBlockSize);
+        _maxExponent = BlockValue.ExponentFor(options.MaxBlockSize);
         _maxBody = options.MaxBodySize;
         _maxPending = options.MaxPendingUploadBytes;
     }

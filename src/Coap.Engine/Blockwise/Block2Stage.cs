@@ -10,7 +10,7 @@ namespace Coap.Engine.Blockwise;
 /// block size goes out one block per request, each with the representation's ETag, block 0 with Size2.
 /// </summary>
 /// <remarks>
-/// The block size is the smaller of the request's Block2 SZX (early negotiation, §2.4) and Coap:DefaultBlockSize; a
+/// The block size is the smaller of the request's Block2 SZX (early negotiation, §2.4) and Coap:MaxBlockSize; a
 /// larger requested size keeps its byte offset. A request's Block2 for a representation that fits one block is
 /// answered whole with Block2 0/0/size, as libcoap does. NUM beyond the end is 4.02 (see
 /// <see cref="BlockwiseResponse.BeyondEnd"/>). Resources with <see cref="ResourceMetadata.ServesBlocks"/> are passed
@@ -27,7 +27,7 @@ internal sealed class Block2Stage : IServerStage
     public Block2Stage(CoapEndpointOptions options, TimeProvider time, IServerStage next)
     {
         _next = next;
-        _maxExponent = BlockValue.ExponentFor(options.DefaultBlockSize);
+        _maxExponent = BlockValue.ExponentFor(options.MaxBlockSize);
         _cache = new ResponseCache(time, options.Transmission.ExchangeLifetime);
     }
 

@@ -11,7 +11,7 @@ namespace Coap.Engine.Blockwise;
 public static class BlockwiseResponse
 {
     /// <summary>
-    /// The block the request asks for with the server's largest block size (Coap:DefaultBlockSize) applied: block 0
+    /// The block the request asks for with the server's largest block size (Coap:MaxBlockSize) applied: block 0
     /// when the request has no Block2; a larger requested size is reduced to the server's and NUM recomputed so the
     /// byte offset stays the same (RFC 7959 §2.4).
     /// </summary>

@@ -28,7 +28,7 @@ public sealed class CoapClient : IAsyncDisposable
     {
         Options = options;
         _time = time;
-        _endpoint = new CoapEndpoint(options, null, time, new Random(), logger);
+        _endpoint = new CoapEndpoint(options, null, time, new Random(), logger is null ? null : new OneLoggerFactory(logger));
         _endpoint.Attach(transport);
     }
 

@@ -99,7 +99,7 @@ public sealed partial class CoapEndpoint
     private void Respond(CoapPeer peer, CoapMessage request, CoapMessage response, bool separate)
     {
         response.Token = request.Token;
-        DiagnosticPayload.Cap(response, request, _options.DefaultBlockSize);
+        DiagnosticPayload.Cap(response, request, _options.MaxBlockSize);
         if (request.Type == CoapMessageType.Confirmable && !separate)
         {
             response.Type = CoapMessageType.Acknowledgement;

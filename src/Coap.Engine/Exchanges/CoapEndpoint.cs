@@ -18,7 +18,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
 
-    private readonly MessageLayer _messages;
+    private readonly MessageManager _messages;
     private readonly IRequestDispatcher? _dispatcher;
     private readonly ILogger _logger;
     private readonly CoapEndpointOptions _options;
@@ -35,20 +35,21 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
     /// </param>
     /// <param name="time">The clock of retransmissions and lifetimes.</param>
     /// <param name="random">Message IDs, tokens and jitter.</param>
-    /// <param name="logger">Where the endpoint logs; none when null.</param>
-    internal CoapEndpoint(CoapEndpointOptions options, Func<INotificationSender, IRequestDispatcher>? dispatcher, TimeProvider time, Random random, ILogger? logger)
+    /// <param name="loggers">Where the endpoint logs, a category per component; nowhere when null.</param>
+    internal CoapEndpoint(CoapEndpointOptions options, Func<INotificationSender, IRequestDispatcher>? dispatcher, TimeProvider time, Random random, ILoggerFactory? loggers)
     {
+        loggers ??= NullLoggerFactory.Instance;
         _options = options;
-        _logger = logger ?? NullLogger.Instance;
-        _messages = new MessageLayer(options, time, random, _logger);
-        _dispatcher = dispatcher?.Invoke(new NotificationSender(_messages, options, _logger));
+        _logger = loggers.CreateLogger<CoapEndpoint>();
+        _messages = new MessageManager(options, time, random, loggers.CreateLogger<MessageManager>());
+        _dispatcher = dispatcher?.Invoke(new NotificationSender(_messages, options, loggers.CreateLogger<ObserveStage>()));
         _sweepTimer = time.CreateTimer(_logger, "sweeping expired message IDs and idle peers", Sweep, SweepInterval, SweepInterval);
     }
 
     /// <summary>The addresses the endpoint's transports are bound to.</summary>
     public IReadOnlyList<IPEndPoint> LocalEndPoints => Array.ConvertAll(_bindings, b => b.Transport.LocalEndPoint);
 
-    internal MessageLayer Messages => _messages;
+    internal MessageManager Messages => _messages;
 
     internal RequestMatcher Matcher => _matcher;
 

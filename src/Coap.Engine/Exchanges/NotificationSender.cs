@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Coap.Engine.Exchanges;
 
 /// <summary>The endpoint's side of <see cref="INotificationSender"/>: notifications go through its message layer.</summary>
-internal sealed class NotificationSender(MessageLayer messages, CoapEndpointOptions options, ILogger logger) : INotificationSender
+internal sealed class NotificationSender(MessageManager messages, CoapEndpointOptions options, ILogger logger) : INotificationSender
 {
     public TimeProvider Time => messages.Time;
 

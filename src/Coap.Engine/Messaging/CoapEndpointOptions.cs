@@ -21,7 +21,7 @@ public class CoapEndpointOptions
     /// The largest block the server sends or asks for in block-wise transfers (RFC 7959 §2.2): a power of two from
     /// 16 to 1024. A peer asking for smaller blocks gets them; a peer asking for larger ones gets this size.
     /// </summary>
-    public int DefaultBlockSize { get; set; } = 1024;
+    public int MaxBlockSize { get; set; } = 1024;
 
     /// <summary>The largest request body the server assembles from Block1 blocks; larger ones get 4.13 (RFC 7959 §2.9.3).</summary>
     public long MaxBodySize { get; set; } = 64L * 1024 * 1024;

@@ -37,7 +37,7 @@ public sealed class CoapRequestContext
 
     internal ResourceEntry Entry { get; }
 
-    /// <summary>The server's largest block size (Coap:DefaultBlockSize), for resources that serve blocks themselves.</summary>
+    /// <summary>The server's largest block size (Coap:MaxBlockSize), for resources that serve blocks themselves.</summary>
     internal int MaxBlockSize { get; init; } = 1024;
 
     /// <summary>The same context for another request message: an assembled Block1 body, a notification's render.</summary>

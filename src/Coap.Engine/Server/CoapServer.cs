@@ -22,7 +22,8 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
     private readonly IEnumerable<ICoapModule> _modules;
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
-    private readonly ILogger<CoapServer> _logger;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
     private CoapEndpoint? _endpoint;
     private List<IDatagramTransport>? _bound;
 
@@ -32,14 +33,15 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
         IEnumerable<ICoapModule> modules,
         IServiceProvider services,
         TimeProvider time,
-        ILogger<CoapServer> logger)
+        ILoggerFactory loggers)
     {
         _options = options.Value;
         _tree = tree;
         _modules = modules;
         _services = services;
         _time = time;
-        _logger = logger;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<CoapServer>();
     }
 
     /// <summary>The bound addresses (with the actual port when port 0 was asked for).</summary>
@@ -62,7 +64,7 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
         }
 
         _tree.Map(WellKnownCoreResource.Path, new WellKnownCoreResource(_tree), WellKnownCoreResource.Metadata);
-        var endpoint = new CoapEndpoint(_options, sender => new CoapServerPipeline(_tree, _services, _options, _time, sender, _logger), _time, new Random(), _logger);
+        var endpoint = new CoapEndpoint(_options, sender => new CoapServerPipeline(_tree, _services, _options, _time, sender, _loggers), _time, new Random(), _loggers);
         try
         {
             var transports = _bound ?? BindTransports();

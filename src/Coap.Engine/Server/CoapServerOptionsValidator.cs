@@ -55,9 +55,9 @@ internal sealed class CoapServerOptionsValidator : IValidateOptions<CoapServerOp
             failures.Add($"Coap:MaxDeduplicationEntries must be at least 1 (got {options.MaxDeduplicationEntries}).");
         }
 
-        if (options.DefaultBlockSize is < 16 or > 1024 || (options.DefaultBlockSize & (options.DefaultBlockSize - 1)) != 0)
+        if (options.MaxBlockSize is < 16 or > 1024 || (options.MaxBlockSize & (options.MaxBlockSize - 1)) != 0)
         {
-            failures.Add($"Coap:DefaultBlockSize must be a power of two from 16 to 1024 (got {options.DefaultBlockSize}).");
+            failures.Add($"Coap:MaxBlockSize must be a power of two from 16 to 1024 (got {options.MaxBlockSize}).");
         }
 
         if (options.MaxBodySize is < 1 or > int.MaxValue)
@@ -65,9 +65,9 @@ internal sealed class CoapServerOptionsValidator : IValidateOptions<CoapServerOp
             failures.Add($"Coap:MaxBodySize must be between 1 and {int.MaxValue} bytes (got {options.MaxBodySize}).");
         }
 
-        if (options.MaxPendingUploadBytes < options.DefaultBlockSize)
+        if (options.MaxPendingUploadBytes < options.MaxBlockSize)
         {
-            failures.Add($"Coap:MaxPendingUploadBytes must be at least Coap:DefaultBlockSize (got {options.MaxPendingUploadBytes}).");
+            failures.Add($"Coap:MaxPendingUploadBytes must be at least Coap:MaxBlockSize (got {options.MaxPendingUploadBytes}).");
         }
 
         if (options.ObserverCheck <= TimeSpan.Zero)

@@ -22,12 +22,12 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
     private readonly int _maxBlockSize;
     private readonly ObserveStage _observe;
 
-    public CoapServerPipeline(ResourceTree tree, IServiceProvider? services, CoapEndpointOptions options, TimeProvider time, INotificationSender notifications, ILogger? logger = null)
+    public CoapServerPipeline(ResourceTree tree, IServiceProvider? services, CoapEndpointOptions options, TimeProvider time, INotificationSender notifications, ILoggerFactory? loggers = null)
     {
         _tree = tree;
         _services = services;
-        _maxBlockSize = options.DefaultBlockSize;
-        Block1 = new Block1Stage(options, time, logger ?? NullLogger.Instance, new Block2Stage(options, time, new ResourceStage()));
+        _maxBlockSize = options.MaxBlockSize;
+        Block1 = new Block1Stage(options, time, (loggers ?? NullLoggerFactory.Instance).CreateLogger<Block1Stage>(), new Block2Stage(options, time, new ResourceStage()));
         _observe = new ObserveStage(notifications, Block1);
     }
 

@@ -2,8 +2,23 @@ using Coap.Engine.Protocol;
 
 namespace Coap.Engine.Server;
 
-/// <summary>Something that answers requests at a path. The engine fills the response's type, message ID and token.</summary>
+/// <summary>Something that answers requests at a path.</summary>
 public interface ICoapResource
 {
+    /// <summary>
+    /// Answers one request. Return a fresh message for each call (<see cref="CoapMessage.CreateResponse"/>): the engine
+    /// fills its type, message ID and token, may cut its diagnostic payload, slices it into blocks and keeps it for
+    /// duplicates, so a message shared between calls or kept by the resource would change under it.
+    /// </summary>
+    /// <remarks>
+    /// It is called on the transport's receive thread. A handler that finishes at once (a computed answer, a cached
+    /// value) returns a completed task; one that waits (disk, an upstream server, a lock held long) must go
+    /// asynchronous at once (<c>await</c> real I/O, or <c>Task.Run</c> for blocking work), which frees the receive
+    /// thread for every other peer: after Coap:SeparateResponseAfter the engine acknowledges the request and sends the
+    /// answer later (RFC 7252 §5.2.2). Several calls may run at once, from different peers or the same one. An
+    /// exception becomes 5.00 and is logged. A resource that can be observed implements
+    /// <see cref="Observe.IObservableResource"/> or <see cref="Observe.IObservableRoute"/> and is mapped with
+    /// <see cref="ResourceMetadata.Observable"/> set; the map refuses one without the other.
+    /// </remarks>
     ValueTask<CoapMessage> HandleAsync(CoapRequestContext context);
 }

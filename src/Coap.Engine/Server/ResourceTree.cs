@@ -1,4 +1,5 @@
 using Coap.Engine.Hosting;
+using Coap.Engine.Observe;
 using Coap.Engine.Protocol;
 
 namespace Coap.Engine.Server;
@@ -28,6 +29,14 @@ public sealed class ResourceTree
     public void Map(string template, ICoapResource resource, ResourceMetadata? metadata = null, string owner = EngineOwner)
     {
         var parsed = RouteTemplate.Parse(template);
+        var observable = resource is IObservableResource or IObservableRoute;
+        if ((metadata?.Observable ?? false) != observable)
+        {
+            throw new ArgumentException(observable
+                ? $"The resource at '/{parsed.Text}' can be observed but its metadata does not say Observable: set it, or observers would never be registered."
+                : $"The resource at '/{parsed.Text}' says Observable but implements neither IObservableResource nor IObservableRoute.", nameof(metadata));
+        }
+
         lock (_gate)
         {
             foreach (var existing in _entries)

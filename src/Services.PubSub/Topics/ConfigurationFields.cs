@@ -28,8 +28,6 @@ internal sealed class ConfigurationFields
     /// <summary>8 initialize: a first value, published with the topic.</summary>
     public byte[]? Initialize { get; set; }
 
-    public bool Has(int key) => _present[key];
-
     public bool IsNull(int key) => _null[key];
 
     public IEnumerable<int> Keys => Enumerable.Range(0, _present.Length).Where(key => _present[key]);

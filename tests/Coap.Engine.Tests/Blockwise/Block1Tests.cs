@@ -195,7 +195,7 @@ public sealed class Block1Tests
     public async Task A_larger_block_than_ours_is_kept_and_the_client_continues_at_the_same_offset()
     {
         var received = new List<CoapMessage>();
-        await using var server = Server(received, o => o.DefaultBlockSize = 64);
+        await using var server = Server(received, o => o.MaxBlockSize = 64);
         var body = BlockwiseFixture.RandomBytes(400);
 
         var first = server.Upload(CoapCode.Post, "store", body, 0, 4);

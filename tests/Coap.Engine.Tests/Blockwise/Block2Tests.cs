@@ -69,7 +69,7 @@ public sealed class Block2Tests
     [Fact]
     public async Task A_larger_size_than_ours_is_reduced_at_the_same_offset()
     {
-        await using var server = Server(o => o.DefaultBlockSize = 256);
+        await using var server = Server(o => o.MaxBlockSize = 256);
 
         var reply = server.Get("big", new BlockValue(1, false, 6));
 
@@ -80,7 +80,7 @@ public sealed class Block2Tests
     [Fact]
     public async Task Configured_block_size_applies_without_a_request_block()
     {
-        await using var server = Server(o => o.DefaultBlockSize = 16);
+        await using var server = Server(o => o.MaxBlockSize = 16);
 
         var reply = server.Get("big");
 
@@ -196,7 +196,7 @@ public sealed class Block2Tests
             var start = (int)Math.Min(seen.Offset, file.Length);
             return ValueTask.FromResult(BlockwiseResponse.Create(CoapCode.Content, file.AsMemory(start, length), seen, file.Length));
         });
-        await using var server = new BlockwiseFixture(t => t.Map("file", resource, new ResourceMetadata { ServesBlocks = true }), o => o.DefaultBlockSize = 256);
+        await using var server = new BlockwiseFixture(t => t.Map("file", resource, new ResourceMetadata { ServesBlocks = true }), o => o.MaxBlockSize = 256);
 
         var first = server.Get("file");
         var larger = server.Get("file", new BlockValue(1, false, 5));

@@ -21,7 +21,7 @@ internal sealed class BlockwiseFixture : IAsyncDisposable
         var tree = new ResourceTree();
         map(tree);
         CoapServerPipeline? pipeline = null;
-        Endpoint = new CoapEndpoint(Options, sender => pipeline = new CoapServerPipeline(tree, null, Options, Time, sender, Logs.CreateLogger("server")), Time, new Random(7), null);
+        Endpoint = new CoapEndpoint(Options, sender => pipeline = new CoapServerPipeline(tree, null, Options, Time, sender, Logs), Time, new Random(7), null);
         Block1 = pipeline!.Block1;
         Transport = new InMemoryTransport(TestEndpoints.ServerAddress);
         Endpoint.Attach(Transport);

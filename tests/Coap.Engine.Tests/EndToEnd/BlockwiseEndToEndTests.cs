@@ -83,7 +83,7 @@ public sealed class BlockwiseEndToEndTests : IAsyncDisposable
     {
         var tree = new ResourceTree();
         tree.Map("data", resource);
-        (_server, _) = TestEndpoints.StartServer(tree, TimeProvider.System, new CoapEndpointOptions { DefaultBlockSize = blockSize }, _network);
+        (_server, _) = TestEndpoints.StartServer(tree, TimeProvider.System, new CoapEndpointOptions { MaxBlockSize = blockSize }, _network);
         return TestEndpoints.CreateClient(TimeProvider.System, _network, new CoapClientOptions { BlockSize = blockSize, Timeout = TimeSpan.FromSeconds(10) });
     }
 

@@ -28,19 +28,21 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public async Task A_resource_not_marked_observable_answers_without_observe_and_registers_nobody()
+    public void An_observable_resource_mapped_without_observable_metadata_is_refused_at_start()
     {
-        var resource = TestObservableResource.Text(() => _state);
-        await using var server = new ServerFixture(t => t.Map("plain", resource));
+        var tree = new ResourceTree();
 
-        server.Peer.Send(Get("plain", 1, 0xA1));
-        var response = server.Peer.Expect();
+        var error = Assert.Throws<ArgumentException>(() => tree.Map("plain", TestObservableResource.Text(() => _state)));
 
-        Assert.Equal(CoapCode.Content, response.Code);
-        Assert.Null(response.Observe);
-        Assert.Equal(0, resource.Observers.Count);
-        resource.Observers.NotifyChanged();
-        server.Peer.ExpectNothing();
+        Assert.Contains("/plain", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Observable_metadata_on_a_resource_that_cannot_be_observed_is_refused_at_start()
+    {
+        var tree = new ResourceTree();
+
+        Assert.Throws<ArgumentException>(() => tree.Map("plain", TestResource.Text("x"), TestObservableResource.Metadata));
     }
 
     [Fact]

@@ -10,10 +10,10 @@ public sealed class BlockwiseOptionsValidationTests
     [InlineData(2048)]
     public void Default_block_size_must_be_a_power_of_two_from_16_to_1024(int size)
     {
-        var result = new CoapServerOptionsValidator().Validate(null, new CoapServerOptions { DefaultBlockSize = size });
+        var result = new CoapServerOptionsValidator().Validate(null, new CoapServerOptions { MaxBlockSize = size });
 
         Assert.True(result.Failed);
-        Assert.Contains("Coap:DefaultBlockSize", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Coap:MaxBlockSize", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]

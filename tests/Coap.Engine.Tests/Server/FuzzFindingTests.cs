@@ -97,7 +97,7 @@ public sealed class FuzzFindingTests
         var body = new byte[100];
         await using var server = new ServerFixture(
             t => t.Map("echo", new TestResource(_ => ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.NotFound, body, ContentFormat.Cbor)))),
-            new CoapEndpointOptions { DefaultBlockSize = 1024 });
+            new CoapEndpointOptions { MaxBlockSize = 1024 });
 
         server.Peer.Send(ServerFixture.Request(CoapCode.Get, "echo", 1));
 

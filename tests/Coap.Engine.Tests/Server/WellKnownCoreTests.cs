@@ -10,7 +10,7 @@ public sealed class WellKnownCoreTests
 {
     private static ServerFixture Start() => new(tree =>
     {
-        tree.Map("time", TestResource.Text("t"), new ResourceMetadata { ResourceTypes = ["core.time"], ContentFormats = [0, 60], Observable = true });
+        tree.Map("time", TestObservableResource.Text(() => "t"), new ResourceMetadata { ResourceTypes = ["core.time"], ContentFormats = [0, 60], Observable = true });
         tree.Map("files/{**path}", TestResource.Text("f"), new ResourceMetadata { ResourceTypes = ["core.fs"], ContentFormats = [40] });
         tree.Map("ps", TestResource.Text("p"), new ResourceMetadata { ResourceTypes = ["core.ps.coll"], ContentFormats = [40], Title = "broker" });
         tree.Map("ps/{topic}", TestResource.Text("topic"));

@@ -5,7 +5,7 @@ using Coap.Engine.Protocol;
 namespace Coap.Engine.Messaging;
 
 /// <summary>Reliable transmission of CON messages (RFC 7252 §4.2): exponential back-off until ACK, RST or give-up.</summary>
-internal sealed partial class MessageLayer
+internal sealed partial class MessageManager
 {
     /// <summary>
     /// Sends a CON message (its message ID already set) and retransmits it until an ACK or RST with the same

@@ -8,13 +8,13 @@ using Microsoft.Extensions.Logging;
 namespace Services.PubSub.Tests;
 
 /// <summary>The real module on a real UDP socket, a client for it, and short-hands for the requests the tests make.</summary>
-internal sealed class Broker : IAsyncDisposable
+internal sealed class TestBroker : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     private readonly string? _stateDirectory;
 
-    public Broker(Dictionary<string, string?>? settings = null, TimeProvider? time = null, bool persist = false, ILoggerProvider? logs = null, TimeProvider? engineTime = null)
+    public TestBroker(Dictionary<string, string?>? settings = null, TimeProvider? time = null, bool persist = false, ILoggerProvider? logs = null, TimeProvider? engineTime = null)
     {
         settings ??= [];
         if (persist && !settings.ContainsKey("Modules:PubSub:StateDirectory"))

@@ -6,10 +6,12 @@ using Microsoft.Extensions.Logging;
 namespace Coap.Engine.Messaging;
 
 /// <summary>
-/// The message sub-layer (RFC 7252 §4): message IDs, duplicate detection, CON retransmission and empty ACK/RST.
-/// Its tables are guarded by one lock held only for table work, never across a handler or an await.
+/// What the endpoint calls for the messages of RFC 7252 §4 (aiocoap's MessageManager): message IDs, duplicate
+/// detection, CON retransmission and empty ACK/RST. Not a layer datagrams pass through: the endpoint receives and
+/// decodes, then asks it. Its tables are guarded by one lock held only for table work, never across a handler or an
+/// await.
 /// </summary>
-internal sealed partial class MessageLayer
+internal sealed partial class MessageManager
 {
     private readonly object _gate = new();
     private readonly CoapTransmissionOptions _transmission;
@@ -20,7 +22,7 @@ internal sealed partial class MessageLayer
     private readonly Dictionary<MessageKey, OutgoingConfirmable> _outgoing = [];
     private int _nextMessageId;
 
-    public MessageLayer(CoapEndpointOptions options, TimeProvider time, Random random, ILogger logger)
+    public MessageManager(CoapEndpointOptions options, TimeProvider time, Random random, ILogger logger)
     {
         _transmission = options.Transmission;
         _time = time;

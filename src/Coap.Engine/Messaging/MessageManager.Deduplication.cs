@@ -3,7 +3,7 @@ using Coap.Engine.Protocol;
 namespace Coap.Engine.Messaging;
 
 /// <summary>Duplicate detection (RFC 7252 §4.5).</summary>
-internal sealed partial class MessageLayer
+internal sealed partial class MessageManager
 {
     /// <summary>
     /// Registers a received CON or NON message. A duplicate returns false: its earlier reply, if one went out,

@@ -1,7 +1,7 @@
 namespace Coap.Engine.Messaging;
 
 /// <summary>A CON in flight replaced by a newer message (RFC 7641 §4.5.2).</summary>
-internal sealed partial class MessageLayer
+internal sealed partial class MessageManager
 {
     /// <summary>
     /// Stops retransmitting <paramref name="messageId"/> and sends <paramref name="replacement"/>, encoded under its

@@ -6,7 +6,7 @@ using Coap.Testing;
 
 namespace Coap.Engine.Tests.Messaging;
 
-public sealed class MessageLayerTests
+public sealed class MessageManagerTests
 {
     [Fact]
     public async Task Con_request_gets_piggybacked_ack_with_same_mid_and_token()
