@@ -19,8 +19,17 @@ public static class Tool
             }
         }
 
-        throw new InvalidOperationException($"'{name}' is not installed; ./test.sh installs it (Debian package libcoap3-bin).");
+        throw new InvalidOperationException($"'{name}' is not installed; ./test.sh installs it (Debian package {PackageOf(name)}).");
     }
+
+    /// <summary>The Debian package ./test.sh installs a program from.</summary>
+    private static string PackageOf(string name) => name switch
+    {
+        _ when name.StartsWith("coap-", StringComparison.Ordinal) => "libcoap3-bin",
+        "dnsmasq" => "dnsmasq",
+        "tmux" => "tmux",
+        _ => name,
+    };
 
     /// <summary>Runs a program to its end; <paramref name="input"/>, when given, is its whole standard input (then closed).</summary>
     public static async Task<ProcessResult> RunAsync(string program, IEnumerable<string> arguments, TimeSpan? timeout = null, byte[]? input = null)
