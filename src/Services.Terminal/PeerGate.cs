@@ -16,12 +16,12 @@ internal sealed class PeerGate
         _networks = [.. allowed.Select(IPNetwork.Parse)];
     }
 
+    /// <summary>An IPv4 peer reached over an IPv6 socket as its IPv4 address, so that one peer has one address.</summary>
+    public static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
     public bool Allows(IPAddress address)
     {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
+        address = Normalize(address);
 
         if (IPAddress.IsLoopback(address))
         {

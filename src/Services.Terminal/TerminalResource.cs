@@ -1,4 +1,5 @@
 using System.Formats.Cbor;
+using System.Net;
 using System.Text;
 using Coap.Engine.Observe;
 using Coap.Engine.Protocol;
@@ -42,7 +43,8 @@ internal sealed partial class TerminalResource : CoapResource, IObservableRoute
 
     /// <summary>A session's output has its own observers; a registration on anything else is answered without Observe.</summary>
     public ResourceObservers? ObserversOf(CoapRequestContext context) =>
-        Target.Parse(context) is { Part: SessionPart.Out } target && _sessions.Find(target.Id) is { } session ? session.Observers : null;
+        Target.Parse(context) is { Part: SessionPart.Out } target && _sessions.Find(target.Id) is { } session
+            && session.Owner.Equals(PeerGate.Normalize(context.RemoteEndPoint.Address)) ? session.Observers : null;
 
     protected override ValueTask<CoapMessage> OnPost(CoapRequestContext context) => Dispatch(context);
 
@@ -63,14 +65,20 @@ internal sealed partial class TerminalResource : CoapResource, IObservableRoute
 
         var target = Target.Parse(context);
         var method = context.Request.Code;
+        var peer = PeerGate.Normalize(context.RemoteEndPoint.Address);
         if (target.Part == SessionPart.Collection)
         {
-            return Answer(method == CoapCode.Post ? StartSession() : MethodNotAllowed());
+            return Answer(method == CoapCode.Post ? StartSession(peer) : MethodNotAllowed());
         }
 
         if (target.Part == SessionPart.Unknown || _sessions.Find(target.Id) is not { } session)
         {
             return Answer(Diagnostic(CoapCode.NotFound, "no such terminal session"));
+        }
+
+        if (!session.Owner.Equals(peer))
+        {
+            return Answer(Diagnostic(CoapCode.Forbidden, "this session belongs to another peer"));
         }
 
         session.Touch();
@@ -86,12 +94,12 @@ internal sealed partial class TerminalResource : CoapResource, IObservableRoute
         };
     }
 
-    private CoapMessage StartSession()
+    private CoapMessage StartSession(IPAddress owner)
     {
         TerminalSession? session;
         try
         {
-            session = _sessions.Start();
+            session = _sessions.Start(owner);
         }
         catch (IOException error)
         {

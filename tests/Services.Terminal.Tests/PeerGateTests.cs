@@ -57,6 +57,27 @@ public sealed class PeerGateTests : IAsyncDisposable
         Assert.Empty(ProcessTable.Children().Except(_childrenBefore));
     }
 
+    [Fact]
+    public async Task A_session_answers_only_the_peer_that_started_it_and_its_id_is_128_random_bits()
+    {
+        var neighbour = new LockstepPeer(_server.Transport, Neighbour);
+        var other = new LockstepPeer(_server.Transport, new IPEndPoint(IPAddress.Parse("192.0.2.8"), 40003));
+        neighbour.Send(Request(CoapCode.Post, 1, "term", string.Empty));
+        var location = neighbour.Expect().GetLocationPath().Trim('/').Split('/');
+
+        other.Send(Request(CoapCode.Get, 2, [.. location, "status"]));
+        var read = other.Expect();
+        other.Send(Request(CoapCode.Delete, 3, [.. location, string.Empty]));
+        var delete = other.Expect();
+        neighbour.Send(Request(CoapCode.Delete, 4, [.. location, string.Empty]));
+        var own = await neighbour.ExpectAsync();
+
+        Assert.Matches("^[0-9a-f]{32}$", location[1]);
+        Assert.Equal(CoapCode.Forbidden, read.Code);
+        Assert.Equal(CoapCode.Forbidden, delete.Code);
+        Assert.Equal(CoapCode.Deleted, own.Code);
+    }
+
     private static CoapMessage Request(CoapCode code, ushort id, params string[] path)
     {
         var request = CoapMessage.CreateRequest(code, string.Empty);

@@ -1,3 +1,4 @@
+using System.Net;
 using Coap.Engine.Hosting;
 using Coap.Engine.Observe;
 using Services.Terminal.Pty;
@@ -23,9 +24,10 @@ internal sealed partial class TerminalSession : IDisposable
     private long _lastActivity;
     private int? _exit;
 
-    private TerminalSession(string id, SessionSettings settings, PseudoTerminal terminal)
+    private TerminalSession(string id, IPAddress owner, SessionSettings settings, PseudoTerminal terminal)
     {
         Id = id;
+        Owner = owner;
         _settings = settings;
         _terminal = terminal;
         _ring = new OutputRing(settings.ScrollbackBytes);
@@ -38,6 +40,9 @@ internal sealed partial class TerminalSession : IDisposable
     }
 
     public string Id { get; }
+
+    /// <summary>The address of the peer that started the session, the only one it answers (until peers authenticate).</summary>
+    public IPAddress Owner { get; }
 
     /// <summary>The child's process id (also its process group's).</summary>
     public int ProcessId => _terminal.ProcessId;
@@ -69,10 +74,10 @@ internal sealed partial class TerminalSession : IDisposable
     public long LastActivity => Interlocked.Read(ref _lastActivity);
 
     /// <summary>Starts the program; throws <see cref="IOException"/> when it cannot be started.</summary>
-    public static TerminalSession Start(string id, SessionSettings settings)
+    public static TerminalSession Start(string id, IPAddress owner, SessionSettings settings)
     {
         var terminal = PseudoTerminal.Start(settings.Command, settings.Arguments, settings.Environment, SessionSettings.InitialRows, SessionSettings.InitialColumns);
-        var session = new TerminalSession(id, settings, terminal);
+        var session = new TerminalSession(id, owner, settings, terminal);
         session._io.Start();
         session._reaper.Start();
         return session;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Collections;
 using System.Security.Cryptography;
 using Coap.Engine.Hosting;
@@ -39,9 +40,12 @@ internal sealed partial class TerminalSessions : IDisposable
 
     public TerminalSession? Find(string id) => _sessions.GetValueOrDefault(id);
 
-    /// <summary>Starts a session, or returns null when <see cref="TerminalOptions.MaxSessions"/> are running.</summary>
+    /// <summary>
+    /// Starts a session for <paramref name="owner"/>, or returns null when <see cref="TerminalOptions.MaxSessions"/>
+    /// are running. Its id is 128 random bits, so no peer guesses another's.
+    /// </summary>
     /// <exception cref="IOException">The program could not be started.</exception>
-    public TerminalSession? Start()
+    public TerminalSession? Start(IPAddress owner)
     {
         lock (_startGate)
         {
@@ -51,8 +55,8 @@ internal sealed partial class TerminalSessions : IDisposable
                 return null;
             }
 
-            var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-            var session = TerminalSession.Start(id, _settings);
+            var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            var session = TerminalSession.Start(id, owner, _settings);
             _sessions[id] = session;
             WatchEndAsync(session).Forget(_logger, "watching a terminal session's end");
             Log.Started(_logger, id, session.ProcessId, _options.Command);
