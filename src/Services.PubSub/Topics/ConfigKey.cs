@@ -15,6 +15,21 @@ internal static class ConfigKey
 
     public const int Last = Initialize;
 
+    /// <summary>The key's name in the draft, for diagnostics.</summary>
+    public static string NameOf(int key) => key switch
+    {
+        TopicName => "topic-name",
+        TopicData => "topic-data",
+        ResourceType => "resource-type",
+        TopicContentFormat => "topic-content-format",
+        TopicType => "topic-type",
+        ExpirationDate => "expiration-date",
+        MaxSubscribers => "max-subscribers",
+        ObserverCheck => "observer-check",
+        Initialize => "initialize",
+        _ => $"key {key}",
+    };
+
     /// <summary>Keys fixed at creation: changing them is refused with 4.00.</summary>
     public static bool IsImmutable(int key) => key is TopicName or TopicData or ResourceType;
 }

@@ -9,6 +9,12 @@ namespace Services.PubSub.Topics;
 /// </summary>
 internal static class ConfigurationCodec
 {
+    /// <summary>
+    /// The longest text value (topic-name, resource-type, topic-type), in UTF-8 bytes: with at most one entry per key,
+    /// topic-data bounded by its own rule and the initialize value by MaxPayloadBytes, a topic's stored map stays small.
+    /// </summary>
+    public const int MaxTextBytes = 255;
+
     public static ConfigurationFields Read(ReadOnlyMemory<byte> payload)
     {
         try
@@ -226,8 +232,19 @@ internal static class ConfigurationCodec
         }
     }
 
-    private static string Text(CborReader reader, int key) =>
-        reader.PeekState() == CborReaderState.TextString ? reader.ReadTextString() : throw new ConfigurationException($"key {key} must be a text string");
+    private static string Text(CborReader reader, int key)
+    {
+        if (reader.PeekState() != CborReaderState.TextString)
+        {
+            throw new ConfigurationException($"key {key} must be a text string");
+        }
+
+        // topic-data is bounded by its own rule: this broker's prefix and an id of one Uri-Path option (255 bytes).
+        var text = reader.ReadTextString();
+        return key == ConfigKey.TopicData || System.Text.Encoding.UTF8.GetByteCount(text) <= MaxTextBytes
+            ? text
+            : throw new ConfigurationException($"{ConfigKey.NameOf(key)} ({key}) is longer than {MaxTextBytes} bytes");
+    }
 
     private static ulong UInt(CborReader reader, int key, ulong max)
     {
