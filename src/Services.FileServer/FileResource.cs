@@ -79,8 +79,19 @@ internal sealed partial class FileResource : ObservableResource, ICoapUploadReso
         }
     }
 
+    /// <remarks>
+    /// A request with no Uri-Path at all (the service mounted at "/") addresses the root directory: RFC 7252 §6.4 makes
+    /// both coap://host and coap://host/ such a request, so no trailing slash can be asked of it.
+    /// </remarks>
     private static bool TryPath(CoapRequestContext context, out RequestPath path, out CoapMessage refusal)
     {
+        if (!context.Request.Options.Contains(OptionNumber.UriPath))
+        {
+            path = new RequestPath([], IsDirectory: true);
+            refusal = null!;
+            return true;
+        }
+
         context.Route.TryGetSegments("path", out var segments);
         if (RequestPath.TryParse(segments, out path, out var code, out var error))
         {

@@ -99,4 +99,29 @@ public sealed class OptionsTests
         Assert.Equal(CoapCode.Content, links.Code);
         Assert.Contains("</>;rt=\"core.fs\"", FileServerFixture.Text(links), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Mounted_at_the_root_a_request_without_uri_path_lists_the_root_and_top_level_files_work()
+    {
+        await using var files = new FileServerFixture(settings: new Dictionary<string, string?> { ["Modules:FileServer:Path"] = "/" });
+        File.WriteAllText(files.InRoot("a.txt"), "at the root");
+        var root = CoapMessage.CreateRequest(CoapCode.Get, string.Empty);
+        root.MessageId = 1001;
+        var put = CoapMessage.CreateRequest(CoapCode.Put, "b.txt");
+        put.MessageId = 1002;
+        put.Payload = "new"u8.ToArray();
+        var delete = CoapMessage.CreateRequest(CoapCode.Delete, "a.txt");
+        delete.MessageId = 1003;
+
+        var listing = files.Exchange(root);
+        var created = files.Exchange(put);
+        var deleted = files.Exchange(delete);
+
+        Assert.Equal(CoapCode.Content, listing.Code);
+        Assert.Contains("<a.txt>", FileServerFixture.Text(listing), StringComparison.Ordinal);
+        Assert.Equal(CoapCode.Created, created.Code);
+        Assert.Equal("new", File.ReadAllText(files.InRoot("b.txt")));
+        Assert.Equal(CoapCode.Deleted, deleted.Code);
+        Assert.False(File.Exists(files.InRoot("a.txt")));
+    }
 }
