@@ -129,7 +129,10 @@ internal sealed partial class FileResource
         return new FileUploadSink(this, request, parent!, path.Name, limit);
     }
 
-    /// <summary>Renames the finished temp file over the target if the preconditions still hold.</summary>
+    /// <summary>
+    /// Renames the finished temp file over the target if the preconditions still hold and the quota still has room:
+    /// uploads that each fitted when they began may not together take the tree past MaxTotalBytes.
+    /// </summary>
     internal CoapMessage Commit(CoapMessage request, string parent, string name, string temp)
     {
         lock (_commitGate)
@@ -143,6 +146,13 @@ internal sealed partial class FileResource
             if (!Preconditions.Hold(request, target.Exists ? () => target.Stat.EntityTag() : null))
             {
                 return PreconditionFailed();
+            }
+
+            if (_options.MaxTotalBytes is { } quota
+                && FileTree.TotalBytes(Root.Path) - (target.IsFile ? target.Stat.Size : 0) is var used
+                && used + new FileInfo(temp).Length > quota)
+            {
+                return TooLarge(quota - used, "the quota leaves room for");
             }
 
             try

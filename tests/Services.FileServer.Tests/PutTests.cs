@@ -207,6 +207,32 @@ public sealed class PutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_uploads_that_each_fit_the_quota_may_not_together_exceed_it()
+    {
+        _files.Settings["Modules:FileServer:MaxTotalBytes"] = "100";
+        await _files.RestartAsync();
+        var body = FileServerFixture.RandomBytes(40);
+        string[] names = ["a.bin", "b.bin", "c.bin"];
+
+        foreach (var name in names)
+        {
+            Assert.Equal(CoapCode.Continue, _files.PutBlock(body, 0, 0, null, name).Code);
+        }
+
+        foreach (var name in names)
+        {
+            Assert.Equal(CoapCode.Continue, _files.PutBlock(body, 1, 0, null, name).Code);
+        }
+
+        var last = names.Select(name => _files.PutBlock(body, 2, 0, null, name)).ToList();
+
+        Assert.Equal([CoapCode.Created, CoapCode.Created, CoapCode.RequestEntityTooLarge], last.Select(reply => reply.Code));
+        Assert.Equal(20u, last[2].Options.GetUInt(OptionNumber.Size1));
+        Assert.False(File.Exists(_files.InRoot("c.bin")));
+        Assert.Empty(_files.TempFiles());
+    }
+
+    [Fact]
     public void A_name_of_255_bytes_is_written_block_wise_and_read_back()
     {
         var name = string.Concat(Enumerable.Repeat("ü", 127)) + "x";

@@ -52,13 +52,16 @@ internal static class FileTree
         return deleted;
     }
 
-    /// <summary>The bytes the regular files below <paramref name="directory"/> hold.</summary>
+    /// <summary>
+    /// The bytes the regular files below <paramref name="directory"/> hold, upload temp files left out: an upload
+    /// counts once it is committed (the commit checks the quota again).
+    /// </summary>
     public static long TotalBytes(string directory)
     {
         long total = 0;
         foreach (var path in Directory.EnumerateFileSystemEntries(directory, "*", All))
         {
-            if (Native.TryStat(path, false, out var stat))
+            if (!TempFile.IsTempName(System.IO.Path.GetFileName(path)) && Native.TryStat(path, false, out var stat))
             {
                 total += stat.Kind switch
                 {
