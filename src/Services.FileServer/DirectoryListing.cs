@@ -24,23 +24,29 @@ internal sealed record DirectoryListing(byte[] Payload, byte[] Tag)
     public static DirectoryListing Read(FileRoot root, string directory, bool cbor = false)
     {
         var entries = new List<(string Name, FileStat Stat)>();
+        var hides = false;
         foreach (var path in Directory.EnumerateFileSystemEntries(directory, "*", new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true }))
         {
             var name = Path.GetFileName(path);
             if (name.StartsWith('.'))
             {
+                hides |= !TempFile.IsTempName(name);
                 continue;
             }
 
             var entry = root.ResolveEntry(directory, name);
-            if (entry.Exists)
+            if (entry.Outcome == PathOutcome.Found)
             {
                 entries.Add((name, entry.Stat));
+            }
+            else if (entry.Outcome is PathOutcome.Special or PathOutcome.Outside)
+            {
+                hides = true;
             }
         }
 
         entries.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        var links = Links(entries);
+        var links = Links(entries, hides);
         return cbor ? Cbor(entries, links.Tag) : links;
     }
 
@@ -76,10 +82,20 @@ internal sealed record DirectoryListing(byte[] Payload, byte[] Tag)
         return new DirectoryListing(writer.Encode(), hash.ToTag());
     }
 
-    private static DirectoryListing Links(List<(string Name, FileStat Stat)> entries)
+    /// <param name="entries">What the listing shows.</param>
+    /// <param name="hides">
+    /// Whether the directory also holds what it does not show (hidden names, special files, links out of the root):
+    /// then the ETag is not <see cref="EmptyTag"/> even when nothing is shown, so "delete only if empty" cannot match.
+    /// </param>
+    private static DirectoryListing Links(List<(string Name, FileStat Stat)> entries, bool hides)
     {
         var text = new StringBuilder();
         var hash = new TagHash();
+        if (hides)
+        {
+            hash.Add("hidden entries");
+        }
+
         foreach (var (name, stat) in entries)
         {
             var directoryEntry = stat.Kind == FileKind.Directory;

@@ -7,7 +7,8 @@ namespace Services.FileServer;
 /// <summary>
 /// DELETE: a file, or a directory with everything below it (2.02). If-Match is honoured on both: a directory's ETag is
 /// its listing's, so the empty-directory ETag deletes a directory only while it is empty. A link is removed, never
-/// followed.
+/// followed. A directory holding anything the service does not show (<see cref="UnshownEntries"/>) is not deleted:
+/// 4.09 with the reason, and nothing is removed.
 /// </summary>
 internal sealed partial class FileResource
 {
@@ -43,6 +44,11 @@ internal sealed partial class FileResource
 
             if (target.IsDirectory && !target.IsLink)
             {
+                if (UnshownEntries.Find(Root, target.Entry) is { } unshown)
+                {
+                    return Diagnostic(CoapCode.Conflict, $"the directory holds {unshown}, which this service does not show; nothing was deleted");
+                }
+
                 FileTree.DeleteRecursive(target.Entry);
             }
             else

@@ -25,10 +25,53 @@ public sealed class DeleteTests : IAsyncLifetime
     {
         Directory.CreateDirectory(_files.InRoot("d", "e", "f"));
         File.WriteAllText(_files.InRoot("d", "e", "f", "x.txt"), "x");
-        File.WriteAllText(_files.InRoot("d", ".hidden"), "h");
 
         Assert.Equal(CoapCode.Deleted, _files.Delete("d", "").Code);
         Assert.False(Directory.Exists(_files.InRoot("d")));
+    }
+
+    [Theory]
+    [InlineData("git")]
+    [InlineData("env")]
+    [InlineData("fifo")]
+    [InlineData("link")]
+    public void A_directory_holding_what_the_service_does_not_show_is_not_deleted(string unshown)
+    {
+        var sentinel = _files.SentinelHash();
+        Directory.CreateDirectory(_files.InRoot("d", "e"));
+        File.WriteAllText(_files.InRoot("d", "e", "x.txt"), "x");
+        switch (unshown)
+        {
+            case "git":
+                Directory.CreateDirectory(_files.InRoot("d", "e", ".git"));
+                break;
+            case "env":
+                File.WriteAllText(_files.InRoot("d", ".env"), "SECRET=1");
+                break;
+            case "fifo":
+                Assert.Equal(0, FileServerFixture.Mkfifo(_files.InRoot("d", "e", "pipe"), 0x1A4));
+                break;
+            default:
+                File.CreateSymbolicLink(_files.InRoot("d", "out"), _files.Outside);
+                break;
+        }
+
+        var reply = _files.Delete("d", "");
+
+        Assert.Equal(CoapCode.Conflict, reply.Code);
+        Assert.Contains("nothing was deleted", FileServerFixture.Text(reply), StringComparison.Ordinal);
+        Assert.True(File.Exists(_files.InRoot("d", "e", "x.txt")));
+        Assert.Equal(sentinel, _files.SentinelHash());
+    }
+
+    [Fact]
+    public void A_directory_showing_nothing_but_holding_a_hidden_entry_does_not_have_the_empty_etag()
+    {
+        Directory.CreateDirectory(_files.InRoot("d"));
+        var empty = FileServerFixture.ETagOf(_files.Get("d", ""));
+        File.WriteAllText(_files.InRoot("d", ".env"), "SECRET=1");
+
+        Assert.NotEqual(empty, FileServerFixture.ETagOf(_files.Get("d", "")));
     }
 
     [Fact]

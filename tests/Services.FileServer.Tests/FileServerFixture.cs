@@ -181,4 +181,8 @@ internal sealed class FileServerFixture : IAsyncDisposable
     /// <summary>Upload temp files anywhere below the root.</summary>
     public string[] TempFiles() =>
         Directory.EnumerateFiles(RootPath, ".*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }).ToArray();
+
+    /// <summary>Makes a FIFO, a special file the service never serves; 0 on success.</summary>
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mkfifo")]
+    public static extern int Mkfifo([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, uint mode);
 }

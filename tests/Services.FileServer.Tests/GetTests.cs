@@ -228,7 +228,7 @@ public sealed class GetTests : IAsyncLifetime
     {
         File.WriteAllText(_files.InRoot(".hidden"), "h");
         File.WriteAllText(_files.InRoot("shown.txt"), "s");
-        Assert.Equal(0, Mkfifo(_files.InRoot("fifo"), 438));
+        Assert.Equal(0, FileServerFixture.Mkfifo(_files.InRoot("fifo"), 438));
 
         Assert.Equal("<shown.txt>;ct=0;sz=1", FileServerFixture.Text(_files.Get("")));
         Assert.Equal(CoapCode.Forbidden, _files.Get("fifo").Code);
@@ -324,7 +324,4 @@ public sealed class GetTests : IAsyncLifetime
         reader.ReadEndMap();
         return map;
     }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mkfifo")]
-    private static extern int Mkfifo([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, uint mode);
 }

@@ -114,12 +114,25 @@ public sealed class TraversalTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Deleting_a_directory_with_a_link_out_of_the_root_removes_the_link_only()
+    public void Deleting_a_directory_with_a_link_out_of_the_root_is_refused_and_follows_nothing()
     {
         Directory.CreateSymbolicLink(_files.InRoot("a", "out"), _files.Outside);
 
-        Assert.Equal(CoapCode.Deleted, _files.Delete("a", "").Code);
-        Assert.False(Directory.Exists(_files.InRoot("a")));
+        Assert.Equal(CoapCode.Conflict, _files.Delete("a", "").Code);
+        Assert.True(Directory.Exists(_files.InRoot("a", "out")));
+    }
+
+    [Fact]
+    public void Deleting_a_directory_with_a_link_inside_the_root_removes_the_link_only()
+    {
+        Directory.CreateDirectory(_files.InRoot("target"));
+        File.WriteAllText(_files.InRoot("target", "kept.txt"), "kept");
+        Directory.CreateDirectory(_files.InRoot("b"));
+        Directory.CreateSymbolicLink(_files.InRoot("b", "in"), _files.InRoot("target"));
+
+        Assert.Equal(CoapCode.Deleted, _files.Delete("b", "").Code);
+        Assert.False(Directory.Exists(_files.InRoot("b")));
+        Assert.True(File.Exists(_files.InRoot("target", "kept.txt")));
     }
 
     [Fact]
