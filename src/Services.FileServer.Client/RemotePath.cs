@@ -1,7 +1,8 @@
 using System.Text;
+using Coap.Engine.Client;
 using Coap.Engine.Protocol;
 
-namespace Coap.Engine.Client.Files;
+namespace Services.FileServer.Client;
 
 /// <summary>
 /// The file service's naming rule: a directory's URI ends with a slash (its last Uri-Path option is empty), a file's

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Coap.Engine.Client;
 using Coap.Engine.Protocol;
 
-namespace Coap.Engine.Client.Files;
+namespace Services.FileServer.Client;
 
 /// <summary>
 /// A client of a CoAP file service (a WebDAV-like tree: directories are URIs with a trailing slash, files without;

@@ -1,4 +1,4 @@
-namespace Coap.Engine.Client.Files;
+namespace Services.FileServer.Client;
 
 /// <summary>
 /// One entry of a directory listing: a link of the file service's link-format answer (RFC 6690), <c>&lt;name&gt;</c>

@@ -1,8 +1,8 @@
 using System.Formats.Cbor;
 using Coap.Engine.Client;
-using Coap.Engine.Client.Files;
+using Services.FileServer.Client;
 
-namespace Coap.Engine.Tests.Client.Files;
+namespace Services.FileServer.Client.Tests;
 
 /// <summary>The file service's CBOR listing as the client reads it: known keys, unknown ones skipped, malformed input refused.</summary>
 public sealed class DetailedListingTests

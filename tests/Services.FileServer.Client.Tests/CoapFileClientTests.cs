@@ -1,10 +1,10 @@
 using System.Text;
 using Coap.Engine.Client;
-using Coap.Engine.Client.Files;
+using Services.FileServer.Client;
 using Coap.Engine.Protocol;
 using Coap.Testing.Files;
 
-namespace Coap.Engine.Tests.Client.Files;
+namespace Services.FileServer.Client.Tests;
 
 /// <summary>The file client against a stand-in of the file service on real UDP loopback.</summary>
 public sealed class CoapFileClientTests

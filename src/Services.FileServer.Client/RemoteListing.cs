@@ -1,4 +1,4 @@
-namespace Coap.Engine.Client.Files;
+namespace Services.FileServer.Client;
 
 /// <summary>What <see cref="CoapFileClient.GetListingAsync"/> learns of a directory.</summary>
 /// <param name="Entries">The entries in the server's order.</param>

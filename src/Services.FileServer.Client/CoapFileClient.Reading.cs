@@ -1,6 +1,7 @@
+using Coap.Engine.Client;
 using Coap.Engine.Protocol;
 
-namespace Coap.Engine.Client.Files;
+namespace Services.FileServer.Client;
 
 public sealed partial class CoapFileClient
 {

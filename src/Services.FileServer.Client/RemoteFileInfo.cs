@@ -1,4 +1,4 @@
-namespace Coap.Engine.Client.Files;
+namespace Services.FileServer.Client;
 
 /// <summary>What <see cref="CoapFileClient.StatAsync"/> learns of a file or directory.</summary>
 /// <param name="IsDirectory">Whether the URI names a directory (ends with a slash).</param>

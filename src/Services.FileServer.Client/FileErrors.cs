@@ -1,7 +1,8 @@
 using System.Text;
+using Coap.Engine.Client;
 using Coap.Engine.Protocol;
 
-namespace Coap.Engine.Client.Files;
+namespace Services.FileServer.Client;
 
 /// <summary>Turns an error response of the file service into a <see cref="CoapFileException"/> a person can act on.</summary>
 internal static class FileErrors

@@ -1,6 +1,7 @@
 using System.Formats.Cbor;
+using Coap.Engine.Client;
 
-namespace Coap.Engine.Client.Files;
+namespace Services.FileServer.Client;
 
 /// <summary>
 /// Reads the file service's CBOR listing (Content-Format 60): an array of maps with "name", "type" ("file" or "dir"),

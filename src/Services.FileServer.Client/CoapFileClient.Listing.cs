@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text;
+using Coap.Engine.Client;
 using Coap.Engine.LinkFormat;
 using Coap.Engine.Protocol;
 
-namespace Coap.Engine.Client.Files;
+namespace Services.FileServer.Client;
 
 public sealed partial class CoapFileClient
 {

@@ -1,6 +1,6 @@
 using Coap.Engine.Protocol;
 
-namespace Coap.Engine.Client.Files;
+namespace Services.FileServer.Client;
 
 /// <summary>
 /// The file service answered with an error code. The message starts with the code and says what it means for the

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Coap.Engine.Client.Files;
+namespace Services.FileServer.Client;
 
 /// <summary>
 /// An entity tag as the file service sends it (RFC 7252 §5.10.6): opaque bytes, 1 to 8 of them, that change whenever
