@@ -4,7 +4,7 @@ namespace Services.Doc.Dns;
 /// A DNS message (RFC 1035 §4.1): header, question, answer, authority and additional sections. <see cref="Parse"/>
 /// throws only <see cref="DnsFormatException"/>; <see cref="ToArray"/> compresses names.
 /// </summary>
-internal sealed record DnsMessage(
+public sealed record DnsMessage(
     DnsHeader Header,
     IReadOnlyList<DnsQuestion> Questions,
     IReadOnlyList<DnsRecord> Answers,

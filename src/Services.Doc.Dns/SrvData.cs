@@ -1,7 +1,7 @@
 namespace Services.Doc.Dns;
 
 /// <summary>SRV (RFC 2782): the target is never compressed when written, but a compressed one is read.</summary>
-internal sealed record SrvData(ushort Priority, ushort Weight, ushort Port, string Target) : DnsRecordData
+public sealed record SrvData(ushort Priority, ushort Weight, ushort Port, string Target) : DnsRecordData
 {
     public override string ToText() => $"{Priority} {Weight} {Port} {DnsName.ToText(Target)}";
 

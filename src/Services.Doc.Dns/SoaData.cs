@@ -1,7 +1,7 @@
 namespace Services.Doc.Dns;
 
 /// <summary>SOA (RFC 1035 §3.3.13); <see cref="Minimum"/> bounds negative caching (RFC 2308 §5).</summary>
-internal sealed record SoaData(string PrimaryServer, string Mailbox, uint Serial, uint Refresh, uint Retry, uint Expire, uint Minimum) : DnsRecordData
+public sealed record SoaData(string PrimaryServer, string Mailbox, uint Serial, uint Refresh, uint Retry, uint Expire, uint Minimum) : DnsRecordData
 {
     public override string ToText() =>
         $"{DnsName.ToText(PrimaryServer)} {DnsName.ToText(Mailbox)} {Serial} {Refresh} {Retry} {Expire} {Minimum}";

@@ -1,6 +1,4 @@
-using Services.Doc.Dns;
-
-namespace Services.Doc.Tests.Dns;
+namespace Services.Doc.Dns.Tests;
 
 /// <summary>Answers captured from dnsmasq 2.90 (the zone of Interop.Tests' Dnsmasq, TTL 300), decoded field by field.</summary>
 public sealed class DnsmasqGoldenTests

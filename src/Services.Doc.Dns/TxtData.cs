@@ -3,7 +3,7 @@ using System.Text;
 namespace Services.Doc.Dns;
 
 /// <summary>TXT (RFC 1035 §3.3.14): one or more character-strings of up to 255 octets each.</summary>
-internal sealed record TxtData(IReadOnlyList<byte[]> Strings) : DnsRecordData
+public sealed record TxtData(IReadOnlyList<byte[]> Strings) : DnsRecordData
 {
     public override string ToText()
     {

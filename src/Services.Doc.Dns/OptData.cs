@@ -1,7 +1,7 @@
 namespace Services.Doc.Dns;
 
 /// <summary>The OPT pseudo-record's RDATA (RFC 6891 §6.1.2): a list of options.</summary>
-internal sealed record OptData(IReadOnlyList<EdnsOption> Options) : DnsRecordData
+public sealed record OptData(IReadOnlyList<EdnsOption> Options) : DnsRecordData
 {
     public override string ToText() => string.Join(' ', Options.Select(o => $"{o.Code}:{Convert.ToHexString(o.Data)}"));
 

@@ -1,7 +1,7 @@
 namespace Services.Doc.Dns;
 
 /// <summary>MX (RFC 1035 §3.3.9): preference and exchange, compressible.</summary>
-internal sealed record MxData(ushort Preference, string Exchange) : DnsRecordData
+public sealed record MxData(ushort Preference, string Exchange) : DnsRecordData
 {
     public override string ToText() => $"{Preference} {DnsName.ToText(Exchange)}";
 

@@ -5,7 +5,7 @@ namespace Services.Doc.Dns;
 /// over 63 octets or a name over 255 (§2.3.4), RDATA that does not fill its RDLENGTH. The codec throws nothing else
 /// for bad input.
 /// </summary>
-internal sealed class DnsFormatException(string message, int offset) : Exception($"{message} (at offset {offset})")
+public sealed class DnsFormatException(string message, int offset) : Exception($"{message} (at offset {offset})")
 {
     /// <summary>Where in the message the problem was found; -1 when writing.</summary>
     public int Offset { get; } = offset;

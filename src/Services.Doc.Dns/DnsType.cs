@@ -1,7 +1,7 @@
 namespace Services.Doc.Dns;
 
 /// <summary>Resource record TYPE values (RFC 1035 §3.2.2, RFC 3596, RFC 2782, RFC 6891) and their mnemonics.</summary>
-internal static class DnsType
+public static class DnsType
 {
     public const ushort A = 1;
     public const ushort Ns = 2;

@@ -1,7 +1,7 @@
 namespace Services.Doc.Dns;
 
 /// <summary>Decoded RDATA; types the codec does not know stay <see cref="OpaqueData"/> (RFC 3597).</summary>
-internal abstract record DnsRecordData
+public abstract record DnsRecordData
 {
     /// <summary>The data in zone-file presentation form, as dig prints it.</summary>
     public abstract string ToText();

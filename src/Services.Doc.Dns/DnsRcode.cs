@@ -1,7 +1,7 @@
 namespace Services.Doc.Dns;
 
 /// <summary>RCODE values of the header (RFC 1035 §4.1.1).</summary>
-internal static class DnsRcode
+public static class DnsRcode
 {
     public const int NoError = 0;
     public const int FormErr = 1;

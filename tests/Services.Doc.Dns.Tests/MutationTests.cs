@@ -1,6 +1,4 @@
-using Services.Doc.Dns;
-
-namespace Services.Doc.Tests.Dns;
+namespace Services.Doc.Dns.Tests;
 
 /// <summary>Seeded random damage to valid messages: the codec answers with a message or its own exception, nothing else.</summary>
 public sealed class MutationTests

@@ -8,7 +8,7 @@ namespace Services.Doc.Dns;
 /// '\', other octets outside 0x21–0x7E as "\DDD" (RFC 1035 §5.1). Labels are at most 63 octets and the wire form at
 /// most 255 (RFC 1035 §2.3.4).
 /// </summary>
-internal static class DnsName
+public static class DnsName
 {
     public const int MaxLabelLength = 63;
     public const int MaxWireLength = 255;

@@ -1,8 +1,7 @@
 using System.Net;
 using System.Text;
-using Services.Doc.Dns;
 
-namespace Services.Doc.Tests.Dns;
+namespace Services.Doc.Dns.Tests;
 
 public sealed class DnsCodecTests
 {

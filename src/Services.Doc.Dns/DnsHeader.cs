@@ -1,7 +1,7 @@
 namespace Services.Doc.Dns;
 
 /// <summary>The fixed header of a DNS message (RFC 1035 §4.1.1): ID and the flags word; the counts follow the sections.</summary>
-internal readonly record struct DnsHeader(ushort Id, ushort Flags)
+public readonly record struct DnsHeader(ushort Id, ushort Flags)
 {
     private const ushort QrBit = 0x8000;
     private const ushort AaBit = 0x0400;

@@ -1,6 +1,4 @@
-using Services.Doc.Dns;
-
-namespace Services.Doc.Tests.Dns;
+namespace Services.Doc.Dns.Tests;
 
 public sealed class MalformedMessageTests
 {
