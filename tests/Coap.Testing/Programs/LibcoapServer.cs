@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Coap.Engine.Client;
 using Coap.Engine.Protocol;
 
-namespace Interop.Tests.Infrastructure;
+namespace Coap.Testing.Programs;
 
 /// <summary>libcoap's example server (coap-server-notls) on 127.0.0.1, started and killed by the test.</summary>
 public sealed class LibcoapServer : IAsyncDisposable

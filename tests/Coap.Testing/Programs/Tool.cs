@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Interop.Tests.Infrastructure;
+namespace Coap.Testing.Programs;
 
 /// <summary>Runs external programs with a bounded time; a program still running then is killed and the test fails.</summary>
 public static class Tool
