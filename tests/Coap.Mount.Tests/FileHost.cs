@@ -1,5 +1,5 @@
 using Coap.Engine.Client;
-using Coap.Engine.Client.Files;
+using Services.FileServer.Client;
 using Coap.Engine.Server;
 using CoapHost;
 using Microsoft.Extensions.DependencyInjection;

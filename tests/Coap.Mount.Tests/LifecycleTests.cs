@@ -1,4 +1,4 @@
-using Interop.Tests.Infrastructure;
+using Coap.Testing.Programs;
 
 namespace Coap.Mount.Tests;
 

@@ -1,5 +1,5 @@
 using Coap.Cli.Mount;
-using Interop.Tests.Infrastructure;
+using Coap.Testing.Programs;
 
 namespace Coap.Mount.Tests;
 

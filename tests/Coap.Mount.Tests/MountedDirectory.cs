@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using Coap.Cli.Mount;
-using Interop.Tests.Infrastructure;
+using Coap.Testing.Programs;
 
 namespace Coap.Mount.Tests;
 

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using Coap.Cli.Commands.Files;
 using Coap.Engine.Client;
-using Coap.Engine.Client.Files;
+using Services.FileServer.Client;
 
 namespace Coap.Cli.Commands;
 

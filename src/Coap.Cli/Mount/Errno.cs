@@ -1,5 +1,5 @@
 using Coap.Engine.Client;
-using Coap.Engine.Client.Files;
+using Services.FileServer.Client;
 
 namespace Coap.Cli.Mount;
 

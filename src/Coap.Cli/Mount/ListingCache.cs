@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Coap.Engine.Client.Files;
+using Services.FileServer.Client;
 
 namespace Coap.Cli.Mount;
 

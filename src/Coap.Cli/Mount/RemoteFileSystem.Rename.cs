@@ -1,4 +1,4 @@
-using Coap.Engine.Client.Files;
+using Services.FileServer.Client;
 using Coap.Engine.Protocol;
 
 namespace Coap.Cli.Mount;

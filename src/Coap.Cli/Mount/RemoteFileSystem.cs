@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Coap.Engine.Client;
-using Coap.Engine.Client.Files;
+using Services.FileServer.Client;
 using Coap.Engine.Protocol;
 
 namespace Coap.Cli.Mount;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Coap.Engine.Client.Files;
+using Services.FileServer.Client;
 using Coap.Engine.Protocol;
 
 namespace Coap.Cli.Output;

@@ -1,7 +1,7 @@
 using Coap.Cli.Commands.Files;
 using Coap.Cli.Output;
 using Coap.Engine.Client;
-using Coap.Engine.Client.Files;
+using Services.FileServer.Client;
 
 namespace Coap.Cli.Sync;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Coap.Engine.Client.Files;
+using Services.FileServer.Client;
 
 namespace Coap.Cli.Sync;
 

@@ -9,7 +9,7 @@ namespace Coap.Engine.Protocol;
 /// Percent-encoding of URI components (RFC 3986 §2.1) as CoAP needs it to turn URIs into Uri-* options and back
 /// (RFC 7252 §6.4, §6.5). Option values are UTF-8 text, so decoded bytes must form valid UTF-8.
 /// </summary>
-internal static class PercentEncoding
+public static class PercentEncoding
 {
     private const string HexDigits = "0123456789ABCDEF";
 

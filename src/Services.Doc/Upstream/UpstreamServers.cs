@@ -1,12 +1,16 @@
 using System.Net;
+using DnsClient;
 
 namespace Services.Doc.Upstream;
 
-/// <summary>Where the upstream servers are: the configured list, else the nameservers of /etc/resolv.conf.</summary>
+/// <summary>
+/// Where the upstream servers are: the configured list, else the machine's name servers as DnsClient's
+/// <see cref="NameServer.ResolveNameServersNative"/> reads them (the <c>nameserver</c> lines of /etc/resolv.conf on
+/// Linux and macOS), else 127.0.0.1.
+/// </summary>
 internal static class UpstreamServers
 {
     public const int DnsPort = 53;
-    private const string ResolvConf = "/etc/resolv.conf";
 
     public static bool TryParse(string text, out IPEndPoint endPoint)
     {
@@ -26,7 +30,10 @@ internal static class UpstreamServers
         return false;
     }
 
-    public static IReadOnlyList<IPEndPoint> Resolve(IReadOnlyList<string> configured)
+    public static IReadOnlyList<IPEndPoint> Resolve(IReadOnlyList<string> configured) => Resolve(configured, NameServer.ResolveNameServersNative);
+
+    /// <summary>The configured servers; when none parses, the ones <paramref name="discover"/> finds, else 127.0.0.1.</summary>
+    public static IReadOnlyList<IPEndPoint> Resolve(IReadOnlyList<string> configured, Func<IReadOnlyCollection<NameServer>> discover)
     {
         var servers = new List<IPEndPoint>();
         foreach (var text in configured)
@@ -37,22 +44,9 @@ internal static class UpstreamServers
             }
         }
 
-        return servers.Count > 0 ? servers : FromResolvConf();
-    }
-
-    private static List<IPEndPoint> FromResolvConf()
-    {
-        var servers = new List<IPEndPoint>();
-        if (File.Exists(ResolvConf))
+        if (servers.Count == 0)
         {
-            foreach (var line in File.ReadLines(ResolvConf))
-            {
-                var fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-                if (fields is ["nameserver", var server, ..] && IPAddress.TryParse(server.Split('%')[0], out var address))
-                {
-                    servers.Add(new IPEndPoint(address, DnsPort));
-                }
-            }
+            servers.AddRange(discover().Select(server => new IPEndPoint(IPAddress.Parse(server.Address), server.Port)));
         }
 
         return servers.Count > 0 ? servers : [new IPEndPoint(IPAddress.Loopback, DnsPort)];

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Interop.Tests.Infrastructure;
+using Coap.Testing.Programs;
 
 namespace Coap.Cli.Tests.Commands;
 

@@ -1,6 +1,6 @@
 using Coap.Cli.Mount;
 using Coap.Engine.Client;
-using Coap.Engine.Client.Files;
+using Services.FileServer.Client;
 using Coap.Engine.Protocol;
 
 namespace Coap.Cli.Tests.Mount;

@@ -1,5 +1,5 @@
 using Coap.Engine.Client;
-using Coap.Engine.Client.Files;
+using Services.FileServer.Client;
 using Coap.Engine.Protocol;
 
 namespace Interop.Tests.Files;

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using Coap.Cli.Mount;
 using Coap.Cli.Mount.Native;
 using Coap.Engine.Client;
-using Coap.Engine.Client.Files;
+using Services.FileServer.Client;
 
 namespace Coap.Cli.Commands.Files;
 

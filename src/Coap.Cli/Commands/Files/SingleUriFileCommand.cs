@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Coap.Engine.Client;
-using Coap.Engine.Client.Files;
+using Services.FileServer.Client;
 
 namespace Coap.Cli.Commands.Files;
 

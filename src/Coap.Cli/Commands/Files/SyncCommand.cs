@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Coap.Cli.Sync;
 using Coap.Engine.Client;
-using Coap.Engine.Client.Files;
+using Services.FileServer.Client;
 
 namespace Coap.Cli.Commands.Files;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Coap.Cli.Output;
-using Coap.Engine.Client.Files;
+using Services.FileServer.Client;
 
 namespace Coap.Cli.Commands.Files;
 

@@ -1,0 +1,75 @@
+using System.Formats.Cbor;
+using Coap.Engine.Client;
+
+namespace Services.FileServer.Client;
+
+/// <summary>
+/// Reads the file service's CBOR listing (Content-Format 60): an array of maps with "name", "type" ("file" or "dir"),
+/// "size", "mtime" (UNIX seconds) and "etag". Keys it does not know are skipped, so the server may add more.
+/// </summary>
+internal static class DetailedListing
+{
+    public static List<RemoteEntry> Parse(ReadOnlyMemory<byte> payload, CoapUri directory)
+    {
+        try
+        {
+            var reader = new CborReader(payload);
+            var count = reader.ReadStartArray();
+            var entries = new List<RemoteEntry>(count ?? 16);
+            while (reader.PeekState() != CborReaderState.EndArray)
+            {
+                entries.Add(ReadEntry(reader, directory));
+            }
+
+            reader.ReadEndArray();
+            return entries;
+        }
+        catch (Exception error) when (error is CborContentException or InvalidOperationException or OverflowException)
+        {
+            throw new CoapException($"The CBOR listing of {directory} is malformed: {error.Message}");
+        }
+    }
+
+    private static RemoteEntry ReadEntry(CborReader reader, CoapUri directory)
+    {
+        string? name = null;
+        string? type = null;
+        long? size = null;
+        DateTimeOffset? modified = null;
+        FileETag? etag = null;
+        reader.ReadStartMap();
+        while (reader.PeekState() != CborReaderState.EndMap)
+        {
+            switch (reader.ReadTextString())
+            {
+                case "name":
+                    name = reader.ReadTextString();
+                    break;
+                case "type":
+                    type = reader.ReadTextString();
+                    break;
+                case "size":
+                    size = reader.ReadInt64();
+                    break;
+                case "mtime":
+                    modified = DateTimeOffset.FromUnixTimeSeconds(reader.ReadInt64());
+                    break;
+                case "etag":
+                    var bytes = reader.ReadByteString();
+                    etag = bytes.Length is >= 1 and <= 8 ? new FileETag(bytes) : null;
+                    break;
+                default:
+                    reader.SkipValue();
+                    break;
+            }
+        }
+
+        reader.ReadEndMap();
+        if (string.IsNullOrEmpty(name) || name.Contains('/', StringComparison.Ordinal) || type is not ("file" or "dir"))
+        {
+            throw new CoapException($"The CBOR listing of {directory} has an entry without a valid name and type");
+        }
+
+        return new RemoteEntry(name, type == "dir", size, null) { Modified = modified, ETag = etag };
+    }
+}

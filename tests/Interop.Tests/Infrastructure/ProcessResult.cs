@@ -1,4 +1,0 @@
-namespace Interop.Tests.Infrastructure;
-
-/// <summary>What a finished process printed and returned.</summary>
-public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError);
