@@ -88,6 +88,6 @@ internal sealed partial class DnsResolver(IOptions<DocOptions> options, IDnsUpst
         return copy;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "DNS query for '{Name}' answered SERVFAIL: {Reason}")]
+    [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "DNS query for '{Name}' answered SERVFAIL: {Reason}")]
     private partial void LogServFail(string name, string reason);
 }

@@ -126,9 +126,9 @@ internal sealed partial class NetworkDnsUpstream : IDnsUpstream, IDisposable
     private static bool IsAnswerTo(ReadOnlySpan<byte> response, ushort id) =>
         response.Length >= 12 && BinaryPrimitives.ReadUInt16BigEndian(response) == id && (response[2] & 0x80) != 0;
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "DNS upstream {Server} truncated its UDP answer; asking again over TCP")]
+    [LoggerMessage(EventId = 501, Level = LogLevel.Debug, Message = "DNS upstream {Server} truncated its UDP answer; asking again over TCP")]
     private partial void LogTruncated(IPEndPoint server);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "DNS upstream {Server} failed: {Reason}")]
+    [LoggerMessage(EventId = 502, Level = LogLevel.Information, Message = "DNS upstream {Server} failed: {Reason}")]
     private partial void LogUpstreamFailed(IPEndPoint server, string reason);
 }
