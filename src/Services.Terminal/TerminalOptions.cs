@@ -17,6 +17,9 @@ public sealed class TerminalOptions
     /// <summary>Networks (CIDR, "192.0.2.0/24", "2001:db8::/32") whose peers may use the service besides loopback; everyone else gets 4.01.</summary>
     public List<string> AllowedPeers { get; set; } = [];
 
+    /// <summary>Lets <see cref="AllowedPeers"/> hold a network of every address (0.0.0.0/0, ::/0): a shell for anyone who reaches the port.</summary>
+    public bool AllowAnyPeer { get; set; }
+
     /// <summary>How many sessions may run at once; one more POST gets 5.03.</summary>
     public int MaxSessions { get; set; } = 8;
 

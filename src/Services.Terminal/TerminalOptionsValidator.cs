@@ -28,6 +28,10 @@ internal sealed class TerminalOptionsValidator : IValidateOptions<TerminalOption
             {
                 failures.Add($"{Section}:AllowedPeers:{i} must be a network in CIDR notation such as 192.0.2.0/24, without host bits (got '{options.AllowedPeers[i]}').");
             }
+            else if (IPNetwork.Parse(options.AllowedPeers[i]).PrefixLength == 0 && !options.AllowAnyPeer)
+            {
+                failures.Add($"{Section}:AllowedPeers:{i} '{options.AllowedPeers[i]}' lets every address run commands; set {Section}:AllowAnyPeer to true if that is meant.");
+            }
         }
 
         if (options.MaxSessions is < 1 or > 1000)

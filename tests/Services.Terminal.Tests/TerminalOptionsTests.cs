@@ -36,6 +36,8 @@ public sealed class TerminalOptionsTests
     [InlineData("AllowedPeers:0", "10.0.0.0", "Modules:Terminal:AllowedPeers:0")]
     [InlineData("AllowedPeers:0", "2001:db8::/129", "Modules:Terminal:AllowedPeers:0")]
     [InlineData("AllowedPeers:0", " ", "Modules:Terminal:AllowedPeers:0")]
+    [InlineData("AllowedPeers:0", "0.0.0.0/0", "Modules:Terminal:AllowAnyPeer")]
+    [InlineData("AllowedPeers:0", "::/0", "Modules:Terminal:AllowAnyPeer")]
     public void A_bad_value_is_refused_naming_its_key(string key, string value, string named)
     {
         var error = Assert.Throws<OptionsValidationException>(() => Options(new() { [key] = value }));
@@ -72,6 +74,16 @@ public sealed class TerminalOptionsTests
         Assert.True(File.Exists(options.Command));
         Assert.Equal(64 * 1024, options.ScrollbackBytes);
         Assert.Empty(options.AllowedPeers);
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0/0")]
+    [InlineData("::/0")]
+    public void Every_address_may_be_allowed_only_with_allow_any_peer(string network)
+    {
+        var options = Options(new() { ["AllowedPeers:0"] = network, ["AllowAnyPeer"] = "true" });
+
+        Assert.Equal([network], options.AllowedPeers);
     }
 
     private static TerminalOptions Options(Dictionary<string, string?> settings)
