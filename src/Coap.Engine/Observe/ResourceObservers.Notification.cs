@@ -140,6 +140,7 @@ public sealed partial class ResourceObservers
 
         var now = stage.Now;
         List<Observer>? ended = null;
+        List<(Observer Observer, Task<TransmissionOutcome> Transmission)>? sent = null;
         lock (_gate)
         {
             var check = _observerCheck is { } interval ? (long)(interval.TotalSeconds * endpoint.Messages.Time.TimestampFrequency) : stage.ObserverCheckTicks;
@@ -170,13 +171,23 @@ public sealed partial class ResourceObservers
                     observer.InFlight = transmission;
                     observer.InFlightMessageId = response.MessageId;
                     observer.LastConfirmableAt = now;
-                    stage.TrackAsync(observer, transmission).Forget(stage.Logger, "tracking a confirmable notification");
+                    (sent ??= []).Add((observer, transmission));
                 }
 
                 if (!success)
                 {
                     (ended ??= []).Add(observer);
                 }
+            }
+        }
+
+        // Watched only now, outside the lock and the walk over the list: a CON already reset or given up (its RST can
+        // arrive on the receive thread before this line) removes its observer at once, which changes that list.
+        if (sent is not null)
+        {
+            foreach (var (observer, transmission) in sent)
+            {
+                stage.TrackAsync(observer, transmission).Forget(stage.Logger, "tracking a confirmable notification");
             }
         }
 
