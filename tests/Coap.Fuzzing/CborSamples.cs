@@ -59,6 +59,18 @@ public static class CborSamples
         return writer.Encode();
     }
 
+    /// <summary>A good topic whose topic-type is <paramref name="length"/> characters long: a map that takes several blocks.</summary>
+    public static byte[] LargeTopic(Random random, int length)
+    {
+        var writer = new CborWriter(CborConformanceMode.Lax);
+        writer.WriteStartMap(3);
+        Entry(writer, 0, x => x.WriteTextString(random.Pick(TopicNames)));
+        Entry(writer, 2, x => x.WriteTextString(DataResourceType));
+        Entry(writer, 4, x => x.WriteTextString(new string('t', length)));
+        writer.WriteEndMap();
+        return writer.Encode();
+    }
+
     /// <summary>A FETCH body for a topic: an array of keys, now and then one that is no key at all.</summary>
     public static byte[] KeyArray(Random random)
     {

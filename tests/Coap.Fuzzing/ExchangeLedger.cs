@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Formats.Cbor;
 using Coap.Engine.Codec;
+using Coap.Engine.LinkFormat;
 using Coap.Engine.Protocol;
 
 namespace Coap.Fuzzing;
@@ -10,8 +11,8 @@ namespace Coap.Fuzzing;
 /// (RFC 7252 §4.2; a malformed one a RST, §4.3, which a NON may get too), a piggybacked answer carries the token of a
 /// request sent with its message ID and any other answer a token the peer used (§5.3.2), no datagram is malformed, no
 /// answer is 5.00, a diagnostic stays within 128 bytes (§5.5.2), the broker's maps are CBOR and DoC's answers DNS
-/// responses. What it remembers is bounded to the last <see cref="Window"/> requests (tokens that registered an
-/// observation are kept).
+/// responses, and every answer has the form its Content-Format and options promise. What it remembers is bounded to
+/// the last <see cref="Window"/> requests (tokens that registered an observation are kept).
 /// </summary>
 internal sealed class ExchangeLedger(Findings findings)
 {
@@ -170,6 +171,61 @@ internal sealed class ExchangeLedger(Findings findings)
             && (response.Payload.Length < 12 || (BinaryPrimitives.ReadUInt16BigEndian(response.Payload.Span[2..]) & 0x8000) == 0))
         {
             Report(Findings.UnreadableDnsAnswer, $"{request.Request} → {response} {Convert.ToHexStringLower(response.Payload.Span)}", request);
+        }
+
+        CheckForm(response, request, exact && whole && !(path is [Served.Files, ..] && path[^1].Length > 0));
+    }
+
+    /// <summary>
+    /// What any answer must look like whatever the request: a link-format or CBOR body the server made (not a file it
+    /// serves as it is; a CBOR publication was checked on its way in) reads as such, a block has the size its SZX says
+    /// (the last one no larger), 2.31 carries Block1 (RFC 7959 §2.3), an ETag has 1 to 8 bytes (RFC 7252 §5.10.6).
+    /// </summary>
+    private void CheckForm(CoapMessage response, Sent request, bool madeWhole)
+    {
+        var code = response.Code;
+        var payload = response.Payload;
+        if (code.IsSuccess && madeWhole && response.ContentFormat == 40 && !LinkFormatParser.TryParse(System.Text.Encoding.UTF8.GetString(payload.Span), out _, out var error))
+        {
+            Report(Findings.UnreadableLinks, $"{request.Request} → {response}: {error}", request);
+        }
+
+        if (code.IsSuccess && madeWhole && response.ContentFormat == 60 && !IsOneItem(payload))
+        {
+            Report(Findings.UnreadableCbor, $"{request.Request} → {response} {Convert.ToHexStringLower(payload.Span)}", request);
+        }
+
+        if (response.Options.TryGet(OptionNumber.Block2, out var option) && BlockValue.TryDecode(option.Value.Span, out var block)
+            && (block.More ? payload.Length != block.Size : payload.Length > block.Size))
+        {
+            Report(Findings.MisfitBlock, $"{request.Request} → {response}", request);
+        }
+
+        if (code == CoapCode.Continue && !response.Options.Contains(OptionNumber.Block1))
+        {
+            Report(Findings.ContinueWithoutBlock1, $"{request.Request} → {response}", request);
+        }
+
+        foreach (var tag in response.Options.GetAll(OptionNumber.ETag))
+        {
+            if (tag.Value.Length is 0 or > 8)
+            {
+                Report(Findings.BadETag, $"{request.Request} → {response}", request);
+            }
+        }
+    }
+
+    private static bool IsOneItem(ReadOnlyMemory<byte> payload)
+    {
+        try
+        {
+            var reader = new CborReader(payload, CborConformanceMode.Lax);
+            reader.SkipValue();
+            return reader.BytesRemaining == 0;
+        }
+        catch (Exception error) when (error is CborContentException or InvalidOperationException)
+        {
+            return false;
         }
     }
 

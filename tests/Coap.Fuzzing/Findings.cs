@@ -22,6 +22,11 @@ public sealed class Findings
     public const string LongDiagnostic = "diagnostic payload over 128 bytes";
     public const string UnreadableMap = "broker answer that is not a CBOR map";
     public const string UnreadableDnsAnswer = "DoC answer that is not a DNS response";
+    public const string UnreadableLinks = "link-format answer that does not parse";
+    public const string UnreadableCbor = "CBOR answer that is not one well-formed item";
+    public const string MisfitBlock = "Block2 payload that does not fit its SZX";
+    public const string ContinueWithoutBlock1 = "2.31 without Block1";
+    public const string BadETag = "ETag not 1 to 8 bytes";
 
     private readonly Dictionary<string, Finding> _byKind = new(StringComparer.Ordinal);
 

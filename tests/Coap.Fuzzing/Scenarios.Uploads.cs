@@ -6,17 +6,29 @@ namespace Coap.Fuzzing;
 internal static partial class Scenarios
 {
     /// <summary>
-    /// An upload of 0 to 5 blocks of one size; now and then a block is skipped, repeated, sent with another SZX or from
-    /// another peer, Size1 lies, or the upload is abandoned (left to expire after a pause past EXCHANGE_LIFETIME, or not).
+    /// An upload of 0 to 5 blocks of one size to a file (streamed to disk by the file service), or to a topic's data,
+    /// the topic collection or DoC (assembled in memory by the engine); now and then a block is skipped, repeated, sent
+    /// with another SZX or from another peer, Size1 lies, or the upload is abandoned (left to expire after a pause past
+    /// EXCHANGE_LIFETIME, or not).
     /// </summary>
     private static IEnumerable<FuzzStep> BlockUpload(FuzzClient client)
     {
         var random = client.Random;
         var peer = client.AnyPeer();
-        var path = Served.File(random.Pick(Served.Directories), random.Pick(Served.FileNames));
         var exponent = random.Next(7);
         var size = 1 << (exponent + 4);
         var body = random.Bytes(random.Pick<int>([0, size - 1, size, size + 1, (3 * size) + 5, random.Next(5 * size)]));
+        var (method, path, format) = random.Next(10) switch
+        {
+            < 6 => (CoapCode.Put, Served.File(random.Pick(Served.Directories), random.Pick(Served.FileNames)), (int?)null),
+            < 8 => (CoapCode.Put, [Served.PubSub, "data", client.Requests.DataId()], random.Pick<int?>([42, 0, null])),
+            < 9 => (CoapCode.Post, [Served.PubSub], RequestFactory.ConfigurationFormat),
+            _ => (CoapCode.Fetch, (string[])[Served.Dns], 553),
+        };
+        if (method == CoapCode.Post)
+        {
+            body = CborSamples.LargeTopic(random, body.Length);
+        }
         var blocks = Math.Max(1, (body.Length + size - 1) / size);
         var abandonAt = random.Chance(0.4) ? random.Next(blocks) : -1;
         var token = client.NewToken();
@@ -53,6 +65,8 @@ internal static partial class Scenarios
             }
 
             var request = Block(path, body, sent, sentExponent);
+            request.Code = method;
+            request.ContentFormat = format;
             if (number == 0)
             {
                 request.Options.Add(CoapOption.FromUInt(OptionNumber.Size1, random.Chance(0.9) ? (uint)body.Length : (uint)random.Next(int.MaxValue)));

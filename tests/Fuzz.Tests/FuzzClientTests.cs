@@ -109,6 +109,25 @@ public sealed class FuzzClientTests
         Assert.True(reply is null || (CoapHeader.TryRead(reply, out var header) && header.MessageId == 777 && header.Code.IsEmpty));
     }
 
+    [Fact]
+    public void Answers_that_break_the_promises_of_their_options_are_reported()
+    {
+        var client = new FuzzClient(5, 1, () => Now);
+        var (_, request) = NextConfirmableRequest(client);
+        var answer = CoapMessage.CreateResponse(CoapCode.Continue, new byte[20]);
+        answer.Type = CoapMessageType.NonConfirmable;
+        answer.MessageId = 778;
+        answer.Token = request.Token;
+        answer.Options.Add(OptionNumber.ETag, new byte[9]);
+        answer.Options.Add(new BlockValue(0, true, 0).ToOption(OptionNumber.Block2));
+
+        client.Receive(0, CoapMessageWriter.ToArray(answer));
+
+        Assert.Equal(
+            new[] { Findings.ContinueWithoutBlock1, Findings.BadETag, Findings.MisfitBlock }.Order(StringComparer.Ordinal),
+            client.Findings.All.Select(f => f.Kind).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Draws datagrams until one is a well-formed CON request; returns it encoded and decoded.</summary>
     private static (byte[] Datagram, CoapMessage Request) NextConfirmableRequest(FuzzClient client)
     {
