@@ -19,6 +19,9 @@ internal sealed class ExchangeLedger(Findings findings)
     private const int Window = 65_536;
     private const int DiagnosticLimit = 128;
 
+    /// <summary>Two requests with one token this close may both be waiting for an answer: an answer to either is ambiguous.</summary>
+    private const int SharingDistance = 64;
+
     private readonly Dictionary<ushort, Sent> _awaiting = [];
     private readonly HashSet<ushort> _nonConfirmables = [];
     private readonly Dictionary<ushort, List<Sent>> _confirmables = [];
@@ -54,6 +57,12 @@ internal sealed class ExchangeLedger(Findings findings)
         }
 
         sent = sent with { Request = message };
+        if (_byToken.TryGetValue(message.Token, out var previous) && previous.Index > index - SharingDistance)
+        {
+            previous.Shared = true;
+            sent.Shared = true;
+        }
+
         if (header.Type == CoapMessageType.Confirmable)
         {
             ref var list = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_confirmables, header.MessageId, out _);
@@ -157,9 +166,10 @@ internal sealed class ExchangeLedger(Findings findings)
         }
 
         // What the resource's own format says is checked only when the request is certain: a notification's token may
-        // since have been reused by a request to another resource.
+        // since have been reused by a request to another resource, and a token used twice in a row leaves open which
+        // of the two a separate or NON answer is for. A piggybacked answer is tied to its request by the message ID.
         var whole = !response.Options.Contains(OptionNumber.Block2);
-        var exact = response.Type == CoapMessageType.Acknowledgement || response.Observe is null;
+        var exact = response.Type == CoapMessageType.Acknowledgement || (response.Observe is null && !request.Shared);
         var path = exact ? request.Request!.GetUriPathSegments() : [];
         var brokerMap = path.Count is 1 or 2 && path[0] == Served.PubSub && path[^1] != "data";
         if (brokerMap && code.IsSuccess && response.ContentFormat == RequestFactory.ConfigurationFormat && whole && !IsMap(response.Payload))
@@ -250,5 +260,9 @@ internal sealed class ExchangeLedger(Findings findings)
 
     private void Report(string kind, string detail, Sent? sent) => findings.Add(kind, detail, sent?.Index ?? -1, sent is null ? [] : sent.Bytes);
 
-    private sealed record Sent(long Index, byte[] Bytes, CoapMessage? Request);
+    private sealed record Sent(long Index, byte[] Bytes, CoapMessage? Request)
+    {
+        /// <summary>Another request used the same token close by (see <see cref="SharingDistance"/>).</summary>
+        public bool Shared { get; set; }
+    }
 }

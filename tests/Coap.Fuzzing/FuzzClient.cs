@@ -17,9 +17,14 @@ public sealed class FuzzClient
     private const int MaxScenarios = 4;
     private const int MaxAnswers = 4096;
 
+    /// <summary>How many of its last tokens the fuzzer does not draw again (fewer than the 256 one-byte tokens).</summary>
+    private const int RecentTokens = 128;
+
     private readonly Peer[] _peers;
     private readonly List<IEnumerator<FuzzStep>> _scenarios = [];
     private readonly Dictionary<(int Peer, CoapToken Token), CoapMessage> _answers = [];
+    private readonly HashSet<CoapToken> _recentTokens = [];
+    private readonly Queue<CoapToken> _recentTokenOrder = new();
 
     /// <summary>Draws for the ACKs and RSTs, apart from <see cref="Random"/>: notifications arrive when threads let them, and must not shift the datagrams.</summary>
     private readonly Random _replies;
@@ -120,7 +125,32 @@ public sealed class FuzzClient
 
     internal int AnyPeer() => Random.Next(_peers.Length);
 
-    internal CoapToken NewToken() => CoapToken.FromSpan(Random.Bytes(Random.Chance(0.05) ? 0 : Random.Next(1, 9)));
+    /// <summary>
+    /// A token no recent request of the fuzzer used, as a client keeps its concurrent requests apart (RFC 7252 §5.3.1);
+    /// one in twenty is empty, which real clients send too. Reuse on purpose is the scenarios' business.
+    /// </summary>
+    internal CoapToken NewToken()
+    {
+        if (Random.Chance(0.05))
+        {
+            return CoapToken.Empty;
+        }
+
+        CoapToken token;
+        do
+        {
+            token = CoapToken.FromSpan(Random.Bytes(Random.Next(1, 9)));
+        }
+        while (!_recentTokens.Add(token));
+
+        _recentTokenOrder.Enqueue(token);
+        if (_recentTokenOrder.Count > RecentTokens)
+        {
+            _recentTokens.Remove(_recentTokenOrder.Dequeue());
+        }
+
+        return token;
+    }
 
     internal ushort NextMessageId(int peer) => _peers[peer].NextMessageId();
 
