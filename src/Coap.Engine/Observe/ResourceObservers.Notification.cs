@@ -141,6 +141,7 @@ public sealed partial class ResourceObservers
         var notification = new EncodedNotification(response);
         var now = stage.Now;
         List<Observer>? ended = null;
+        List<(Observer Observer, Task<TransmissionOutcome> Transmission)>? tracked = null;
         lock (_gate)
         {
             var check = _observerCheck is { } interval ? stage.TicksOf(interval) : stage.ObserverCheckTicks;
@@ -171,13 +172,23 @@ public sealed partial class ResourceObservers
                     observer.InFlight = sent.Transmission;
                     observer.InFlightMessageId = sent.MessageId;
                     observer.LastConfirmableAt = now;
-                    stage.TrackAsync(observer, sent.Transmission).Forget(stage.Logger, "tracking a confirmable notification");
+                    (tracked ??= []).Add((observer, sent.Transmission));
                 }
 
                 if (!success)
                 {
                     (ended ??= []).Add(observer);
                 }
+            }
+        }
+
+        // Watched only now, outside the lock and the walk over the list: a CON already reset or given up (its RST can
+        // arrive on the receive thread before this line) removes its observer at once, which changes that list.
+        if (tracked is not null)
+        {
+            foreach (var (observer, transmission) in tracked)
+            {
+                stage.TrackAsync(observer, transmission).Forget(stage.Logger, "tracking a confirmable notification");
             }
         }
 

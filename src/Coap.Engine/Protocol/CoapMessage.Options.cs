@@ -53,6 +53,9 @@ public sealed partial class CoapMessage
         return builder.ToString();
     }
 
+    /// <summary>The Uri-Path segments as strings.</summary>
+    public IReadOnlyList<string> GetUriPathSegments() => GetStrings(OptionNumber.UriPath);
+
     /// <summary>The Uri-Query options as strings, one per option ("rt=core.ps.data").</summary>
     public IReadOnlyList<string> GetUriQueries() => GetStrings(OptionNumber.UriQuery);
 
