@@ -12,6 +12,12 @@ internal static class ExitCode
     /// <summary>The command line is wrong: unknown option, bad URI or Content-Format, unreadable or unwritable file.</summary>
     public const int Usage = 2;
 
+    /// <summary>
+    /// The server listed a name that is not a plain name once decoded (<c>..</c>, <c>a%2Fb</c>, <c>%2Ftmp%2Fx</c>, …):
+    /// it was refused and skipped with a warning, everything else was done.
+    /// </summary>
+    public const int Refused = 3;
+
     /// <summary>A 4.xx response.</summary>
     public const int ClientError = 4;
 

@@ -9,17 +9,12 @@ namespace Services.FileServer.Client;
 public sealed partial class CoapFileClient
 {
     /// <summary>
-    /// Lists a directory (a trailing slash is added if missing): GET, fetched block-wise whole, parsed as
-    /// link-format (RFC 6690). Entries come in the server's order. A listing that is not link-format is a
-    /// <see cref="CoapException"/>.
-    /// </summary>
-    public async Task<IReadOnlyList<RemoteEntry>> ListAsync(CoapUri directory, CancellationToken cancellationToken = default) =>
-        (await GetListingAsync(directory, details: false, cancellationToken).ConfigureAwait(false)).Entries;
-
-    /// <summary>
-    /// Lists a directory with the listing's ETag and Max-Age. With <paramref name="details"/> it asks for the CBOR
-    /// listing (Accept: 60), whose entries also carry their modification time and ETag; otherwise link-format, whose
-    /// ETag is the one a DELETE with If-Match compares (the file service gives every empty directory the same one).
+    /// Lists a directory (a trailing slash is added if missing) with the listing's ETag and Max-Age: GET, fetched
+    /// block-wise whole. With <paramref name="details"/> it asks for the CBOR listing (Accept: 60), whose entries also
+    /// carry their modification time and ETag; otherwise link-format (RFC 6690), whose ETag is the one a DELETE with
+    /// If-Match compares (the file service gives every empty directory the same one). Entries come in the server's
+    /// order; a name that is not a plain name once percent-decoded (<see cref="RemoteName"/>) is left out and listed
+    /// in <see cref="RemoteListing.Refused"/>. A listing that is not link-format (or CBOR) is a <see cref="CoapException"/>.
     /// </summary>
     public async Task<RemoteListing> GetListingAsync(CoapUri directory, bool details = false, CancellationToken cancellationToken = default)
     {
@@ -34,10 +29,11 @@ public sealed partial class CoapFileClient
         var response = await SendAsync(request, uri, null, cancellationToken).ConfigureAwait(false);
         var (_, etag) = Success(response, FileOperation.List, uri);
         var maxAge = TimeSpan.FromSeconds(response.MaxAge ?? 60);
-        return new RemoteListing(details ? DetailedListing.Parse(response.Payload, uri) : ParseLinks(response, uri), etag, maxAge);
+        var entries = details ? DetailedListing.Parse(response.Payload, uri) : ParseLinks(response, uri);
+        return new RemoteListing(entries.Entries, etag, maxAge) { Refused = entries.Refused };
     }
 
-    private static List<RemoteEntry> ParseLinks(CoapMessage response, CoapUri uri)
+    private static ListingEntries ParseLinks(CoapMessage response, CoapUri uri)
     {
         var text = Encoding.UTF8.GetString(response.Payload.Span);
         if (!LinkFormatParser.TryParse(text, out var links, out var error))
@@ -45,10 +41,10 @@ public sealed partial class CoapFileClient
             throw new CoapException($"The listing of {uri} is not link-format (RFC 6690): {error}");
         }
 
-        var entries = new List<RemoteEntry>(links.Count);
+        var entries = new ListingEntries();
         foreach (var link in links)
         {
-            entries.Add(ToEntry(link, uri));
+            AddEntry(entries, link);
         }
 
         return entries;
@@ -75,7 +71,8 @@ public sealed partial class CoapFileClient
         return new RemoteFileInfo(RemotePath.IsDirectory(uri), size, etag, response.ContentFormat);
     }
 
-    private static RemoteEntry ToEntry(WebLink link, CoapUri directory)
+    /// <summary>A link as an entry: its target decoded, so that an encoded slash or dot is seen as what it is.</summary>
+    private static void AddEntry(ListingEntries entries, WebLink link)
     {
         var target = link.Target;
         var isDirectory = target.EndsWith('/');
@@ -85,13 +82,14 @@ public sealed partial class CoapFileClient
             raw = raw[2..];
         }
 
-        if (raw.Length == 0 || raw.Contains('/', StringComparison.Ordinal) || !PercentEncoding.TryDecode(raw, out var name, out _))
+        if (!PercentEncoding.TryDecode(raw, out var name, out _))
         {
-            throw new CoapException($"The listing of {directory} has a link that is not a child's name: <{target}>");
+            entries.Refuse(RemoteName.Shown(raw), "a link target that is not percent-encoded correctly");
+            return;
         }
 
         var format = Number(link.GetAttribute("ct")) is { } ct and <= ushort.MaxValue ? (int)ct : (int?)null;
-        return new RemoteEntry(name, isDirectory, Number(link.GetAttribute("sz")), format);
+        entries.Add(new RemoteEntry(name, isDirectory, Number(link.GetAttribute("sz")), format));
     }
 
     private static long? Number(string? value) =>

@@ -5,17 +5,18 @@ namespace Services.FileServer.Client;
 
 /// <summary>
 /// Reads the file service's CBOR listing (Content-Format 60): an array of maps with "name", "type" ("file" or "dir"),
-/// "size", "mtime" (UNIX seconds) and "etag". Keys it does not know are skipped, so the server may add more.
+/// "size", "mtime" (UNIX seconds) and "etag". Keys it does not know are skipped, so the server may add more. An entry
+/// whose name <see cref="RemoteName"/> refuses is left out and noted.
 /// </summary>
 internal static class DetailedListing
 {
-    public static List<RemoteEntry> Parse(ReadOnlyMemory<byte> payload, CoapUri directory)
+    public static ListingEntries Parse(ReadOnlyMemory<byte> payload, CoapUri directory)
     {
         try
         {
             var reader = new CborReader(payload);
-            var count = reader.ReadStartArray();
-            var entries = new List<RemoteEntry>(count ?? 16);
+            reader.ReadStartArray();
+            var entries = new ListingEntries();
             while (reader.PeekState() != CborReaderState.EndArray)
             {
                 entries.Add(ReadEntry(reader, directory));
@@ -65,7 +66,7 @@ internal static class DetailedListing
         }
 
         reader.ReadEndMap();
-        if (string.IsNullOrEmpty(name) || name.Contains('/', StringComparison.Ordinal) || type is not ("file" or "dir"))
+        if (name is null || type is not ("file" or "dir"))
         {
             throw new CoapException($"The CBOR listing of {directory} has an entry without a valid name and type");
         }

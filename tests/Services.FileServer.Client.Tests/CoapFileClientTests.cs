@@ -34,7 +34,7 @@ public sealed class CoapFileClientTests
         await File.WriteAllBytesAsync(Path.Combine(server.Root, "grüße;,\"<.bin"), Body(3));
         await File.WriteAllBytesAsync(Path.Combine(server.Root, "empty"), []);
 
-        var entries = await WithClientAsync(files => files.ListAsync(CoapUri.Parse(server.Uri())));
+        var entries = await WithClientAsync(async files => (await files.GetListingAsync(CoapUri.Parse(server.Uri()))).Entries);
 
         Assert.Equal(
             [
@@ -52,7 +52,7 @@ public sealed class CoapFileClientTests
         await using var server = new TestFileServer();
         Directory.CreateDirectory(Path.Combine(server.Root, "empty"));
 
-        var entries = await WithClientAsync(files => files.ListAsync(CoapUri.Parse(server.Uri("empty"))));
+        var entries = await WithClientAsync(async files => (await files.GetListingAsync(CoapUri.Parse(server.Uri("empty")))).Entries);
 
         Assert.Empty(entries);
     }
@@ -66,7 +66,7 @@ public sealed class CoapFileClientTests
             await File.WriteAllBytesAsync(Path.Combine(server.Root, $"file-{i:D3} ü.bin"), new byte[i]);
         }
 
-        var entries = await WithClientAsync(files => files.ListAsync(CoapUri.Parse(server.Uri())), blockSize: 64);
+        var entries = await WithClientAsync(async files => (await files.GetListingAsync(CoapUri.Parse(server.Uri()))).Entries, blockSize: 64);
 
         Assert.Equal(300, entries.Count);
         Assert.Equal(Enumerable.Range(0, 300).Select(i => ($"file-{i:D3} ü.bin", (long?)i)), entries.Select(entry => (entry.Name, entry.Size)).OrderBy(entry => entry.Item1, StringComparer.Ordinal));

@@ -38,7 +38,7 @@ public sealed class DetailedListingTests
         writer.WriteEndMap();
         writer.WriteEndArray();
 
-        var entries = DetailedListing.Parse(writer.Encode(), Directory);
+        var entries = DetailedListing.Parse(writer.Encode(), Directory).Entries;
 
         Assert.Equal(2, entries.Count);
         Assert.Equal(("a b.txt", false, 12L), (entries[0].Name, entries[0].IsDirectory, entries[0].Size!.Value));
@@ -51,7 +51,6 @@ public sealed class DetailedListingTests
     [InlineData("81a1646e616d65")] // a map whose value is missing (truncated)
     [InlineData("a0")] // a map where an array belongs
     [InlineData("81a2646e616d6561786474797065646c696e6b")] // type "link"
-    [InlineData("81a2646e616d6563612f6264747970656466696c65")] // a name with a slash
     public void A_malformed_listing_is_a_CoapException_naming_the_directory(string hex)
     {
         var error = Assert.Throws<CoapException>(() => DetailedListing.Parse(Convert.FromHexString(hex), Directory));

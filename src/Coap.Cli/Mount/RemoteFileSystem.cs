@@ -94,7 +94,8 @@ internal sealed partial class RemoteFileSystem : IDisposable
     }
 
     /// <summary>
-    /// rmdir: only an empty directory goes. The listing must be empty, and the DELETE carries If-Match with that empty
+    /// rmdir: only an empty directory goes. The listing must be empty (names the file client refused count: they are
+    /// there on the server, only not shown), and the DELETE carries If-Match with that empty
     /// listing's ETag, so a file created meanwhile makes it 4.12 — ENOTEMPTY — instead of a recursive delete.
     /// </summary>
     public int RemoveDirectory(string path)
@@ -106,7 +107,7 @@ internal sealed partial class RemoteFileSystem : IDisposable
 
         var uri = DirectoryUri(path);
         var listing = Wait(_files.GetListingAsync(uri, details: false, _stop.Token));
-        if (listing.Entries.Count > 0)
+        if (listing.Entries.Count > 0 || listing.Refused.Count > 0)
         {
             return -Errno.ENOTEMPTY;
         }
@@ -163,7 +164,18 @@ internal sealed partial class RemoteFileSystem : IDisposable
     }
 
     private Dictionary<string, RemoteEntry> Listing(string directory) =>
-        _cache.Get(directory, () => Wait(_files.GetListingAsync(DirectoryUri(directory), details: true, _stop.Token)));
+        _cache.Get(directory, () => LogRefused(directory, Wait(_files.GetListingAsync(DirectoryUri(directory), details: true, _stop.Token))));
+
+    /// <summary>Logs the names the file client left out of a listing: they are not shown in the mount.</summary>
+    private RemoteListing LogRefused(string directory, RemoteListing listing)
+    {
+        foreach (var refused in listing.Refused)
+        {
+            _log.Write($"{directory}: {refused.Shown} not shown: the server listed {refused.Reason}");
+        }
+
+        return listing;
+    }
 
     private long? BufferedSize(string path)
     {

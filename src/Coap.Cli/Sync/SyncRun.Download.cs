@@ -9,16 +9,27 @@ internal sealed partial class SyncRun
     /// Downloads a remote directory into a local one. A file is skipped when the server's copy still has the ETag
     /// recorded at the last sync (a GET with that ETag answered 2.03 Valid, asked only when the listed size is the recorded one). A local file changed since
     /// the last sync is never overwritten by a changed remote one: that is reported as a conflict. Each file arrives in
-    /// a temporary file next to it and is renamed over it when complete.
+    /// a temporary file next to it and is renamed over it when complete. Nothing is written outside
+    /// <paramref name="local"/>: a listed name that is not a plain name is refused by the file client, and every
+    /// local path is checked again to lie below <paramref name="local"/>.
     /// </summary>
-    public async Task DownloadAsync(CoapUri remote, DirectoryInfo local, string prefix, CancellationToken cancellationToken)
+    public Task DownloadTreeAsync(CoapUri remote, DirectoryInfo local, CancellationToken cancellationToken) =>
+        DownloadAsync(remote, Path.EndsInDirectorySeparator(local.FullName) ? local.FullName : local.FullName + Path.DirectorySeparatorChar, string.Empty, cancellationToken);
+
+    private async Task DownloadAsync(CoapUri remote, string top, string prefix, CancellationToken cancellationToken)
     {
-        var entries = await files.ListAsync(remote, cancellationToken).ConfigureAwait(false);
+        var entries = await ListAsync(remote, prefix, cancellationToken).ConfigureAwait(false);
         foreach (var entry in entries.OrderBy(entry => entry.IsDirectory).ThenBy(entry => entry.Name, StringComparer.Ordinal))
         {
-            var path = Path.Combine(local.FullName, entry.Name);
             if (IsOwnFile(entry.Name, prefix))
             {
+                continue;
+            }
+
+            var path = Path.GetFullPath(Path.Combine(top, prefix + entry.Name));
+            if (!path.StartsWith(top, StringComparison.Ordinal) || path.Length == top.Length)
+            {
+                Refuse(prefix, new RefusedName(RemoteName.Shown(entry.Name), "a name whose local path would be outside the target directory"));
                 continue;
             }
 
@@ -46,7 +57,7 @@ internal sealed partial class SyncRun
                 await ReportAsync("create", relative, cancellationToken).ConfigureAwait(false);
             }
 
-            await DownloadAsync(RemotePath.Child(remote, entry.Name, isDirectory: true), new DirectoryInfo(path), relative, cancellationToken).ConfigureAwait(false);
+            await DownloadAsync(RemotePath.Child(remote, entry.Name, isDirectory: true), top, relative, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -37,7 +37,7 @@ internal sealed partial class SyncRun
         var entries = new Dictionary<string, RemoteEntry>(StringComparer.Ordinal);
         if (remoteExists)
         {
-            foreach (var entry in await files.ListAsync(remote, cancellationToken).ConfigureAwait(false))
+            foreach (var entry in await ListAsync(remote, prefix, cancellationToken).ConfigureAwait(false))
             {
                 entries[entry.Name] = entry;
             }

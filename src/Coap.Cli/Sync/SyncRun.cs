@@ -8,7 +8,8 @@ namespace Coap.Cli.Sync;
 /// <summary>
 /// One <c>coap sync</c>: walks the source tree, transfers what changed since the last sync (<see cref="SyncState"/>),
 /// creates missing directories, and counts. A file whose transfer fails is reported on stderr and counted; the walk
-/// goes on. Never deletes anything on the destination.
+/// goes on. A listed name the file client refuses (not a plain name) is reported, counted and skipped. Never deletes
+/// anything on the destination.
 /// </summary>
 internal sealed partial class SyncRun(CliConsole console, CoapFileClient files, SyncState state, bool dryRun)
 {
@@ -18,16 +19,17 @@ internal sealed partial class SyncRun(CliConsole console, CoapFileClient files, 
     private int _transferred;
     private int _skipped;
     private int _failed;
+    private int _refused;
     private int _directories;
     private long _bytes;
     private int _failureExitCode = ExitCode.Success;
 
-    /// <summary>0 when every file made it; otherwise the exit code of the first failure.</summary>
-    public int Result => _failed == 0 ? ExitCode.Success : _failureExitCode;
+    /// <summary>0 when every file made it and no name was refused; otherwise the exit code of the first failure or refusal.</summary>
+    public int Result => _failureExitCode;
 
-    /// <summary>"3 uploaded, 1 skipped, 0 failed, 2 directories created, 12.3 KiB".</summary>
+    /// <summary>"3 uploaded, 1 skipped, 0 failed, 2 directories created, 12.3 KiB", with "1 refused" after "failed" when a name was.</summary>
     public string Summary(string transferred) =>
-        $"{_transferred} {transferred}, {_skipped} skipped, {_failed} failed, {_directories} {(_directories == 1 ? "directory" : "directories")} created, {ByteCount.Format(_bytes)}{(dryRun ? " (dry run: nothing was changed)" : string.Empty)}";
+        $"{_transferred} {transferred}, {_skipped} skipped, {_failed} failed{(_refused > 0 ? $", {_refused} refused" : string.Empty)}, {_directories} {(_directories == 1 ? "directory" : "directories")} created, {ByteCount.Format(_bytes)}{(dryRun ? " (dry run: nothing was changed)" : string.Empty)}";
 
     private Task ReportAsync(string action, string relative, CancellationToken cancellationToken) =>
         console.WriteOutputAsync($"{(dryRun ? "would " + action : action + (action.EndsWith('e') ? "d" : "ed"))} {relative}\n", cancellationToken);
@@ -41,12 +43,35 @@ internal sealed partial class SyncRun(CliConsole console, CoapFileClient files, 
     private void Fail(string relative, string message, int exitCode)
     {
         _failed++;
+        FirstExitCode(exitCode);
+        console.ReportError($"{relative}: {message}");
+    }
+
+    private void FirstExitCode(int exitCode)
+    {
         if (_failureExitCode == ExitCode.Success)
         {
             _failureExitCode = exitCode;
         }
+    }
 
-        console.ReportError($"{relative}: {message}");
+    /// <summary>Lists a remote directory, reporting and counting each name the file client refused.</summary>
+    private async Task<IReadOnlyList<RemoteEntry>> ListAsync(CoapUri remote, string prefix, CancellationToken cancellationToken)
+    {
+        var listing = await files.GetListingAsync(remote, details: false, cancellationToken).ConfigureAwait(false);
+        foreach (var refused in listing.Refused)
+        {
+            Refuse(prefix, refused);
+        }
+
+        return listing.Entries;
+    }
+
+    private void Refuse(string prefix, RefusedName refused)
+    {
+        _refused++;
+        FirstExitCode(ExitCode.Refused);
+        RefusedNames.Report(console, prefix, refused);
     }
 
     private void Fail(string relative, Exception error)

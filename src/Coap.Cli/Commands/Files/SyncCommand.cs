@@ -59,7 +59,7 @@ internal static class SyncCommand
                 }
                 else
                 {
-                    await run.DownloadAsync(remote, local, string.Empty, cancellationToken).ConfigureAwait(false);
+                    await run.DownloadTreeAsync(remote, local, cancellationToken).ConfigureAwait(false);
                 }
             }
             finally
