@@ -23,7 +23,7 @@ public static class CborSamples
         var entries = new List<Action<CborWriter>>();
         if (forCreate || random.Chance(0.2))
         {
-            entries.Add(w => Entry(w, 0, x => x.WriteTextString(random.Chance(0.95) ? random.Pick(TopicNames) : "")));
+            entries.Add(w => Entry(w, 0, x => x.WriteTextString(TopicName(random))));
             entries.Add(w => Entry(w, 2, x => x.WriteTextString(random.Chance(0.95) ? DataResourceType : "core.ps.conf")));
         }
 
@@ -64,7 +64,7 @@ public static class CborSamples
     {
         var writer = new CborWriter(CborConformanceMode.Lax);
         writer.WriteStartMap(3);
-        Entry(writer, 0, x => x.WriteTextString(random.Pick(TopicNames)));
+        Entry(writer, 0, x => x.WriteTextString(TopicName(random)));
         Entry(writer, 2, x => x.WriteTextString(DataResourceType));
         Entry(writer, 4, x => x.WriteTextString(new string('t', length)));
         writer.WriteEndMap();
@@ -110,6 +110,14 @@ public static class CborSamples
 
     /// <summary>Bytes of a CBOR sample damaged at the byte level: cut short, a head byte changed, bytes added.</summary>
     public static byte[] Damaged(Random random, byte[] cbor) => ByteMutator.Mutate(random, cbor, headBytes: [0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1f, 0x5f, 0x7f, 0x9f, 0xbf, 0xff, 0xf8, 0xf9, 0xfb, 0xc1, 0xd8]);
+
+    /// <summary>A name from the pool mostly (so that creations collide), a fresh one now and then (so that some succeed when the pool is taken), rarely empty.</summary>
+    private static string TopicName(Random random) => random.Next(20) switch
+    {
+        0 => "",
+        < 3 => "t-" + random.Next(1_000_000).ToString("x", System.Globalization.CultureInfo.InvariantCulture),
+        _ => random.Pick(TopicNames),
+    };
 
     private static void AddOptional(Random random, List<Action<CborWriter>> entries, int key, Action<CborWriter> value)
     {

@@ -278,7 +278,11 @@ public sealed class RequestFactory(Random random, ServerModel model, Func<DateTi
     /// <summary>A topic the broker has (learned from its 2.01s) most of the time, else one it never had.</summary>
     public string TopicId() => model.Topics.Count > 0 && random.Chance(0.85) ? random.Pick(model.Topics).Id : random.Pick<string>(["0000000", "zz", ""]);
 
-    public string DataId() => model.Topics.Count > 0 && random.Chance(0.85) ? random.Pick(model.Topics).DataId : random.Pick<string>(["d0", "nope", ""]);
+    public string DataId()
+    {
+        var known = model.Topics.Where(t => t.DataId is not null).Select(t => t.DataId!).ToList();
+        return known.Count > 0 && random.Chance(0.85) ? random.Pick(known) : random.Pick<string>(["d0", "nope", ""]);
+    }
 
     public static CoapMessage Request(CoapCode method, string[] path)
     {

@@ -20,16 +20,10 @@ internal static partial class Scenarios
         client.Prepare(peer, create, CoapMessageType.Confirmable);
         yield return FuzzClient.Step(peer, create);
         var created = client.AnswerTo(peer, create.Token);
-        string id, data;
-        if (created?.Code == CoapCode.Created && client.Model.Topics.Count > 0)
-        {
-            (id, data) = client.Model.Topics[^1];
-        }
-        else
-        {
-            id = client.Requests.TopicId();
-            data = client.Requests.DataId();
-        }
+        var (id, data) = created?.Code == CoapCode.Created && client.Model.Topics.Count > 0
+            ? client.Model.Topics[^1]
+            : (client.Requests.TopicId(), null);
+        data ??= client.Requests.DataId();
 
         for (var count = random.Next(4, 13); count > 0; count--)
         {

@@ -13,11 +13,12 @@ public sealed class ServerModel
     private const int MaxTopics = 32;
     private const int MaxTags = 256;
 
-    private readonly List<(string Id, string DataId)> _topics = [];
+    private readonly List<(string Id, string? DataId)> _topics = [];
     private readonly Dictionary<string, byte[]> _tags = new(StringComparer.Ordinal);
     private readonly Queue<string> _tagOrder = new();
 
-    public IReadOnlyList<(string Id, string DataId)> Topics => _topics;
+    /// <summary>The topics created, newest last; the data id is null when the 2.01 came block-wise (a map too large for one block).</summary>
+    public IReadOnlyList<(string Id, string? DataId)> Topics => _topics;
 
     /// <summary>The last ETag an answer for <paramref name="path"/> carried, or null.</summary>
     public byte[]? TagOf(string path) => _tags.GetValueOrDefault(path);
@@ -40,9 +41,9 @@ public sealed class ServerModel
                 segments.Add(option.GetString());
             }
 
-            if (segments.Count == 2 && !response.Options.Contains(OptionNumber.Block2) && DataIdOf(response.Payload) is { } dataId)
+            if (segments.Count == 2)
             {
-                _topics.Add((segments[1], dataId));
+                _topics.Add((segments[1], response.Options.Contains(OptionNumber.Block2) ? null : DataIdOf(response.Payload)));
                 if (_topics.Count > MaxTopics)
                 {
                     _topics.RemoveAt(0);
