@@ -4,7 +4,9 @@ using Coap.Fuzzing;
 
 namespace Coap.Bench.Fuzz;
 
-/// <summary>A UDP DNS server on 127.0.0.1 and a free port answering as <see cref="DnsAnswers"/> says: DoC's upstream.</summary>
+/// <summary>
+/// A UDP DNS server on 127.0.0.1 and a free port answering as <see cref="DnsAnswers"/> says: DoC's upstream.
+/// </summary>
 internal sealed class DnsResponder : IDisposable
 {
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);

@@ -45,12 +45,12 @@ internal sealed partial class HostProcess : IDisposable
 
     public int Pid => _process.Id;
 
-    public bool HasExited => _process.HasExited;
-
     /// <summary>How many entries the host logged at Error or Critical.</summary>
     public int ErrorCount => Volatile.Read(ref _errorCount);
 
-    /// <summary>The first entries logged at Error or Critical, each with the lines that follow it (message, exception).</summary>
+    /// <summary>
+    /// The first entries logged at Error or Critical, each with the lines that follow it (message, exception).
+    /// </summary>
     public IReadOnlyList<string> FirstErrors
     {
         get

@@ -50,7 +50,9 @@ internal sealed class Lane(int seed, IPEndPoint server, long count)
         Client.ReportUnanswered();
     }
 
-    /// <summary>Takes what the server sent; with <paramref name="until"/>, waits until at most that many CONs are unanswered.</summary>
+    /// <summary>
+    /// Takes what the server sent; with <paramref name="until"/>, waits until at most that many CONs are unanswered.
+    /// </summary>
     private void Take(Socket socket, byte[] buffer, int? until)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(AnswerTimeout.TotalSeconds * Stopwatch.Frequency);

@@ -33,28 +33,17 @@ Console.WriteLine($"fuzzing the host (pid {host.Pid}) at {server} with seed {see
 
 var lane = Enumerable.Range(0, lanes).Select(i => new Lane((seed * 100) + i, server, (count / lanes) + (i < count % lanes ? 1 : 0))).ToArray();
 var clock = Stopwatch.StartNew();
-var threads = lane.Select(l => new Thread(l.Run) { Name = $"lane {l.Seed}" }).ToArray();
-foreach (var thread in threads)
-{
-    thread.Start();
-}
+var lanesDone = Task.WhenAll(lane.Select(l => Task.Factory.StartNew(l.Run, TaskCreationOptions.LongRunning)));
 
 // The host's memory every 10 s while the datagrams come: a leak climbs, a working set levels off.
 var resident = new List<long>();
-using (var sampling = new PeriodicTimer(TimeSpan.FromSeconds(10)))
+while (await Task.WhenAny(lanesDone, Task.Delay(TimeSpan.FromSeconds(10))) != lanesDone)
 {
-    while (threads.Any(t => t.IsAlive) && await sampling.WaitForNextTickAsync())
-    {
-        resident.Add(ProcessFigures.Of(host.Pid).ResidentKiB / 1024);
-    }
-}
-
-foreach (var thread in threads)
-{
-    thread.Join();
+    resident.Add(ProcessFigures.Of(host.Pid).ResidentKiB / 1024);
 }
 
 clock.Stop();
+await lanesDone;
 var sent = lane.Sum(l => l.Client.Sent);
 var time = AskTime(server);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -89,7 +78,7 @@ Check(directory.TempFiles() == 0, $"{directory.TempFiles()} upload temp files le
 Check(held.Count == 0, $"the host holds {held.Count} files below the root open (the open-file cache keeps them 10 to 20 s)");
 Check(exit == 0, $"the host's exit on SIGTERM: {exit?.ToString(CultureInfo.InvariantCulture) ?? "none within 20 s"}");
 Console.WriteLine($"findings: {(findings.Count == 0 ? "none" : "\n" + findings)}");
-Console.WriteLine($"host RSS during the run, MiB every 10 s: {string.Join(' ', resident)}");
+Console.WriteLine($"host RSS during the run, MiB every 10 s: {(resident.Count == 0 ? "(the run took less than 10 s)" : string.Join(' ', resident))}");
 Console.WriteLine($"host before: {before}");
 Console.WriteLine($"host after:  {after} ({settle.TotalSeconds} s after the last datagram)");
 Console.WriteLine("descriptors by kind, before → after: " + string.Join(", ", descriptorsBefore.Keys.Union(descriptorsAfter.Keys).Order(StringComparer.Ordinal)

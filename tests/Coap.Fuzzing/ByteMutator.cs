@@ -7,7 +7,9 @@ namespace Coap.Fuzzing;
 /// </summary>
 public static class ByteMutator
 {
-    /// <summary>Bytes that are structure in a CoAP datagram: option heads with extended or reserved nibbles, the payload marker.</summary>
+    /// <summary>
+    /// Bytes that are structure in a CoAP datagram: option heads with extended or reserved nibbles, the payload marker.
+    /// </summary>
     private static readonly byte[] CoapBytes = [0x00, 0x0D, 0x0E, 0x0F, 0xD0, 0xE0, 0xF0, 0xDD, 0xEE, 0xFF, 0x7F, 0x80, 0xC0, 0x60, 0x61];
 
     public static byte[] Mutate(Random random, byte[] original, byte[]? headBytes = null)
@@ -50,7 +52,9 @@ public static class ByteMutator
         return [.. bytes];
     }
 
-    /// <summary>A datagram damaged in its header now and then (version, token length 9–15, type) and anywhere otherwise.</summary>
+    /// <summary>
+    /// A datagram damaged in its header now and then (version, token length 9–15, type) and anywhere otherwise.
+    /// </summary>
     public static byte[] MutateDatagram(Random random, byte[] datagram)
     {
         if (datagram.Length == 0 || random.Chance(0.7))

@@ -59,7 +59,9 @@ public static class CborSamples
         return writer.Encode();
     }
 
-    /// <summary>A good topic whose topic-type is <paramref name="length"/> characters long: a map that takes several blocks.</summary>
+    /// <summary>
+    /// A good topic whose topic-type is <paramref name="length"/> characters long: a map that takes several blocks.
+    /// </summary>
     public static byte[] LargeTopic(Random random, int length)
     {
         var writer = new CborWriter(CborConformanceMode.Lax);
@@ -111,7 +113,10 @@ public static class CborSamples
     /// <summary>Bytes of a CBOR sample damaged at the byte level: cut short, a head byte changed, bytes added.</summary>
     public static byte[] Damaged(Random random, byte[] cbor) => ByteMutator.Mutate(random, cbor, headBytes: [0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1f, 0x5f, 0x7f, 0x9f, 0xbf, 0xff, 0xf8, 0xf9, 0xfb, 0xc1, 0xd8]);
 
-    /// <summary>A name from the pool mostly (so that creations collide), a fresh one now and then (so that some succeed when the pool is taken), rarely empty.</summary>
+    /// <summary>
+    /// A name from the pool mostly (so that creations collide), a fresh one now and then (so that some succeed when the
+    /// pool is taken), rarely empty.
+    /// </summary>
     private static string TopicName(Random random) => random.Next(20) switch
     {
         0 => "",

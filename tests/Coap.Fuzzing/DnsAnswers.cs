@@ -37,7 +37,9 @@ public static class DnsAnswers
         };
     }
 
-    /// <summary>Finds the end of the first question and its first label; false when the question runs past the end.</summary>
+    /// <summary>
+    /// Finds the end of the first question and its first label; false when the question runs past the end.
+    /// </summary>
     private static bool TryReadQuestion(ReadOnlySpan<byte> query, out int end, out string firstLabel)
     {
         end = 12;

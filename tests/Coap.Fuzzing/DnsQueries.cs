@@ -20,7 +20,9 @@ public static class DnsQueries
     /// <summary>A, NS, CNAME, SOA, PTR, MX, TXT, AAAA, SRV, OPT (not a question type), HTTPS, ANY, 0 and 65535.</summary>
     private static readonly ushort[] Types = [1, 2, 5, 6, 12, 15, 16, 28, 33, 41, 65, 255, 0, 65535];
 
-    /// <summary>A query as a client would send it: ID 0 mostly (RFC 9953 §4.2), sometimes another ID or an OPT record.</summary>
+    /// <summary>
+    /// A query as a client would send it: ID 0 mostly (RFC 9953 §4.2), sometimes another ID or an OPT record.
+    /// </summary>
     public static byte[] Next(Random random) => Build(
         random.Chance(0.8) ? (ushort)0 : (ushort)random.Next(65536),
         random.Pick(Names),

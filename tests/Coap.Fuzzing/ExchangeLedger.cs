@@ -19,7 +19,9 @@ internal sealed class ExchangeLedger(Findings findings)
     private const int Window = 65_536;
     private const int DiagnosticLimit = 128;
 
-    /// <summary>Two requests with one token this close may both be waiting for an answer: an answer to either is ambiguous.</summary>
+    /// <summary>
+    /// Two requests with one token this close may both be waiting for an answer: an answer to either is ambiguous.
+    /// </summary>
     private const int SharingDistance = 64;
 
     private readonly Dictionary<ushort, Sent> _awaiting = [];

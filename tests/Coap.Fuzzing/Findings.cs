@@ -41,7 +41,10 @@ public sealed class Findings
             : new Finding(kind, 1, detail, index, Convert.ToHexStringLower(datagram));
     }
 
-    /// <summary>Adds another run's findings (one per lane of a multi-threaded run), keeping the earliest first occurrence per kind.</summary>
+    /// <summary>
+    /// Adds another run's findings (one per lane of a multi-threaded run), keeping the earliest first occurrence per
+    /// kind.
+    /// </summary>
     public void Merge(Findings other)
     {
         foreach (var finding in other.All)

@@ -26,7 +26,10 @@ public sealed class FuzzClient
     private readonly HashSet<CoapToken> _recentTokens = [];
     private readonly Queue<CoapToken> _recentTokenOrder = new();
 
-    /// <summary>Draws for the ACKs and RSTs, apart from <see cref="Random"/>: notifications arrive when threads let them, and must not shift the datagrams.</summary>
+    /// <summary>
+    /// Draws for the ACKs and RSTs, apart from <see cref="Random"/>: notifications arrive when threads let them, and
+    /// must not shift the datagrams.
+    /// </summary>
     private readonly Random _replies;
     private long _index;
 
@@ -37,7 +40,6 @@ public sealed class FuzzClient
     {
         Random = new Random(seed);
         _replies = new Random(~seed);
-        Now = now;
         Model = new ServerModel();
         Requests = new RequestFactory(Random, Model, now);
         _peers = [.. Enumerable.Range(0, peers).Select(_ => new Peer(Findings, (ushort)Random.Next(65536)))];
@@ -55,13 +57,9 @@ public sealed class FuzzClient
 
     internal Random Random { get; }
 
-    internal Func<DateTimeOffset> Now { get; }
-
     internal ServerModel Model { get; }
 
     internal RequestFactory Requests { get; }
-
-    internal int PeerCount => _peers.Length;
 
     public FuzzDatagram Next()
     {
@@ -72,7 +70,9 @@ public sealed class FuzzClient
         return new FuzzDatagram(step.Peer, step.Datagram, pause + step.Pause);
     }
 
-    /// <summary>Checks a datagram the server sent to <paramref name="peer"/>; returns the ACK or RST to send back, if any.</summary>
+    /// <summary>
+    /// Checks a datagram the server sent to <paramref name="peer"/>; returns the ACK or RST to send back, if any.
+    /// </summary>
     public byte[]? Receive(int peer, ReadOnlyMemory<byte> datagram)
     {
         var (message, request) = _peers[peer].Ledger.OnReceived(datagram);
@@ -111,7 +111,9 @@ public sealed class FuzzClient
             : unwanted && _replies.Chance(0.7) ? Empty(CoapMessageType.Reset, message.MessageId) : null;
     }
 
-    /// <summary>Adds a finding for every CON still unanswered; call once the server has had time to answer everything.</summary>
+    /// <summary>
+    /// Adds a finding for every CON still unanswered; call once the server has had time to answer everything.
+    /// </summary>
     public void ReportUnanswered()
     {
         foreach (var peer in _peers)
@@ -120,7 +122,9 @@ public sealed class FuzzClient
         }
     }
 
-    /// <summary>The last answer peer <paramref name="peer"/> got for <paramref name="token"/>, for scenarios that adapt.</summary>
+    /// <summary>
+    /// The last answer peer <paramref name="peer"/> got for <paramref name="token"/>, for scenarios that adapt.
+    /// </summary>
     internal CoapMessage? AnswerTo(int peer, CoapToken token) => _answers.GetValueOrDefault((peer, token));
 
     internal int AnyPeer() => Random.Next(_peers.Length);
@@ -154,7 +158,10 @@ public sealed class FuzzClient
 
     internal ushort NextMessageId(int peer) => _peers[peer].NextMessageId();
 
-    /// <summary>Gives a request its type (CON three times in four unless given), a fresh message ID and a fresh token unless given.</summary>
+    /// <summary>
+    /// Gives a request its type (CON three times in four unless given), a fresh message ID and a fresh token unless
+    /// given.
+    /// </summary>
     internal CoapMessage Prepare(int peer, CoapMessage request, CoapMessageType? type = null, CoapToken? token = null, ushort? messageId = null)
     {
         request.Type = type ?? (Random.Chance(0.75) ? CoapMessageType.Confirmable : CoapMessageType.NonConfirmable);

@@ -34,7 +34,10 @@ public readonly record struct ProcessFigures(long ResidentKiB, int OpenFiles, in
         return [.. OpenTargets(pid).Where(target => target.StartsWith(prefix, StringComparison.Ordinal))];
     }
 
-    /// <summary>What each open descriptor of process <paramref name="pid"/> refers to: a path, "socket:[…]", "pipe:[…]", "anon_inode:…".</summary>
+    /// <summary>
+    /// What each open descriptor of process <paramref name="pid"/> refers to: a path, "socket:[…]", "pipe:[…]",
+    /// "anon_inode:…".
+    /// </summary>
     public static List<string> OpenTargets(int pid)
     {
         var targets = new List<string>();

@@ -236,7 +236,9 @@ public sealed class RequestFactory(Random random, ServerModel model, Func<DateTi
         return Request(random.Pick(Methods), random.Pick(paths));
     }
 
-    /// <summary>A publication for a topic-data resource: CBOR, text, bytes or nothing, sometimes CBOR that is broken.</summary>
+    /// <summary>
+    /// A publication for a topic-data resource: CBOR, text, bytes or nothing, sometimes CBOR that is broken.
+    /// </summary>
     public void Publication(CoapMessage request)
     {
         switch (random.Next(7))
@@ -267,7 +269,9 @@ public sealed class RequestFactory(Random random, ServerModel model, Func<DateTi
         }
     }
 
-    /// <summary>A configuration map as the body, Content-Format 606 mostly; broken at the byte level one time in ten.</summary>
+    /// <summary>
+    /// A configuration map as the body, Content-Format 606 mostly; broken at the byte level one time in ten.
+    /// </summary>
     public void Map(CoapMessage request, bool forCreate)
     {
         var map = CborSamples.ConfigurationMap(random, forCreate, now());
@@ -291,7 +295,10 @@ public sealed class RequestFactory(Random random, ServerModel model, Func<DateTi
         return request;
     }
 
-    /// <summary>Options some clients add to any request: Uri-Host/Port, No-Response, Size2, unknown elective and critical options.</summary>
+    /// <summary>
+    /// Options some clients add to any request: Uri-Host/Port, No-Response, Size2, unknown elective and critical
+    /// options.
+    /// </summary>
     private CoapMessage Decorate(CoapMessage request)
     {
         if (random.Chance(0.04))

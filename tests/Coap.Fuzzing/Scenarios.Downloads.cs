@@ -2,7 +2,10 @@ using Coap.Engine.Protocol;
 
 namespace Coap.Fuzzing;
 
-/// <summary>Block2 downloads (RFC 7959 §2.4): files, listings, discovery, the topic list and large DNS answers, read block by block.</summary>
+/// <summary>
+/// Block2 downloads (RFC 7959 §2.4): files, listings, discovery, the topic list and large DNS answers, read block by
+/// block.
+/// </summary>
 internal static partial class Scenarios
 {
     /// <summary>

@@ -3,7 +3,9 @@ using Coap.Engine.Protocol;
 
 namespace Coap.Fuzzing;
 
-/// <summary>Message IDs and tokens used more than once (RFC 7252 §4.4, §4.5, §5.3.1), on purpose or as a retransmission.</summary>
+/// <summary>
+/// Message IDs and tokens used more than once (RFC 7252 §4.4, §4.5, §5.3.1), on purpose or as a retransmission.
+/// </summary>
 internal static partial class Scenarios
 {
     /// <summary>

@@ -2,7 +2,9 @@ using Coap.Engine.Protocol;
 
 namespace Coap.Fuzzing;
 
-/// <summary>Observe (RFC 7641): registrations and deregistrations in bulk while the observed state changes and the clock runs.</summary>
+/// <summary>
+/// Observe (RFC 7641): registrations and deregistrations in bulk while the observed state changes and the clock runs.
+/// </summary>
 internal static partial class Scenarios
 {
     /// <summary>

@@ -2,7 +2,10 @@ using Coap.Engine.Protocol;
 
 namespace Coap.Fuzzing;
 
-/// <summary>Block1 uploads (RFC 7959 §2.5) to the file service: finished, abandoned, out of order, and ones whose directory goes away.</summary>
+/// <summary>
+/// Block1 uploads (RFC 7959 §2.5) to the file service: finished, abandoned, out of order, and ones whose directory goes
+/// away.
+/// </summary>
 internal static partial class Scenarios
 {
     /// <summary>
@@ -136,7 +139,10 @@ internal static partial class Scenarios
         }
     }
 
-    /// <summary>Block <paramref name="number"/> of <paramref name="body"/> in blocks of 2^(exponent + 4) bytes, M set unless it is the last.</summary>
+    /// <summary>
+    /// Block <paramref name="number"/> of <paramref name="body"/> in blocks of 2^(exponent + 4) bytes, M set unless it
+    /// is the last.
+    /// </summary>
     private static CoapMessage Block(string[] path, byte[] body, int number, int exponent)
     {
         var size = 1 << (exponent + 4);

@@ -8,7 +8,9 @@ namespace Coap.Fuzzing;
 /// </summary>
 internal static partial class Scenarios
 {
-    /// <summary>Longer than the EXCHANGE_LIFETIME the fuzz test and bench give the server (3 s), so what waits for it expires.</summary>
+    /// <summary>
+    /// Longer than the EXCHANGE_LIFETIME the fuzz test and bench give the server (3 s), so what waits for it expires.
+    /// </summary>
     internal static readonly TimeSpan PastLifetime = TimeSpan.FromSeconds(4);
 
     public static IEnumerable<FuzzStep> Start(FuzzClient client) => client.Random.Next(100) switch
@@ -22,7 +24,9 @@ internal static partial class Scenarios
         _ => BlockDownload(client),
     };
 
-    /// <summary>Whether the answer to the request with <paramref name="token"/> is in and has <paramref name="code"/>.</summary>
+    /// <summary>
+    /// Whether the answer to the request with <paramref name="token"/> is in and has <paramref name="code"/>.
+    /// </summary>
     private static bool Answered(FuzzClient client, int peer, CoapToken token, CoapCode code) => client.AnswerTo(peer, token)?.Code == code;
 
     private static CoapMessage Get(string[] path) => RequestFactory.Request(CoapCode.Get, path);

@@ -16,7 +16,9 @@ public static class Served
 
     public static readonly string[] FileNames = ["f0.txt", "f1.cbor", "f2.bin", "f3.json", "outlink.txt"];
 
-    /// <summary>Segments a file service must refuse or treat as plain names (RFC 3986 dot segments arrive as options).</summary>
+    /// <summary>
+    /// Segments a file service must refuse or treat as plain names (RFC 3986 dot segments arrive as options).
+    /// </summary>
     public static readonly string[] OddSegments =
     [
         "..", ".", "", ".hidden", "%2e%2e", "a/b", "a\0b", "é", "~", new string('n', 255), new string('n', 256),

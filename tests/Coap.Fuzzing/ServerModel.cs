@@ -17,7 +17,10 @@ public sealed class ServerModel
     private readonly Dictionary<string, byte[]> _tags = new(StringComparer.Ordinal);
     private readonly Queue<string> _tagOrder = new();
 
-    /// <summary>The topics created, newest last; the data id is null when the 2.01 came block-wise (a map too large for one block).</summary>
+    /// <summary>
+    /// The topics created, newest last; the data id is null when the 2.01 came block-wise (a map too large for one
+    /// block).
+    /// </summary>
     public IReadOnlyList<(string Id, string? DataId)> Topics => _topics;
 
     /// <summary>The last ETag an answer for <paramref name="path"/> carried, or null.</summary>
@@ -56,7 +59,10 @@ public sealed class ServerModel
         }
     }
 
-    /// <summary>The data id in key 1 ("ps/data/{id}") of a broker's map; null when it has none (or is no map: the ledger reports that).</summary>
+    /// <summary>
+    /// The data id in key 1 ("ps/data/{id}") of a broker's map; null when it has none (or is no map: the ledger reports
+    /// that).
+    /// </summary>
     public static string? DataIdOf(ReadOnlyMemory<byte> map)
     {
         try

@@ -5,7 +5,9 @@ using Coap.Fuzzing;
 
 namespace Fuzz.Tests;
 
-/// <summary>The fuzzer's checks fire: each wrong answer a server could give is reported, with the request that drew it.</summary>
+/// <summary>
+/// The fuzzer's checks fire: each wrong answer a server could give is reported, with the request that drew it.
+/// </summary>
 public sealed class FuzzClientTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 0, 0, 0, TimeSpan.Zero);

@@ -53,7 +53,9 @@ internal sealed class FuzzedServer : IAsyncDisposable
 
     public ModuleServer Server { get; }
 
-    /// <summary>Sends one datagram of the fuzzer, after moving the clock as it asked, and hands it everything the server sent.</summary>
+    /// <summary>
+    /// Sends one datagram of the fuzzer, after moving the clock as it asked, and hands it everything the server sent.
+    /// </summary>
     public void Send(FuzzClient client, FuzzDatagram datagram)
     {
         if (datagram.AdvanceBefore > TimeSpan.Zero)

@@ -21,10 +21,14 @@ public sealed class ServerFuzzTests
     /// </summary>
     private const int OpenFileCacheCapacity = 32;
 
-    /// <summary>Descriptors the runtime and the test runner may open meanwhile (a pipe, a socket; none of them per request).</summary>
+    /// <summary>
+    /// Descriptors the runtime and the test runner may open meanwhile (a pipe, a socket; none of them per request).
+    /// </summary>
     private const int DescriptorSlack = 4;
 
-    /// <summary>Answers every seed draws at least once: the datagrams get past the first checks to the state behind them.</summary>
+    /// <summary>
+    /// Answers every seed draws at least once: the datagrams get past the first checks to the state behind them.
+    /// </summary>
     private static readonly string[] Reached =
     [
         "GET /files/… 2.05", "PUT /files/… 2.01", "PUT /files/… 2.31", "PUT /files/… 4.09", "DELETE /files/… 2.02", "GET /time 2.05",
@@ -73,7 +77,9 @@ public sealed class ServerFuzzTests
         Assert.InRange(Descriptors(), 0, descriptorsBefore + DescriptorSlack);
     }
 
-    /// <summary>Open descriptors but those the runtime keeps on the files it loads (assemblies, symbols, native libraries).</summary>
+    /// <summary>
+    /// Open descriptors but those the runtime keeps on the files it loads (assemblies, symbols, native libraries).
+    /// </summary>
     private static int Descriptors() => ProcessFigures.OpenTargets(Environment.ProcessId).Count(target =>
         !target.EndsWith(".dll", StringComparison.Ordinal) && !target.EndsWith(".pdb", StringComparison.Ordinal) && !target.Contains(".so", StringComparison.Ordinal));
 }

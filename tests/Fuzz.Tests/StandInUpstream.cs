@@ -3,7 +3,9 @@ using Services.Doc.Upstream;
 
 namespace Fuzz.Tests;
 
-/// <summary>The DNS at DoC's seam: answers at once and always alike (<see cref="DnsAnswers"/>); a "silent" name times out.</summary>
+/// <summary>
+/// The DNS at DoC's seam: answers at once and always alike (<see cref="DnsAnswers"/>); a "silent" name times out.
+/// </summary>
 internal sealed class StandInUpstream : IDnsUpstream
 {
     public ValueTask<byte[]> QueryAsync(ReadOnlyMemory<byte> query, CancellationToken cancellationToken) =>

@@ -68,7 +68,9 @@ public sealed class LinkFormatFuzzTests
         }
     }
 
-    /// <summary>One to three changes: a structural character put in or swapped in, a span removed or repeated, the end cut.</summary>
+    /// <summary>
+    /// One to three changes: a structural character put in or swapped in, a span removed or repeated, the end cut.
+    /// </summary>
     private static string Damage(Random random, string text)
     {
         var builder = new StringBuilder(text);

@@ -41,7 +41,10 @@ public sealed class EarlyResetTests
         Assert.Equal(0, resource.Observers.Count);
     }
 
-    /// <summary>Peers at 127.0.0.1:port; with <see cref="ResetConfirmables"/>, each CON sent is answered with an RST before Send returns.</summary>
+    /// <summary>
+    /// Peers at 127.0.0.1:port; with <see cref="ResetConfirmables"/>, each CON sent is answered with an RST before Send
+    /// returns.
+    /// </summary>
     private sealed class ResettingTransport : IDatagramTransport
     {
         private IDatagramReceiver? _receiver;
