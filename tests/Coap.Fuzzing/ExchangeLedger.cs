@@ -185,19 +185,22 @@ internal sealed class ExchangeLedger(Findings findings)
             Report(Findings.UnreadableDnsAnswer, $"{request.Request} → {response} {Convert.ToHexStringLower(response.Payload.Span)}", request);
         }
 
-        CheckForm(response, request, exact && whole && !(path is [Served.Files, ..] && path[^1].Length > 0));
+        // A publication is served with the Content-Format it was published with, its bytes as the publisher sent them:
+        // only CBOR is checked on its way in, so a link-format publication may be anything.
+        var publication = path is [Served.PubSub, "data", _];
+        CheckForm(response, request, exact && whole && !(path is [Served.Files, ..] && path[^1].Length > 0), publication);
     }
 
     /// <summary>
     /// What any answer must look like whatever the request: a link-format or CBOR body the server made (not a file it
-    /// serves as it is; a CBOR publication was checked on its way in) reads as such, a block has the size its SZX says
+    /// serves as it is, nor a link-format publication; a CBOR publication was checked on its way in) reads as such, a block has the size its SZX says
     /// (the last one no larger), 2.31 carries Block1 (RFC 7959 §2.3), an ETag has 1 to 8 bytes (RFC 7252 §5.10.6).
     /// </summary>
-    private void CheckForm(CoapMessage response, Sent request, bool madeWhole)
+    private void CheckForm(CoapMessage response, Sent request, bool madeWhole, bool publication)
     {
         var code = response.Code;
         var payload = response.Payload;
-        if (code.IsSuccess && madeWhole && response.ContentFormat == 40 && !LinkFormatParser.TryParse(System.Text.Encoding.UTF8.GetString(payload.Span), out _, out var error))
+        if (code.IsSuccess && madeWhole && !publication && response.ContentFormat == 40 && !LinkFormatParser.TryParse(System.Text.Encoding.UTF8.GetString(payload.Span), out _, out var error))
         {
             Report(Findings.UnreadableLinks, $"{request.Request} → {response}: {error}", request);
         }
