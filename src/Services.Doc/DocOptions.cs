@@ -31,4 +31,7 @@ public sealed class DocOptions
 
     /// <summary>Answers kept in the cache at most; 0 turns caching off.</summary>
     public int CacheEntries { get; set; } = 10_000;
+
+    /// <summary>The bytes the cached answers (with their keys and bookkeeping) may hold together; an answer that does not fit is not cached.</summary>
+    public long CacheBytes { get; set; } = 16 * 1024 * 1024;
 }

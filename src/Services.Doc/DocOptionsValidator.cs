@@ -48,6 +48,11 @@ internal sealed class DocOptionsValidator : IValidateOptions<DocOptions>
             failures.Add($"{DocOptions.SectionName}:CacheEntries must not be negative (got {options.CacheEntries}).");
         }
 
+        if (options.CacheBytes < 0)
+        {
+            failures.Add($"{DocOptions.SectionName}:CacheBytes must not be negative (got {options.CacheBytes}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

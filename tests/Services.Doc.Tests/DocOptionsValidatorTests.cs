@@ -35,12 +35,13 @@ public sealed class DocOptionsValidatorTests
             MaxInFlight = 0,
             NegativeMaxAge = 100_000,
             CacheEntries = -1,
+            CacheBytes = -1,
         };
 
         var result = new DocOptionsValidator().Validate(null, options);
 
         Assert.True(result.Failed);
-        foreach (var key in new[] { "Path", "Upstreams:1", "UpstreamTimeout", "UpstreamAttempts", "MaxInFlight", "NegativeMaxAge", "CacheEntries" })
+        foreach (var key in new[] { "Path", "Upstreams:1", "UpstreamTimeout", "UpstreamAttempts", "MaxInFlight", "NegativeMaxAge", "CacheEntries", "CacheBytes" })
         {
             Assert.Contains(result.Failures!, failure => failure.StartsWith($"Modules:Doc:{key} ", StringComparison.Ordinal));
         }

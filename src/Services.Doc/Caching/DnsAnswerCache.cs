@@ -6,14 +6,34 @@ namespace Services.Doc.Caching;
 /// <summary>
 /// Answers by query (ID zeroed, RFC 9953 §4.2: equal queries from different clients share an entry) until their Max-Age
 /// runs out. The body is kept as sent, its TTLs relative to Max-Age (RFC 9953 §4.3.1), so a hit only ages the Max-Age:
-/// Max-Age + TTL still counts down from the upstream's TTL, and the body, hence its ETag, stays the same.
+/// Max-Age + TTL still counts down from the upstream's TTL, and the body, hence its ETag, stays the same. The cache is
+/// bounded in entries (CacheEntries) and in bytes (CacheBytes, keys and bookkeeping counted), so large answers cannot
+/// grow it past its budget; changes take one lock, hits none.
 /// </summary>
 internal sealed class DnsAnswerCache(IOptions<DocOptions> options, TimeProvider time)
 {
+    /// <summary>What an entry costs besides its key and body: the record, the dictionary node, the arrays' headers.</summary>
+    internal const int EntryOverhead = 128;
+
     private readonly ConcurrentDictionary<string, CachedAnswer> _entries = new(StringComparer.Ordinal);
     private readonly int _capacity = options.Value.CacheEntries;
+    private readonly long _budget = options.Value.CacheBytes;
+    private readonly Lock _gate = new();
+    private long _bytes;
 
     public int Count => _entries.Count;
+
+    /// <summary>The bytes the entries hold now, as counted against CacheBytes.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bytes;
+            }
+        }
+    }
 
     public static string KeyOf(ReadOnlySpan<byte> query)
     {
@@ -35,7 +55,10 @@ internal sealed class DnsAnswerCache(IOptions<DocOptions> options, TimeProvider 
                 return true;
             }
 
-            _entries.TryRemove(new KeyValuePair<string, CachedAnswer>(key, entry));
+            lock (_gate)
+            {
+                Remove(key, entry);
+            }
         }
 
         body = [];
@@ -45,31 +68,53 @@ internal sealed class DnsAnswerCache(IOptions<DocOptions> options, TimeProvider 
 
     public void Add(string key, byte[] body, uint maxAge)
     {
-        if (_capacity == 0 || maxAge == 0)
+        var size = SizeOf(key, body);
+        if (_capacity == 0 || maxAge == 0 || size > _budget)
         {
             return;
         }
 
-        if (_entries.Count >= _capacity)
+        lock (_gate)
         {
-            RemoveExpired();
-            if (_entries.Count >= _capacity)
+            if (_entries.TryGetValue(key, out var old))
             {
-                return;
+                Remove(key, old);
             }
-        }
 
-        _entries[key] = new CachedAnswer(body, time.GetTimestamp(), maxAge);
+            if (_entries.Count >= _capacity || _bytes + size > _budget)
+            {
+                RemoveExpired();
+                if (_entries.Count >= _capacity || _bytes + size > _budget)
+                {
+                    return;
+                }
+            }
+
+            _entries[key] = new CachedAnswer(body, time.GetTimestamp(), maxAge);
+            _bytes += size;
+        }
     }
 
+    private static long SizeOf(string key, byte[] body) => (key.Length * sizeof(char)) + body.Length + EntryOverhead;
+
+    /// <summary>Under the lock.</summary>
     private void RemoveExpired()
     {
         foreach (var (key, entry) in _entries)
         {
             if (time.GetElapsedTime(entry.StoredAt).TotalSeconds >= entry.MaxAge)
             {
-                _entries.TryRemove(new KeyValuePair<string, CachedAnswer>(key, entry));
+                Remove(key, entry);
             }
+        }
+    }
+
+    /// <summary>Under the lock.</summary>
+    private void Remove(string key, CachedAnswer entry)
+    {
+        if (_entries.TryRemove(new KeyValuePair<string, CachedAnswer>(key, entry)))
+        {
+            _bytes -= SizeOf(key, entry.Body);
         }
     }
 }
