@@ -97,14 +97,20 @@ internal sealed class FileChangeNotifier : IDisposable
     }
 
     /// <remarks>Raised on a thread of the watcher's own, where an exception would end the process.</remarks>
-    private void OnChanged(object sender, FileSystemEventArgs change) =>
-        BackgroundWork.Run(_logger, "taking a file system change", () =>
+    private void OnChanged(object sender, FileSystemEventArgs change)
+    {
+        try
         {
             if (!TempFile.IsTempName(Path.GetFileName(change.FullPath)))
             {
                 Changed();
             }
-        });
+        }
+        catch (Exception error)
+        {
+            BackgroundWork.Report(_logger, error, "taking a file system change");
+        }
+    }
 
     private void Fire()
     {

@@ -28,7 +28,7 @@ public sealed partial class CoapEndpoint
             exchange.MessageId = request.MessageId;
             if (request.Type == CoapMessageType.Confirmable)
             {
-                WatchTransmissionAsync(exchange, _messages.SendConfirmable(peer, request)).Forget(_logger, "watching a request's transmission");
+                _ = WatchTransmissionAsync(exchange, _messages.SendConfirmable(peer, request));
             }
             else
             {
@@ -67,7 +67,7 @@ public sealed partial class CoapEndpoint
         exchange.MessageId = request.MessageId;
         if (request.Type == CoapMessageType.Confirmable)
         {
-            WatchTransmissionAsync(exchange, _messages.SendConfirmable(exchange.Peer, request)).Forget(_logger, "watching an observation's transmission");
+            _ = WatchTransmissionAsync(exchange, _messages.SendConfirmable(exchange.Peer, request));
         }
         else
         {
@@ -106,18 +106,26 @@ public sealed partial class CoapEndpoint
         }
     }
 
+    /// <remarks>Nobody awaits this task, so it logs its own failure.</remarks>
     private async Task WatchTransmissionAsync(ClientExchange exchange, Task<TransmissionOutcome> transmission)
     {
-        var outcome = await transmission.ConfigureAwait(false);
-        switch (outcome.Result)
+        try
         {
-            case TransmissionResult.Reset:
-                exchange.Fail(new CoapResetException($"{exchange.Peer} answered the request with RST."));
-                break;
-            case TransmissionResult.TimedOut:
-                exchange.Fail(new CoapTimeoutException(
-                    $"{exchange.Peer} did not acknowledge the request after {_options.Transmission.MaxRetransmit} retransmissions."));
-                break;
+            var outcome = await transmission.ConfigureAwait(false);
+            switch (outcome.Result)
+            {
+                case TransmissionResult.Reset:
+                    exchange.Fail(new CoapResetException($"{exchange.Peer} answered the request with RST."));
+                    break;
+                case TransmissionResult.TimedOut:
+                    exchange.Fail(new CoapTimeoutException(
+                        $"{exchange.Peer} did not acknowledge the request after {_options.Transmission.MaxRetransmit} retransmissions."));
+                    break;
+            }
+        }
+        catch (Exception error)
+        {
+            BackgroundWork.Report(_logger, error, "watching a request's transmission");
         }
     }
 

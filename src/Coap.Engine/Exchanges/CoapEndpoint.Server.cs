@@ -41,7 +41,7 @@ public sealed partial class CoapEndpoint
             }
         }
 
-        CompleteLaterAsync(exchange, pending).Forget(_logger, "sending a late response");
+        _ = CompleteLaterAsync(exchange, pending);
     }
 
     private void OnSeparateResponseDue(object? state)
@@ -93,7 +93,16 @@ public sealed partial class CoapEndpoint
             separate = exchange.Acknowledged;
         }
 
-        Respond(exchange.Peer, exchange.Request, response, separate);
+        // Nobody awaits this task: a failure is logged here rather than lost (BackgroundWork's rule, without its
+        // continuation on a per-request path).
+        try
+        {
+            Respond(exchange.Peer, exchange.Request, response, separate);
+        }
+        catch (Exception error)
+        {
+            BackgroundWork.Report(_logger, error, "sending a late response");
+        }
     }
 
     private void Respond(CoapPeer peer, CoapMessage request, CoapMessage response, bool separate)
@@ -110,7 +119,7 @@ public sealed partial class CoapEndpoint
         {
             response.Type = CoapMessageType.Confirmable;
             response.MessageId = _messages.NextMessageId();
-            SendSeparateAsync(peer, response).Forget(_logger, "sending a separate response");
+            _ = SendSeparateAsync(peer, response);
         }
         else
         {
@@ -120,12 +129,20 @@ public sealed partial class CoapEndpoint
         }
     }
 
+    /// <remarks>Nobody awaits this task, so it logs its own failure.</remarks>
     private async Task SendSeparateAsync(CoapPeer peer, CoapMessage response)
     {
-        var outcome = await _messages.SendConfirmable(peer, response).ConfigureAwait(false);
-        if (outcome.Result != TransmissionResult.Acknowledged)
+        try
         {
-            Log.SeparateResponseLost(_logger, peer, outcome.Result);
+            var outcome = await _messages.SendConfirmable(peer, response).ConfigureAwait(false);
+            if (outcome.Result != TransmissionResult.Acknowledged)
+            {
+                Log.SeparateResponseLost(_logger, peer, outcome.Result);
+            }
+        }
+        catch (Exception error)
+        {
+            BackgroundWork.Report(_logger, error, "sending a separate response");
         }
     }
 

@@ -6,7 +6,9 @@ namespace Coap.Engine.Hosting;
 /// Work nobody awaits: timer callbacks, fire-and-forget tasks, thread bodies. An exception escaping a timer callback
 /// or a thread ends the process, and one escaping an unawaited task vanishes unseen; these wrappers catch it, log it
 /// once at Error naming the work, and return, so a failing piece of background work never takes the host down.
-/// The work itself cleans up what it holds (a <c>finally</c>), since only it knows what that is.
+/// The work itself cleans up what it holds (a <c>finally</c>), since only it knows what that is. Work started per
+/// message (a late response, a CON's outcome, a notification's) catches inline and calls <see cref="Report"/>, so
+/// it costs no continuation.
 /// </summary>
 public static partial class BackgroundWork
 {

@@ -1,3 +1,4 @@
+using Coap.Engine.Hosting;
 using Coap.Engine.Messaging;
 using Coap.Engine.Protocol;
 using Coap.Engine.Server;
@@ -98,20 +99,28 @@ internal sealed class ObserveStage : IServerStage
     }
 
     /// <summary>Waits for a CON notification's end: RST or MAX_RETRANSMIT without ACK removes the observer (RFC 7641 §4.5).</summary>
+    /// <remarks>Nobody awaits this task (one per CON notification), so it logs its own failure.</remarks>
     public async Task TrackAsync(Observer observer, Task<TransmissionOutcome> transmission)
     {
-        var outcome = await transmission.ConfigureAwait(false);
-        switch (outcome.Result)
+        try
         {
-            case TransmissionResult.Acknowledged:
-                observer.Variant.Resource.ConfirmableEnded(observer, transmission);
-                break;
-            case TransmissionResult.Reset:
-                Remove(observer, "reset");
-                break;
-            case TransmissionResult.TimedOut:
-                Remove(observer, "notification not acknowledged");
-                break;
+            var outcome = await transmission.ConfigureAwait(false);
+            switch (outcome.Result)
+            {
+                case TransmissionResult.Acknowledged:
+                    observer.Variant.Resource.ConfirmableEnded(observer, transmission);
+                    break;
+                case TransmissionResult.Reset:
+                    Remove(observer, "reset");
+                    break;
+                case TransmissionResult.TimedOut:
+                    Remove(observer, "notification not acknowledged");
+                    break;
+            }
+        }
+        catch (Exception error)
+        {
+            BackgroundWork.Report(Logger, error, "tracking a confirmable notification");
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using Coap.Engine.Hosting;
 using Coap.Engine.Messaging;
 using Coap.Engine.Protocol;
 
@@ -188,7 +187,7 @@ public sealed partial class ResourceObservers
         {
             foreach (var (observer, transmission) in tracked)
             {
-                stage.TrackAsync(observer, transmission).Forget(stage.Logger, "tracking a confirmable notification");
+                _ = stage.TrackAsync(observer, transmission);
             }
         }
 

@@ -177,7 +177,17 @@ internal sealed class Broker : IDisposable
         // The fan-out runs off the publisher's request: its 2.04 says the value is stored, not that N subscribers
         // have been sent it, and publications that arrive during a fan-out fold into one more (the latest value).
         ThreadPool.UnsafeQueueUserWorkItem(
-            static work => BackgroundWork.Run(work.Logger, "notifying a topic's subscribers", () => work.Subscribers.NotifyChanged()),
+            static work =>
+            {
+                try
+                {
+                    work.Subscribers.NotifyChanged();
+                }
+                catch (Exception error)
+                {
+                    BackgroundWork.Report(work.Logger, error, "notifying a topic's subscribers");
+                }
+            },
             (Logger: _logger, topic.Subscribers),
             preferLocal: false);
         return (TimeSpan.Zero, replaced);
