@@ -8,7 +8,7 @@ namespace Services.FileServer;
 /// DELETE: a file, or a directory with everything below it (2.02). If-Match is honoured on both: a directory's ETag is
 /// its listing's, so the empty-directory ETag deletes a directory only while it is empty. A link is removed, never
 /// followed. A directory holding anything the service does not show (<see cref="UnshownEntries"/>) is not deleted:
-/// 4.09 with the reason, and nothing is removed.
+/// 4.09 with the reason, and nothing is removed. The parent directory is flushed to the disk before the 2.02.
 /// </summary>
 internal sealed partial class FileResource
 {
@@ -56,6 +56,7 @@ internal sealed partial class FileResource
                 File.Delete(target.Entry);
             }
 
+            _sync.Flush(target.Parent!);
             _changes.Changed();
             return CoapMessage.CreateResponse(CoapCode.Deleted);
         }

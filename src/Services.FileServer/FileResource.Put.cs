@@ -6,9 +6,10 @@ using Services.FileServer.FileSystem;
 namespace Services.FileServer;
 
 /// <summary>
-/// PUT: a file is written to a temp file beside it and renamed over it (2.01 created, 2.04 replaced, with the new
-/// ETag); a path with a trailing slash creates a directory. If-Match and If-None-Match are checked when the upload
-/// starts and again, under the commit lock, just before the rename: of two writers holding the same ETag one wins.
+/// PUT: a file is written to a temp file beside it, flushed, renamed over it and the directory flushed (2.01 created,
+/// 2.04 replaced, with the new ETag); a path with a trailing slash creates a directory (its parent flushed before the
+/// 2.01). If-Match and If-None-Match are checked when the upload starts and again, under the commit lock, just before
+/// the rename: of two writers holding the same ETag one wins.
 /// </summary>
 internal sealed partial class FileResource
 {
@@ -164,6 +165,7 @@ internal sealed partial class FileResource
                 return UploadGone();
             }
 
+            _sync.Flush(parent);
             _changes.Changed();
             var written = Root.ResolveEntry(parent, name);
             return WithTag(CoapMessage.CreateResponse(target.Exists ? CoapCode.Changed : CoapCode.Created), written.Stat.EntityTag());
@@ -197,6 +199,7 @@ internal sealed partial class FileResource
             }
 
             Directory.CreateDirectory(Path.Join(parent, path.Name));
+            _sync.Flush(parent);
             _changes.Changed();
             return WithTag(CoapMessage.CreateResponse(CoapCode.Created), DirectoryListing.EmptyTag);
         }

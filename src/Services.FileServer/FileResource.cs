@@ -13,7 +13,10 @@ namespace Services.FileServer;
 /// The file service: one resource for every path below the mount. GET serves a file block by block from its offset
 /// (RFC 7959 §2.4) or lists a directory (RFC 6690); PUT writes a file atomically through a temp file (streamed block by
 /// block, RFC 7959 §2.5) or creates a directory; DELETE removes a file or a directory tree. Directories are addressed
-/// with a trailing slash, files without. Nothing outside <see cref="FileServerOptions.Root"/> is ever touched.
+/// with a trailing slash, files without. Nothing outside <see cref="FileServerOptions.Root"/> is ever touched. A 2.01,
+/// 2.04 or 2.02 goes out only once the change is on the disk: the file's data flushed, then its parent directory
+/// (<see cref="IDirectorySync"/>), so that the answer holds across a power loss, not only across a crash of the process.
+/// The disk work runs inside the request's handler.
 /// </summary>
 internal sealed partial class FileResource : ObservableResource, ICoapUploadResource, IDisposable
 {
@@ -26,11 +29,15 @@ internal sealed partial class FileResource : ObservableResource, ICoapUploadReso
 
     private readonly OpenFileCache _openFiles;
 
+    /// <summary>Flushes a parent directory after each rename, mkdir and delete, before the answer goes out.</summary>
+    private readonly IDirectorySync _sync;
+
     /// <summary>Creates the root when missing and deletes the temp files of uploads a previous run left behind.</summary>
-    public FileResource(IOptions<FileServerOptions> options, TimeProvider time, ILogger<FileResource> logger)
+    public FileResource(IOptions<FileServerOptions> options, TimeProvider time, IDirectorySync sync, ILogger<FileResource> logger)
     {
         _options = options.Value;
-        Root = new FileRoot(_options.Root);
+        _sync = sync;
+        Root = new FileRoot(_options.Root, sync);
         StaleTempFilesRemoved = FileTree.DeleteFiles(Root.Path, TempFile.IsTempName);
         _changes = new FileChangeNotifier(Observers, Root.Path, time, logger);
         _openFiles = new OpenFileCache(time, logger);

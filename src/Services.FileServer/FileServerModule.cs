@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Services.FileServer.FileSystem;
 
 namespace Services.FileServer;
 
@@ -17,6 +18,7 @@ public sealed class FileServerModule : ICoapModule
     public void ConfigureServices(IServiceCollection services, IConfiguration section)
     {
         services.AddCoapOptions<FileServerOptions, FileServerOptionsValidator>(section);
+        services.TryAddSingleton<IDirectorySync, DiskDirectorySync>();
         services.TryAddSingleton<FileResource>();
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Coap.Engine.Protocol;
 using Coap.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Services.FileServer.Tests;
 
@@ -10,10 +11,13 @@ namespace Services.FileServer.Tests;
 /// </summary>
 internal sealed class FileServerFixture : IAsyncDisposable
 {
+    private readonly Action<IServiceCollection>? _configureServices;
     private ushort _mid;
 
-    public FileServerFixture(bool writable = true, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="configureServices">Stand-ins at the module's seams (the directory sync), as <see cref="ModuleServer"/> takes them.</param>
+    public FileServerFixture(bool writable = true, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
+        _configureServices = configureServices;
         Base = Directory.CreateTempSubdirectory("fileserver-tests-").FullName;
         RootPath = Path.Join(Base, "root");
         Outside = Path.Join(Base, "outside");
@@ -30,7 +34,7 @@ internal sealed class FileServerFixture : IAsyncDisposable
             Settings[key] = value;
         }
 
-        Server = new ModuleServer(new FileServerModule(), Settings);
+        Server = new ModuleServer(new FileServerModule(), Settings, configureServices: _configureServices);
     }
 
     public string Base { get; }
@@ -49,7 +53,7 @@ internal sealed class FileServerFixture : IAsyncDisposable
     public async Task RestartAsync()
     {
         await Server.DisposeAsync();
-        Server = new ModuleServer(new FileServerModule(), Settings);
+        Server = new ModuleServer(new FileServerModule(), Settings, configureServices: _configureServices);
     }
 
     public async ValueTask DisposeAsync()

@@ -98,17 +98,6 @@ public sealed class PersistenceTests : IDisposable
     }
 
     [Fact]
-    public void Syncing_a_directory_reaches_the_file_system_and_reports_a_failure()
-    {
-        var missing = Path.Combine(_directory, "missing");
-
-        State.DirectorySync.Flush(_directory);
-        var error = Assert.Throws<IOException>(() => State.DirectorySync.Flush(missing));
-
-        Assert.Contains("open(" + missing + ")", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task A_temp_file_left_by_an_interrupted_write_is_removed_and_the_old_state_kept()
     {
         string data;

@@ -12,10 +12,12 @@ namespace Services.FileServer.FileSystem;
 internal sealed class FileRoot
 {
     private readonly string _prefix;
+    private readonly IDirectorySync _sync;
 
     /// <summary>Creates <paramref name="root"/> when missing (relative to the working directory) and resolves it.</summary>
-    public FileRoot(string root)
+    public FileRoot(string root, IDirectorySync sync)
     {
+        _sync = sync;
         var full = System.IO.Path.GetFullPath(root);
         Directory.CreateDirectory(full);
         Path = Native.RealPath(full) ?? throw new IOException($"{FileServerOptions.SectionName}:Root '{root}' cannot be resolved.");
@@ -98,7 +100,8 @@ internal sealed class FileRoot
 
     /// <summary>
     /// Creates the missing directories above the last name, one level at a time, each checked to be a directory
-    /// inside the root; the real path of the last one, or null when a name on the way is a file or leads outside.
+    /// inside the root and its parent flushed to the disk; the real path of the last one, or null when a name on the
+    /// way is a file or leads outside.
     /// </summary>
     public string? CreateParents(IReadOnlyList<string> names)
     {
@@ -109,6 +112,7 @@ internal sealed class FileRoot
             if (next.Outcome == PathOutcome.Missing)
             {
                 Directory.CreateDirectory(next.Entry);
+                _sync.Flush(current);
                 current = next.Entry;
                 continue;
             }

@@ -1,13 +1,15 @@
 using System.Runtime.InteropServices;
 
-namespace Services.PubSub.State;
+namespace Coap.Engine.Hosting;
 
 /// <summary>
 /// fsync(2) of a directory, which .NET does not offer (it opens no directory as a file): a rename, a move or a
 /// deletion is an entry in the directory, and only syncing the directory makes it survive a crash or power loss.
-/// Linux only (the open flags are Linux's); elsewhere a no-op.
+/// Linux only (the open flags are Linux's); elsewhere a no-op. Shared by the services that promise durability (the
+/// pub-sub state store, the file service), which may not reference each other. A blocking call: run it inside a
+/// request's handler or background work, never on a transport's receive thread.
 /// </summary>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
     private const int ReadOnly = 0;
     private const int CloseOnExec = 0x80000;
