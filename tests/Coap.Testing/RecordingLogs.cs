@@ -9,7 +9,7 @@ namespace Coap.Testing;
 /// </summary>
 public sealed class RecordingLogs : ILoggerProvider, ILoggerFactory
 {
-    public ConcurrentQueue<(LogLevel Level, string Message)> Entries { get; } = new();
+    public ConcurrentQueue<(LogLevel Level, string Message, EventId Id)> Entries { get; } = new();
 
     /// <summary>The exceptions logged with any message, in order.</summary>
     public ConcurrentQueue<Exception> Exceptions { get; } = new();
@@ -31,7 +31,7 @@ public sealed class RecordingLogs : ILoggerProvider, ILoggerFactory
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            owner.Entries.Enqueue((logLevel, formatter(state, exception)));
+            owner.Entries.Enqueue((logLevel, formatter(state, exception), eventId));
             if (exception is not null)
             {
                 owner.Exceptions.Enqueue(exception);

@@ -56,11 +56,15 @@ internal sealed class CollectionResource : CoapResource
         ConfigurationFields filter;
         try
         {
-            filter = ConfigurationCodec.Read(context.Request.Payload);
+            filter = _broker.ReadConfiguration(context.Request.Payload);
         }
         catch (ConfigurationException error)
         {
             return Answers.Error(CoapCode.BadRequest, error.Message);
+        }
+        catch (PayloadTooLargeException error)
+        {
+            return Answers.TooLarge(error);
         }
 
         return LinkList(_broker.All().Where(topic => Matches(topic, filter)).Select(topic => TopicLinks.Configuration(_broker, topic)));
@@ -76,7 +80,7 @@ internal sealed class CollectionResource : CoapResource
         Topic topic;
         try
         {
-            topic = _broker.Create(ConfigurationCodec.Read(context.Request.Payload));
+            topic = _broker.Create(_broker.ReadConfiguration(context.Request.Payload), Requester.Of(context));
         }
         catch (ConfigurationException error)
         {

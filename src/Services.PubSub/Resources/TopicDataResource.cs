@@ -96,7 +96,7 @@ internal sealed class TopicDataResource : CoapResource, IObservableRoute
 
         try
         {
-            _broker.ClearValue(topic);
+            _broker.ClearValue(topic, Requester.Of(context));
             return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Deleted));
         }
         catch (TopicGoneException)

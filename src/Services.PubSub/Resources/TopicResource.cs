@@ -61,7 +61,7 @@ internal sealed class TopicResource : CoapResource
     {
         try
         {
-            if (Find(context) is not { } topic || !_broker.Delete(topic))
+            if (Find(context) is not { } topic || !_broker.Delete(topic, Requester.Of(context)))
             {
                 return Answers.NoTopic();
             }
@@ -88,9 +88,9 @@ internal sealed class TopicResource : CoapResource
 
         try
         {
-            var fields = ConfigurationCodec.Read(context.Request.Payload);
+            var fields = _broker.ReadConfiguration(context.Request.Payload);
             var now = _broker.Time.GetUtcNow();
-            var configuration = _broker.Reconfigure(topic, current => rule(current, fields, now), fields.Initialize);
+            var configuration = _broker.Reconfigure(topic, current => rule(current, fields, now), fields.Initialize, Requester.Of(context));
             return Answers.Map(CoapCode.Changed, ConfigurationCodec.Write(configuration), _format);
         }
         catch (ConfigurationException error)

@@ -5,14 +5,15 @@ namespace Services.PubSub.State;
 
 /// <summary>
 /// One topic's state file: a CBOR array [id, configuration map, value (bstr or null), value's Content-Format (uint
-/// or null)]; the configuration map is the one the broker serves, so the file reads like the protocol.
+/// or null), creator (tstr or null)]; the configuration map is the one the broker serves, so the file reads like the
+/// protocol. A file of four items (written before creators were kept) reads with an unknown creator.
 /// </summary>
 internal static class TopicRecord
 {
     public static byte[] Write(string id, TopicConfiguration configuration, Publication? value)
     {
         var writer = new CborWriter();
-        writer.WriteStartArray(4);
+        writer.WriteStartArray(5);
         writer.WriteTextString(id);
         writer.WriteEncodedValue(ConfigurationCodec.Write(configuration));
         if (value is null)
@@ -33,6 +34,15 @@ internal static class TopicRecord
             }
         }
 
+        if (configuration.Creator is { } creator)
+        {
+            writer.WriteTextString(creator);
+        }
+        else
+        {
+            writer.WriteNull();
+        }
+
         writer.WriteEndArray();
         return writer.Encode();
     }
@@ -43,9 +53,10 @@ internal static class TopicRecord
         try
         {
             var reader = new CborReader(bytes);
-            if (reader.ReadStartArray() != 4)
+            var items = reader.ReadStartArray();
+            if (items is not (4 or 5))
             {
-                throw new InvalidDataException("a topic record is an array of 4 items");
+                throw new InvalidDataException("a topic record is an array of 5 items (4 before creators were kept)");
             }
 
             var id = reader.ReadTextString();
@@ -81,6 +92,15 @@ internal static class TopicRecord
                 }
 
                 value = new Publication(payload, format);
+            }
+
+            if (items == 5 && reader.PeekState() != CborReaderState.Null)
+            {
+                configuration = configuration with { Creator = reader.ReadTextString() };
+            }
+            else if (items == 5)
+            {
+                reader.ReadNull();
             }
 
             reader.ReadEndArray();

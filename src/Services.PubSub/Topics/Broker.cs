@@ -12,7 +12,8 @@ namespace Services.PubSub.Topics;
 /// deletion, each written to the <see cref="StateStore"/> before it takes effect, so that an answer of 2.xx means
 /// the change survives a restart, and a write that fails (<see cref="StateWriteException"/>, 5.00) leaves the topic
 /// as it was in memory. Subscribers are the observers of a topic's data; the broker sets their limit and
-/// observer check and ends them with 4.04 when the topic or its data goes.
+/// observer check and ends them with 4.04 when the topic or its data goes or max-subscribers is lowered below their
+/// number, logging a warning that names how many, the topic's creator and who made the change.
 /// </summary>
 internal sealed class Broker : IDisposable
 {
@@ -76,8 +77,18 @@ internal sealed class Broker : IDisposable
         }
     }
 
-    /// <summary>Creates a topic; refusals are <see cref="ConfigurationException"/> (4.00) or <see cref="BrokerFullException"/> (4.03).</summary>
-    public Topic Create(ConfigurationFields fields)
+    /// <summary>
+    /// The largest configuration map a request may carry: an initialize value of MaxPayloadBytes and every other key
+    /// at its longest (four texts of 255 bytes, topic-data of this broker's prefix and a 255-byte id, five numbers)
+    /// fit with room to spare; a larger payload is refused with 4.13 before it is parsed.
+    /// </summary>
+    public int MaxConfigurationBytes => _options.MaxPayloadBytes + 4096 + System.Text.Encoding.UTF8.GetByteCount(DataPrefix);
+
+    /// <summary>
+    /// Creates a topic recording <paramref name="creator"/>; refusals are <see cref="ConfigurationException"/> (4.00)
+    /// or <see cref="BrokerFullException"/> (4.03).
+    /// </summary>
+    public Topic Create(ConfigurationFields fields, string creator)
     {
         lock (_gate)
         {
@@ -86,7 +97,7 @@ internal sealed class Broker : IDisposable
                 throw new BrokerFullException($"the broker holds its maximum of {_options.MaxTopics} topics ({PubSubOptions.SectionName}:MaxTopics)");
             }
 
-            var configuration = ConfigurationRules.Create(fields, DataPrefix, NewId(_byData), _time.GetUtcNow());
+            var configuration = ConfigurationRules.Create(fields, DataPrefix, NewId(_byData), _time.GetUtcNow()) with { Creator = creator };
             if (_byName.ContainsKey(configuration.Name))
             {
                 throw new ConfigurationException($"a topic named {PeerText.Quote(configuration.Name)} exists");
@@ -117,9 +128,9 @@ internal sealed class Broker : IDisposable
     /// <summary>
     /// Replaces a topic's configuration (POST, iPATCH) with what <paramref name="change"/> makes of the current one,
     /// under the topic's lock so that overlapping changes each build on the other; limits and expiration take effect at
-    /// once, surplus subscribers get 4.04. Returns the new configuration.
+    /// once, surplus subscribers get 4.04 (logged with <paramref name="requester"/>). Returns the new configuration.
     /// </summary>
-    public TopicConfiguration Reconfigure(Topic topic, Func<TopicConfiguration, TopicConfiguration> change, byte[]? initialize)
+    public TopicConfiguration Reconfigure(Topic topic, Func<TopicConfiguration, TopicConfiguration> change, byte[]? initialize, string requester)
     {
         TopicConfiguration configuration;
         lock (topic.Gate)
@@ -142,7 +153,11 @@ internal sealed class Broker : IDisposable
             }
         }
 
-        Configure(topic);
+        if (Configure(topic) is var ended and > 0)
+        {
+            LogEnded(topic, ended, requester, $"lowered max-subscribers to {topic.Subscribers.Capacity}");
+        }
+
         if (initialize is not null)
         {
             topic.Subscribers.NotifyChanged();
@@ -206,7 +221,7 @@ internal sealed class Broker : IDisposable
     }
 
     /// <summary>DELETE on the topic-data: back to "half created"; subscribers get a final 4.04.</summary>
-    public void ClearValue(Topic topic)
+    public void ClearValue(Topic topic, string requester)
     {
         lock (topic.Gate)
         {
@@ -216,11 +231,14 @@ internal sealed class Broker : IDisposable
             topic.LastPublishedAt = null;
         }
 
-        topic.Subscribers.Evict(0, CoapCode.NotFound);
+        LogEnded(topic, topic.Subscribers.Evict(0, CoapCode.NotFound), requester, "deleted the topic's data");
     }
 
-    /// <summary>DELETE on the topic, or its expiration: the topic and its data go; subscribers get a final 4.04.</summary>
-    public bool Delete(Topic topic)
+    /// <summary>
+    /// DELETE on the topic by <paramref name="requester"/>, or its expiration (null): the topic and its data go;
+    /// subscribers get a final 4.04.
+    /// </summary>
+    public bool Delete(Topic topic, string? requester)
     {
         lock (_gate)
         {
@@ -240,8 +258,17 @@ internal sealed class Broker : IDisposable
             }
         }
 
-        topic.Subscribers.Evict(0, CoapCode.NotFound);
+        LogEnded(topic, topic.Subscribers.Evict(0, CoapCode.NotFound), requester ?? "its expiration-date", "deleted the topic");
         return true;
+    }
+
+    /// <summary>Subscribers that a change ended are never ended silently: a warning says how many, whose topic and who did it.</summary>
+    private void LogEnded(Topic topic, int ended, string requester, string change)
+    {
+        if (ended > 0)
+        {
+            PubSubLog.SubscribersEnded(_logger, ended, topic.Configuration.Name, topic.Configuration.Creator ?? "unknown", requester, change);
+        }
     }
 
     public void Dispose()
@@ -251,6 +278,10 @@ internal sealed class Broker : IDisposable
             topic.ExpirationTimer?.Dispose();
         }
     }
+
+    /// <summary>A request's configuration map: <see cref="PayloadTooLargeException"/> above <see cref="MaxConfigurationBytes"/>, unparsed.</summary>
+    public ConfigurationFields ReadConfiguration(ReadOnlyMemory<byte> payload) =>
+        payload.Length <= MaxConfigurationBytes ? ConfigurationCodec.Read(payload) : throw new PayloadTooLargeException(MaxConfigurationBytes, "configuration map");
 
     /// <summary>A publication or initial value larger than MaxPayloadBytes.</summary>
     public void CheckSize(int length)
@@ -307,8 +338,11 @@ internal sealed class Broker : IDisposable
         PubSubLog.Loaded(_logger, _byId.Count, store.Directory);
     }
 
-    /// <summary>Applies max-subscribers (evicting the newest surplus with 4.04), observer-check and the expiration timer.</summary>
-    private void Configure(Topic topic)
+    /// <summary>
+    /// Applies max-subscribers (evicting the newest surplus with 4.04), observer-check and the expiration timer;
+    /// returns how many subscribers were ended.
+    /// </summary>
+    private int Configure(Topic topic)
     {
         TopicConfiguration configuration;
         lock (topic.Gate)
@@ -323,7 +357,7 @@ internal sealed class Broker : IDisposable
         var capacity = Math.Min(configuration.MaxSubscribers ?? _options.MaxSubscribers, _options.MaxSubscribers);
         topic.Subscribers.Capacity = capacity;
         topic.Subscribers.ObserverCheck = TimeSpan.FromSeconds(configuration.ObserverCheck);
-        topic.Subscribers.Evict(capacity, CoapCode.NotFound);
+        return topic.Subscribers.Evict(capacity, CoapCode.NotFound);
     }
 
     /// <summary>Timers take at most about 49 days; a later expiration re-arms when that time comes.</summary>
@@ -350,7 +384,7 @@ internal sealed class Broker : IDisposable
 
         try
         {
-            if (Delete(topic))
+            if (Delete(topic, requester: null))
             {
                 PubSubLog.Expired(_logger, topic.Configuration.Name);
             }

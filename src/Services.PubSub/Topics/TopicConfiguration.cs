@@ -1,6 +1,9 @@
 namespace Services.PubSub.Topics;
 
-/// <summary>A topic's properties as its configuration map carries them; immutable, replaced as a whole on each change.</summary>
+/// <summary>
+/// A topic's properties as its configuration map carries them, and who created it (no key of the map: the draft has
+/// none, so it is kept in the state file and shown in the log only); immutable, replaced as a whole on each change.
+/// </summary>
 internal sealed record TopicConfiguration
 {
     public const string DataResourceType = "core.ps.data";
@@ -30,4 +33,7 @@ internal sealed record TopicConfiguration
 
     /// <summary>7 observer-check: seconds between confirmable notifications at most.</summary>
     public int ObserverCheck { get; init; } = DefaultObserverCheck;
+
+    /// <summary>The identity of the client that created the topic (<c>Resources/Requester</c>); null for a topic stored before creators were kept.</summary>
+    public string? Creator { get; init; }
 }
