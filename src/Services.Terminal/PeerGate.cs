@@ -1,11 +1,13 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace Services.Terminal;
 
 /// <summary>
 /// Who may use the terminal until real authentication exists: peers on loopback and in
-/// <see cref="TerminalOptions.AllowedPeers"/>. IPv4 peers reached over an IPv6 socket (::ffff:a.b.c.d) are judged by
-/// their IPv4 address.
+/// <see cref="TerminalOptions.AllowedPeers"/>. The address is judged as the engine presents it: an IPv4 peer reached
+/// through a dual-mode socket is already IPv4 there; an IPv4-mapped address (::ffff:a.b.c.d) on any other socket is
+/// an IPv6 address and never passes for the IPv4 one, neither as loopback nor for an IPv4 network.
 /// </summary>
 internal sealed class PeerGate
 {
@@ -16,21 +18,17 @@ internal sealed class PeerGate
         _networks = [.. allowed.Select(IPNetwork.Parse)];
     }
 
-    /// <summary>An IPv4 peer reached over an IPv6 socket as its IPv4 address, so that one peer has one address.</summary>
-    public static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-
     public bool Allows(IPAddress address)
     {
-        address = Normalize(address);
-
-        if (IPAddress.IsLoopback(address))
+        if (address.AddressFamily == AddressFamily.InterNetworkV6 ? address.Equals(IPAddress.IPv6Loopback) : IPAddress.IsLoopback(address))
         {
             return true;
         }
 
         foreach (var network in _networks)
         {
-            if (network.Contains(address))
+            // IPNetwork.Contains takes ::ffff:192.0.2.7 for a member of 192.0.2.0/24; the families must match here.
+            if (network.BaseAddress.AddressFamily == address.AddressFamily && network.Contains(address))
             {
                 return true;
             }

@@ -32,6 +32,10 @@ internal sealed class TerminalOptionsValidator : IValidateOptions<TerminalOption
             {
                 failures.Add($"{Section}:AllowedPeers:{i} '{options.AllowedPeers[i]}' lets every address run commands; set {Section}:AllowAnyPeer to true if that is meant.");
             }
+            else if (IPNetwork.Parse(options.AllowedPeers[i]).BaseAddress.IsIPv4MappedToIPv6)
+            {
+                failures.Add($"{Section}:AllowedPeers:{i} '{options.AllowedPeers[i]}' is an IPv4-mapped IPv6 network, which matches no peer (an IPv4 peer is judged by its IPv4 address); write the IPv4 network.");
+            }
         }
 
         if (options.MaxSessions is < 1 or > 1000)

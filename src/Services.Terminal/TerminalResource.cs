@@ -44,7 +44,7 @@ internal sealed partial class TerminalResource : CoapResource, IObservableRoute
     /// <summary>A session's output has its own observers; a registration on anything else is answered without Observe.</summary>
     public ResourceObservers? ObserversOf(CoapRequestContext context) =>
         Target.Parse(context) is { Part: SessionPart.Out } target && _sessions.Find(target.Id) is { } session
-            && session.Owner.Equals(PeerGate.Normalize(context.RemoteEndPoint.Address)) ? session.Observers : null;
+            && session.Owner.Equals(context.RemoteEndPoint.Address) ? session.Observers : null;
 
     protected override ValueTask<CoapMessage> OnPost(CoapRequestContext context) => Dispatch(context);
 
@@ -65,7 +65,7 @@ internal sealed partial class TerminalResource : CoapResource, IObservableRoute
 
         var target = Target.Parse(context);
         var method = context.Request.Code;
-        var peer = PeerGate.Normalize(context.RemoteEndPoint.Address);
+        var peer = context.RemoteEndPoint.Address;
         if (target.Part == SessionPart.Collection)
         {
             return Answer(method == CoapCode.Post ? StartSession(peer) : MethodNotAllowed());

@@ -23,6 +23,9 @@ public sealed class InMemoryTransport : IDatagramTransport
 
     public IPEndPoint LocalEndPoint { get; }
 
+    /// <summary>Whether the transport passes for a dual-mode IPv6 socket; set it before the first datagram.</summary>
+    public bool DualMode { get; set; }
+
     /// <summary>Every datagram sent so far and not yet taken.</summary>
     public int PendingCount => _sent.Reader.Count;
 

@@ -52,7 +52,10 @@ public sealed class LockstepPeer
 
     private CoapMessage Check(SentDatagram sent)
     {
-        var to = sent.Remote.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(sent.Remote.Address.MapToIPv4(), sent.Remote.Port) : sent.Remote;
-        return to.Equals(EndPoint) ? sent.Decode() : throw new InvalidOperationException($"A datagram went to {to}, not to {EndPoint}.");
+        var to = AsIPv4(sent.Remote);
+        return to.Equals(AsIPv4(EndPoint)) ? sent.Decode() : throw new InvalidOperationException($"A datagram went to {to}, not to {EndPoint}.");
     }
+
+    private static IPEndPoint AsIPv4(IPEndPoint endPoint) =>
+        endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
 }

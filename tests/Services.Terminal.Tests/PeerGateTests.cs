@@ -78,6 +78,40 @@ public sealed class PeerGateTests : IAsyncDisposable
         Assert.Equal(CoapCode.Deleted, own.Code);
     }
 
+    [Theory]
+    [InlineData("::ffff:127.0.0.1")]
+    [InlineData("::ffff:192.0.2.7")]
+    public void An_ipv4_mapped_source_on_a_socket_that_is_not_dual_mode_is_not_taken_for_ipv4(string address)
+    {
+        var mapped = new LockstepPeer(_server.Transport, new IPEndPoint(IPAddress.Parse(address), 40004));
+
+        mapped.Send(Request(CoapCode.Post, 1, "term", string.Empty));
+        var start = mapped.Expect();
+
+        Assert.False(_server.Transport.DualMode);
+        Assert.Equal(CoapCode.Unauthorized, start.Code);
+        Assert.Empty(ProcessTable.Children().Except(_childrenBefore));
+    }
+
+    [Fact]
+    public async Task An_ipv4_peer_through_a_dual_mode_socket_matches_its_ipv4_network()
+    {
+        _server.Transport.DualMode = true;
+        var mapped = new LockstepPeer(_server.Transport, new IPEndPoint(IPAddress.Parse("::ffff:192.0.2.7"), 40005));
+        var outsider = new LockstepPeer(_server.Transport, new IPEndPoint(IPAddress.Parse("::ffff:198.51.100.9"), 40006));
+
+        outsider.Send(Request(CoapCode.Post, 1, "term", string.Empty));
+        var refused = outsider.Expect();
+        mapped.Send(Request(CoapCode.Post, 2, "term", string.Empty));
+        var created = mapped.Expect();
+        mapped.Send(Request(CoapCode.Delete, 3, [.. created.GetLocationPath().Trim('/').Split('/'), string.Empty]));
+        var deleted = await mapped.ExpectAsync();
+
+        Assert.Equal(CoapCode.Unauthorized, refused.Code);
+        Assert.Equal(CoapCode.Created, created.Code);
+        Assert.Equal(CoapCode.Deleted, deleted.Code);
+    }
+
     private static CoapMessage Request(CoapCode code, ushort id, params string[] path)
     {
         var request = CoapMessage.CreateRequest(code, string.Empty);

@@ -38,6 +38,7 @@ public sealed class TerminalOptionsTests
     [InlineData("AllowedPeers:0", " ", "Modules:Terminal:AllowedPeers:0")]
     [InlineData("AllowedPeers:0", "0.0.0.0/0", "Modules:Terminal:AllowAnyPeer")]
     [InlineData("AllowedPeers:0", "::/0", "Modules:Terminal:AllowAnyPeer")]
+    [InlineData("AllowedPeers:0", "::ffff:192.0.2.0/120", "Modules:Terminal:AllowedPeers:0")]
     public void A_bad_value_is_refused_naming_its_key(string key, string value, string named)
     {
         var error = Assert.Throws<OptionsValidationException>(() => Options(new() { [key] = value }));

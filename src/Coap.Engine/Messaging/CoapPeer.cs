@@ -21,7 +21,13 @@ internal sealed class CoapPeer
     /// <summary>The peer's address; owned by the peer, never reused for another receive.</summary>
     public SocketAddress Address { get; }
 
-    public IPEndPoint EndPoint => _endPoint ??= Address.ToIPEndPoint();
+    /// <summary>
+    /// The peer's address and port as services see it (<c>CoapRequestContext.RemoteEndPoint</c>): an IPv4 peer reached
+    /// through a dual-mode socket arrives as [::ffff:a.b.c.d] and is presented as a.b.c.d, so that one peer has one
+    /// address; on a socket that is not dual mode no IPv4 peer can arrive, so such an address stays IPv6 and never
+    /// passes for an IPv4 one (::ffff:127.0.0.1 is not loopback there).
+    /// </summary>
+    public IPEndPoint EndPoint => _endPoint ??= Presented(Address.ToIPEndPoint(), Transport.DualMode);
 
     /// <summary>The timestamp of the last datagram to or from the peer.</summary>
     public long LastActivity { get; set; }
@@ -38,6 +44,8 @@ internal sealed class CoapPeer
     /// The address as it was addressed: an IPv4 peer reached through a dual-stack socket shows as 127.0.0.1:5683,
     /// not as [::ffff:127.0.0.1]:5683, so that messages and logs name the peer the way the user wrote it.
     /// </summary>
-    public override string ToString() =>
-        EndPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(EndPoint.Address.MapToIPv4(), EndPoint.Port).ToString() : EndPoint.ToString();
+    public override string ToString() => EndPoint.ToString();
+
+    private static IPEndPoint Presented(IPEndPoint received, bool dualMode) =>
+        dualMode && received.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(received.Address.MapToIPv4(), received.Port) : received;
 }

@@ -19,7 +19,10 @@ public sealed class CoapRequestContext
 
     public CoapMessage Request { get; }
 
-    /// <summary>The requester's address and port.</summary>
+    /// <summary>
+    /// The requester's address and port; an IPv4 peer reached through a dual-mode socket as IPv4, an IPv4-mapped
+    /// address on any other socket as the IPv6 address it is (see <see cref="CoapPeer.EndPoint"/>).
+    /// </summary>
     public IPEndPoint RemoteEndPoint => Peer.EndPoint;
 
     /// <summary>The metadata of the resource the request was routed to.</summary>

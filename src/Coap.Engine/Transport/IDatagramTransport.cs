@@ -12,6 +12,12 @@ public interface IDatagramTransport : IAsyncDisposable
     /// <summary>The address and port the transport is bound to.</summary>
     IPEndPoint LocalEndPoint { get; }
 
+    /// <summary>
+    /// Whether the transport is an IPv6 socket that also carries IPv4 (dual mode): only then is a peer's IPv4-mapped
+    /// address (::ffff:a.b.c.d) an IPv4 peer. A transport that is not dual mode keeps such an address as IPv6.
+    /// </summary>
+    bool DualMode => false;
+
     /// <summary>Starts delivering datagrams to <paramref name="receiver"/>.</summary>
     void Start(IDatagramReceiver receiver);
 

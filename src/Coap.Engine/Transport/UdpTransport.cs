@@ -15,13 +15,16 @@ public sealed class UdpTransport : IDatagramTransport
     private Thread? _thread;
     private volatile bool _disposed;
 
-    private UdpTransport(Socket socket)
+    private UdpTransport(Socket socket, bool dualMode)
     {
         _socket = socket;
+        DualMode = dualMode;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
     }
 
     public IPEndPoint LocalEndPoint { get; }
+
+    public bool DualMode { get; }
 
     /// <summary>Binds a socket; an IPv6 socket on :: also accepts IPv4 (dual stack).</summary>
     public static UdpTransport Bind(IPEndPoint endPoint)
@@ -29,15 +32,16 @@ public sealed class UdpTransport : IDatagramTransport
         var socket = new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
+            var dualMode = endPoint.AddressFamily == AddressFamily.InterNetworkV6 && endPoint.Address.Equals(IPAddress.IPv6Any);
             if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
             {
-                socket.DualMode = endPoint.Address.Equals(IPAddress.IPv6Any);
+                socket.DualMode = dualMode;
             }
 
             socket.ReceiveBufferSize = 4 * 1024 * 1024;
             socket.SendBufferSize = 4 * 1024 * 1024;
             socket.Bind(endPoint);
-            return new UdpTransport(socket);
+            return new UdpTransport(socket, dualMode);
         }
         catch
         {
