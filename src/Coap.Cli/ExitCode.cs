@@ -13,8 +13,8 @@ internal static class ExitCode
     public const int Usage = 2;
 
     /// <summary>
-    /// The server listed a name that is not a plain name once decoded (<c>..</c>, <c>a%2Fb</c>, <c>%2Ftmp%2Fx</c>, …):
-    /// it was refused and skipped with a warning, everything else was done.
+    /// The server listed a name that is not a plain name once decoded (<c>..</c>, <c>a%2Fb</c>, <c>%2Ftmp%2Fx</c>, …),
+    /// or a directory deeper than a sync enters: it was refused and skipped with a warning, everything else was done.
     /// </summary>
     public const int Refused = 3;
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Coap.Engine.Client;
@@ -10,35 +11,48 @@ public sealed partial class CoapFileClient
 {
     /// <summary>
     /// Lists a directory (a trailing slash is added if missing) with the listing's ETag and Max-Age: GET, fetched
-    /// block-wise whole. With <paramref name="details"/> it asks for the CBOR listing (Accept: 60), whose entries also
-    /// carry their modification time and ETag; otherwise link-format (RFC 6690), whose ETag is the one a DELETE with
-    /// If-Match compares (the file service gives every empty directory the same one). Entries come in the server's
-    /// order; a name that is not a plain name once percent-decoded (<see cref="RemoteName"/>) is left out and listed
-    /// in <see cref="RemoteListing.Refused"/>. A listing that is not link-format (or CBOR) is a <see cref="CoapException"/>.
+    /// block by block whole (as a file is read: every block must carry block 0's ETag, else 4.12). With
+    /// <paramref name="details"/> it asks for the CBOR listing (Accept: 60), whose entries also carry their
+    /// modification time and ETag; otherwise link-format (RFC 6690), whose ETag is the one a DELETE with If-Match
+    /// compares (the file service gives every empty directory the same one). Entries come in the server's order; a
+    /// name that is not a plain name once percent-decoded (<see cref="RemoteName"/>) is left out and listed in
+    /// <see cref="RemoteListing.Refused"/>; a listed size is kept only when a block-wise transfer could carry it
+    /// (<see cref="RemoteEntry.MaxSize"/>). A listing that is not link-format (or CBOR), is larger than
+    /// <see cref="MaxListingBytes"/> or holds more than <see cref="MaxListingEntries"/> entries is a <see cref="CoapException"/>.
     /// </summary>
     public async Task<RemoteListing> GetListingAsync(CoapUri directory, bool details = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(directory);
         var uri = RemotePath.AsDirectory(directory);
-        var request = Client.NewRequest(CoapCode.Get, default, null);
-        if (details)
-        {
-            request.Accept = ContentFormat.Cbor;
-        }
-
-        var response = await SendAsync(request, uri, null, cancellationToken).ConfigureAwait(false);
-        var (_, etag) = Success(response, FileOperation.List, uri);
-        var maxAge = TimeSpan.FromSeconds(response.MaxAge ?? 60);
-        var entries = details ? DetailedListing.Parse(response.Payload, uri) : ParseLinks(response, uri);
+        var body = new ArrayBufferWriter<byte>();
+        var (first, etag) = await ReadBlocksAsync(
+            uri,
+            details ? ContentFormat.Cbor : null,
+            FileOperation.List,
+            MaxListingBytes,
+            (block, _) =>
+            {
+                body.Write(block.Span);
+                return ValueTask.CompletedTask;
+            },
+            null,
+            cancellationToken).ConfigureAwait(false);
+        var maxAge = TimeSpan.FromSeconds(first.MaxAge ?? 60);
+        var entries = details ? DetailedListing.Parse(body.WrittenMemory, uri, MaxListingEntries) : ParseLinks(body.WrittenMemory, uri);
         return new RemoteListing(entries.Entries, etag, maxAge) { Refused = entries.Refused };
     }
 
-    private static ListingEntries ParseLinks(CoapMessage response, CoapUri uri)
+    /// <summary>No entry has more attributes than this; the file service sends two (ct, sz).</summary>
+    private const int MaxLinkAttributes = 16;
+
+    private ListingEntries ParseLinks(ReadOnlyMemory<byte> body, CoapUri uri)
     {
-        var text = Encoding.UTF8.GetString(response.Payload.Span);
-        if (!LinkFormatParser.TryParse(text, out var links, out var error))
+        var text = Encoding.UTF8.GetString(body.Span);
+        if (!LinkFormatParser.TryParse(text, MaxListingEntries, MaxLinkAttributes, out var links, out var error))
         {
-            throw new CoapException($"The listing of {uri} is not link-format (RFC 6690): {error}");
+            throw links.Count == MaxListingEntries
+                ? ListingEntries.TooMany(uri, MaxListingEntries)
+                : new CoapException($"The listing of {uri} is not link-format (RFC 6690): {error}");
         }
 
         var entries = new ListingEntries();

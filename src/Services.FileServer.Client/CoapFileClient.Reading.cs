@@ -13,29 +13,63 @@ public sealed partial class CoapFileClient
     public async Task<FileETag?> ReadAsync(CoapUri uri, Stream destination, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        var (_, etag) = await ReadBlocksAsync(uri, null, FileOperation.Read, long.MaxValue, destination.WriteAsync, progress, cancellationToken).ConfigureAwait(false);
+        return etag;
+    }
+
+    /// <summary>
+    /// GETs a representation block by block from block 0 (RFC 7959 §2.4; block 0 asks for Size2, §4) and hands each
+    /// block's payload to <paramref name="write"/> as it arrives. The server is not trusted: every block must carry
+    /// block 0's ETag (else 4.12, the representation changed and two versions are never mixed), sit at the offset read
+    /// so far and, unless it is the last, be full (else a <see cref="CoapException"/>: a server that answers another
+    /// block, or one that never ends, is not followed), and the whole may not pass <paramref name="limit"/> (refused
+    /// as soon as Size2 or the bytes read do). Returns block 0's response and ETag.
+    /// </summary>
+    private async Task<(CoapMessage First, FileETag? ETag)> ReadBlocksAsync(
+        CoapUri uri,
+        int? accept,
+        FileOperation operation,
+        long limit,
+        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write,
+        IProgress<TransferProgress>? progress,
+        CancellationToken cancellationToken)
+    {
         long done = 0;
         long? total = null;
+        CoapMessage? first = null;
         FileETag? etag = null;
         var exponent = BlockValue.ExponentFor(Client.Options.BlockSize);
         while (true)
         {
-            var (response, tag, block) = await GetBlockAsync(uri, done, exponent, cancellationToken).ConfigureAwait(false);
-            if (done == 0)
+            var (response, tag, block) = await GetBlockAsync(uri, done, exponent, cancellationToken, accept: accept, operation: operation).ConfigureAwait(false);
+            if (first is null)
             {
+                first = response;
                 etag = tag;
                 total = response.Options.GetUInt(OptionNumber.Size2);
             }
             else if (!Equals(etag, tag))
             {
-                throw ChangedWhileReading(uri);
+                throw ChangedWhileReading(uri, operation);
             }
 
-            await destination.WriteAsync(response.Payload, cancellationToken).ConfigureAwait(false);
+            if (total > limit || done + response.Payload.Length > limit)
+            {
+                throw new CoapException($"The {(operation == FileOperation.List ? "listing of" : "file")} {uri} is larger than {limit} bytes, more than this client reads.");
+            }
+
+            var offset = block?.Offset ?? 0;
+            if (offset != done || (block is { More: true } full && response.Payload.Length != full.Size))
+            {
+                throw new CoapException($"The server answered the request for byte {done} of {uri} with {response.Payload.Length} bytes at byte {offset}{(block is { More: true } ? " and more to come" : string.Empty)}; a block-wise transfer goes on where it left off, in full blocks (RFC 7959 §2.2, §2.4).");
+            }
+
+            await write(response.Payload, cancellationToken).ConfigureAwait(false);
             done += response.Payload.Length;
             if (block is not { More: true } next)
             {
                 progress?.Report(new TransferProgress(done, total ?? done));
-                return etag;
+                return (first, etag);
             }
 
             progress?.Report(new TransferProgress(done, total));
@@ -69,7 +103,7 @@ public sealed partial class CoapFileClient
 
             if (filled > 0 && !Equals(etag, tag))
             {
-                throw ChangedWhileReading(uri);
+                throw ChangedWhileReading(uri, FileOperation.Read);
             }
 
             etag = tag;
@@ -104,17 +138,32 @@ public sealed partial class CoapFileClient
         return response.Code == CoapCode.Valid || etag.Equals(current);
     }
 
-    private static CoapFileException ChangedWhileReading(CoapUri uri) =>
-        new(CoapCode.PreconditionFailed, $"4.12 Precondition Failed: the file changed on the server while it was being read; read it again [{uri}]");
+    private static CoapFileException ChangedWhileReading(CoapUri uri, FileOperation operation) =>
+        new(CoapCode.PreconditionFailed, operation == FileOperation.List
+            ? $"4.12 Precondition Failed: the directory changed on the server while it was being listed (its ETag differs between blocks); list it again [{uri}]"
+            : $"4.12 Precondition Failed: the file changed on the server while it was being read; read it again [{uri}]");
 
-    /// <summary>GETs the block that holds byte <paramref name="position"/>, at blocks of 2^(exponent+4) bytes.</summary>
+    /// <summary>
+    /// GETs the block that holds byte <paramref name="position"/>, at blocks of 2^(exponent+4) bytes; block 0 asks
+    /// for Size2 (RFC 7959 §4).
+    /// </summary>
     private async Task<(CoapMessage Response, FileETag? ETag, BlockValue? Block)> GetBlockAsync(
-        CoapUri uri, long position, int exponent, CancellationToken cancellationToken, bool beyondEndIsEmpty = false)
+        CoapUri uri, long position, int exponent, CancellationToken cancellationToken, bool beyondEndIsEmpty = false, int? accept = null, FileOperation operation = FileOperation.Read)
     {
         var size = 1L << (exponent + 4);
         var number = (int)Math.Min(position / size, BlockValue.MaxNumber);
         var request = Client.NewRequest(CoapCode.Get, default, null);
         request.Options.Set(new BlockValue(number, false, exponent).ToOption(OptionNumber.Block2));
+        if (number == 0)
+        {
+            request.Options.Set(CoapOption.FromUInt(OptionNumber.Size2, 0));
+        }
+
+        if (accept is { } format)
+        {
+            request.Accept = format;
+        }
+
         var response = await SendAsync(request, uri, null, cancellationToken).ConfigureAwait(false);
         if (beyondEndIsEmpty && number > 0 && response.Code == CoapCode.BadOption)
         {
@@ -122,7 +171,7 @@ public sealed partial class CoapFileClient
             return (CoapMessage.CreateResponse(CoapCode.Content), null, null);
         }
 
-        var (_, etag) = Success(response, FileOperation.Read, uri);
+        var (_, etag) = Success(response, operation, uri);
         return (response, etag, TryGetBlock(response, out var block) ? block : null);
     }
 }

@@ -25,6 +25,18 @@ public sealed partial class CoapFileClient
     public CoapClient Client { get; }
 
     /// <summary>
+    /// The largest listing body the client reads, in bytes (16 MiB): a larger one is refused with a
+    /// <see cref="CoapException"/>, before any more is fetched when block 0's Size2 announces it.
+    /// </summary>
+    public int MaxListingBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// The most entries a listing may hold, refused names included (65 536): a listing with more is refused with a
+    /// <see cref="CoapException"/>, so a server cannot make the client build a million entries.
+    /// </summary>
+    public int MaxListingEntries { get; set; } = 65_536;
+
+    /// <summary>
     /// Writes a whole file with PUT (block-wise, RFC 7959 §2.5, when larger than the block size) and returns the ETag
     /// of the new content, which the file service sends with every PUT response. With <paramref name="ifMatch"/> the
     /// server replaces the file only if its ETag is still that one, with <paramref name="ifNoneMatch"/> only creates

@@ -6,19 +6,29 @@ namespace Services.FileServer.Client;
 /// <summary>
 /// Reads the file service's CBOR listing (Content-Format 60): an array of maps with "name", "type" ("file" or "dir"),
 /// "size", "mtime" (UNIX seconds) and "etag". Keys it does not know are skipped, so the server may add more. An entry
-/// whose name <see cref="RemoteName"/> refuses is left out and noted.
+/// whose name <see cref="RemoteName"/> refuses is left out and noted; more than <c>maxEntries</c> entries are refused
+/// as a whole.
 /// </summary>
 internal static class DetailedListing
 {
-    public static ListingEntries Parse(ReadOnlyMemory<byte> payload, CoapUri directory)
+    public static ListingEntries Parse(ReadOnlyMemory<byte> payload, CoapUri directory, int maxEntries)
     {
         try
         {
             var reader = new CborReader(payload);
-            reader.ReadStartArray();
+            if (reader.ReadStartArray() > maxEntries)
+            {
+                throw ListingEntries.TooMany(directory, maxEntries);
+            }
+
             var entries = new ListingEntries();
             while (reader.PeekState() != CborReaderState.EndArray)
             {
+                if (entries.Count == maxEntries)
+                {
+                    throw ListingEntries.TooMany(directory, maxEntries);
+                }
+
                 entries.Add(ReadEntry(reader, directory));
             }
 
@@ -50,7 +60,8 @@ internal static class DetailedListing
                     type = reader.ReadTextString();
                     break;
                 case "size":
-                    size = reader.ReadInt64();
+                    // A size past long is as unbelievable as one past RemoteEntry.MaxSize: ListingEntries drops both.
+                    size = reader.PeekState() == CborReaderState.UnsignedInteger ? (long)Math.Min(reader.ReadUInt64(), long.MaxValue) : reader.ReadInt64();
                     break;
                 case "mtime":
                     modified = DateTimeOffset.FromUnixTimeSeconds(reader.ReadInt64());

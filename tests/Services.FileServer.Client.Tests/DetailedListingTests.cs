@@ -38,7 +38,7 @@ public sealed class DetailedListingTests
         writer.WriteEndMap();
         writer.WriteEndArray();
 
-        var entries = DetailedListing.Parse(writer.Encode(), Directory).Entries;
+        var entries = DetailedListing.Parse(writer.Encode(), Directory, 100).Entries;
 
         Assert.Equal(2, entries.Count);
         Assert.Equal(("a b.txt", false, 12L), (entries[0].Name, entries[0].IsDirectory, entries[0].Size!.Value));
@@ -53,7 +53,7 @@ public sealed class DetailedListingTests
     [InlineData("81a2646e616d6561786474797065646c696e6b")] // type "link"
     public void A_malformed_listing_is_a_CoapException_naming_the_directory(string hex)
     {
-        var error = Assert.Throws<CoapException>(() => DetailedListing.Parse(Convert.FromHexString(hex), Directory));
+        var error = Assert.Throws<CoapException>(() => DetailedListing.Parse(Convert.FromHexString(hex), Directory, 100));
 
         Assert.Contains("coap://127.0.0.1/files/", error.Message, StringComparison.Ordinal);
     }

@@ -11,12 +11,15 @@ internal sealed partial class SyncRun
     /// the last sync is never overwritten by a changed remote one: that is reported as a conflict. Each file arrives in
     /// a temporary file next to it and is renamed over it when complete. Nothing is written outside
     /// <paramref name="local"/>: a listed name that is not a plain name is refused by the file client, and every
-    /// local path is checked again to lie below <paramref name="local"/>.
+    /// local path is checked again to lie below <paramref name="local"/>. The walk ends: a directory more than
+    /// <see cref="MaxDepth"/> levels down (a server that lists a directory inside itself, forever) is refused and
+    /// not entered, and a subdirectory whose listing fails or is not one (a "directory" that answers as a file, a
+    /// listing over the client's limits, a 4.xx) is reported and counted while the walk goes on.
     /// </summary>
     public Task DownloadTreeAsync(CoapUri remote, DirectoryInfo local, CancellationToken cancellationToken) =>
-        DownloadAsync(remote, Path.EndsInDirectorySeparator(local.FullName) ? local.FullName : local.FullName + Path.DirectorySeparatorChar, string.Empty, cancellationToken);
+        DownloadAsync(remote, Path.EndsInDirectorySeparator(local.FullName) ? local.FullName : local.FullName + Path.DirectorySeparatorChar, string.Empty, 0, cancellationToken);
 
-    private async Task DownloadAsync(CoapUri remote, string top, string prefix, CancellationToken cancellationToken)
+    private async Task DownloadAsync(CoapUri remote, string top, string prefix, int depth, CancellationToken cancellationToken)
     {
         var entries = await ListAsync(remote, prefix, cancellationToken).ConfigureAwait(false);
         foreach (var entry in entries.OrderBy(entry => entry.IsDirectory).ThenBy(entry => entry.Name, StringComparer.Ordinal))
@@ -40,6 +43,12 @@ internal sealed partial class SyncRun
             }
 
             var relative = prefix + entry.Name + "/";
+            if (depth == MaxDepth)
+            {
+                Refuse(prefix, new RefusedName(RemoteName.Shown(entry.Name) + "/", $"a directory more than {MaxDepth} levels below the top, not entered (a server that lists a directory inside itself would never end)"));
+                continue;
+            }
+
             if (File.Exists(path))
             {
                 Fail(relative, "a local file of that name is in the way; not replaced by a directory", ExitCode.Usage);
@@ -57,9 +66,21 @@ internal sealed partial class SyncRun
                 await ReportAsync("create", relative, cancellationToken).ConfigureAwait(false);
             }
 
-            await DownloadAsync(RemotePath.Child(remote, entry.Name, isDirectory: true), top, relative, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await DownloadAsync(RemotePath.Child(remote, entry.Name, isDirectory: true), top, relative, depth + 1, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception error) when (IsListingError(error))
+            {
+                // Only the listing of this directory can fail through here: deeper ones are caught a level further down.
+                Fail(relative, error);
+            }
         }
     }
+
+    /// <summary>A subdirectory's listing that the server refused or that the client does not take; no answer at all ends the sync.</summary>
+    private static bool IsListingError(Exception error) =>
+        error is CoapFileException || (error is CoapException && error is not (CoapTimeoutException or CoapResetException));
 
     private async Task DownloadFileAsync(CoapUri uri, RemoteEntry entry, FileInfo local, string relative, CancellationToken cancellationToken)
     {
@@ -112,7 +133,11 @@ internal sealed partial class SyncRun
         }
         finally
         {
-            File.Delete(temp);
+            if (!dryRun)
+            {
+                // A dry run never made the directory the temp file would be in.
+                File.Delete(temp);
+            }
         }
     }
 }

@@ -16,6 +16,9 @@ internal sealed partial class SyncRun(CliConsole console, CoapFileClient files, 
     /// <summary>The suffix of a download in progress; such files are never synced.</summary>
     private const string PartSuffix = ".coap-part";
 
+    /// <summary>How many directory levels below the top a download enters.</summary>
+    public const int MaxDepth = 64;
+
     private int _transferred;
     private int _skipped;
     private int _failed;

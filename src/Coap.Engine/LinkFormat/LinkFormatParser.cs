@@ -16,7 +16,16 @@ public static class LinkFormatParser
     /// <paramref name="links"/> holds the links read before the error and <paramref name="error"/> says what is
     /// wrong and at which character offset.
     /// </summary>
-    public static bool TryParse(string text, out IReadOnlyList<WebLink> links, [NotNullWhen(false)] out string? error)
+    public static bool TryParse(string text, out IReadOnlyList<WebLink> links, [NotNullWhen(false)] out string? error) =>
+        TryParse(text, int.MaxValue, int.MaxValue, out links, out error);
+
+    /// <summary>
+    /// As <see cref="TryParse(string, out IReadOnlyList{WebLink}, out string?)"/>, bounded for a document from a peer that
+    /// may be hostile: more than <paramref name="maxLinks"/> links, or a link with more than
+    /// <paramref name="maxAttributes"/> attributes, fails (then <paramref name="links"/> holds the first
+    /// <paramref name="maxLinks"/> at most), so the objects made stay in proportion to what the caller accepts.
+    /// </summary>
+    public static bool TryParse(string text, int maxLinks, int maxAttributes, out IReadOnlyList<WebLink> links, [NotNullWhen(false)] out string? error)
     {
         var result = new List<WebLink>();
         links = result;
@@ -36,7 +45,13 @@ public static class LinkFormatParser
                 continue;
             }
 
-            if (!TryParseLink(text, ref position, out var link, out error))
+            if (result.Count == maxLinks)
+            {
+                error = Describe(text, position, $"more than {maxLinks} links");
+                return false;
+            }
+
+            if (!TryParseLink(text, ref position, maxAttributes, out var link, out error))
             {
                 return false;
             }
@@ -59,8 +74,9 @@ public static class LinkFormatParser
         return true;
     }
 
-    private static bool TryParseLink(string text, ref int position, [NotNullWhen(true)] out WebLink? link, [NotNullWhen(false)] out string? error)
+    private static bool TryParseLink(string text, ref int position, int maxAttributes, [NotNullWhen(true)] out WebLink? link, [NotNullWhen(false)] out string? error)
     {
+        var attributes = 0;
         link = null;
         if (text[position] != '<')
         {
@@ -79,6 +95,12 @@ public static class LinkFormatParser
         position = SkipWhitespace(text, end + 1);
         while (position < text.Length && text[position] == ';')
         {
+            if (++attributes > maxAttributes)
+            {
+                error = Describe(text, position, $"a link with more than {maxAttributes} attributes");
+                return false;
+            }
+
             position = SkipWhitespace(text, position + 1);
             var nameStart = position;
             while (position < text.Length && !IsNameDelimiter(text[position]))

@@ -184,4 +184,25 @@ public sealed class LinkFormatParserTests
             }
         }
     }
+
+    [Fact]
+    public void A_bounded_parse_stops_after_the_most_links_it_takes()
+    {
+        Assert.True(LinkFormatParser.TryParse("<a>,<b>,<c>", 3, 2, out var exact, out _));
+        Assert.False(LinkFormatParser.TryParse("<a>,<b>,<c>,<d>", 3, 2, out var links, out var error));
+
+        Assert.Equal(3, exact.Count);
+        Assert.Equal(["a", "b", "c"], links.Select(link => link.Target));
+        Assert.Contains("more than 3 links", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bounded_parse_refuses_a_link_with_more_attributes_than_it_takes()
+    {
+        Assert.True(LinkFormatParser.TryParse("<a>;ct=0;sz=5", 10, 2, out _, out _));
+        Assert.False(LinkFormatParser.TryParse("<a>;ct=0;sz=5;x", 10, 2, out _, out var error));
+
+        Assert.Contains("more than 2 attributes", error, StringComparison.Ordinal);
+    }
 }
+
