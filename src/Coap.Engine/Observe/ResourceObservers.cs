@@ -108,11 +108,16 @@ public sealed partial class ResourceObservers
             }
 
             sequence = NextSequence();
+            var registration = ++_registrations;
             var observer = new Observer(context.Peer, context.Request.Token, variant, now)
             {
                 Index = variant.Observers.Count,
-                Registration = ++_registrations,
+                Registration = registration,
                 RegisteredSequence = sequence,
+
+                // Observers registered together would otherwise all get their counted CON on the same change: started
+                // at staggered points of the count, they get it on different ones (each still at least once in N).
+                NonConfirmableRun = (int)((registration - 1) % key.Stage.ObserverCheckNotifications),
             };
             variant.Observers.Add(observer);
             _count++;

@@ -1,3 +1,5 @@
+using System.Net;
+using Coap.Engine.Codec;
 using Coap.Engine.Messaging;
 using Coap.Engine.Protocol;
 using Coap.Engine.Tests.Server;
@@ -57,6 +59,35 @@ public sealed class ObserverCheckTests
         var con = CoapMessageType.Confirmable;
         Assert.Equal([non, non, con, non, non, con], types);
         Assert.Equal(1, _resource.Observers.Count);
+    }
+
+    [Fact]
+    public async Task Observers_registered_together_get_their_counted_con_on_different_changes()
+    {
+        await using var server = Start(new CoapEndpointOptions { ObserverCheckNotifications = 3 });
+        for (var i = 0; i < 3; i++)
+        {
+            var observer = new LockstepPeer(server.Transport, new IPEndPoint(IPAddress.Loopback, 40000 + i));
+            observer.Send(Get("obs", (ushort)(i + 1), 0xA1));
+            Assert.NotNull(observer.Expect().Observe);
+        }
+
+        var confirmable = new List<(int Observer, int Change)>();
+        for (var change = 0; change < 3; change++)
+        {
+            _resource.Observers.NotifyChanged();
+            while (server.Transport.TryTake(out var sent))
+            {
+                var notification = sent!.Decode();
+                if (notification.Type == CoapMessageType.Confirmable)
+                {
+                    confirmable.Add((sent.Remote.Port - 40000, change));
+                    server.Transport.Deliver(CoapMessageWriter.ToArray(CoapMessage.CreateEmpty(CoapMessageType.Acknowledgement, notification.MessageId)), sent.Remote);
+                }
+            }
+        }
+
+        Assert.Equal([(0, 2), (1, 1), (2, 0)], confirmable.OrderBy(c => c.Observer));
     }
 
     [Fact]
