@@ -5,12 +5,16 @@ using Coap.Engine.Protocol;
 
 namespace Coap.Bench.Observe;
 
-/// <summary>One client UDP socket holding many observations (one token each) and counting what arrives.</summary>
+/// <summary>
+/// One client UDP socket holding many observations (one token each) and counting what arrives. It acknowledges CON
+/// notifications (every Coap:ObserverCheckNotifications-th is one), as a live client does.
+/// </summary>
 internal sealed class ObserverSocket : IDisposable
 {
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
     private readonly byte[] _buffer = new byte[1500];
     private readonly SocketAddress _from = new(AddressFamily.InterNetwork);
+    private readonly byte[] _ack = new byte[4];
     private readonly IPEndPoint _server;
     private long _responses;
     private long _notifications;
@@ -59,6 +63,14 @@ internal sealed class ObserverSocket : IDisposable
                 }
                 else
                 {
+                    if (type == 0)
+                    {
+                        _ack[0] = 0x60;
+                        _ack[2] = _buffer[2];
+                        _ack[3] = _buffer[3];
+                        _socket.SendTo(_ack, SocketFlags.None, _from);
+                    }
+
                     Interlocked.Increment(ref _notifications);
                 }
             }

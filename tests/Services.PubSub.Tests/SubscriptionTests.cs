@@ -1,4 +1,5 @@
 using Coap.Engine.Protocol;
+using Coap.Engine.Server;
 using Coap.Testing;
 
 namespace Services.PubSub.Tests;
@@ -169,6 +170,27 @@ public sealed class SubscriptionTests
 
         // The observer check (two seconds) is on the engine's clock, which only the test moves.
         clock.Advance(TimeSpan.FromSeconds(0.2));
+        await broker.PublishAsync(data, "2");
+        var later = await subscriber.ReceiveUntilAsync(m => TestBroker.Text(m) == "2");
+
+        Assert.Equal(CoapMessageType.NonConfirmable, soon.Type);
+        Assert.Equal(CoapMessageType.Confirmable, later.Type);
+    }
+
+    [Fact]
+    public async Task An_observer_check_longer_than_the_engine_allows_is_clamped_to_coap_observer_check()
+    {
+        var clock = new FakeTimeProvider();
+        await using var broker = new TestBroker(engineTime: clock);
+        var (_, data) = await broker.CreateAsync("t", (7, int.MaxValue));
+        await broker.PublishAsync(data, "0");
+        using var subscriber = new RawSubscriber(broker.Server.Port, acknowledge: true);
+        await subscriber.SubscribeAsync(data);
+        await broker.PublishAsync(data, "1");
+        var soon = await subscriber.ReceiveUntilAsync(m => TestBroker.Text(m) == "1");
+
+        // Coap:ObserverCheck (30 s by default) bounds the topic's 2^31 - 1 seconds, on the engine's clock.
+        clock.Advance(new CoapServerOptions().ObserverCheck + TimeSpan.FromSeconds(1));
         await broker.PublishAsync(data, "2");
         var later = await subscriber.ReceiveUntilAsync(m => TestBroker.Text(m) == "2");
 

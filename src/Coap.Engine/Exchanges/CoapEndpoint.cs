@@ -42,7 +42,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
         _options = options;
         _logger = loggers.CreateLogger<CoapEndpoint>();
         _messages = new MessageManager(options, time, random, loggers.CreateLogger<MessageManager>());
-        _dispatcher = dispatcher?.Invoke(new NotificationSender(_messages, options, loggers.CreateLogger<ObserveStage>()));
+        _dispatcher = dispatcher?.Invoke(new NotificationSender(_messages, loggers.CreateLogger<ObserveStage>()));
         _sweepTimer = time.CreateTimer(_logger, "sweeping expired message IDs and idle peers", Sweep, SweepInterval, SweepInterval);
     }
 
@@ -111,6 +111,9 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
 
     internal void OnTransportError(IDatagramTransport transport, Exception error) =>
         Log.TransportFailed(_logger, error, transport.LocalEndPoint.ToString());
+
+    /// <summary>An ICMP error said nothing receives at the peer's address: its observations end at once.</summary>
+    internal void OnUnreachable(CoapPeer peer) => _dispatcher?.OnUnreachable(peer);
 
     /// <summary>RFC 7252 §4.2/§4.3: a malformed CON is rejected with RST, anything else is dropped.</summary>
     private void OnMalformed(CoapPeer peer, ReadOnlySpan<byte> datagram, CoapDecodeError error)

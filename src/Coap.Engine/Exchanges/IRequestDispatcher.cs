@@ -5,7 +5,7 @@ namespace Coap.Engine.Exchanges;
 
 /// <summary>
 /// What the exchange layer hands a request to: the server pipeline. The endpoint builds it with an
-/// <see cref="Observe.INotificationSender"/> (see <see cref="CoapEndpoint"/>'s constructor) and tells it of the two
+/// <see cref="Observe.INotificationSender"/> (see <see cref="CoapEndpoint"/>'s constructor) and tells it of the
 /// events only the endpoint sees.
 /// </summary>
 internal interface IRequestDispatcher
@@ -14,6 +14,9 @@ internal interface IRequestDispatcher
 
     /// <summary>An RST that no CON in flight explains; true when it answered a notification (RFC 7641 §3.6).</summary>
     bool OnUnmatchedReset(CoapPeer peer, ushort messageId);
+
+    /// <summary>A datagram to the peer was answered by an ICMP error (port, host or network unreachable).</summary>
+    void OnUnreachable(CoapPeer peer);
 
     /// <summary>Called once when the endpoint is disposed, before its transports close.</summary>
     void OnStopping();

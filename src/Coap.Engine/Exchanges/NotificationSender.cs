@@ -7,13 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace Coap.Engine.Exchanges;
 
 /// <summary>The endpoint's side of <see cref="INotificationSender"/>: notifications go through its message layer.</summary>
-internal sealed class NotificationSender(MessageManager messages, CoapEndpointOptions options, ILogger logger) : INotificationSender
+internal sealed class NotificationSender(MessageManager messages, ILogger logger) : INotificationSender
 {
     public TimeProvider Time => messages.Time;
 
     public ILogger Logger => logger;
-
-    public TimeSpan ObserverCheck => options.ObserverCheck;
 
     public ushort SendNonConfirmable(CoapPeer peer, EncodedNotification notification, CoapToken token)
     {

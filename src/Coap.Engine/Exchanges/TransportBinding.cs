@@ -40,4 +40,18 @@ internal sealed class TransportBinding : IDatagramReceiver
 
     public void OnTransportError(IDatagramTransport transport, Exception error) =>
         _endpoint.OnTransportError(transport, error);
+
+    public void OnUnreachable(IDatagramTransport transport, SocketAddress remote)
+    {
+        CoapPeer? peer;
+        lock (_peers)
+        {
+            peer = _peers.Find(remote);
+        }
+
+        if (peer is not null)
+        {
+            _endpoint.OnUnreachable(peer);
+        }
+    }
 }

@@ -33,8 +33,23 @@ public class CoapEndpointOptions
     public long MaxPendingUploadBytes { get; set; } = 128L * 1024 * 1024;
 
     /// <summary>
-    /// An observer gets a confirmable notification at least this often, even when the resource asks for
-    /// non-confirmable ones, so that a client that went away is noticed and removed (RFC 7641 §4.5: 24 hours).
+    /// The longest time an observer goes without a confirmable notification: a notification sent later than this
+    /// after its last CON (or its registration) is a CON, even when the resource asks for non-confirmable ones, so
+    /// that a client that went away is noticed and removed (RFC 7641 §4.5 asks for at least every 24 hours). Also
+    /// the most a resource's own <see cref="Observe.ResourceObservers.ObserverCheck"/> (a pub-sub topic's
+    /// observer-check) may be.
     /// </summary>
-    public TimeSpan ObserverCheck { get; set; } = TimeSpan.FromHours(24);
+    public TimeSpan ObserverCheck { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>At least one notification in this many to an observer is confirmable: after this many minus one NON, the next is a CON.</summary>
+    public int ObserverCheckNotifications { get; set; } = 20;
+
+    /// <summary>The observations one peer (address and port) may hold; a registration beyond it is answered as a plain GET, without Observe (RFC 7641 §4.1).</summary>
+    public int MaxObserversPerPeer { get; set; } = 100;
+
+    /// <summary>The observers one resource (one observed path of a route) may have; beyond it, as <see cref="MaxObserversPerPeer"/>.</summary>
+    public int MaxObserversPerResource { get; set; } = 10_000;
+
+    /// <summary>The observations the endpoint holds in all; beyond it, as <see cref="MaxObserversPerPeer"/>.</summary>
+    public int MaxObservers { get; set; } = 100_000;
 }

@@ -35,10 +35,31 @@ internal sealed class CoapPeer
     /// <summary>Requests a client has outstanding to this peer; at most NSTART (RFC 7252 §4.7).</summary>
     public SemaphoreSlim? NStartGate { get; set; }
 
-    /// <summary>Observations the peer holds on this server (RFC 7641); a peer that observes is never forgotten as idle.</summary>
+    /// <summary>
+    /// Observations the peer holds on this server (RFC 7641), counted up by each registration and down by each
+    /// removal; a peer that observes is never forgotten as idle, so the count stays with the address.
+    /// </summary>
     public int Observations => Volatile.Read(ref _observations);
 
     public void AddObservations(int delta) => Interlocked.Add(ref _observations, delta);
+
+    /// <summary>Counts one more observation unless the peer already holds <paramref name="limit"/>; false then.</summary>
+    public bool TryAddObservation(int limit)
+    {
+        var current = Volatile.Read(ref _observations);
+        while (current < limit)
+        {
+            var seen = Interlocked.CompareExchange(ref _observations, current + 1, current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// The address as it was addressed: an IPv4 peer reached through a dual-stack socket shows as 127.0.0.1:5683,

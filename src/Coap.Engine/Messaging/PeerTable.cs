@@ -30,6 +30,9 @@ internal sealed class PeerTable
         return peer;
     }
 
+    /// <summary>Finds a known peer without adding one; callers hold the endpoint's lock.</summary>
+    public CoapPeer? Find(SocketAddress address) => _peers.GetValueOrDefault(address);
+
     /// <summary>Forgets peers idle since <paramref name="idleBefore"/> that hold no client state and no observation.</summary>
     public void RemoveIdle(long idleBefore)
     {

@@ -7,7 +7,7 @@ namespace Coap.Engine.Observe;
 /// <summary>
 /// What the Observe stage needs of the endpoint to send notifications, which answer no request of the moment
 /// (RFC 7641 §4.5): fresh message IDs, NON and CON sends, the replacement of a CON still in flight (§4.5.2), and the
-/// endpoint's clock, settings and logger. Handed to the stage when it is built, so the stage never reaches into the
+/// endpoint's clock and logger. Handed to the stage when it is built, so the stage never reaches into the
 /// endpoint.
 /// </summary>
 internal interface INotificationSender
@@ -15,9 +15,6 @@ internal interface INotificationSender
     TimeProvider Time { get; }
 
     ILogger Logger { get; }
-
-    /// <summary>Coap:ObserverCheck.</summary>
-    TimeSpan ObserverCheck { get; }
 
     /// <summary>Sends a NON notification under a fresh message ID, which it returns.</summary>
     ushort SendNonConfirmable(CoapPeer peer, EncodedNotification notification, CoapToken token);

@@ -10,18 +10,29 @@ namespace Coap.Engine.Observe;
 /// The first server stage (RFC 7641 §4.1): a GET or FETCH with Observe 0 on an observable resource registers the
 /// requester under (peer, token) when the response is 2.xx, and the response carries the Observe number; Observe 1
 /// deregisters (§3.6). Notifications are rendered by calling <see cref="Next"/>, so later stages shape them too.
+/// Observations are bounded per peer, per resource and in all (Coap:MaxObserversPerPeer, MaxObserversPerResource,
+/// MaxObservers): a registration beyond a bound is answered as a plain GET, without Observe.
 /// </summary>
 internal sealed class ObserveStage : IServerStage
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<ObservationKey, Observer> _observers = [];
     private readonly Dictionary<MessageKey, Observer> _byNonConfirmable = [];
+    private readonly Dictionary<CoapPeer, List<Observer>> _byPeer = [];
+    private readonly int _maxPerPeer;
+    private readonly int _maxPerResource;
+    private readonly int _maxObservers;
+    private int _count;
 
-    public ObserveStage(INotificationSender notifications, IServerStage next)
+    public ObserveStage(INotificationSender notifications, CoapEndpointOptions options, IServerStage next)
     {
         Notifications = notifications;
         Next = next;
-        ObserverCheckTicks = TicksOf(notifications.ObserverCheck);
+        ObserverCheckTicks = TicksOf(options.ObserverCheck);
+        ObserverCheckNotifications = options.ObserverCheckNotifications;
+        _maxPerPeer = options.MaxObserversPerPeer;
+        _maxPerResource = options.MaxObserversPerResource;
+        _maxObservers = options.MaxObservers;
     }
 
     public IServerStage Next { get; }
@@ -33,8 +44,11 @@ internal sealed class ObserveStage : IServerStage
 
     public long Now => Notifications.Time.GetTimestamp();
 
-    /// <summary>Coap:ObserverCheck in timestamp ticks.</summary>
+    /// <summary>Coap:ObserverCheck in timestamp ticks: the longest time between CON notifications to one observer.</summary>
     public long ObserverCheckTicks { get; }
+
+    /// <summary>Coap:ObserverCheckNotifications: at least one notification in this many to one observer is a CON.</summary>
+    public int ObserverCheckNotifications { get; }
 
     /// <summary>A span in timestamp ticks of the endpoint's clock.</summary>
     public long TicksOf(TimeSpan span) => (long)(span.TotalSeconds * Notifications.Time.TimestampFrequency);
@@ -129,14 +143,14 @@ internal sealed class ObserveStage : IServerStage
     /// a CON notification still in flight is abandoned too (the client said it is no longer interested); otherwise it
     /// runs to its end, so that a final error notification is still delivered. False when it had already ended.
     /// </summary>
+    /// <remarks>
+    /// The tables are cleaned even when the observer had already ended: one that ended (an RST for its first
+    /// notification) before its registration put it in them leaves no entry behind once it is removed again.
+    /// </remarks>
     public bool Remove(Observer observer, string reason, bool stopRetransmission = false)
     {
-        if (observer.Variant.Resource.Detach(observer) is not { } last)
-        {
-            return false;
-        }
-
-        if (stopRetransmission && last.InFlight is { } inFlight)
+        var last = observer.Variant.Resource.Detach(observer);
+        if (stopRetransmission && last?.InFlight is { } inFlight)
         {
             Notifications.Cancel(observer.Peer, inFlight);
         }
@@ -149,14 +163,24 @@ internal sealed class ObserveStage : IServerStage
                 _observers.Remove(key);
             }
 
-            if (last.NonConfirmable is { } messageId
+            if (_byPeer.TryGetValue(observer.Peer, out var ofPeer) && ofPeer.Remove(observer) && ofPeer.Count == 0)
+            {
+                _byPeer.Remove(observer.Peer);
+            }
+
+            if (last?.NonConfirmable is { } messageId
                 && _byNonConfirmable.TryGetValue(new MessageKey(observer.Peer, messageId), out var owner) && owner == observer)
             {
                 _byNonConfirmable.Remove(new MessageKey(observer.Peer, messageId));
             }
         }
 
-        observer.Peer.AddObservations(-1);
+        if (last is null)
+        {
+            return false;
+        }
+
+        Release(observer.Peer);
         if (Logger.IsEnabled(LogLevel.Debug))
         {
             ObserveLog.Removed(Logger, observer.Peer, observer.Token, reason);
@@ -170,8 +194,9 @@ internal sealed class ObserveStage : IServerStage
 
     /// <summary>
     /// A 2.xx answer registers (replacing an entry with the same key, RFC 7641 §4.1); any other answer ends it. A
-    /// resource at its <see cref="ResourceObservers.Capacity"/> answers without Observe: the client is not added (§4.1);
-    /// a client renewing its own registration (same token, RFC 7641 §3.3.1) keeps its place. A change reported while
+    /// registration beyond a bound (the peer's, the resource's <see cref="ResourceObservers.Capacity"/> or
+    /// Coap:MaxObserversPerResource, the endpoint's) is answered without Observe: the client is not added (§4.1); a
+    /// client renewing its own registration (same token, RFC 7641 §3.3.1) keeps its place. A change reported while
     /// the answer was rendered, before the observer was on the list, is notified again, so that the new observer does
     /// not miss it.
     /// </summary>
@@ -185,24 +210,39 @@ internal sealed class ObserveStage : IServerStage
             return response!;
         }
 
+        bool replacing;
         bool renewing;
         lock (_gate)
         {
-            renewing = _observers.TryGetValue(key, out var current) && current.Variant.Resource == resource;
+            replacing = _observers.TryGetValue(key, out var current);
+            renewing = replacing && current!.Variant.Resource == resource;
         }
 
-        if (resource.Add(VariantKey.From(this, context.Request), context, Now, renewing, out var sequence) is not { } observer)
+        if (!Reserve(context.Peer, replacing))
         {
             response.Options.Remove(OptionNumber.Observe);
             return response;
         }
 
-        context.Peer.AddObservations(1);
+        if (resource.Add(VariantKey.From(this, context.Request), context, Now, renewing, _maxPerResource, out var sequence) is not { } observer)
+        {
+            Release(context.Peer);
+            response.Options.Remove(OptionNumber.Observe);
+            return response;
+        }
+
         Observer? replaced;
         lock (_gate)
         {
             _observers.Remove(key, out replaced);
             _observers.Add(key, observer);
+            if (!_byPeer.TryGetValue(context.Peer, out var ofPeer))
+            {
+                ofPeer = [];
+                _byPeer.Add(context.Peer, ofPeer);
+            }
+
+            ofPeer.Add(observer);
         }
 
         if (replaced is not null)
@@ -222,6 +262,51 @@ internal sealed class ObserveStage : IServerStage
         }
 
         return response;
+    }
+
+    /// <summary>
+    /// Counts a registration against the peer's and the endpoint's bounds; false when one is reached. A registration
+    /// that replaces one with the same key is counted without the check: the one it replaces is released.
+    /// </summary>
+    private bool Reserve(CoapPeer peer, bool replacing)
+    {
+        if (replacing)
+        {
+            peer.AddObservations(1);
+            Interlocked.Increment(ref _count);
+            return true;
+        }
+
+        var count = Volatile.Read(ref _count);
+        while (true)
+        {
+            if (count >= _maxObservers)
+            {
+                return false;
+            }
+
+            var seen = Interlocked.CompareExchange(ref _count, count + 1, count);
+            if (seen == count)
+            {
+                break;
+            }
+
+            count = seen;
+        }
+
+        if (!peer.TryAddObservation(_maxPerPeer))
+        {
+            Interlocked.Decrement(ref _count);
+            return false;
+        }
+
+        return true;
+    }
+
+    private void Release(CoapPeer peer)
+    {
+        peer.AddObservations(-1);
+        Interlocked.Decrement(ref _count);
     }
 
     private void Deregister(ObservationKey key, string reason)
@@ -251,6 +336,35 @@ internal sealed class ObserveStage : IServerStage
         {
             Remove(observer, "the endpoint stopped");
         }
+    }
+
+    /// <summary>
+    /// Ends every observation of <paramref name="peer"/> at once: its address is unreachable (an ICMP error for a
+    /// datagram sent to it). CON notifications in flight to it are abandoned. Returns how many ended.
+    /// </summary>
+    public int RemoveObserversOf(CoapPeer peer, string reason)
+    {
+        Observer[] observers;
+        lock (_gate)
+        {
+            if (!_byPeer.TryGetValue(peer, out var ofPeer))
+            {
+                return 0;
+            }
+
+            observers = [.. ofPeer];
+        }
+
+        var ended = 0;
+        foreach (var observer in observers)
+        {
+            if (Remove(observer, reason, stopRetransmission: true))
+            {
+                ended++;
+            }
+        }
+
+        return ended;
     }
 
     /// <summary>An RST answering a NON notification ends that observation (RFC 7641 §3.6).</summary>

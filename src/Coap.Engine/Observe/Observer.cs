@@ -40,6 +40,9 @@ internal sealed class Observer
     /// <summary>When the client last proved it is there: its registration or the last CON notification sent.</summary>
     public long LastConfirmableAt { get; set; }
 
+    /// <summary>The NON notifications sent since the last CON (or the registration), for Coap:ObserverCheckNotifications.</summary>
+    public int NonConfirmableRun { get; set; }
+
     /// <summary>The CON notification still being retransmitted, if any, and its current message ID.</summary>
     public Task<TransmissionOutcome>? InFlight { get; set; }
 

@@ -31,7 +31,8 @@ public sealed partial class ResourceObservers
     /// The resource's state changed: render the new representation once per distinct request variant (through the
     /// stages after Observe, so block-wise applies) and send it to every observer with a newer Observe number
     /// (RFC 7641 §4.2). Notifications are non-confirmable unless <paramref name="confirmable"/> is set, except that
-    /// each observer gets a confirmable one at least every <c>Coap:ObserverCheck</c> (§4.5). Calls that arrive while
+    /// each observer gets a confirmable one at least every <c>Coap:ObserverCheck</c> and at least once in
+    /// <c>Coap:ObserverCheckNotifications</c> notifications (§4.5); one never acknowledged ends it. Calls that arrive while
     /// a render is under way are folded into one more render of the latest state. A rendered error (not 2.xx) ends
     /// every observation of that variant (§3.2).
     /// </summary>
@@ -143,7 +144,8 @@ public sealed partial class ResourceObservers
         List<(Observer Observer, Task<TransmissionOutcome> Transmission)>? tracked = null;
         lock (_gate)
         {
-            var check = _observerCheck is { } interval ? stage.TicksOf(interval) : stage.ObserverCheckTicks;
+            var check = _observerCheck is { } interval ? Math.Min(stage.TicksOf(interval), stage.ObserverCheckTicks) : stage.ObserverCheckTicks;
+            var nonConfirmableRun = stage.ObserverCheckNotifications - 1;
             foreach (var observer in variant.Observers)
             {
                 if (observer.RegisteredSequence >= 0)
@@ -156,14 +158,19 @@ public sealed partial class ResourceObservers
                     observer.RegisteredSequence = -1;
                 }
 
-                if (!confirmable && observer.InFlight is not { IsCompleted: false } && now - observer.LastConfirmableAt < check)
+                if (!confirmable
+                    && observer.InFlight is not { IsCompleted: false }
+                    && now - observer.LastConfirmableAt < check
+                    && observer.NonConfirmableRun < nonConfirmableRun)
                 {
                     stage.RememberNonConfirmable(observer, sender.SendNonConfirmable(observer.Peer, notification, observer.Token));
+                    observer.NonConfirmableRun++;
                 }
                 else if (observer.InFlight is { IsCompleted: false }
                     && sender.TryReplaceConfirmable(observer.Peer, observer.InFlightMessageId, notification, observer.Token) is { } replacement)
                 {
                     observer.InFlightMessageId = replacement;
+                    observer.NonConfirmableRun = 0;
                 }
                 else
                 {
@@ -171,6 +178,7 @@ public sealed partial class ResourceObservers
                     observer.InFlight = sent.Transmission;
                     observer.InFlightMessageId = sent.MessageId;
                     observer.LastConfirmableAt = now;
+                    observer.NonConfirmableRun = 0;
                     (tracked ??= []).Add((observer, sent.Transmission));
                 }
 

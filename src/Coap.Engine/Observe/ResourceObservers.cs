@@ -30,7 +30,10 @@ public sealed partial class ResourceObservers
         set => Volatile.Write(ref _capacity, value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value)));
     }
 
-    /// <summary>The longest time between confirmable notifications to one observer (RFC 7641 §4.5) for this resource; null uses Coap:ObserverCheck.</summary>
+    /// <summary>
+    /// The longest time between confirmable notifications to one observer (RFC 7641 §4.5) for this resource; null uses
+    /// Coap:ObserverCheck, which is also the most it can be: a longer one is clamped to it.
+    /// </summary>
     public TimeSpan? ObserverCheck
     {
         get
@@ -85,14 +88,15 @@ public sealed partial class ResourceObservers
     /// <summary>
     /// Adds an observer under the variant its request belongs to and returns it with the Observe value for the
     /// registration's response, which is newer than every notification sent before it; null when the resource is at
-    /// its <see cref="Capacity"/>, unless the registration <paramref name="renews"/> one it replaces.
+    /// its <see cref="Capacity"/> or the endpoint's <paramref name="limit"/>, unless the registration
+    /// <paramref name="renews"/> one it replaces.
     /// </summary>
-    internal Observer? Add(VariantKey key, CoapRequestContext context, long now, bool renews, out int sequence)
+    internal Observer? Add(VariantKey key, CoapRequestContext context, long now, bool renews, int limit, out int sequence)
     {
         lock (_gate)
         {
             sequence = 0;
-            if (_count >= _capacity && !renews)
+            if (_count >= Math.Min(_capacity, limit) && !renews)
             {
                 return null;
             }
@@ -104,11 +108,16 @@ public sealed partial class ResourceObservers
             }
 
             sequence = NextSequence();
+            var registration = ++_registrations;
             var observer = new Observer(context.Peer, context.Request.Token, variant, now)
             {
                 Index = variant.Observers.Count,
-                Registration = ++_registrations,
+                Registration = registration,
                 RegisteredSequence = sequence,
+
+                // Observers registered together would otherwise all get their counted CON on the same change: started
+                // at staggered points of the count, they get it on different ones (each still at least once in N).
+                NonConfirmableRun = (int)((registration - 1) % key.Stage.ObserverCheckNotifications),
             };
             variant.Observers.Add(observer);
             _count++;

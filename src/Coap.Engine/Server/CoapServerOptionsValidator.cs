@@ -70,9 +70,29 @@ internal sealed class CoapServerOptionsValidator : IValidateOptions<CoapServerOp
             failures.Add($"Coap:MaxPendingUploadBytes must be at least Coap:MaxBlockSize (got {options.MaxPendingUploadBytes}).");
         }
 
-        if (options.ObserverCheck <= TimeSpan.Zero)
+        if (options.ObserverCheck <= TimeSpan.Zero || options.ObserverCheck > TimeSpan.FromHours(24))
         {
-            failures.Add($"Coap:ObserverCheck must be positive (got {options.ObserverCheck}).");
+            failures.Add($"Coap:ObserverCheck must be positive and at most 24 hours (got {options.ObserverCheck}).");
+        }
+
+        if (options.ObserverCheckNotifications < 1)
+        {
+            failures.Add($"Coap:ObserverCheckNotifications must be at least 1 (got {options.ObserverCheckNotifications}).");
+        }
+
+        if (options.MaxObserversPerPeer < 0)
+        {
+            failures.Add($"Coap:MaxObserversPerPeer must not be negative (got {options.MaxObserversPerPeer}).");
+        }
+
+        if (options.MaxObserversPerResource < 0)
+        {
+            failures.Add($"Coap:MaxObserversPerResource must not be negative (got {options.MaxObserversPerResource}).");
+        }
+
+        if (options.MaxObservers < 0)
+        {
+            failures.Add($"Coap:MaxObservers must not be negative (got {options.MaxObservers}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -28,13 +28,15 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
         _services = services;
         _maxBlockSize = options.MaxBlockSize;
         Block1 = new Block1Stage(options, time, (loggers ?? NullLoggerFactory.Instance).CreateLogger<Block1Stage>(), new Block2Stage(options, time, new ResourceStage()));
-        _observe = new ObserveStage(notifications, Block1);
+        _observe = new ObserveStage(notifications, options, Block1);
     }
 
     /// <summary>The Block1 stage, behind the Observe stage; tests read its accounting.</summary>
     internal Block1Stage Block1 { get; }
 
     public bool OnUnmatchedReset(CoapPeer peer, ushort messageId) => _observe.OnReset(peer, messageId);
+
+    public void OnUnreachable(CoapPeer peer) => _observe.RemoveObserversOf(peer, "its address is unreachable (ICMP)");
 
     public void OnStopping() => _observe.RemoveAll();
 

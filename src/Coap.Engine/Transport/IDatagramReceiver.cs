@@ -8,4 +8,10 @@ public interface IDatagramReceiver
     void OnDatagram(IDatagramTransport transport, ReadOnlySpan<byte> datagram, SocketAddress remote);
 
     void OnTransportError(IDatagramTransport transport, Exception error);
+
+    /// <summary>
+    /// A datagram sent to <paramref name="remote"/> was answered by an ICMP error saying that nothing receives there
+    /// (port, host or network unreachable); called on a thread of the transport's choosing.
+    /// </summary>
+    void OnUnreachable(IDatagramTransport transport, SocketAddress remote);
 }

@@ -5,13 +5,15 @@ namespace Coap.Engine.Transport;
 
 /// <summary>
 /// One UDP socket with a dedicated receive thread that uses blocking, allocation-free
-/// <see cref="Socket.ReceiveFrom(Span{byte}, SocketFlags, SocketAddress)"/> calls.
+/// <see cref="Socket.ReceiveFrom(Span{byte}, SocketFlags, SocketAddress)"/> calls. On Linux the socket also learns
+/// of ICMP errors (<see cref="IcmpErrorQueue"/>) and reports unreachable peers to the receiver.
 /// </summary>
 public sealed class UdpTransport : IDatagramTransport
 {
     private const int MaxDatagram = 65535;
 
     private readonly Socket _socket;
+    private readonly IcmpErrorQueue? _errors;
     private Thread? _thread;
     private volatile bool _disposed;
 
@@ -20,6 +22,7 @@ public sealed class UdpTransport : IDatagramTransport
         _socket = socket;
         DualMode = dualMode;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        _errors = IcmpErrorQueue.TryEnable(socket, this);
     }
 
     public IPEndPoint LocalEndPoint { get; }
@@ -57,6 +60,7 @@ public sealed class UdpTransport : IDatagramTransport
             throw new InvalidOperationException("The transport is already started.");
         }
 
+        _errors?.Start(receiver);
         _thread = new Thread(() => ReceiveLoop(receiver))
         {
             IsBackground = true,
@@ -76,9 +80,31 @@ public sealed class UdpTransport : IDatagramTransport
         {
             _socket.SendTo(datagram, SocketFlags.None, remote);
         }
+        catch (SocketException) when (_errors is not null)
+        {
+            // An ICMP error for an earlier datagram, to any peer, fails the next call on the socket once, and this
+            // datagram was not sent; the error is consumed now, so it is sent again once.
+            _errors.Schedule();
+            SendAgain(datagram, remote);
+        }
         catch (SocketException)
         {
             // A send to an unreachable peer fails like a lost datagram; retransmission or the peer's retry covers it.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private void SendAgain(ReadOnlySpan<byte> datagram, SocketAddress remote)
+    {
+        try
+        {
+            _socket.SendTo(datagram, SocketFlags.None, remote);
+        }
+        catch (SocketException)
+        {
+            // Failed for a reason of its own (or another ICMP error came in between): lost like a datagram.
         }
         catch (ObjectDisposedException)
         {
@@ -110,6 +136,8 @@ public sealed class UdpTransport : IDatagramTransport
             }
             catch (SocketException) when (!_disposed)
             {
+                // With the error queue on, an ICMP error fails one receive: read what it answered.
+                _errors?.Schedule();
                 continue;
             }
             catch (Exception) when (_disposed)

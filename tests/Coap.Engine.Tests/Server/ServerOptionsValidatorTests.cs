@@ -5,12 +5,16 @@ namespace Coap.Engine.Tests.Server;
 public sealed class ServerOptionsValidatorTests
 {
     [Fact]
-    public void The_defaults_are_valid_and_observer_check_is_24_hours()
+    public void The_defaults_are_valid_and_bound_observers()
     {
         var options = new CoapServerOptions();
 
         Assert.True(new CoapServerOptionsValidator().Validate(null, options).Succeeded);
-        Assert.Equal(TimeSpan.FromHours(24), options.ObserverCheck);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.ObserverCheck);
+        Assert.Equal(20, options.ObserverCheckNotifications);
+        Assert.Equal(100, options.MaxObserversPerPeer);
+        Assert.Equal(10_000, options.MaxObserversPerResource);
+        Assert.Equal(100_000, options.MaxObservers);
     }
 
     [Fact]
@@ -20,5 +24,24 @@ public sealed class ServerOptionsValidatorTests
 
         Assert.True(result.Failed);
         Assert.Contains("Coap:ObserverCheck", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, CoapServerOptions> BadObserverSettings => new()
+    {
+        { "Coap:ObserverCheck", new CoapServerOptions { ObserverCheck = TimeSpan.FromHours(25) } },
+        { "Coap:ObserverCheckNotifications", new CoapServerOptions { ObserverCheckNotifications = 0 } },
+        { "Coap:MaxObserversPerPeer", new CoapServerOptions { MaxObserversPerPeer = -1 } },
+        { "Coap:MaxObserversPerResource", new CoapServerOptions { MaxObserversPerResource = -1 } },
+        { "Coap:MaxObservers", new CoapServerOptions { MaxObservers = -1 } },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadObserverSettings))]
+    public void An_observer_setting_out_of_range_fails_naming_the_key(string key, CoapServerOptions options)
+    {
+        var result = new CoapServerOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(key + " must", result.FailureMessage, StringComparison.Ordinal);
     }
 }
