@@ -22,15 +22,15 @@ var getQuery = "dns=" + DnsQueries.ToBase64Url(query);
 var scenarios = new (string Name, bool Observe, Func<CoapMessage[]> Requests)[]
 {
     ("GET /time", false, () => [Get("time")]),
-    ("/time observe (GET Observe 0)", true, () => [Get("time", observe: 0)]),
-    ("/time observe, NON", true, () => [Get("time", observe: 0, type: CoapMessageType.NonConfirmable)]),
+    ($"/time observe (GET Observe 0), {observeWindow.TotalSeconds} s", true, () => [Get("time", observe: 0)]),
+    ($"/time observe, NON, {observeWindow.TotalSeconds} s", true, () => [Get("time", observe: 0, type: CoapMessageType.NonConfirmable)]),
     ("discovery GET /.well-known/core", false, () => [Get(".well-known/core")]),
-    ("discovery, Block2 NUM=1 SZX=4 (64 B)", false, () => [Get(".well-known/core", block2: new BlockValue(1, false, 2))]),
+    ("discovery, Block2 NUM=1 SZX=2 (64 B)", false, () => [Get(".well-known/core", block2: new BlockValue(1, false, 2))]),
     ("DoC FETCH /dns (60 A records)", false, () => [Dns(CoapCode.Fetch)]),
     ("DoC GET /dns?dns=…", false, () => [Get("dns", query: getQuery)]),
     ("pub-sub GET /ps?rt=core.ps.data", false, () => [Get("ps", query: "rt=core.ps.data")]),
     ("pub-sub GET /ps/data/bench (740 B value)", false, () => [Get("ps/data/bench")]),
-    ("pub-sub subscribe /ps/data/bench, 3 publications", true, () => [Get("ps/data/bench", observe: 0)]),
+    ($"pub-sub subscribe /ps/data/bench, 3 publications in {observeWindow.TotalSeconds} s", true, () => [Get("ps/data/bench", observe: 0)]),
     ("files GET /files/readme.txt (2000 B)", false, () => [Get("files/readme.txt")]),
 };
 
@@ -91,7 +91,7 @@ foreach (var (name, _, _) in scenarios)
     var on = results.Single(r => r.Setting == "guard on" && r.Scenario == name).Victim;
     var off = results.Single(r => r.Setting == "guard off" && r.Scenario == name).Victim;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {name} | {on.Sent} B | {on.Received} B ({on.Codes}) | {(double)on.Received / on.Sent:F2} | {off.Received} B ({off.Datagrams} datagrams) | {(double)off.Received / off.Sent:F1} |"));
+        $"| {name} | {on.Sent} B | {on.Received} B ({on.Codes}) | {(double)on.Received / on.Sent:F2} | {off.Received} B ({off.Datagrams} datagram{(off.Datagrams == 1 ? "" : "s")}) | {(double)off.Received / off.Sent:F1} |"));
 }
 
 var worst = results.Where(r => r.Setting == "guard on").Max(r => (double)r.Victim.Received / r.Victim.Sent);

@@ -40,18 +40,25 @@ internal sealed partial class AmplificationGuard
     }
 
     /// <summary>
-    /// Before the request is dispatched: a valid Echo verifies the peer; an Observe registration (GET or FETCH with
-    /// Observe 0) from a peer still unverified gets the challenge returned here instead of being dispatched.
+    /// Before the request is dispatched: a valid Echo verifies the peer. A peer still unverified gets the challenge
+    /// returned here instead of being dispatched for an Observe registration (GET or FETCH with Observe 0), and for an
+    /// unsafe request to a resource that says <see cref="Server.ResourceMetadata.ChangesNeedVerifiedPeer"/>.
     /// </summary>
-    public CoapMessage? Admit(CoapPeer peer, CoapMessage request)
+    public CoapMessage? Admit(CoapPeer peer, CoapMessage request, IRequestDispatcher? dispatcher)
     {
-        if (IsVerified(peer) || Verify(peer, request)
-            || request.Observe != 0 || (request.Code != CoapCode.Get && request.Code != CoapCode.Fetch))
+        if (IsVerified(peer) || Verify(peer, request))
         {
             return null;
         }
 
-        Registration(_logger, peer);
+        var code = request.Code;
+        var registration = request.Observe == 0 && (code == CoapCode.Get || code == CoapCode.Fetch);
+        if (!registration && (code == CoapCode.Get || code == CoapCode.Fetch || dispatcher?.ChangesNeedVerifiedPeer(request) != true))
+        {
+            return null;
+        }
+
+        Challenged(_logger, peer, request.Code);
         return Challenge(peer, request);
     }
 
@@ -156,8 +163,8 @@ internal sealed partial class AmplificationGuard
     [LoggerMessage(60, LogLevel.Debug, "Response of {Length} bytes to unverified {Peer} replaced by 4.01 with Echo (request {RequestLength} bytes)")]
     private static partial void Replaced(ILogger logger, CoapPeer peer, int length, int requestLength);
 
-    [LoggerMessage(61, LogLevel.Debug, "Observe registration from unverified {Peer} answered with 4.01 with Echo")]
-    private static partial void Registration(ILogger logger, CoapPeer peer);
+    [LoggerMessage(61, LogLevel.Debug, "{Method} from unverified {Peer} (a registration or a change that needs a verified peer) answered with 4.01 with Echo")]
+    private static partial void Challenged(ILogger logger, CoapPeer peer, CoapCode method);
 
     [LoggerMessage(62, LogLevel.Debug, "{Peer} verified its address with an Echo")]
     private static partial void Verified(ILogger logger, CoapPeer peer);

@@ -14,7 +14,7 @@ public sealed partial class CoapEndpoint
             return;
         }
 
-        if (_amplification.Admit(peer, request) is { } challenge)
+        if (_amplification.Admit(peer, request, _dispatcher) is { } challenge)
         {
             Respond(peer, request, challenge, separate: false);
             return;

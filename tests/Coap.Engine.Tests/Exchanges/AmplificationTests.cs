@@ -2,6 +2,7 @@ using System.Net;
 using Coap.Engine.Codec;
 using Coap.Engine.Messaging;
 using Coap.Engine.Protocol;
+using Coap.Engine.Server;
 using Coap.Engine.Tests.Server;
 using Coap.Testing;
 using static Coap.Engine.Tests.Observe.ObserveRequests;
@@ -184,6 +185,28 @@ public sealed class AmplificationTests
         Assert.Equal(CoapCode.Content, registered.Code);
         Assert.NotNull(registered.Observe);
         Assert.Equal(1, resource.Observers.Count);
+    }
+
+    [Fact]
+    public async Task Change_to_a_resource_that_needs_a_verified_peer_is_challenged_before_the_handler_runs()
+    {
+        var resource = new TestResource(_ => ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Changed)));
+        await using var server = new ServerFixture(t => t.Map("act", resource, new ResourceMetadata { ChangesNeedVerifiedPeer = true }));
+        var peer = From(server, Remote);
+
+        peer.Send(ServerFixture.Request(CoapCode.Get, "act", 1));
+        var read = peer.Expect();
+        peer.Send(ServerFixture.Request(CoapCode.Post, "act", 2));
+        var challenge = peer.Expect();
+        var callsBeforeEcho = resource.Calls;
+        peer.Send(Echoing(ServerFixture.Request(CoapCode.Post, "act", 3), challenge));
+        var changed = peer.Expect();
+
+        Assert.Equal(CoapCode.Changed, read.Code);
+        Assert.Equal(CoapCode.Unauthorized, challenge.Code);
+        Assert.Equal(1, callsBeforeEcho);
+        Assert.Equal(CoapCode.Changed, changed.Code);
+        Assert.Equal(2, resource.Calls);
     }
 
     [Fact]

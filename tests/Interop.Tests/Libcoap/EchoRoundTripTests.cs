@@ -22,12 +22,21 @@ public sealed class EchoRoundTripTests : IAsyncDisposable
     private readonly TestResource _big;
     private readonly TestObservableResource _counter;
     private int _value;
+    private int _echoed;
 
     public EchoRoundTripTests()
     {
         _big = new TestResource(_ => ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes(Body), ContentFormat.TextPlain)));
-        _counter = new TestObservableResource(_ => CoapMessage.CreateResponse(
-            CoapCode.Content, Encoding.UTF8.GetBytes($"value {Interlocked.Increment(ref _value).ToString(CultureInfo.InvariantCulture)} of the counter\n"), ContentFormat.TextPlain));
+        _counter = new TestObservableResource(c =>
+        {
+            if (c.Request.Options.Contains(OptionNumber.Echo))
+            {
+                Interlocked.Increment(ref _echoed);
+            }
+
+            return CoapMessage.CreateResponse(
+                CoapCode.Content, Encoding.UTF8.GetBytes($"value {Interlocked.Increment(ref _value).ToString(CultureInfo.InvariantCulture)} of the counter\n"), ContentFormat.TextPlain);
+        });
         var tree = new ResourceTree();
         // Titles long enough that /.well-known/core is more than three times its request.
         tree.Map("big", _big, new ResourceMetadata { Title = "four thousand bytes of text, in four blocks" });
@@ -95,5 +104,6 @@ public sealed class EchoRoundTripTests : IAsyncDisposable
 
         Assert.True(result.ExitCode == 0, result.StandardError);
         Assert.Contains("value 1 of the counter", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(1, Volatile.Read(ref _echoed));
     }
 }
