@@ -39,6 +39,11 @@ internal sealed partial class TerminalResource : CoapResource, IObservableRoute
         AcceptedContentFormats = [ContentFormat.TextPlain, ContentFormat.OctetStream, ContentFormat.Cbor, ContentFormat.CborSeq],
         Title = "Terminal sessions",
         Observable = true,
+
+        // A POST starts a process and is answered with a Location longer than three times the request: a peer that
+        // has not shown it receives at its address verifies first, so the engine never withholds that answer after
+        // the process started, and a repetition never starts a second one (RFC 9175 §2.4).
+        ChangesNeedVerifiedPeer = true,
     };
 
     /// <summary>A session's output has its own observers; a registration on anything else is answered without Observe.</summary>

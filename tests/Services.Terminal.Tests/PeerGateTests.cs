@@ -28,12 +28,12 @@ public sealed class PeerGateTests : IAsyncDisposable
     {
         var outsider = new LockstepPeer(_server.Transport, Outsider);
 
-        outsider.Send(Request(CoapCode.Post, 1, "term", string.Empty));
-        var start = outsider.Expect();
+        var start = Answered(outsider, Request(CoapCode.Post, 1, "term", string.Empty));
         outsider.Send(Request(CoapCode.Get, 2, "term", "0000", "out"));
         var read = outsider.Expect();
 
         Assert.Equal(CoapCode.Unauthorized, start.Code);
+        Assert.False(start.Options.Contains(OptionNumber.Echo));
         Assert.Equal("/", start.GetLocationPath());
         Assert.Equal(CoapCode.Unauthorized, read.Code);
         Assert.Empty(ProcessTable.Children().Except(_childrenBefore));
@@ -44,8 +44,7 @@ public sealed class PeerGateTests : IAsyncDisposable
     {
         var neighbour = new LockstepPeer(_server.Transport, Neighbour);
 
-        neighbour.Send(Request(CoapCode.Post, 1, "term", string.Empty));
-        var created = neighbour.Expect();
+        var created = Verified(neighbour, Request(CoapCode.Post, 1, "term", string.Empty));
         var started = ProcessTable.Children().Except(_childrenBefore).ToList();
         var location = created.GetLocationPath().Trim('/').Split('/');
         neighbour.Send(Request(CoapCode.Delete, 2, [.. location, string.Empty]));
@@ -62,13 +61,11 @@ public sealed class PeerGateTests : IAsyncDisposable
     {
         var neighbour = new LockstepPeer(_server.Transport, Neighbour);
         var other = new LockstepPeer(_server.Transport, new IPEndPoint(IPAddress.Parse("192.0.2.8"), 40003));
-        neighbour.Send(Request(CoapCode.Post, 1, "term", string.Empty));
-        var location = neighbour.Expect().GetLocationPath().Trim('/').Split('/');
+        var location = Verified(neighbour, Request(CoapCode.Post, 1, "term", string.Empty)).GetLocationPath().Trim('/').Split('/');
 
         other.Send(Request(CoapCode.Get, 2, [.. location, "status"]));
         var read = other.Expect();
-        other.Send(Request(CoapCode.Delete, 3, [.. location, string.Empty]));
-        var delete = other.Expect();
+        var delete = Verified(other, Request(CoapCode.Delete, 3, [.. location, string.Empty]));
         neighbour.Send(Request(CoapCode.Delete, 4, [.. location, string.Empty]));
         var own = await neighbour.ExpectAsync();
 
@@ -85,11 +82,11 @@ public sealed class PeerGateTests : IAsyncDisposable
     {
         var mapped = new LockstepPeer(_server.Transport, new IPEndPoint(IPAddress.Parse(address), 40004));
 
-        mapped.Send(Request(CoapCode.Post, 1, "term", string.Empty));
-        var start = mapped.Expect();
+        var start = Answered(mapped, Request(CoapCode.Post, 1, "term", string.Empty));
 
         Assert.False(_server.Transport.DualMode);
         Assert.Equal(CoapCode.Unauthorized, start.Code);
+        Assert.False(start.Options.Contains(OptionNumber.Echo));
         Assert.Empty(ProcessTable.Children().Except(_childrenBefore));
     }
 
@@ -100,16 +97,60 @@ public sealed class PeerGateTests : IAsyncDisposable
         var mapped = new LockstepPeer(_server.Transport, new IPEndPoint(IPAddress.Parse("::ffff:192.0.2.7"), 40005));
         var outsider = new LockstepPeer(_server.Transport, new IPEndPoint(IPAddress.Parse("::ffff:198.51.100.9"), 40006));
 
-        outsider.Send(Request(CoapCode.Post, 1, "term", string.Empty));
-        var refused = outsider.Expect();
-        mapped.Send(Request(CoapCode.Post, 2, "term", string.Empty));
-        var created = mapped.Expect();
+        var refused = Answered(outsider, Request(CoapCode.Post, 1, "term", string.Empty));
+        var created = Verified(mapped, Request(CoapCode.Post, 2, "term", string.Empty));
         mapped.Send(Request(CoapCode.Delete, 3, [.. created.GetLocationPath().Trim('/').Split('/'), string.Empty]));
         var deleted = await mapped.ExpectAsync();
 
         Assert.Equal(CoapCode.Unauthorized, refused.Code);
+        Assert.False(refused.Options.Contains(OptionNumber.Echo));
         Assert.Equal(CoapCode.Created, created.Code);
         Assert.Equal(CoapCode.Deleted, deleted.Code);
+    }
+
+    [Fact]
+    public void A_change_from_a_peer_that_has_not_verified_its_address_is_challenged_before_a_process_starts()
+    {
+        var neighbour = new LockstepPeer(_server.Transport, Neighbour);
+
+        neighbour.Send(Request(CoapCode.Post, 1, "term", string.Empty));
+        var challenge = neighbour.Expect();
+
+        Assert.Equal(CoapCode.Unauthorized, challenge.Code);
+        Assert.True(challenge.Options.Contains(OptionNumber.Echo));
+        Assert.Empty(ProcessTable.Children().Except(_childrenBefore));
+    }
+
+    /// <summary>
+    /// The answer to an unsafe request from a peer the engine has not verified (RFC 9175 §2.4): the first attempt is
+    /// answered 4.01 with an Echo, the same request with that Echo (a new message ID) gets the real answer.
+    /// </summary>
+    private static CoapMessage Verified(LockstepPeer peer, CoapMessage request)
+    {
+        peer.Send(request);
+        var challenge = peer.Expect();
+        Assert.Equal(CoapCode.Unauthorized, challenge.Code);
+        Assert.True(challenge.Options.TryGet(OptionNumber.Echo, out var echo));
+        request.MessageId += 100;
+        request.Options.Add(echo);
+        peer.Send(request);
+        return peer.Expect();
+    }
+
+    /// <summary>The answer to a request, through the Echo round trip when the engine asks for one.</summary>
+    private static CoapMessage Answered(LockstepPeer peer, CoapMessage request)
+    {
+        peer.Send(request);
+        var answer = peer.Expect();
+        if (answer.Code != CoapCode.Unauthorized || !answer.Options.TryGet(OptionNumber.Echo, out var echo))
+        {
+            return answer;
+        }
+
+        request.MessageId += 100;
+        request.Options.Add(echo);
+        peer.Send(request);
+        return peer.Expect();
     }
 
     private static CoapMessage Request(CoapCode code, ushort id, params string[] path)

@@ -160,7 +160,16 @@ public sealed class CoapClient : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _endpoint.DisposeAsync();
 
+    /// <summary>One exchange, or two when the server answers the first with 4.01 and an Echo (RFC 9175 §2.3).</summary>
     private async Task<CoapMessage> SendOnceAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        var response = await ExchangeAsync(request, remote, cancellationToken).ConfigureAwait(false);
+        return EchoRetry.Repeat(request, response) is { } again
+            ? await ExchangeAsync(again, remote, cancellationToken).ConfigureAwait(false)
+            : response;
+    }
+
+    private async Task<CoapMessage> ExchangeAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(Options.EffectiveTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);

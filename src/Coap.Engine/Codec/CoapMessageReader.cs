@@ -66,6 +66,7 @@ public static class CoapMessageReader
             MessageId = header.MessageId,
             Token = CoapToken.FromSpan(span.Slice(CoapHeader.Size, header.TokenLength)),
             Payload = payloadOffset < datagram.Length ? datagram[payloadOffset..] : ReadOnlyMemory<byte>.Empty,
+            DatagramLength = datagram.Length,
         };
     }
 

@@ -14,6 +14,12 @@ public sealed partial class CoapEndpoint
             return;
         }
 
+        if (_amplification.Admit(peer, request, _dispatcher) is { } challenge)
+        {
+            Respond(peer, request, challenge, separate: false);
+            return;
+        }
+
         ValueTask<CoapMessage> pending;
         try
         {
@@ -56,8 +62,19 @@ public sealed partial class CoapEndpoint
         }
     }
 
+    /// <summary>
+    /// The empty ACK of a separate response (RFC 7252 §5.2.2). Not for a peer whose address is not verified: the
+    /// response would then go as a CON, retransmitted up to MAX_RETRANSMIT times, several copies for one request
+    /// (RFC 9175 §2.4); it is piggybacked whenever it is ready instead, and the client's retransmissions of the request
+    /// meanwhile are duplicates that get it replayed once it exists.
+    /// </summary>
     private void AcknowledgeEarly(ServerExchange exchange)
     {
+        if (!_amplification.IsVerified(exchange.Peer))
+        {
+            return;
+        }
+
         lock (exchange)
         {
             if (exchange.Responded)
@@ -109,6 +126,7 @@ public sealed partial class CoapEndpoint
     {
         response.Token = request.Token;
         DiagnosticPayload.Cap(response, request, _options.MaxBlockSize);
+        response = _amplification.Limit(peer, request, response);
         if (request.Type == CoapMessageType.Confirmable && !separate)
         {
             response.Type = CoapMessageType.Acknowledgement;

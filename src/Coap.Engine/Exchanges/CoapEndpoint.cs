@@ -23,6 +23,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CoapEndpointOptions _options;
     private readonly RequestMatcher _matcher = new();
+    private readonly AmplificationGuard _amplification;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ITimer _sweepTimer;
     private TransportBinding[] _bindings = [];
@@ -42,6 +43,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
         _options = options;
         _logger = loggers.CreateLogger<CoapEndpoint>();
         _messages = new MessageManager(options, time, random, loggers.CreateLogger<MessageManager>());
+        _amplification = new AmplificationGuard(options, time, _logger);
         _dispatcher = dispatcher?.Invoke(new NotificationSender(_messages, loggers.CreateLogger<ObserveStage>()));
         _sweepTimer = time.CreateTimer(_logger, "sweeping expired message IDs and idle peers", Sweep, SweepInterval, SweepInterval);
     }

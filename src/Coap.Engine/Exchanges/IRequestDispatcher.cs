@@ -12,6 +12,9 @@ internal interface IRequestDispatcher
 {
     ValueTask<CoapMessage> DispatchAsync(CoapMessage request, CoapPeer peer, CancellationToken aborted);
 
+    /// <summary>Whether the request goes to a resource that wants unsafe requests from verified peers only (RFC 9175 §2.4).</summary>
+    bool ChangesNeedVerifiedPeer(CoapMessage request);
+
     /// <summary>An RST that no CON in flight explains; true when it answered a notification (RFC 7641 §3.6).</summary>
     bool OnUnmatchedReset(CoapPeer peer, ushort messageId);
 

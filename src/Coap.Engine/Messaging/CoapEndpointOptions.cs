@@ -52,4 +52,17 @@ public class CoapEndpointOptions
 
     /// <summary>The observations the endpoint holds in all; beyond it, as <see cref="MaxObserversPerPeer"/>.</summary>
     public int MaxObservers { get; set; } = 100_000;
+
+    /// <summary>
+    /// A response to a peer whose address is not verified is at most this many times the size of the request's
+    /// datagram (RFC 9175 §2.4); a larger one is replaced by 4.01 Unauthorized with an Echo option, which the peer
+    /// repeats its request with to verify its address.
+    /// </summary>
+    public int AmplificationFactor { get; set; } = 3;
+
+    /// <summary>How long a peer counts as verified after it repeated a request with a valid Echo (RFC 9175 §2.4).</summary>
+    public TimeSpan EchoVerificationLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Peers on a loopback address (127.0.0.0/8, ::1) count as verified without an Echo round trip.</summary>
+    public bool LoopbackPeersVerified { get; set; } = true;
 }

@@ -8,6 +8,7 @@ internal sealed class CoapPeer
 {
     private IPEndPoint? _endPoint;
     private int _observations;
+    private long _verifiedUntil;
 
     public CoapPeer(IDatagramTransport transport, SocketAddress address)
     {
@@ -31,6 +32,16 @@ internal sealed class CoapPeer
 
     /// <summary>The timestamp of the last datagram to or from the peer.</summary>
     public long LastActivity { get; set; }
+
+    /// <summary>
+    /// Until when (a timestamp of the endpoint's clock) the peer's address counts as verified (RFC 9175 §2.4):
+    /// 0 while it is not, <see cref="long.MaxValue"/> for a loopback peer when loopback counts as verified.
+    /// </summary>
+    public long VerifiedUntil
+    {
+        get => Volatile.Read(ref _verifiedUntil);
+        set => Volatile.Write(ref _verifiedUntil, value);
+    }
 
     /// <summary>Requests a client has outstanding to this peer; at most NSTART (RFC 7252 §4.7).</summary>
     public SemaphoreSlim? NStartGate { get; set; }

@@ -52,6 +52,7 @@ internal sealed class ClientObservation
         try
         {
             _endpoint.Transmit(exchange, _request);
+            var sent = _request;
             var wait = _timeout;
             var reregistered = false;
             while (true)
@@ -80,6 +81,17 @@ internal sealed class ClientObservation
                     var again = BlockRequests.Derive(_request);
                     again.Observe = 0;
                     _endpoint.Transmit(exchange, again);
+                    sent = again;
+                    wait = _timeout;
+                    continue;
+                }
+
+                if (EchoRetry.Repeat(sent, next) is { } echoed)
+                {
+                    // The server wants the (re-)registration repeated with its Echo value (RFC 9175 §2.3), on the
+                    // observation's token.
+                    _endpoint.Transmit(exchange, echoed);
+                    sent = echoed;
                     wait = _timeout;
                     continue;
                 }

@@ -30,6 +30,9 @@ public sealed partial class CoapMessage
 
     public ReadOnlyMemory<byte> Payload { get; set; }
 
+    /// <summary>The size of the datagram the message was decoded from; 0 for a message built here.</summary>
+    internal int DatagramLength { get; init; }
+
     public bool IsRequest => Code.IsRequest;
 
     public bool IsResponse => Code.IsResponse;

@@ -95,6 +95,16 @@ internal sealed class CoapServerOptionsValidator : IValidateOptions<CoapServerOp
             failures.Add($"Coap:MaxObservers must not be negative (got {options.MaxObservers}).");
         }
 
+        if (options.AmplificationFactor < 1)
+        {
+            failures.Add($"Coap:AmplificationFactor must be at least 1 (got {options.AmplificationFactor}).");
+        }
+
+        if (options.EchoVerificationLifetime < TimeSpan.FromSeconds(1) || options.EchoVerificationLifetime > TimeSpan.FromDays(7))
+        {
+            failures.Add($"Coap:EchoVerificationLifetime must be between 1 second and 7 days (got {options.EchoVerificationLifetime}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

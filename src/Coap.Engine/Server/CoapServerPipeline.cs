@@ -34,6 +34,9 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
     /// <summary>The Block1 stage, behind the Observe stage; tests read its accounting.</summary>
     internal Block1Stage Block1 { get; }
 
+    public bool ChangesNeedVerifiedPeer(CoapMessage request) =>
+        _tree.TryMatch(request, out var entry, out _) && entry!.Metadata.ChangesNeedVerifiedPeer;
+
     public bool OnUnmatchedReset(CoapPeer peer, ushort messageId) => _observe.OnReset(peer, messageId);
 
     public void OnUnreachable(CoapPeer peer) => _observe.RemoveObserversOf(peer, "its address is unreachable (ICMP)");

@@ -32,6 +32,15 @@ public sealed record ResourceMetadata
     /// </summary>
     public bool ServesBlocks { get; init; }
 
+    /// <summary>
+    /// A request with an unsafe method (POST, PUT, DELETE, PATCH, iPATCH) from a peer whose address is not verified
+    /// gets 4.01 Unauthorized with an Echo before the resource runs (RFC 9175 §2.4), so that the change is made once,
+    /// for a peer that receives at its address. For resources whose changes start something costly (a process) and may
+    /// be answered with more than <c>Coap:AmplificationFactor</c> times the request: without it such an answer is
+    /// replaced by the challenge after the change, and the client's repetition makes the change again.
+    /// </summary>
+    public bool ChangesNeedVerifiedPeer { get; init; }
+
     /// <summary>Left out of /.well-known/core.</summary>
     public bool Hidden { get; init; }
 

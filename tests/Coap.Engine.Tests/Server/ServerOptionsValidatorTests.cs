@@ -44,4 +44,18 @@ public sealed class ServerOptionsValidatorTests
         Assert.True(result.Failed);
         Assert.Contains(key + " must", result.FailureMessage, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(0, 3600, "Coap:AmplificationFactor")]
+    [InlineData(3, 0, "Coap:EchoVerificationLifetime")]
+    [InlineData(3, 8 * 86400, "Coap:EchoVerificationLifetime")]
+    public void Amplification_settings_out_of_range_fail_naming_the_key(int factor, int lifetimeSeconds, string key)
+    {
+        var options = new CoapServerOptions { AmplificationFactor = factor, EchoVerificationLifetime = TimeSpan.FromSeconds(lifetimeSeconds) };
+
+        var result = new CoapServerOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(key, result.FailureMessage, StringComparison.Ordinal);
+    }
 }
