@@ -9,6 +9,9 @@ namespace Services.FileServer.Client;
 
 public sealed partial class CoapFileClient
 {
+    /// <summary>No entry has more attributes than this; the file service sends two (ct, sz).</summary>
+    private const int MaxLinkAttributes = 16;
+
     /// <summary>
     /// Lists a directory (a trailing slash is added if missing) with the listing's ETag and Max-Age: GET, fetched
     /// block by block whole (as a file is read: every block must carry block 0's ETag, else 4.12). With
@@ -41,9 +44,6 @@ public sealed partial class CoapFileClient
         var entries = details ? DetailedListing.Parse(body.WrittenMemory, uri, MaxListingEntries) : ParseLinks(body.WrittenMemory, uri);
         return new RemoteListing(entries.Entries, etag, maxAge) { Refused = entries.Refused };
     }
-
-    /// <summary>No entry has more attributes than this; the file service sends two (ct, sz).</summary>
-    private const int MaxLinkAttributes = 16;
 
     private ListingEntries ParseLinks(ReadOnlyMemory<byte> body, CoapUri uri)
     {
