@@ -16,11 +16,12 @@ public class CoapEndpointOptions
     /// sent to them (RFC 7252 §4.5), at 128 bytes a message plus 128 per further 64 bytes of reply. When more arrive the
     /// oldest are forgotten first, which bounds memory under load.
     /// </summary>
-    public long DeduplicationMemory { get; set; } = 8L * 1024 * 1024;
+    public long DeduplicationMemory { get; set; } = 4L * 1024 * 1024;
 
     /// <summary>
     /// The share of <see cref="DeduplicationMemory"/> one peer's messages may take; beyond it the peer's own oldest
-    /// are forgotten, so one busy or hostile peer cannot push out another's.
+    /// are forgotten, so one busy or hostile peer cannot push out another's. A quarter of it is the peer's reserve,
+    /// which other peers take from only when nobody holds more than a reserve.
     /// </summary>
     public long DeduplicationMemoryPerPeer { get; set; } = 1024L * 1024;
 

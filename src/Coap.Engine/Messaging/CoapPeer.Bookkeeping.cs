@@ -21,4 +21,10 @@ internal sealed partial class CoapPeer
 
     /// <summary>The deduplication units the peer's entries take (<see cref="Deduplicator.UnitCost"/> bytes each).</summary>
     public int DeduplicationUnits { get; set; }
+
+    /// <summary>The peer before this one among those holding more than their deduplication reserve, or null.</summary>
+    public CoapPeer? DeduplicationOverBefore { get; set; }
+
+    /// <summary>The peer after this one among those holding more than their deduplication reserve, or null.</summary>
+    public CoapPeer? DeduplicationOverAfter { get; set; }
 }

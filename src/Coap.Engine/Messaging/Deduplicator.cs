@@ -21,9 +21,12 @@ namespace Coap.Engine.Messaging;
 /// <para>
 /// All entries live equally long, so insertion order is expiry order: entries form one list oldest first (expiry pops
 /// its head) and each peer's entries a list of their own. A peer over its share (Coap:DeduplicationMemoryPerPeer)
-/// forgets its own oldest entry; only when the whole budget is used is the oldest entry of all forgotten. One peer alone
-/// therefore never pushes out another's entries; RFC 7252 §4.5 lets a server forget, at the price of a late duplicate
-/// being processed again.
+/// forgets its own oldest entry, so one peer alone never pushes out another's entries. When the whole budget is used,
+/// the peers holding more than a quarter of their share (<see cref="ReservedUnits"/>) give up their oldest entry in
+/// turn; when none does, the newcomer's peer gives up its own oldest, and only a peer with no entry at all takes the
+/// oldest entry of all. So several busy peers together do not push out a quiet peer's recent messages either; a crowd
+/// of new addresses (spoofed, say) can. RFC 7252 §4.5 lets a server forget, at the price of a late duplicate being
+/// processed again.
 /// </para>
 /// <para>
 /// Each entry also keeps a <see cref="Fingerprint"/> of its message. A retransmission is the same message, so a message
@@ -57,6 +60,8 @@ internal sealed class Deduplicator
     private int _oldest = None;
     private int _newest = None;
     private int _used;
+    private CoapPeer? _overFirst;
+    private CoapPeer? _overLast;
 
     /// <param name="lifetime">How long an entry is kept: EXCHANGE_LIFETIME.</param>
     /// <param name="timestampFrequency">Ticks per second of the timestamps passed in.</param>
@@ -68,6 +73,7 @@ internal sealed class Deduplicator
         _lifetimeTicks = (long)(lifetime.TotalSeconds * timestampFrequency);
         _maxUnits = (int)Math.Clamp(memory / UnitCost, 1, Array.MaxLength / UnitData);
         _maxUnitsPerPeer = (int)Math.Clamp(memoryPerPeer / UnitCost, 1, _maxUnits);
+        ReservedUnits = Math.Max(1, _maxUnitsPerPeer / 4);
         _maxEntries = maxEntries ?? int.MaxValue;
         var bucketBits = BitOperations.Log2(BitOperations.RoundUpToPowerOf2((uint)Math.Max(_maxUnits, 16)));
         _buckets = new int[1 << bucketBits];
@@ -77,6 +83,9 @@ internal sealed class Deduplicator
         _units = new Unit[initial];
         _data = new byte[initial * UnitData];
     }
+
+    /// <summary>The units of a peer's entries that other peers take only when nobody holds more: a quarter of its share.</summary>
+    public int ReservedUnits { get; }
 
     /// <summary>The messages remembered.</summary>
     public int Count { get; private set; }
@@ -242,7 +251,8 @@ internal sealed class Deduplicator
 
     /// <summary>
     /// Forgets entries until <paramref name="units"/> more fit the peer's share and the budget: the peer's own oldest
-    /// first, then the oldest of all. False when only <paramref name="protect"/> stands in the way.
+    /// first, then those of the peers beyond their reserve in turn, then its own again, then the oldest of all. False
+    /// when only <paramref name="protect"/> stands in the way.
     /// </summary>
     private bool MakeRoom(CoapPeer peer, int units, int protect, bool newEntry)
     {
@@ -259,15 +269,78 @@ internal sealed class Deduplicator
 
         while (_used + units > _maxUnits || (newEntry && Count >= _maxEntries))
         {
-            if (_oldest == None || _oldest == protect)
+            var victim = _overFirst is { } over && over.DeduplicationOldest != protect ? over.DeduplicationOldest
+                : peer.DeduplicationOldest is var own && own != None && own != protect ? own
+                : _oldest;
+            if (victim == None || victim == protect)
             {
                 return false;
             }
 
-            Remove(_oldest);
+            var owner = _units[victim].Peer!;
+            Remove(victim);
+            if (owner == _overFirst && owner != _overLast)
+            {
+                UnlistOver(owner);
+                ListOver(owner);
+            }
         }
 
         return true;
+    }
+
+    /// <summary>Keeps the list of peers beyond their reserve up to date as a peer's units change by one.</summary>
+    private void Recount(CoapPeer peer, int delta)
+    {
+        peer.DeduplicationUnits += delta;
+        if (delta > 0 && peer.DeduplicationUnits == ReservedUnits + 1)
+        {
+            ListOver(peer);
+        }
+        else if (delta < 0 && peer.DeduplicationUnits == ReservedUnits)
+        {
+            UnlistOver(peer);
+        }
+    }
+
+    private void ListOver(CoapPeer peer)
+    {
+        peer.DeduplicationOverBefore = _overLast;
+        peer.DeduplicationOverAfter = null;
+        if (_overLast is null)
+        {
+            _overFirst = peer;
+        }
+        else
+        {
+            _overLast.DeduplicationOverAfter = peer;
+        }
+
+        _overLast = peer;
+    }
+
+    private void UnlistOver(CoapPeer peer)
+    {
+        if (peer.DeduplicationOverBefore is null)
+        {
+            _overFirst = peer.DeduplicationOverAfter;
+        }
+        else
+        {
+            peer.DeduplicationOverBefore.DeduplicationOverAfter = peer.DeduplicationOverAfter;
+        }
+
+        if (peer.DeduplicationOverAfter is null)
+        {
+            _overLast = peer.DeduplicationOverBefore;
+        }
+        else
+        {
+            peer.DeduplicationOverAfter.DeduplicationOverBefore = peer.DeduplicationOverBefore;
+        }
+
+        peer.DeduplicationOverBefore = null;
+        peer.DeduplicationOverAfter = null;
     }
 
     /// <summary>Forgets an entry; it is always the oldest of its peer's.</summary>
@@ -365,14 +438,14 @@ internal sealed class Deduplicator
         }
 
         _used++;
-        peer.DeduplicationUnits++;
+        Recount(peer, 1);
         return index;
     }
 
     private void Release(int index)
     {
         ref var unit = ref _units[index];
-        unit.Peer!.DeduplicationUnits--;
+        Recount(unit.Peer!, -1);
         unit.Peer = null;
         unit.Newer = _free;
         _free = index;

@@ -142,19 +142,29 @@ public sealed class DeduplicatorTests
     }
 
     [Fact]
-    public void Many_peers_together_are_held_to_the_budget_oldest_first()
+    public void Many_busy_peers_together_take_turns_and_leave_a_quiet_peers_reserve_alone()
     {
-        var dedup = new Deduplicator(TimeSpan.FromSeconds(1000), 1, 50 * Deduplicator.UnitCost, 10 * Deduplicator.UnitCost);
-        var peers = Enumerable.Range(0, 20).Select(NewPeer).ToArray();
-        for (var i = 0; i < 200; i++)
+        var dedup = new Deduplicator(TimeSpan.FromSeconds(1000), 1, 100 * Deduplicator.UnitCost, 40 * Deduplicator.UnitCost);
+        var quiet = NewPeer(99);
+        var busy = Enumerable.Range(0, 10).Select(NewPeer).ToArray();
+        for (ushort mid = 0; mid < 15; mid++)
         {
-            dedup.TryBegin(new MessageKey(peers[i % 20], (ushort)i), i, out _);
+            dedup.TryBegin(new MessageKey(quiet, mid), 0, out _);
         }
 
-        Assert.Equal(50, dedup.Count);
-        Assert.Equal(50 * Deduplicator.UnitCost, dedup.BytesUsed);
-        Assert.False(dedup.TryBegin(new MessageKey(peers[199 % 20], 199), 200, out _));
-        Assert.True(dedup.TryBegin(new MessageKey(peers[149 % 20], 149), 200, out _));
+        for (var i = 0; i < 10_000; i++)
+        {
+            dedup.TryBegin(new MessageKey(busy[i % 10], (ushort)(i / 10)), 0, out _);
+        }
+
+        Assert.Equal(10, dedup.ReservedUnits);
+        Assert.Equal(100 * Deduplicator.UnitCost, dedup.BytesUsed);
+        Assert.Equal(10, quiet.DeduplicationUnits);
+        Assert.All(busy, peer => Assert.Equal(9, peer.DeduplicationUnits));
+        for (ushort mid = 5; mid < 15; mid++)
+        {
+            Assert.False(dedup.TryBegin(new MessageKey(quiet, mid), 0, out _));
+        }
     }
 
     /// <summary>
