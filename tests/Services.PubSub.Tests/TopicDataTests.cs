@@ -42,6 +42,19 @@ public sealed class TopicDataTests
     }
 
     [Fact]
+    public async Task A_publication_in_blocks_to_a_topic_that_does_not_exist_is_4_04_at_its_first_block()
+    {
+        await using var broker = new TestBroker();
+        var request = broker.Client.NewRequest(CoapCode.Put, new byte[3000], ContentFormat.TextPlain);
+        var blocksAcknowledged = new BlockCount();
+
+        var response = await broker.Client.SendAsync(request, Coap.Engine.Client.CoapUri.Parse(broker.Uri("ps/data/unknown")), blocksAcknowledged, new CancellationTokenSource(TestBroker.Timeout).Token);
+
+        Assert.Equal(CoapCode.NotFound, response.Code);
+        Assert.Equal(0, blocksAcknowledged.Reports);
+    }
+
+    [Fact]
     public async Task A_publication_in_another_content_format_than_the_topics_gets_4_15()
     {
         await using var broker = new TestBroker();
@@ -124,5 +137,13 @@ public sealed class TopicDataTests
 
         Assert.Equal(CoapCode.Created, (await broker.PublishAsync(data, big)).Code);
         Assert.Equal(big, TestBroker.Text(await broker.Send(CoapCode.Get, data)));
+    }
+
+    /// <summary>Counts the blocks the server answered 2.31 Continue, as the client reports them.</summary>
+    private sealed class BlockCount : IProgress<Coap.Engine.Client.TransferProgress>
+    {
+        public int Reports { get; private set; }
+
+        public void Report(Coap.Engine.Client.TransferProgress value) => Reports++;
     }
 }

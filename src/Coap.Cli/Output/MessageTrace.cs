@@ -34,7 +34,7 @@ internal static class MessageTrace
     {
         foreach (var option in message.Options)
         {
-            var known = option.Number is OptionNumber.ContentFormat or OptionNumber.Accept ? ContentFormat.NameOf((int)option.GetUInt()) : null;
+            var known = option.Number is OptionNumber.ContentFormat or OptionNumber.Accept && option.TryGetUInt(out var format) ? ContentFormat.NameOf((int)format) : null;
             writer.WriteLine(known is null ? $"{prefix}{option}" : $"{prefix}{option} ({known})");
         }
 

@@ -9,71 +9,62 @@ internal sealed partial class Block1Stage
 {
     /// <remarks>
     /// The position is advanced under the lock before the write, so a block racing the previous one's write is
-    /// judged against where the upload will stand. Sinks hold their bytes themselves (a file, not memory), so they
-    /// do not count against Coap:MaxPendingUploadBytes.
+    /// judged against where the upload will stand. A streamed upload counts against the limits from before its sink
+    /// is opened until the sink is disposed (see the quota partial).
     /// </remarks>
     private async ValueTask<CoapMessage> StreamAsync(CoapRequestContext context, ICoapUploadResource resource, UploadKey key, BlockValue block, BlockValue echo)
     {
         var request = context.Request;
-        var fresh = block.Number == 0 ? await resource.BeginUploadAsync(context).ConfigureAwait(false) : null;
-        if (fresh?.Refusal is { } refused)
-        {
-            Forget(key, null);
-            await fresh.DisposeAsync().ConfigureAwait(false);
-            return refused;
-        }
-
         PendingUpload? upload;
-        PendingUpload? dropped = null;
-        CoapMessage? refusal = null;
-        lock (_gate)
+        if (block.Number == 0)
         {
-            _uploads.TryGetValue(key, out upload);
-            if (upload is not null && (fresh is not null || upload.Received != block.Offset))
+            var (opened, refusal) = await OpenAsync(context, resource, key, block.More).ConfigureAwait(false);
+            if (refusal is not null)
             {
-                RemoveLocked(upload);
-                dropped = upload;
-                upload = null;
+                return refusal;
             }
 
-            if (fresh is not null)
+            upload = opened!;
+        }
+        else
+        {
+            PendingUpload? dropped = null;
+            lock (_gate)
             {
-                upload = new PendingUpload(key, fresh);
-                if (block.More)
+                _uploads.TryGetValue(key, out upload);
+                if (upload is not null && upload.Received != block.Offset)
                 {
-                    AddLocked(upload);
+                    RemoveLocked(upload);
+                    dropped = upload;
+                    upload = null;
+                }
+                else if (upload is not null)
+                {
+                    if (block.More)
+                    {
+                        upload.Expiry!.Change(_lifetime, Timeout.InfiniteTimeSpan);
+                    }
+                    else
+                    {
+                        UnlistLocked(upload);
+                    }
+
+                    upload.Received += request.Payload.Length;
                 }
             }
-            else if (upload is null)
+
+            if (dropped?.Sink is { } old)
             {
-                refusal = Incomplete(block, dropped);
-            }
-            else if (!block.More)
-            {
-                RemoveLocked(upload);
-            }
-            else
-            {
-                upload.Expiry!.Change(_lifetime, Timeout.InfiniteTimeSpan);
+                Abort(old);
             }
 
-            if (upload is not null)
+            if (upload is null)
             {
-                upload.Received += request.Payload.Length;
+                return Incomplete(block, dropped);
             }
         }
 
-        if (dropped?.Sink is { } old)
-        {
-            Abort(old);
-        }
-
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        var sink = upload!.Sink!;
+        var sink = upload.Sink!;
         try
         {
             await sink.WriteAsync(request.Payload, block.Offset, context.Aborted).ConfigureAwait(false);
@@ -99,9 +90,94 @@ internal sealed partial class Block1Stage
         {
             if (!block.More)
             {
-                await sink.DisposeAsync().ConfigureAwait(false);
+                try
+                {
+                    await sink.DisposeAsync().ConfigureAwait(false);
+                }
+                finally
+                {
+                    Release(upload);
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// Block 0: an upload already under the key is dropped (a restart), the new one is counted against the limits (or
+    /// refused with 5.03 before anything is opened), then the resource opens its sink, which may refuse in turn.
+    /// </summary>
+    private async ValueTask<(PendingUpload? Upload, CoapMessage? Refusal)> OpenAsync(CoapRequestContext context, ICoapUploadResource resource, UploadKey key, bool more)
+    {
+        var upload = new PendingUpload(key) { Received = context.Request.Payload.Length };
+        PendingUpload? dropped = null;
+        var fits = true;
+        lock (_gate)
+        {
+            if (_uploads.TryGetValue(key, out var old))
+            {
+                RemoveLocked(old);
+                dropped = old;
+            }
+
+            if (FitsLocked(key.Peer, StreamedUploadBytes, file: true))
+            {
+                ChargeLocked(upload, StreamedUploadBytes, file: true);
+            }
+            else
+            {
+                fits = false;
+            }
+        }
+
+        if (dropped?.Sink is { } abandoned)
+        {
+            Abort(abandoned);
+        }
+
+        if (!fits)
+        {
+            return (null, Busy());
+        }
+
+        ICoapUploadSink sink;
+        try
+        {
+            sink = await resource.BeginUploadAsync(context).ConfigureAwait(false);
+        }
+        catch
+        {
+            Release(upload);
+            throw;
+        }
+
+        if (sink.Refusal is { } refused)
+        {
+            Release(upload);
+            await sink.DisposeAsync().ConfigureAwait(false);
+            return (null, refused);
+        }
+
+        upload.Sink = sink;
+        PendingUpload? raced = null;
+        if (more)
+        {
+            lock (_gate)
+            {
+                if (_uploads.TryGetValue(key, out raced))
+                {
+                    RemoveLocked(raced);
+                }
+
+                AddLocked(upload);
+            }
+        }
+
+        if (raced?.Sink is { } overtaken)
+        {
+            Abort(overtaken);
+        }
+
+        return (upload, null);
     }
 
     /// <summary>

@@ -16,28 +16,24 @@ namespace Coap.Engine.Blockwise;
 /// <remarks>
 /// Blocks belong together by <see cref="UploadKey"/>. The echoed SZX is the client's, reduced to
 /// Coap:MaxBlockSize when larger (§2.3); the client then continues at the same byte offset, so progress is kept
-/// in bytes. A block not starting where the upload stands (a gap, a repeat, no block 0) is 4.08 and ends the
-/// upload; a non-final block whose length is not its SZX is 4.00; a body beyond Coap:MaxBodySize, announced by Size1
-/// or reached, is 4.13 with Size1 = the limit (§2.9.3, §4). An upload without a block for EXCHANGE_LIFETIME is
-/// dropped. Buffers count against Coap:MaxPendingUploadBytes by capacity; a block that would exceed it is refused
-/// with 5.03 and Max-Age <see cref="RetryAfterSeconds"/> (RFC 7252 §5.9.3.4), keeping the upload so the client can
-/// send the same block again once space frees up: refusing a newcomer beats evicting a nearly finished upload.
+/// in bytes. Before any block is buffered or streamed the resource may refuse the request whatever its body
+/// (<see cref="ICoapResource.RefuseBeforeBody"/>: 4.05 for a method it lacks, 4.04 for a missing target). A block not
+/// starting where the upload stands (a gap, a repeat, no block 0) is 4.08 and ends the upload; a non-final block whose
+/// length is not its SZX is 4.00; a body beyond the limit, announced by Size1 or reached, is 4.13 with Size1 = the
+/// limit (§2.9.3, §4): Coap:MaxBodySize, and for an assembled body also the peer's share of memory. An upload without a
+/// block for EXCHANGE_LIFETIME is dropped. The limits on what unfinished uploads hold are in the quota partial.
 /// </remarks>
 internal sealed partial class Block1Stage : IServerStage
 {
-    /// <summary>Max-Age of the 5.03 answered when pending uploads hold Coap:MaxPendingUploadBytes.</summary>
-    internal const uint RetryAfterSeconds = 10;
-
     private readonly IServerStage _next;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TimeSpan _lifetime;
     private readonly int _maxExponent;
     private readonly long _maxBody;
-    private readonly long _maxPending;
+    private readonly long _maxAssembled;
     private readonly object _gate = new();
     private readonly Dictionary<UploadKey, PendingUpload> _uploads = [];
-    private long _pendingBytes;
 
     public Block1Stage(CoapEndpointOptions options, TimeProvider time, ILogger logger, IServerStage next)
     {
@@ -47,31 +43,11 @@ internal sealed partial class Block1Stage : IServerStage
         _lifetime = options.Transmission.ExchangeLifetime;
         _maxExponent = BlockValue.ExponentFor(options.MaxBlockSize);
         _maxBody = options.MaxBodySize;
+        _maxAssembled = Math.Min(options.MaxBodySize, options.MaxPendingUploadBytesPerPeer);
         _maxPending = options.MaxPendingUploadBytes;
-    }
-
-    /// <summary>The bytes held by unfinished uploads.</summary>
-    internal long PendingBytes
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _pendingBytes;
-            }
-        }
-    }
-
-    /// <summary>The unfinished uploads.</summary>
-    internal int PendingUploads
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _uploads.Count;
-            }
-        }
+        _maxPendingPerPeer = options.MaxPendingUploadBytesPerPeer;
+        _maxOpen = options.MaxOpenUploads;
+        _maxOpenPerPeer = options.MaxOpenUploadsPerPeer;
     }
 
     public ValueTask<CoapMessage> InvokeAsync(CoapRequestContext context)
@@ -80,7 +56,7 @@ internal sealed partial class Block1Stage : IServerStage
         var announced = request.Options.GetUInt(OptionNumber.Size1);
         if (!request.Options.TryGet(OptionNumber.Block1, out var option))
         {
-            return announced > _maxBody ? Done(TooLarge()) : _next.InvokeAsync(context);
+            return announced > _maxBody ? Done(TooLarge(_maxBody)) : _next.InvokeAsync(context);
         }
 
         if (!BlockValue.TryDecode(option.Value.Span, out var block))
@@ -95,14 +71,23 @@ internal sealed partial class Block1Stage : IServerStage
         }
 
         var key = UploadKey.From(context.Peer, request);
-        if ((block.Number == 0 && announced > _maxBody) || block.Offset + length > _maxBody)
+        var resource = context.Entry.Resource;
+        if (resource.RefuseBeforeBody(context) is { } refused)
         {
             Forget(key, null);
-            return Done(TooLarge());
+            return Done(refused);
+        }
+
+        var streaming = resource as ICoapUploadResource;
+        var limit = streaming is null ? _maxAssembled : _maxBody;
+        if ((block.Number == 0 && announced > limit) || block.Offset + length > limit)
+        {
+            Forget(key, null);
+            return Done(TooLarge(limit));
         }
 
         var echo = new BlockValue(block.Number, block.More, Math.Min(block.SizeExponent, _maxExponent));
-        return context.Entry.Resource is ICoapUploadResource streaming
+        return streaming is not null
             ? StreamAsync(context, streaming, key, block, echo)
             : Assemble(context, key, block, echo);
     }
@@ -132,7 +117,7 @@ internal sealed partial class Block1Stage : IServerStage
                 if (upload is not null)
                 {
                     RemoveLocked(upload);
-                    upload.Append(payload, upload.GrowthFor(payload.Length, _maxBody, exact: true));
+                    upload.Append(payload, upload.GrowthFor(payload.Length, _maxAssembled, exact: true));
                     finished = upload;
                 }
 
@@ -140,7 +125,7 @@ internal sealed partial class Block1Stage : IServerStage
             }
             else
             {
-                answer = AcceptLocked(upload ?? new PendingUpload(key, null), payload, echo);
+                answer = AcceptLocked(upload ?? new PendingUpload(key), payload, echo);
             }
         }
 
@@ -158,18 +143,17 @@ internal sealed partial class Block1Stage : IServerStage
         return Finish(context, body, echo);
     }
 
-    /// <summary>Buffers a non-final block within the memory bound; 2.31 Continue or 5.03.</summary>
+    /// <summary>Buffers a non-final block within the memory bounds; 2.31 Continue or 5.03.</summary>
     private CoapMessage AcceptLocked(PendingUpload upload, ReadOnlySpan<byte> payload, BlockValue echo)
     {
-        var growth = upload.GrowthFor(payload.Length, _maxBody, exact: false);
-        if (_pendingBytes + growth > _maxPending)
+        var peer = upload.Key.Peer;
+        var growth = upload.GrowthFor(payload.Length, _maxAssembled, exact: false);
+        if (!FitsLocked(peer, growth, file: false))
         {
-            growth = upload.GrowthFor(payload.Length, _maxBody, exact: true);
-            if (_pendingBytes + growth > _maxPending)
+            growth = upload.GrowthFor(payload.Length, _maxAssembled, exact: true);
+            if (!FitsLocked(peer, growth, file: false))
             {
-                var refusal = Diagnostic(CoapCode.ServiceUnavailable, "too many unfinished uploads; retry later");
-                refusal.MaxAge = RetryAfterSeconds;
-                return refusal;
+                return Busy();
             }
         }
 
@@ -179,7 +163,7 @@ internal sealed partial class Block1Stage : IServerStage
         }
 
         upload.Append(payload, growth);
-        _pendingBytes += growth;
+        ChargeLocked(upload, growth, file: false);
         upload.Expiry!.Change(_lifetime, Timeout.InfiniteTimeSpan);
         return Continue(echo);
     }
@@ -217,10 +201,17 @@ internal sealed partial class Block1Stage : IServerStage
         _uploads.Add(upload.Key, upload);
     }
 
+    /// <summary>Takes the upload out of the table and gives back what it counted against the limits.</summary>
     private void RemoveLocked(PendingUpload upload)
     {
+        UnlistLocked(upload);
+        ReleaseLocked(upload);
+    }
+
+    /// <summary>Takes the upload out of the table; what it counts against the limits stays until released.</summary>
+    private void UnlistLocked(PendingUpload upload)
+    {
         _uploads.Remove(upload.Key);
-        _pendingBytes -= upload.Capacity;
         upload.Expiry?.Dispose();
     }
 
@@ -247,10 +238,10 @@ internal sealed partial class Block1Stage : IServerStage
         }
     }
 
-    private CoapMessage TooLarge()
+    private static CoapMessage TooLarge(long limit)
     {
-        var response = Diagnostic(CoapCode.RequestEntityTooLarge, $"the body may be at most {_maxBody} bytes");
-        response.Options.Add(CoapOption.FromUInt(OptionNumber.Size1, (uint)Math.Min(_maxBody, uint.MaxValue)));
+        var response = Diagnostic(CoapCode.RequestEntityTooLarge, $"the body may be at most {limit} bytes");
+        response.Options.Add(CoapOption.FromUInt(OptionNumber.Size1, (uint)Math.Min(limit, uint.MaxValue)));
         return response;
     }
 

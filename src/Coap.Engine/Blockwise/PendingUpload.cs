@@ -1,29 +1,35 @@
 namespace Coap.Engine.Blockwise;
 
 /// <summary>
-/// One unfinished Block1 upload: the bytes received so far (or the resource's sink), how far it got, and the timer
-/// that abandons it after EXCHANGE_LIFETIME without a block. Mutated only under the stage's lock.
+/// One unfinished Block1 upload: the bytes received so far (or the resource's sink), how far it got, what it counts
+/// against the upload limits, and the timer that abandons it after EXCHANGE_LIFETIME without a block. Mutated only
+/// under the stage's lock.
 /// </summary>
 internal sealed class PendingUpload
 {
     private byte[] _buffer = [];
 
-    public PendingUpload(UploadKey key, ICoapUploadSink? sink)
+    public PendingUpload(UploadKey key)
     {
         Key = key;
-        Sink = sink;
     }
 
     public UploadKey Key { get; }
 
     /// <summary>The resource's sink for a streamed upload; null when the stage assembles the body.</summary>
-    public ICoapUploadSink? Sink { get; }
+    public ICoapUploadSink? Sink { get; set; }
 
     /// <summary>Bytes received so far: the offset the next block must start at.</summary>
     public long Received { get; set; }
 
-    /// <summary>The bytes this upload holds in memory, as accounted against Coap:MaxPendingUploadBytes.</summary>
+    /// <summary>The bytes of the buffer that assembles the body.</summary>
     public long Capacity => _buffer.Length;
+
+    /// <summary>What the upload counts against Coap:MaxPendingUploadBytes and its peer's share, until released.</summary>
+    public long ChargedBytes { get; set; }
+
+    /// <summary>Whether the upload counts against Coap:MaxOpenUploads and its peer's share, until released.</summary>
+    public bool ChargedFile { get; set; }
 
     public ITimer? Expiry { get; set; }
 

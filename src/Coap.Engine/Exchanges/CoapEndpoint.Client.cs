@@ -139,7 +139,7 @@ public sealed partial class CoapEndpoint
 
         if (!_matcher.TryFind(peer, response.Token, out var exchange))
         {
-            Log.Unexpected(_logger, peer, "response", response);
+            Unmatched(DropReason.UnmatchedResponse, peer, response);
             _messages.SendReply(peer, response.MessageId, CoapMessage.CreateEmpty(CoapMessageType.Reset, response.MessageId));
             return;
         }
@@ -173,7 +173,8 @@ public sealed partial class CoapEndpoint
                 continue;
             }
 
-            return binding.GetPeer(target.Serialize(), _messages.Time.GetTimestamp());
+            return binding.GetPeer(target.Serialize(), _messages.Time.GetTimestamp())
+                ?? throw new CoapException($"Too many peers (Coap:MaxPeers) to add {remote}.");
         }
 
         throw new CoapException($"No transport of this endpoint can reach {remote}.");

@@ -26,6 +26,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
     private readonly AmplificationGuard _amplification;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ITimer _sweepTimer;
+    private readonly DroppedDatagrams _dropped;
     private TransportBinding[] _bindings = [];
     private int _disposed;
 
@@ -44,6 +45,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
         _logger = loggers.CreateLogger<CoapEndpoint>();
         _messages = new MessageManager(options, time, random, loggers.CreateLogger<MessageManager>());
         _amplification = new AmplificationGuard(options, time, _logger);
+        _dropped = new DroppedDatagrams(time, _logger);
         _dispatcher = dispatcher?.Invoke(new NotificationSender(_messages, loggers.CreateLogger<ObserveStage>()));
         _sweepTimer = time.CreateTimer(_logger, "sweeping expired message IDs and idle peers", Sweep, SweepInterval, SweepInterval);
     }
@@ -58,7 +60,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
     /// <summary>Attaches and starts a transport.</summary>
     public void Attach(IDatagramTransport transport)
     {
-        var binding = new TransportBinding(this, transport);
+        var binding = new TransportBinding(this, transport, _options.MaxPeers);
         _bindings = [.. _bindings, binding];
         transport.Start(binding);
     }
@@ -85,6 +87,12 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
     internal void Receive(TransportBinding binding, ReadOnlySpan<byte> datagram, System.Net.SocketAddress remote)
     {
         var peer = binding.GetPeer(remote, _messages.Time.GetTimestamp());
+        if (peer is null)
+        {
+            _dropped.Refused(remote, datagram.Length);
+            return;
+        }
+
         var error = CoapMessageReader.TryReadCopy(datagram, out var message);
         if (error != CoapDecodeError.None)
         {
@@ -117,9 +125,13 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
     /// <summary>An ICMP error said nothing receives at the peer's address: its observations end at once.</summary>
     internal void OnUnreachable(CoapPeer peer) => _dispatcher?.OnUnreachable(peer);
 
-    /// <summary>RFC 7252 §4.2/§4.3: a malformed CON is rejected with RST, anything else is dropped.</summary>
+    /// <summary>
+    /// RFC 7252 §4.2/§4.3: a malformed CON is rejected with RST, anything else is dropped; either is counted for the
+    /// Warning summary and logged at Debug.
+    /// </summary>
     private void OnMalformed(CoapPeer peer, ReadOnlySpan<byte> datagram, CoapDecodeError error)
     {
+        _dropped.Malformed(peer.Address, datagram.Length, error);
         Log.Malformed(_logger, peer, datagram.Length, error);
         if (error != CoapDecodeError.UnsupportedVersion
             && CoapHeader.TryRead(datagram, out var header)
@@ -151,6 +163,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
     {
         if (!_messages.Complete(peer, ack))
         {
+            Unmatched(DropReason.UnmatchedAck, peer, ack);
             return;
         }
 
@@ -164,18 +177,27 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
     {
         if (!_messages.Complete(peer, reset) && !(_dispatcher?.OnUnmatchedReset(peer, reset.MessageId) ?? false))
         {
-            Log.Unexpected(_logger, peer, "RST", reset);
+            Unmatched(DropReason.UnmatchedReset, peer, reset);
         }
+    }
+
+    /// <summary>A message that matches nothing: counted for the Warning summary, logged at Debug.</summary>
+    private void Unmatched(DropReason reason, CoapPeer peer, CoapMessage message)
+    {
+        _dropped.Unmatched(reason, peer.Address, message);
+        Log.Unexpected(_logger, peer, reason, message);
     }
 
     private void Sweep()
     {
+        _dropped.Flush();
         _messages.RemoveExpired();
         var lifetime = _options.Transmission.ExchangeLifetime;
-        var idleBefore = _messages.Time.GetTimestamp() - (long)(lifetime.TotalSeconds * _messages.Time.TimestampFrequency);
+        var now = _messages.Time.GetTimestamp();
+        var idleBefore = now - (long)(lifetime.TotalSeconds * _messages.Time.TimestampFrequency);
         foreach (var binding in _bindings)
         {
-            binding.RemoveIdlePeers(idleBefore);
+            binding.RemoveIdlePeers(idleBefore, now);
         }
     }
 }

@@ -10,16 +10,20 @@ internal sealed class TransportBinding : IDatagramReceiver
     private readonly CoapEndpoint _endpoint;
     private readonly PeerTable _peers;
 
-    public TransportBinding(CoapEndpoint endpoint, IDatagramTransport transport)
+    /// <summary>How many peers one turn of the sweep looks at before it lets datagrams through again.</summary>
+    private const int SweepSlice = 1024;
+
+    public TransportBinding(CoapEndpoint endpoint, IDatagramTransport transport, int maxPeers)
     {
         _endpoint = endpoint;
         Transport = transport;
-        _peers = new PeerTable(transport);
+        _peers = new PeerTable(transport, maxPeers);
     }
 
     public IDatagramTransport Transport { get; }
 
-    public CoapPeer GetPeer(SocketAddress address, long now)
+    /// <summary>The peer at <paramref name="address"/>; null when the table is full of peers it may not forget.</summary>
+    public CoapPeer? GetPeer(SocketAddress address, long now)
     {
         lock (_peers)
         {
@@ -27,12 +31,18 @@ internal sealed class TransportBinding : IDatagramReceiver
         }
     }
 
-    public void RemoveIdlePeers(long idleBefore)
+    /// <summary>Forgets idle peers a slice at a time, so the receive thread never waits for more than one slice.</summary>
+    public void RemoveIdlePeers(long idleBefore, long now)
     {
-        lock (_peers)
+        bool done;
+        do
         {
-            _peers.RemoveIdle(idleBefore);
+            lock (_peers)
+            {
+                done = _peers.RemoveIdle(idleBefore, now, SweepSlice);
+            }
         }
+        while (!done);
     }
 
     public void OnDatagram(IDatagramTransport transport, ReadOnlySpan<byte> datagram, SocketAddress remote) =>

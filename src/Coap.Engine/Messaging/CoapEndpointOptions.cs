@@ -12,10 +12,30 @@ public class CoapEndpointOptions
     public TimeSpan SeparateResponseAfter { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// At most this many received message IDs are remembered for duplicate detection; the oldest are forgotten
-    /// first when more arrive within EXCHANGE_LIFETIME, which bounds memory under load.
+    /// The bytes duplicate detection may take: the received messages remembered for EXCHANGE_LIFETIME with the replies
+    /// sent to them (RFC 7252 §4.5), at 128 bytes a message plus 128 per further 64 bytes of reply. When more arrive the
+    /// oldest are forgotten first, which bounds memory under load.
     /// </summary>
-    public int MaxDeduplicationEntries { get; set; } = 500_000;
+    public long DeduplicationMemory { get; set; } = 4L * 1024 * 1024;
+
+    /// <summary>
+    /// The share of <see cref="DeduplicationMemory"/> one peer's messages may take; beyond it the peer's own oldest
+    /// are forgotten, so one busy or hostile peer cannot push out another's. A quarter of it is the peer's reserve,
+    /// which other peers take from only when nobody holds more than a reserve.
+    /// </summary>
+    public long DeduplicationMemoryPerPeer { get; set; } = 1024L * 1024;
+
+    /// <summary>
+    /// At most this many messages are remembered for duplicate detection whatever their size; null (the default) leaves
+    /// the bound to <see cref="DeduplicationMemory"/>. Kept from before the byte budget, for configurations that set it.
+    /// </summary>
+    public int? MaxDeduplicationEntries { get; set; }
+
+    /// <summary>
+    /// At most this many peers (remote addresses) are remembered per socket; a new one beyond it takes the place of the
+    /// least recently active one that holds no observation or request in flight.
+    /// </summary>
+    public int MaxPeers { get; set; } = 100_000;
 
     /// <summary>
     /// The largest block the server sends or asks for in block-wise transfers (RFC 7959 §2.2): a power of two from
@@ -31,6 +51,21 @@ public class CoapEndpointOptions
     /// so many half-finished uploads cannot exhaust memory.
     /// </summary>
     public long MaxPendingUploadBytes { get; set; } = 128L * 1024 * 1024;
+
+    /// <summary>
+    /// The share of <see cref="MaxPendingUploadBytes"/> one peer's unfinished uploads may hold; a block beyond it gets
+    /// 5.03 with Max-Age, and a body that could never fit it (announced by Size1, or grown) 4.13 with Size1.
+    /// </summary>
+    public long MaxPendingUploadBytesPerPeer { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// How many streamed uploads (those a resource writes to a file as blocks arrive, like the file service's) may be
+    /// unfinished at once; a new one beyond it gets 5.03 with Max-Age before anything is opened.
+    /// </summary>
+    public int MaxOpenUploads { get; set; } = 128;
+
+    /// <summary>The share of <see cref="MaxOpenUploads"/> one peer may hold.</summary>
+    public int MaxOpenUploadsPerPeer { get; set; } = 8;
 
     /// <summary>
     /// The longest time an observer goes without a confirmable notification: a notification sent later than this

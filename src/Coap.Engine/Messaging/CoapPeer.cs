@@ -4,7 +4,7 @@ using Coap.Engine.Transport;
 namespace Coap.Engine.Messaging;
 
 /// <summary>A remote endpoint as seen through one transport; interned so that table keys never allocate.</summary>
-internal sealed class CoapPeer
+internal sealed partial class CoapPeer
 {
     private IPEndPoint? _endPoint;
     private int _observations;
@@ -30,7 +30,10 @@ internal sealed class CoapPeer
     /// </summary>
     public IPEndPoint EndPoint => _endPoint ??= Presented(Address.ToIPEndPoint(), Transport.DualMode);
 
-    /// <summary>The timestamp of the last datagram to or from the peer.</summary>
+    /// <summary>
+    /// The timestamp of the last datagram to or from the peer, or of when the peer table last kept it though idle: the
+    /// table's order.
+    /// </summary>
     public long LastActivity { get; set; }
 
     /// <summary>

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Coap.Engine.Messaging;
 
-/// <summary>Log events of the message layer: Debug for traffic, Information for retransmissions, Warning for bad peers.</summary>
+/// <summary>Log events of the message layer: Debug for traffic and bad datagrams, Information for retransmissions.</summary>
 internal static partial class Log
 {
     [LoggerMessage(1, LogLevel.Debug, "Sent to {Peer}: {Message}")]
@@ -21,11 +21,13 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Information, "Gave up on message {MessageId} to {Peer} after {Count} retransmissions")]
     public static partial void GaveUp(ILogger logger, CoapPeer peer, ushort messageId, int count);
 
-    [LoggerMessage(6, LogLevel.Warning, "Malformed datagram of {Length} bytes from {Peer}: {Error}")]
+    /// <summary>Every malformed datagram at Debug; <see cref="DroppedDatagrams"/> reports them as a Warning summary.</summary>
+    [LoggerMessage(6, LogLevel.Debug, "Malformed datagram of {Length} bytes from {Peer}: {Error}")]
     public static partial void Malformed(ILogger logger, CoapPeer peer, int length, Codec.CoapDecodeError error);
 
-    [LoggerMessage(7, LogLevel.Warning, "Unexpected {Kind} from {Peer}: {Message}")]
-    public static partial void Unexpected(ILogger logger, CoapPeer peer, string kind, CoapMessage message);
+    /// <summary>Every unmatched ACK, RST or response at Debug; <see cref="DroppedDatagrams"/> reports them as a Warning summary.</summary>
+    [LoggerMessage(7, LogLevel.Debug, "Unexpected message from {Peer} ({Reason}): {Message}")]
+    public static partial void Unexpected(ILogger logger, CoapPeer peer, DropReason reason, CoapMessage message);
 
     [LoggerMessage(8, LogLevel.Error, "Handler for {Path} failed")]
     public static partial void HandlerFailed(ILogger logger, Exception error, string path);

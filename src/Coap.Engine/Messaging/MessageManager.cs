@@ -28,7 +28,8 @@ internal sealed partial class MessageManager
         _time = time;
         _random = random;
         _logger = logger;
-        _deduplicator = new Deduplicator(_transmission.ExchangeLifetime, time.TimestampFrequency, options.MaxDeduplicationEntries);
+        _deduplicator = new Deduplicator(
+            _transmission.ExchangeLifetime, time.TimestampFrequency, options.DeduplicationMemory, options.DeduplicationMemoryPerPeer, options.MaxDeduplicationEntries);
         _nextMessageId = random.Next(ushort.MaxValue + 1);
     }
 

@@ -3,54 +3,160 @@ using Coap.Engine.Transport;
 
 namespace Coap.Engine.Messaging;
 
-/// <summary>The peers seen through one transport, looked up by the receive buffer's address without allocating.</summary>
+/// <summary>
+/// The peers seen through one transport, looked up by the receive buffer's address without allocating, at most
+/// Coap:MaxPeers of them. Callers hold the table's lock.
+/// </summary>
+/// <remarks>
+/// Peers are also listed least recently active first (a list threaded through the peers themselves, so a lookup moves a
+/// peer to the end with no allocation). The sweep takes idle peers from the front and stops at the first active one, so
+/// it never walks the table; a peer that cannot be forgotten (it observes, or a client request to it is in flight) is
+/// moved to the end as if active, so it is looked at again only after another EXCHANGE_LIFETIME. A new address when
+/// the table is full takes the place of the least recently active peer that can be forgotten; when the first few
+/// cannot, the datagram is refused rather than the table walked.
+/// </remarks>
 internal sealed class PeerTable
 {
-    private readonly Dictionary<SocketAddress, CoapPeer> _peers = [];
+    /// <summary>How many peers at the front a full table looks at for one to forget.</summary>
+    internal const int EvictionAttempts = 8;
 
-    public PeerTable(IDatagramTransport transport)
+    private readonly Dictionary<SocketAddress, CoapPeer> _peers = [];
+    private readonly int _capacity;
+    private CoapPeer? _first;
+    private CoapPeer? _last;
+
+    public PeerTable(IDatagramTransport transport, int capacity)
     {
         Transport = transport;
+        _capacity = capacity;
     }
 
     public IDatagramTransport Transport { get; }
 
     public int Count => _peers.Count;
 
-    /// <summary>Finds or adds the peer; callers hold the endpoint's lock.</summary>
-    public CoapPeer GetOrAdd(SocketAddress address, long now)
+    /// <summary>Finds or adds the peer; null when the table is full of peers it may not forget.</summary>
+    public CoapPeer? GetOrAdd(SocketAddress address, long now)
     {
-        if (!_peers.TryGetValue(address, out var peer))
+        if (_peers.TryGetValue(address, out var peer))
         {
-            peer = new CoapPeer(Transport, address);
-            _peers.Add(peer.Address, peer);
+            MoveToEnd(peer, now);
+            return peer;
         }
 
-        peer.LastActivity = now;
+        if (_peers.Count >= _capacity && !ForgetOne(now))
+        {
+            return null;
+        }
+
+        peer = new CoapPeer(Transport, address);
+        _peers.Add(peer.Address, peer);
+        Append(peer, now);
         return peer;
     }
 
     /// <summary>Finds a known peer without adding one; callers hold the endpoint's lock.</summary>
     public CoapPeer? Find(SocketAddress address) => _peers.GetValueOrDefault(address);
 
-    /// <summary>Forgets peers idle since <paramref name="idleBefore"/> that hold no client state and no observation.</summary>
-    public void RemoveIdle(long idleBefore)
+    /// <summary>
+    /// Forgets up to <paramref name="limit"/> peers idle since <paramref name="idleBefore"/> that hold no client state
+    /// and no observation, from the front of the order; true when none is left to look at.
+    /// </summary>
+    public bool RemoveIdle(long idleBefore, long now, int limit)
     {
-        List<SocketAddress>? idle = null;
-        foreach (var (address, peer) in _peers)
+        for (var looked = 0; looked < limit; looked++)
         {
-            if (peer.LastActivity < idleBefore && peer.Observations == 0 && peer.NStartGate is null or { CurrentCount: > 0 })
+            if (_first is not { } peer || peer.LastActivity >= idleBefore)
             {
-                (idle ??= []).Add(address);
+                return true;
+            }
+
+            if (CanForget(peer))
+            {
+                Remove(peer);
+            }
+            else
+            {
+                MoveToEnd(peer, now);
             }
         }
 
-        if (idle is not null)
+        return false;
+    }
+
+    private static bool CanForget(CoapPeer peer) =>
+        peer.Observations == 0 && peer.NStartGate is null or { CurrentCount: > 0 };
+
+    private bool ForgetOne(long now)
+    {
+        for (var attempt = 0; attempt < EvictionAttempts && _first is { } peer; attempt++)
         {
-            foreach (var address in idle)
+            if (CanForget(peer))
             {
-                _peers.Remove(address);
+                Remove(peer);
+                return true;
             }
+
+            MoveToEnd(peer, now);
         }
+
+        return false;
+    }
+
+    private void Remove(CoapPeer peer)
+    {
+        Unlink(peer);
+        _peers.Remove(peer.Address);
+    }
+
+    private void MoveToEnd(CoapPeer peer, long now)
+    {
+        peer.LastActivity = now;
+        if (peer != _last)
+        {
+            Unlink(peer);
+            Append(peer, now);
+        }
+    }
+
+    private void Append(CoapPeer peer, long now)
+    {
+        peer.LastActivity = now;
+        peer.ListedBefore = _last;
+        peer.ListedAfter = null;
+        if (_last is null)
+        {
+            _first = peer;
+        }
+        else
+        {
+            _last.ListedAfter = peer;
+        }
+
+        _last = peer;
+    }
+
+    private void Unlink(CoapPeer peer)
+    {
+        if (peer.ListedBefore is null)
+        {
+            _first = peer.ListedAfter;
+        }
+        else
+        {
+            peer.ListedBefore.ListedAfter = peer.ListedAfter;
+        }
+
+        if (peer.ListedAfter is null)
+        {
+            _last = peer.ListedBefore;
+        }
+        else
+        {
+            peer.ListedAfter.ListedBefore = peer.ListedBefore;
+        }
+
+        peer.ListedBefore = null;
+        peer.ListedAfter = null;
     }
 }

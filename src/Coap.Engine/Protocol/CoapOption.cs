@@ -9,16 +9,31 @@ public readonly record struct CoapOption(ushort Number, ReadOnlyMemory<byte> Val
     /// <summary>Values 1 to 255 as shared one-byte values, so common options (Content-Format, Max-Age) never allocate.</summary>
     private static readonly ReadOnlyMemory<byte>[] OneByteValues = BuildOneByteValues();
 
-    /// <summary>The value as an unsigned integer in network byte order, leading zeros allowed (RFC 7252 §3.2).</summary>
-    public uint GetUInt()
+    /// <summary>The longest unsigned integer value: 4 bytes (RFC 7252 §3.2; the largest uint option, Max-Age, is 0-4).</summary>
+    public const int MaxUIntLength = 4;
+
+    /// <summary>
+    /// The value as an unsigned integer in network byte order, leading zeros allowed (RFC 7252 §3.2); a value longer
+    /// than <see cref="MaxUIntLength"/> bytes is malformed and throws rather than being cut to its low bytes.
+    /// </summary>
+    public uint GetUInt() =>
+        TryGetUInt(out var value) ? value : throw new FormatException($"{OptionDefinition.NameOf(Number)} has {Value.Length} bytes, more than an unsigned integer option may have ({MaxUIntLength}).");
+
+    /// <summary>The value as an unsigned integer; false when it is longer than <see cref="MaxUIntLength"/> bytes.</summary>
+    public bool TryGetUInt(out uint value)
     {
-        uint result = 0;
-        foreach (var b in Value.Span)
+        value = 0;
+        if (Value.Length > MaxUIntLength)
         {
-            result = (result << 8) | b;
+            return false;
         }
 
-        return result;
+        foreach (var b in Value.Span)
+        {
+            value = (value << 8) | b;
+        }
+
+        return true;
     }
 
     /// <summary>The value as UTF-8 text.</summary>
@@ -53,7 +68,7 @@ public readonly record struct CoapOption(ushort Number, ReadOnlyMemory<byte> Val
         var definition = OptionDefinition.Find(Number);
         var value = definition?.Format switch
         {
-            OptionFormat.UInt => GetUInt().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            OptionFormat.UInt when TryGetUInt(out var number) => number.ToString(System.Globalization.CultureInfo.InvariantCulture),
             OptionFormat.String => GetString(),
             OptionFormat.Empty => string.Empty,
             _ => "0x" + Convert.ToHexStringLower(Value.Span),

@@ -57,8 +57,11 @@ public sealed class CoapOptionList : IReadOnlyList<CoapOption>
         return index >= 0;
     }
 
-    /// <summary>The first option's unsigned integer value, or null when absent.</summary>
-    public uint? GetUInt(ushort number) => TryGet(number, out var option) ? option.GetUInt() : null;
+    /// <summary>
+    /// The first option's unsigned integer value; null when absent or longer than 4 bytes (RFC 7252 §3.2): a malformed
+    /// value is ignored like an unrecognized elective option (§5.4.1), never cut to its low bytes.
+    /// </summary>
+    public uint? GetUInt(ushort number) => TryGet(number, out var option) && option.TryGetUInt(out var value) ? value : null;
 
     /// <summary>The options with this number, in order, without allocating.</summary>
     public Enumerator GetAll(ushort number) => new(this, number);

@@ -6,6 +6,15 @@ namespace Coap.Engine.Server;
 /// <summary>Checks the "Coap" settings at start-up and names the key of each bad one.</summary>
 internal sealed class CoapServerOptionsValidator : IValidateOptions<CoapServerOptions>
 {
+    /// <summary>
+    /// The least deduplication memory, total or per peer: 16 KiB, room for the largest reply (a 1024-byte block with
+    /// its options) with entries to spare.
+    /// </summary>
+    private const long MinDeduplicationMemory = 16 * 1024;
+
+    /// <summary>The most: 4 GiB, what the unit arrays can hold.</summary>
+    private const long MaxDeduplicationMemory = 4L * 1024 * 1024 * 1024;
+
     public ValidateOptionsResult Validate(string? name, CoapServerOptions options)
     {
         var failures = new List<string>();
@@ -52,7 +61,22 @@ internal sealed class CoapServerOptionsValidator : IValidateOptions<CoapServerOp
 
         if (options.MaxDeduplicationEntries < 1)
         {
-            failures.Add($"Coap:MaxDeduplicationEntries must be at least 1 (got {options.MaxDeduplicationEntries}).");
+            failures.Add($"Coap:MaxDeduplicationEntries must be at least 1 when set (got {options.MaxDeduplicationEntries}).");
+        }
+
+        if (options.DeduplicationMemory is < MinDeduplicationMemory or > MaxDeduplicationMemory)
+        {
+            failures.Add($"Coap:DeduplicationMemory must be between {MinDeduplicationMemory} and {MaxDeduplicationMemory} bytes (got {options.DeduplicationMemory}).");
+        }
+
+        if (options.DeduplicationMemoryPerPeer < MinDeduplicationMemory || options.DeduplicationMemoryPerPeer > options.DeduplicationMemory)
+        {
+            failures.Add($"Coap:DeduplicationMemoryPerPeer must be at least {MinDeduplicationMemory} bytes and at most Coap:DeduplicationMemory (got {options.DeduplicationMemoryPerPeer}).");
+        }
+
+        if (options.MaxPeers < 1)
+        {
+            failures.Add($"Coap:MaxPeers must be at least 1 (got {options.MaxPeers}).");
         }
 
         if (options.MaxBlockSize is < 16 or > 1024 || (options.MaxBlockSize & (options.MaxBlockSize - 1)) != 0)
@@ -68,6 +92,21 @@ internal sealed class CoapServerOptionsValidator : IValidateOptions<CoapServerOp
         if (options.MaxPendingUploadBytes < options.MaxBlockSize)
         {
             failures.Add($"Coap:MaxPendingUploadBytes must be at least Coap:MaxBlockSize (got {options.MaxPendingUploadBytes}).");
+        }
+
+        if (options.MaxPendingUploadBytesPerPeer < options.MaxBlockSize || options.MaxPendingUploadBytesPerPeer > options.MaxPendingUploadBytes)
+        {
+            failures.Add($"Coap:MaxPendingUploadBytesPerPeer must be at least Coap:MaxBlockSize and at most Coap:MaxPendingUploadBytes (got {options.MaxPendingUploadBytesPerPeer}).");
+        }
+
+        if (options.MaxOpenUploads < 1)
+        {
+            failures.Add($"Coap:MaxOpenUploads must be at least 1 (got {options.MaxOpenUploads}).");
+        }
+
+        if (options.MaxOpenUploadsPerPeer < 1 || options.MaxOpenUploadsPerPeer > options.MaxOpenUploads)
+        {
+            failures.Add($"Coap:MaxOpenUploadsPerPeer must be at least 1 and at most Coap:MaxOpenUploads (got {options.MaxOpenUploadsPerPeer}).");
         }
 
         if (options.ObserverCheck <= TimeSpan.Zero || options.ObserverCheck > TimeSpan.FromHours(24))

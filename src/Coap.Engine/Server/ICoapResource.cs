@@ -21,4 +21,13 @@ public interface ICoapResource
     /// <see cref="ResourceMetadata.Observable"/> set; the map refuses one without the other.
     /// </remarks>
     ValueTask<CoapMessage> HandleAsync(CoapRequestContext context);
+
+    /// <summary>
+    /// The answer to a request the resource refuses whatever its body (4.05 for a method it does not implement, 4.04 for
+    /// a target that does not exist), or null to take it. The engine asks before it buffers or streams a Block1 block
+    /// (RFC 7959 §2.5), so such an upload is refused at its first block, holding nothing, rather than after its last.
+    /// It runs on the request path: no I/O, no waiting. <see cref="CoapResource"/> answers 4.05 for the methods its
+    /// subclass does not override.
+    /// </summary>
+    CoapMessage? RefuseBeforeBody(CoapRequestContext context) => null;
 }

@@ -27,6 +27,10 @@ internal sealed class TopicDataResource : CoapResource, IObservableRoute
 
     public ResourceObservers? ObserversOf(CoapRequestContext context) => Find(context)?.Subscribers;
 
+    /// <summary>A publication in blocks to a topic that does not exist is 4.04 at its first block, not after its last.</summary>
+    public override CoapMessage? RefuseBeforeBody(CoapRequestContext context) =>
+        base.RefuseBeforeBody(context) ?? (Find(context) is null ? Answers.NoTopic().Result : null);
+
     protected override ValueTask<CoapMessage> OnGet(CoapRequestContext context)
     {
         if (Find(context) is not { } topic)

@@ -18,6 +18,11 @@ internal sealed class RecordingUploadResource : ICoapUploadResource
     /// <summary>The next sinks' <see cref="RecordingSink.FailDisposalWith"/>.</summary>
     public Exception? FailDisposalWith { get; set; }
 
+    /// <summary>What the resource refuses every upload with before its body (<see cref="ICoapResource.RefuseBeforeBody"/>).</summary>
+    public CoapMessage? RefuseBeforeBodyWith { get; set; }
+
+    public CoapMessage? RefuseBeforeBody(CoapRequestContext context) => RefuseBeforeBodyWith;
+
     public ValueTask<CoapMessage> HandleAsync(CoapRequestContext context) =>
         ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Changed));
 

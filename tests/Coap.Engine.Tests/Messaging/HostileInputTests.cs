@@ -50,4 +50,24 @@ public sealed class HostileInputTests
         Assert.Equal(0xFFFE, answer.MessageId);
         Assert.True(replies > 100, $"only {replies} replies to 10 000 datagrams");
     }
+
+    [Fact]
+    public async Task Two_publications_under_one_ID_and_token_with_payloads_of_one_length_both_reach_the_handler()
+    {
+        var received = new List<string>();
+        await using var server = new ServerFixture(t => t.Map("data", new TestResource(c =>
+        {
+            received.Add(System.Text.Encoding.UTF8.GetString(c.Request.Payload.Span));
+            return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Changed));
+        })));
+
+        foreach (var value in new[] { "21.5", "21.5", "22.0" })
+        {
+            var publication = ServerFixture.Request(CoapCode.Put, "data", 7, CoapMessageType.NonConfirmable);
+            publication.Payload = System.Text.Encoding.UTF8.GetBytes(value);
+            server.Peer.Send(publication);
+        }
+
+        Assert.Equal(["21.5", "22.0"], received);
+    }
 }

@@ -30,6 +30,33 @@ public sealed class CoapOptionTests
     }
 
     [Fact]
+    public void A_value_longer_than_four_bytes_is_malformed_never_cut_to_its_low_bytes()
+    {
+        var option = new CoapOption(OptionNumber.MaxAge, new byte[] { 1, 0, 0, 0, 5 });
+
+        Assert.False(option.TryGetUInt(out _));
+        Assert.Throws<FormatException>(() => option.GetUInt());
+        Assert.Equal("Max-Age: 0x0100000005", option.ToString());
+    }
+
+    [Theory]
+    [InlineData(OptionNumber.ContentFormat)]
+    [InlineData(OptionNumber.MaxAge)]
+    [InlineData(OptionNumber.Accept)]
+    [InlineData(OptionNumber.Observe)]
+    [InlineData(OptionNumber.Size1)]
+    [InlineData(OptionNumber.Size2)]
+    [InlineData(OptionNumber.UriPort)]
+    [InlineData(OptionNumber.NoResponse)]
+    public void A_list_reads_a_value_longer_than_four_bytes_as_absent(ushort number)
+    {
+        var message = new CoapMessage();
+        message.Options.Add(number, new byte[] { 1, 0, 0, 0, 7 });
+
+        Assert.Null(message.Options.GetUInt(number));
+    }
+
+    [Fact]
     public void Strings_are_utf8()
     {
         var option = CoapOption.FromString(OptionNumber.UriPath, "café");

@@ -45,6 +45,31 @@ public sealed class ServerOptionsValidatorTests
         Assert.Contains(key + " must", result.FailureMessage, StringComparison.Ordinal);
     }
 
+    public static TheoryData<string, Action<CoapServerOptions>> BadLimits => new()
+    {
+        { "Coap:DeduplicationMemory", o => o.DeduplicationMemory = 1024 },
+        { "Coap:DeduplicationMemoryPerPeer", o => o.DeduplicationMemoryPerPeer = o.DeduplicationMemory + 1 },
+        { "Coap:MaxDeduplicationEntries", o => o.MaxDeduplicationEntries = 0 },
+        { "Coap:MaxPeers", o => o.MaxPeers = 0 },
+        { "Coap:MaxPendingUploadBytesPerPeer", o => o.MaxPendingUploadBytesPerPeer = o.MaxPendingUploadBytes + 1 },
+        { "Coap:MaxPendingUploadBytesPerPeer", o => o.MaxPendingUploadBytesPerPeer = 100 },
+        { "Coap:MaxOpenUploads", o => o.MaxOpenUploads = 0 },
+        { "Coap:MaxOpenUploadsPerPeer", o => o.MaxOpenUploadsPerPeer = o.MaxOpenUploads + 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadLimits))]
+    public void A_bad_memory_or_peer_limit_fails_naming_the_key(string key, Action<CoapServerOptions> spoil)
+    {
+        var options = new CoapServerOptions();
+        spoil(options);
+
+        var result = new CoapServerOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(key + " must", result.FailureMessage, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0, 3600, "Coap:AmplificationFactor")]
     [InlineData(3, 0, "Coap:EchoVerificationLifetime")]
@@ -57,5 +82,11 @@ public sealed class ServerOptionsValidatorTests
 
         Assert.True(result.Failed);
         Assert.Contains(key, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_configuration_that_sets_the_old_entry_count_is_still_valid()
+    {
+        Assert.True(new CoapServerOptionsValidator().Validate(null, new CoapServerOptions { MaxDeduplicationEntries = 10_000 }).Succeeded);
     }
 }
