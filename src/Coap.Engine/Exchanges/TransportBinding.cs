@@ -7,11 +7,11 @@ namespace Coap.Engine.Exchanges;
 /// <summary>One transport attached to an endpoint, with the peers seen through it.</summary>
 internal sealed class TransportBinding : IDatagramReceiver
 {
-    private readonly CoapEndpoint _endpoint;
-    private readonly PeerTable _peers;
-
     /// <summary>How many peers one turn of the sweep looks at before it lets datagrams through again.</summary>
     private const int SweepSlice = 1024;
+
+    private readonly CoapEndpoint _endpoint;
+    private readonly PeerTable _peers;
 
     public TransportBinding(CoapEndpoint endpoint, IDatagramTransport transport, int maxPeers)
     {
