@@ -19,6 +19,8 @@ internal sealed class TransportBinding : IDatagramReceiver
 
     public IDatagramTransport Transport { get; }
 
+    public CoapEndpoint Endpoint => _endpoint;
+
     public CoapPeer GetPeer(SocketAddress address, long now)
     {
         lock (_peers)

@@ -12,6 +12,21 @@ public class CoapEndpointOptions
     public TimeSpan SeparateResponseAfter { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// Threads that run request handlers; the receive thread only decodes, deduplicates and queues. A peer's requests
+    /// are handled one at a time, so a peer whose handlers block holds one worker, never all of them.
+    /// </summary>
+    public int RequestWorkers { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Requests waiting for a worker, all peers together; one more is answered 5.03 with Max-Age at once. With the
+    /// largest datagram (64 KiB) that bounds the queue's memory to this many times 64 KiB.
+    /// </summary>
+    public int MaxQueuedRequests { get; set; } = 512;
+
+    /// <summary>One peer's requests waiting for a worker; one more from that peer is answered 5.03 with Max-Age at once.</summary>
+    public int MaxQueuedRequestsPerPeer { get; set; } = 32;
+
+    /// <summary>
     /// At most this many received message IDs are remembered for duplicate detection; the oldest are forgotten
     /// first when more arrive within EXCHANGE_LIFETIME, which bounds memory under load.
     /// </summary>
