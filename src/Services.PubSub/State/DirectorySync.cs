@@ -5,7 +5,8 @@ namespace Services.PubSub.State;
 /// <summary>
 /// fsync(2) of a directory, which .NET does not offer (it opens no directory as a file): a rename, a move or a
 /// deletion is an entry in the directory, and only syncing the directory makes it survive a crash or power loss.
-/// Linux only (the open flags are Linux's); elsewhere a no-op.
+/// Also syncfs(2) of the file system a directory is on, which flushes every file written there in one call. Linux
+/// only (the open flags are Linux's); elsewhere a no-op.
 /// </summary>
 internal static partial class DirectorySync
 {
@@ -13,7 +14,12 @@ internal static partial class DirectorySync
     private const int CloseOnExec = 0x80000;
 
     /// <summary>Flushes the entries of <paramref name="directory"/> to the disk; an <see cref="IOException"/> naming the call and the error when that fails.</summary>
-    public static void Flush(string directory)
+    public static void Flush(string directory) => Sync(directory, fileSystem: false);
+
+    /// <summary>Flushes everything written on the file system holding <paramref name="directory"/> (syncfs).</summary>
+    public static void FlushFileSystem(string directory) => Sync(directory, fileSystem: true);
+
+    private static void Sync(string directory, bool fileSystem)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -28,9 +34,9 @@ internal static partial class DirectorySync
 
         try
         {
-            if (Fsync(descriptor) != 0)
+            if ((fileSystem ? Syncfs(descriptor) : Fsync(descriptor)) != 0)
             {
-                throw Failure("fsync", directory);
+                throw Failure(fileSystem ? "syncfs" : "fsync", directory);
             }
         }
         finally
@@ -47,6 +53,9 @@ internal static partial class DirectorySync
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int Fsync(int descriptor);
+
+    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    private static partial int Syncfs(int descriptor);
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int descriptor);

@@ -11,8 +11,10 @@ namespace Services.PubSub.Topics;
 /// The broker's topics: lookup by id, topic-data id and name; creation, configuration changes, publication and
 /// deletion, each written to the <see cref="StateStore"/> before it takes effect, so that an answer of 2.xx means
 /// the change survives a restart, and a write that fails (<see cref="StateWriteException"/>, 5.00) leaves the topic
-/// as it was in memory. Subscribers are the observers of a topic's data; the broker sets their limit and
-/// observer check and ends them with 4.04 when the topic or its data goes.
+/// as it was in memory. With a state directory every change goes through the <see cref="StateWriter"/> (group
+/// commit: publications that wait together share their syncs), so the changes' tasks complete after the disk has them;
+/// without one they complete at once. Subscribers are the observers of a topic's data; the broker sets their limit
+/// and observer check and ends them with 4.04 when the topic or its data goes.
 /// </summary>
 internal sealed class Broker : IDisposable
 {
@@ -24,11 +26,12 @@ internal sealed class Broker : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly StateStore? _store;
+    private readonly StateWriter? _writer;
 
     /// <summary>When an expired topic's file cannot be removed, the next attempt comes this much later.</summary>
     private static readonly TimeSpan ExpireRetry = TimeSpan.FromMinutes(1);
 
-    public Broker(IOptions<PubSubOptions> options, TimeProvider time, ILogger<Broker> logger)
+    public Broker(IOptions<PubSubOptions> options, TimeProvider time, ILogger<Broker> logger, IDiskSync sync)
     {
         _options = options.Value;
         _time = time;
@@ -37,8 +40,9 @@ internal sealed class Broker : IDisposable
         DataPrefix = Path + "/data/";
         if (_options.StateDirectory.Length > 0)
         {
-            _store = new StateStore(_options.StateDirectory, time, logger);
+            _store = new StateStore(_options.StateDirectory, time, logger, sync);
             Load(_store);
+            _writer = new StateWriter(_store, Notify, logger);
         }
     }
 
@@ -77,7 +81,9 @@ internal sealed class Broker : IDisposable
     }
 
     /// <summary>Creates a topic; refusals are <see cref="ConfigurationException"/> (4.00) or <see cref="BrokerFullException"/> (4.03).</summary>
-    public Topic Create(ConfigurationFields fields)
+    public Task<Topic> CreateAsync(ConfigurationFields fields) => Change(() => Create(fields));
+
+    private Topic Create(ConfigurationFields fields)
     {
         lock (_gate)
         {
@@ -119,7 +125,10 @@ internal sealed class Broker : IDisposable
     /// under the topic's lock so that overlapping changes each build on the other; limits and expiration take effect at
     /// once, surplus subscribers get 4.04. Returns the new configuration.
     /// </summary>
-    public TopicConfiguration Reconfigure(Topic topic, Func<TopicConfiguration, TopicConfiguration> change, byte[]? initialize)
+    public Task<TopicConfiguration> ReconfigureAsync(Topic topic, Func<TopicConfiguration, TopicConfiguration> change, byte[]? initialize) =>
+        Change(() => Reconfigure(topic, change, initialize));
+
+    private TopicConfiguration Reconfigure(Topic topic, Func<TopicConfiguration, TopicConfiguration> change, byte[]? initialize)
     {
         TopicConfiguration configuration;
         lock (topic.Gate)
@@ -145,7 +154,7 @@ internal sealed class Broker : IDisposable
         Configure(topic);
         if (initialize is not null)
         {
-            topic.Subscribers.NotifyChanged();
+            Notify(topic);
         }
 
         return configuration;
@@ -154,10 +163,12 @@ internal sealed class Broker : IDisposable
     /// <summary>
     /// Stores a publication unless it comes sooner than <c>MinPublishInterval</c> after the last one (checked under the
     /// same lock, so two at once cannot both pass): returns the wait before one is allowed (nothing stored), or zero and
-    /// whether it replaced a value (2.04) rather than being the first (2.01).
+    /// whether it replaced a value (2.04) rather than being the first (2.01). With a state directory the value takes
+    /// effect, and the task completes, once a group commit has it on the disk.
     /// </summary>
-    public (TimeSpan Wait, bool Replaced) Publish(Topic topic, ReadOnlyMemory<byte> payload, int? contentFormat)
+    public async ValueTask<(TimeSpan Wait, bool Replaced)> PublishAsync(Topic topic, ReadOnlyMemory<byte> payload, int? contentFormat)
     {
+        Publication value;
         bool replaced;
         lock (topic.Gate)
         {
@@ -167,15 +178,30 @@ internal sealed class Broker : IDisposable
                 return (wait, false);
             }
 
-            var value = new Publication(payload.ToArray(), contentFormat);
-            _store?.Save(topic.Id, topic.Configuration, value);
-            replaced = topic.Value is not null;
-            topic.Value = value;
+            value = new Publication(payload.ToArray(), contentFormat);
             topic.LastPublishedAt = _time.GetTimestamp();
+            replaced = topic.Value is not null;
+            if (_writer is null)
+            {
+                topic.Value = value;
+            }
         }
 
-        // The fan-out runs off the publisher's request: its 2.04 says the value is stored, not that N subscribers
-        // have been sent it, and publications that arrive during a fan-out fold into one more (the latest value).
+        if (_writer is null)
+        {
+            Notify(topic);
+            return (TimeSpan.Zero, replaced);
+        }
+
+        return (TimeSpan.Zero, await _writer.PublishAsync(topic, value).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Tells a topic's subscribers of its new value. The fan-out runs off the publisher's request: its 2.04 says the
+    /// value is stored, not that N subscribers have been sent it, and publications that arrive during a fan-out fold
+    /// into one more (the latest value).
+    /// </summary>
+    private void Notify(Topic topic) =>
         ThreadPool.UnsafeQueueUserWorkItem(
             static work =>
             {
@@ -190,8 +216,6 @@ internal sealed class Broker : IDisposable
             },
             (Logger: _logger, topic.Subscribers),
             preferLocal: false);
-        return (TimeSpan.Zero, replaced);
-    }
 
     /// <summary>The wait before the next publication is allowed, or zero; the caller holds the topic's lock.</summary>
     private TimeSpan PublishWait(Topic topic)
@@ -206,21 +230,36 @@ internal sealed class Broker : IDisposable
     }
 
     /// <summary>DELETE on the topic-data: back to "half created"; subscribers get a final 4.04.</summary>
-    public void ClearValue(Topic topic)
+    public async Task ClearValueAsync(Topic topic)
     {
-        lock (topic.Gate)
+        await Change(() =>
         {
-            ThrowIfDeleted(topic);
-            _store?.Save(topic.Id, topic.Configuration, null);
-            topic.Value = null;
-            topic.LastPublishedAt = null;
-        }
+            lock (topic.Gate)
+            {
+                ThrowIfDeleted(topic);
+                _store?.Save(topic.Id, topic.Configuration, null);
+                topic.Value = null;
+                topic.LastPublishedAt = null;
+            }
 
+            return true;
+        }).ConfigureAwait(false);
         topic.Subscribers.Evict(0, CoapCode.NotFound);
     }
 
-    /// <summary>DELETE on the topic, or its expiration: the topic and its data go; subscribers get a final 4.04.</summary>
-    public bool Delete(Topic topic)
+    /// <summary>DELETE on the topic, or its expiration: the topic and its data go; subscribers get a final 4.04. False when it was gone already.</summary>
+    public async Task<bool> DeleteAsync(Topic topic)
+    {
+        if (!await Change(() => Remove(topic)).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        topic.Subscribers.Evict(0, CoapCode.NotFound);
+        return true;
+    }
+
+    private bool Remove(Topic topic)
     {
         lock (_gate)
         {
@@ -240,8 +279,25 @@ internal sealed class Broker : IDisposable
             }
         }
 
-        topic.Subscribers.Evict(0, CoapCode.NotFound);
         return true;
+    }
+
+    /// <summary>Runs a change through the writer (after every change accepted before it), or at once without a state directory.</summary>
+    private Task<T> Change<T>(Func<T> change)
+    {
+        if (_writer is not null)
+        {
+            return _writer.RunAsync(change);
+        }
+
+        try
+        {
+            return Task.FromResult(change());
+        }
+        catch (Exception error)
+        {
+            return Task.FromException<T>(error);
+        }
     }
 
     public void Dispose()
@@ -348,9 +404,14 @@ internal sealed class Broker : IDisposable
             return;
         }
 
+        ExpireAsync(topic).Forget(_logger, "expiring a topic");
+    }
+
+    private async Task ExpireAsync(Topic topic)
+    {
         try
         {
-            if (Delete(topic))
+            if (await DeleteAsync(topic).ConfigureAwait(false))
             {
                 PubSubLog.Expired(_logger, topic.Configuration.Name);
             }
