@@ -10,7 +10,9 @@ namespace Coap.Engine.Exchanges;
 /// peer that floods, or whose requests block, holds at most one worker and waits its turn behind every other peer.
 /// Bounded: at most <c>Coap:MaxQueuedRequests</c> waiting in all and <c>Coap:MaxQueuedRequestsPerPeer</c> per peer;
 /// beyond that <see cref="TryEnqueue"/> refuses and the endpoint answers 5.03 at once. One lock guards it all, held for
-/// a few field updates; workers are started on the first request and end when the endpoint stops.
+/// a few field updates; workers are started on the first request and end when the endpoint stops. At most one sleeping
+/// worker is being woken at a time, and a worker that takes a request wakes the next one only if more are waiting, so a
+/// burst costs one wake-up per worker actually needed, not one per request.
 /// </summary>
 internal sealed class RequestQueue
 {
@@ -25,6 +27,7 @@ internal sealed class RequestQueue
     private int _queued;
     private int _running;
     private int _idle;
+    private bool _waking;
     private bool _started;
     private bool _stopping;
     private int _drainWaiters;
@@ -78,10 +81,7 @@ internal sealed class RequestQueue
             {
                 requests.Scheduled = true;
                 Append(requests);
-                if (_idle > 0)
-                {
-                    Monitor.Pulse(_gate);
-                }
+                WakeOne();
             }
 
             return true;
@@ -159,6 +159,7 @@ internal sealed class RequestQueue
                     _idle++;
                     Monitor.Wait(_gate);
                     _idle--;
+                    _waking = false;
                 }
 
                 if (_stopping)
@@ -177,6 +178,10 @@ internal sealed class RequestQueue
                 item = requests.Take();
                 _queued--;
                 _running++;
+                if (_first is not null)
+                {
+                    WakeOne();
+                }
             }
 
             try
@@ -205,6 +210,16 @@ internal sealed class RequestQueue
                     _drained!.Set();
                 }
             }
+        }
+    }
+
+    /// <summary>Wakes a sleeping worker unless one is already being woken; the caller holds the lock.</summary>
+    private void WakeOne()
+    {
+        if (_idle > 0 && !_waking)
+        {
+            _waking = true;
+            Monitor.Pulse(_gate);
         }
     }
 
