@@ -148,12 +148,18 @@ internal sealed class RequestQueue
 
     private void Work()
     {
+        PeerRequests? done = null;
         while (true)
         {
             PeerRequests requests;
             QueuedRequest item;
             lock (_gate)
             {
+                if (done is not null)
+                {
+                    Finish(done);
+                }
+
                 while (_first is null && !_stopping)
                 {
                     _idle++;
@@ -193,23 +199,29 @@ internal sealed class RequestQueue
                 _failed(error);
             }
 
-            lock (_gate)
-            {
-                _running--;
-                if (requests.Count > 0)
-                {
-                    Append(requests);
-                }
-                else
-                {
-                    requests.Scheduled = false;
-                }
+            done = requests;
+        }
+    }
 
-                if (_drainWaiters > 0 && _queued == 0 && _running == 0)
-                {
-                    _drained!.Set();
-                }
-            }
+    /// <summary>
+    /// A worker is done with one of the peer's requests: the peer goes to the back of the ready list if it has more;
+    /// the caller holds the lock (the same hold in which the worker takes its next request).
+    /// </summary>
+    private void Finish(PeerRequests requests)
+    {
+        _running--;
+        if (requests.Count > 0)
+        {
+            Append(requests);
+        }
+        else
+        {
+            requests.Scheduled = false;
+        }
+
+        if (_drainWaiters > 0 && _queued == 0 && _running == 0)
+        {
+            _drained!.Set();
         }
     }
 
