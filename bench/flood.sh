@@ -16,6 +16,7 @@
 #   --payload BYTES    bytes per publication and per file PUT (default 64)
 #   --publishers-only  no file PUTs
 #   --pin CPU          pin the host to one CPU (taskset); the clients are not pinned
+#   --workers N        the host's Coap:RequestWorkers (default: its own default, the processor count)
 # The host's state directory and file root are temporary directories on the disk of this repository's folder (not a
 # tmpfs), so the syncs cost what they cost. Syncs are counted with `perf stat` on the host's syscall tracepoints when
 # perf can (otherwise reported as n/a). Everything started here is killed on exit.
@@ -30,6 +31,7 @@ FLOOD_WINDOW=8
 PAYLOAD=64
 PUBLISHERS_ONLY=""
 PIN=""
+WORKERS=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --host) HOST_DLL="$2"; shift 2 ;;
@@ -39,7 +41,8 @@ while [ $# -gt 0 ]; do
     --payload) PAYLOAD="$2"; shift 2 ;;
     --publishers-only) PUBLISHERS_ONLY=1; shift ;;
     --pin) PIN="$2"; shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --workers) WORKERS="$2"; shift 2 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -67,6 +70,7 @@ run_round() {
   mkdir -p "$state" "$root"
   local cmd=(dotnet "$HOST_DLL" --Coap:Address=127.0.0.1 --Coap:Port="$port" --Modules:PubSub:StateDirectory="$state"
     --Modules:FileServer:Root="$root" --Modules:FileServer:Writable=true --Modules:Doc:Enabled=false)
+  [ -n "$WORKERS" ] && cmd+=(--Coap:RequestWorkers="$WORKERS")
   [ -n "$PIN" ] && cmd=(taskset -c "$PIN" "${cmd[@]}")
   if [ -n "$PERF" ]; then cmd=(perf stat -x, -o "$WORK/syncs-$round.csv" -e "$SYNCS" -- "${cmd[@]}"); fi
   setsid "${cmd[@]}" >"$WORK/host-$round.log" 2>&1 &
@@ -127,7 +131,7 @@ run_round() {
   PUB_RPS+=("$pub"); PUT_RPS+=("$put"); FLOOD_RPS+=("$(awk -v a="$pub" -v b="$put" 'BEGIN { print a + b }')"); PER_WRITE+=("$per")
 }
 
-echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); host ${PIN:+pinned to CPU $PIN}${PIN:-unpinned}; ${DURATION} s per round; flooders: ${FLOOD_WINDOW} outstanding, ${PAYLOAD} B, $([ -n "$PUBLISHERS_ONLY" ] && echo '2 publishers' || echo '2 publishers + 2 file PUTs')"
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); host ${PIN:+pinned to CPU $PIN}${PIN:-unpinned}${WORKERS:+, $WORKERS workers}; ${DURATION} s per round; flooders: ${FLOOD_WINDOW} outstanding, ${PAYLOAD} B, $([ -n "$PUBLISHERS_ONLY" ] && echo '2 publishers' || echo '2 publishers + 2 file PUTs')"
 for round in $(seq 1 "$ROUNDS"); do
   run_round "$round"
 done

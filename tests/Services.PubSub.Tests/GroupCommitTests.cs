@@ -95,6 +95,26 @@ public sealed class GroupCommitTests : IDisposable
         Assert.NotNull(reloaded.Find(other.Id));
     }
 
+    [Fact]
+    public async Task Publications_beyond_what_may_wait_for_the_disk_are_refused_with_5_03_and_max_age()
+    {
+        using var broker = Start(_sync);
+        var topic = await CreateAsync(broker, "t");
+
+        _sync.Close();
+        var first = broker.PublishAsync(topic, Text("first"), ContentFormat.TextPlain).AsTask();
+        await _sync.Blocked.Task.WaitAsync(Bound);
+        var waiting = Enumerable.Range(0, StateWriter.MaxWaiting).Select(i => broker.PublishAsync(topic, Text($"{i}"), ContentFormat.TextPlain).AsTask()).ToList();
+        var refused = await Assert.ThrowsAsync<WriterBusyException>(() => broker.PublishAsync(topic, Text("one too many"), ContentFormat.TextPlain).AsTask());
+        _sync.Open();
+        await Task.WhenAll(waiting.Prepend(first)).WaitAsync(Bound);
+        var answer = await Resources.Answers.Busy(refused);
+
+        Assert.Equal($"{StateWriter.MaxWaiting - 1}", Encoding.UTF8.GetString(broker.Find(topic.Id)!.Value!.Payload));
+        Assert.Equal((CoapCode.ServiceUnavailable, 1u), (answer.Code, answer.MaxAge));
+        Assert.True((await broker.PublishAsync(topic, Text("accepted again"), ContentFormat.TextPlain)).Replaced);
+    }
+
     private Broker Start(IDiskSync sync) =>
         new(Options.Create(new PubSubOptions { StateDirectory = _directory }), TimeProvider.System, NullLogger<Broker>.Instance, sync);
 

@@ -110,6 +110,10 @@ internal sealed class CollectionResource : CoapResource
         {
             return await Answers.NotSaved(error).ConfigureAwait(false);
         }
+        catch (WriterBusyException error)
+        {
+            return await Answers.Busy(error).ConfigureAwait(false);
+        }
 
         var response = CoapMessage.CreateResponse(CoapCode.Created, ConfigurationCodec.Write(topic.Configuration), _format);
         response.SetLocationPathSegments([.. _broker.Path.Split('/'), topic.Id]);

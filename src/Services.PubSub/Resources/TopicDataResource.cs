@@ -95,6 +95,10 @@ internal sealed class TopicDataResource : CoapResource, IObservableRoute
         {
             return await Answers.NotSaved(error).ConfigureAwait(false);
         }
+        catch (WriterBusyException error)
+        {
+            return await Answers.Busy(error).ConfigureAwait(false);
+        }
     }
 
     protected override ValueTask<CoapMessage> OnDelete(CoapRequestContext context)
@@ -121,6 +125,10 @@ internal sealed class TopicDataResource : CoapResource, IObservableRoute
         catch (StateWriteException error)
         {
             return await Answers.NotSaved(error).ConfigureAwait(false);
+        }
+        catch (WriterBusyException error)
+        {
+            return await Answers.Busy(error).ConfigureAwait(false);
         }
     }
 

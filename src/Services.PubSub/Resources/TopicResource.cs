@@ -73,6 +73,10 @@ internal sealed class TopicResource : CoapResource
         {
             return await Answers.NotSaved(error).ConfigureAwait(false);
         }
+        catch (WriterBusyException error)
+        {
+            return await Answers.Busy(error).ConfigureAwait(false);
+        }
 
         return CoapMessage.CreateResponse(CoapCode.Deleted);
     }
@@ -126,6 +130,10 @@ internal sealed class TopicResource : CoapResource
         catch (StateWriteException error)
         {
             return await Answers.NotSaved(error).ConfigureAwait(false);
+        }
+        catch (WriterBusyException error)
+        {
+            return await Answers.Busy(error).ConfigureAwait(false);
         }
     }
 

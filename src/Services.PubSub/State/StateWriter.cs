@@ -11,10 +11,14 @@ namespace Services.PubSub.State;
 /// only then do the topics take their new values, the subscribers hear of them and the publishers' tasks complete (so
 /// their 2.01/2.04 goes out after the sync that covers them). Other changes (create, reconfigure, clear, delete) run
 /// one at a time between groups, with their own writes. The loop runs on the thread pool while there is work, never
-/// two at once; publications arriving during a sync form the next group.
+/// two at once; publications arriving during a sync form the next group. At most <see cref="MaxWaiting"/> changes wait;
+/// one more is refused (<see cref="WriterBusyException"/>, 5.03), which bounds what a flood of publications can hold.
 /// </summary>
 internal sealed class StateWriter
 {
+    /// <summary>Changes that may wait for the writer; with 64 KiB publications, 64 MiB at most.</summary>
+    public const int MaxWaiting = 1024;
+
     private readonly Lock _gate = new();
     private readonly StateStore _store;
     private readonly Action<Topic> _published;
@@ -34,7 +38,8 @@ internal sealed class StateWriter
     /// <summary>
     /// Makes <paramref name="value"/> the topic's value once it is on the disk; the task says whether it replaced a
     /// value (false: the first). Faults with <see cref="TopicGoneException"/> when the topic was deleted before the
-    /// group, with <see cref="StateWriteException"/> when the group could not be saved (the topic keeps its value).
+    /// group, with <see cref="StateWriteException"/> when the group could not be saved (the topic keeps its value);
+    /// throws <see cref="WriterBusyException"/> when <see cref="MaxWaiting"/> changes wait already.
     /// </summary>
     public Task<bool> PublishAsync(Topic topic, Publication value)
     {
@@ -43,7 +48,10 @@ internal sealed class StateWriter
         return work.Done.Task;
     }
 
-    /// <summary>Runs a change that saves through the store itself, after everything accepted before it.</summary>
+    /// <summary>
+    /// Runs a change that saves through the store itself, after everything accepted before it; throws
+    /// <see cref="WriterBusyException"/> when <see cref="MaxWaiting"/> changes wait already.
+    /// </summary>
     public Task<T> RunAsync<T>(Func<T> change)
     {
         var work = new Exclusive<T>(change);
@@ -55,6 +63,11 @@ internal sealed class StateWriter
     {
         lock (_gate)
         {
+            if (_pending.Count >= MaxWaiting)
+            {
+                throw new WriterBusyException();
+            }
+
             _pending.Add(work);
             if (_running)
             {

@@ -416,9 +416,9 @@ internal sealed class Broker : IDisposable
                 PubSubLog.Expired(_logger, topic.Configuration.Name);
             }
         }
-        catch (StateWriteException)
+        catch (Exception error) when (error is StateWriteException or WriterBusyException)
         {
-            // The store has logged why; the topic stays until a later attempt can remove its file.
+            // The store has logged why, or the writer is behind; the topic stays until a later attempt removes it.
             lock (topic.Gate)
             {
                 topic.ExpirationTimer?.Change(ExpireRetry, Timeout.InfiniteTimeSpan);
