@@ -52,7 +52,7 @@ public sealed class InMemoryTransport : IDatagramTransport
     public void Deliver(byte[] datagram, IPEndPoint from)
     {
         Arrive(datagram, from);
-        if (_receiver is TransportBinding { Endpoint.Requests: { } requests } && !requests.WaitUntilDrained(TimeSpan.FromSeconds(15)))
+        if (_receiver is TransportBinding { Endpoint.Requests: { } requests } && !requests.WaitUntilIdle(TimeSpan.FromSeconds(15)))
         {
             throw new TimeoutException("The endpoint's handlers were still busy fifteen seconds after the datagram arrived.");
         }

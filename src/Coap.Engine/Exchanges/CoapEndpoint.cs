@@ -47,7 +47,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
         _dispatcher = dispatcher?.Invoke(new NotificationSender(_messages, options, loggers.CreateLogger<ObserveStage>()));
         if (_dispatcher is not null)
         {
-            _requests = new RequestQueue(options, Handle, error => BackgroundWork.Report(_logger, error, "handling a request"));
+            _requests = new RequestQueue(options, Handle, ReceivePending, error => BackgroundWork.Report(_logger, error, "handling a request"));
         }
 
         _sweepTimer = time.CreateTimer(_logger, "sweeping expired message IDs and idle peers", Sweep, SweepInterval, SweepInterval);
@@ -118,6 +118,22 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
                 OnConfirmableOrNon(peer, message);
                 break;
         }
+    }
+
+    /// <summary>Takes datagrams already waiting in the transports, at most <paramref name="max"/>, on the calling thread.</summary>
+    private int ReceivePending(int max)
+    {
+        var received = 0;
+        foreach (var binding in _bindings)
+        {
+            received += binding.Transport.ReceivePending(binding, max - received);
+            if (received >= max)
+            {
+                break;
+            }
+        }
+
+        return received;
     }
 
     internal void OnTransportError(IDatagramTransport transport, Exception error) =>

@@ -5,39 +5,39 @@ namespace Coap.Engine.Exchanges;
 
 /// <summary>
 /// Requests between the receive thread and the handlers. The receive thread decodes, deduplicates and queues; a fixed
-/// set of worker threads runs the handlers. Each peer has its own FIFO (<see cref="PeerRequests"/>); the peers with
-/// requests waiting are served round robin, one request per turn, and never two of one peer's requests at once, so a
-/// peer that floods, or whose requests block, holds at most one worker and waits its turn behind every other peer.
-/// Bounded: at most <c>Coap:MaxQueuedRequests</c> waiting in all and <c>Coap:MaxQueuedRequestsPerPeer</c> per peer;
-/// beyond that <see cref="TryEnqueue"/> refuses and the endpoint answers 5.03 at once. One lock guards it all, held for
-/// a few field updates; workers are started on the first request and end when the endpoint stops. At most one sleeping
-/// worker is being woken at a time, and a worker that takes a request wakes the next one only if more are waiting, so a
-/// burst costs one wake-up per worker actually needed, not one per request.
+/// set of worker threads runs the handlers (<c>RequestQueue.Workers.cs</c>). Each peer has its own FIFO
+/// (<see cref="PeerRequests"/>); the peers with requests waiting are served round robin, one request per turn, and
+/// never two of one peer's requests at once, so a peer that floods, or whose requests block, holds at most one worker
+/// and waits its turn behind every other peer. Bounded: at most <c>Coap:MaxQueuedRequests</c> waiting in all and
+/// <c>Coap:MaxQueuedRequestsPerPeer</c> per peer; beyond that <see cref="TryEnqueue"/> refuses and the endpoint answers
+/// 5.03 at once. One lock guards it all, held for a few field updates.
 /// </summary>
-internal sealed class RequestQueue
+internal sealed partial class RequestQueue
 {
     private readonly object _gate = new();
     private readonly Action<CoapPeer, CoapMessage, long> _handle;
+    private readonly Func<int, int> _receivePending;
     private readonly Action<Exception> _failed;
     private readonly int _maxQueued;
     private readonly int _maxPerPeer;
-    private readonly Thread[] _workers;
     private PeerRequests? _first;
     private PeerRequests? _last;
     private int _queued;
     private int _running;
-    private int _idle;
-    private bool _waking;
-    private bool _started;
     private bool _stopping;
-    private int _drainWaiters;
-    private ManualResetEventSlim? _drained;
+    private int _idleWaiters;
+    private ManualResetEventSlim? _idle;
 
     /// <param name="handle">Runs one request on a worker (the endpoint's dispatch); it must not throw.</param>
+    /// <param name="receivePending">
+    /// Takes datagrams already waiting in the endpoint's sockets, at most the given number, without blocking, and
+    /// returns how many (the endpoint's receive path, run on a worker that ran out of requests).
+    /// </param>
     /// <param name="failed">Reports what escaped <paramref name="handle"/> anyway; the worker goes on.</param>
-    public RequestQueue(CoapEndpointOptions options, Action<CoapPeer, CoapMessage, long> handle, Action<Exception> failed)
+    public RequestQueue(CoapEndpointOptions options, Action<CoapPeer, CoapMessage, long> handle, Func<int, int> receivePending, Action<Exception> failed)
     {
         _handle = handle;
+        _receivePending = receivePending;
         _failed = failed;
         _maxQueued = options.MaxQueuedRequests;
         _maxPerPeer = options.MaxQueuedRequestsPerPeer;
@@ -95,7 +95,8 @@ internal sealed class RequestQueue
         {
             _stopping = true;
             Monitor.PulseAll(_gate);
-            _drained?.Set();
+            _idle?.Set();
+            _caughtUp.Set();
         }
     }
 
@@ -104,12 +105,12 @@ internal sealed class RequestQueue
     /// a pending task counts as done): what a test delivering datagrams one at a time needs to see the replies. False
     /// when that did not happen within <paramref name="timeout"/>.
     /// </summary>
-    internal bool WaitUntilDrained(TimeSpan timeout)
+    internal bool WaitUntilIdle(TimeSpan timeout)
     {
         var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         while (true)
         {
-            ManualResetEventSlim drained;
+            ManualResetEventSlim idle;
             lock (_gate)
             {
                 if ((_queued == 0 && _running == 0) || _stopping)
@@ -117,16 +118,16 @@ internal sealed class RequestQueue
                     return true;
                 }
 
-                drained = _drained ??= new ManualResetEventSlim();
-                drained.Reset();
-                _drainWaiters++;
+                idle = _idle ??= new ManualResetEventSlim();
+                idle.Reset();
+                _idleWaiters++;
             }
 
             var left = deadline - Environment.TickCount64;
-            var signalled = left > 0 && drained.Wait(TimeSpan.FromMilliseconds(left));
+            var signalled = left > 0 && idle.Wait(TimeSpan.FromMilliseconds(left));
             lock (_gate)
             {
-                _drainWaiters--;
+                _idleWaiters--;
             }
 
             if (!signalled)
@@ -136,71 +137,26 @@ internal sealed class RequestQueue
         }
     }
 
-    private void Start()
+    /// <summary>Takes the first ready peer's next request; the caller holds the lock and has seen a ready peer.</summary>
+    private PeerRequests Take(out QueuedRequest item)
     {
-        _started = true;
-        for (var i = 0; i < _workers.Length; i++)
+        var requests = _first!;
+        _first = requests.Next;
+        requests.Next = null;
+        if (_first is null)
         {
-            _workers[i] = new Thread(Work) { IsBackground = true, Name = $"coap-worker {i + 1}" };
-            _workers[i].Start();
+            _last = null;
         }
-    }
 
-    private void Work()
-    {
-        PeerRequests? done = null;
-        while (true)
+        item = requests.Take();
+        _queued--;
+        _running++;
+        if (_first is not null)
         {
-            PeerRequests requests;
-            QueuedRequest item;
-            lock (_gate)
-            {
-                if (done is not null)
-                {
-                    Finish(done);
-                }
-
-                while (_first is null && !_stopping)
-                {
-                    _idle++;
-                    Monitor.Wait(_gate);
-                    _idle--;
-                    _waking = false;
-                }
-
-                if (_stopping)
-                {
-                    return;
-                }
-
-                requests = _first!;
-                _first = requests.Next;
-                requests.Next = null;
-                if (_first is null)
-                {
-                    _last = null;
-                }
-
-                item = requests.Take();
-                _queued--;
-                _running++;
-                if (_first is not null)
-                {
-                    WakeOne();
-                }
-            }
-
-            try
-            {
-                _handle(requests.Peer, item.Request, item.Arrived);
-            }
-            catch (Exception error)
-            {
-                _failed(error);
-            }
-
-            done = requests;
+            WakeOne();
         }
+
+        return requests;
     }
 
     /// <summary>
@@ -219,19 +175,9 @@ internal sealed class RequestQueue
             requests.Scheduled = false;
         }
 
-        if (_drainWaiters > 0 && _queued == 0 && _running == 0)
+        if (_idleWaiters > 0 && _queued == 0 && _running == 0)
         {
-            _drained!.Set();
-        }
-    }
-
-    /// <summary>Wakes a sleeping worker unless one is already being woken; the caller holds the lock.</summary>
-    private void WakeOne()
-    {
-        if (_idle > 0 && !_waking)
-        {
-            _waking = true;
-            Monitor.Pulse(_gate);
+            _idle!.Set();
         }
     }
 

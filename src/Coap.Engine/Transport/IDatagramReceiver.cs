@@ -8,4 +8,11 @@ public interface IDatagramReceiver
     void OnDatagram(IDatagramTransport transport, ReadOnlySpan<byte> datagram, SocketAddress remote);
 
     void OnTransportError(IDatagramTransport transport, Exception error);
+
+    /// <summary>
+    /// No more datagrams are waiting: the transport is about to block for the next one. The endpoint lets its request
+    /// workers catch up here (briefly), so that datagrams arriving meanwhile are taken in one go afterwards rather than
+    /// each waking the receive thread.
+    /// </summary>
+    void OnReceiveIdle(IDatagramTransport transport);
 }

@@ -133,7 +133,7 @@ public sealed class RequestQueueTests : IDisposable
         Arrive(server, other, Request("r", 500, CoapMessageType.NonConfirmable));
         Arrive(server, other, Request("r", 501, CoapMessageType.NonConfirmable));
         _release.Set();
-        Assert.True(server.Endpoint.Requests!.WaitUntilDrained(Bound));
+        Assert.True(server.Endpoint.Requests!.WaitUntilIdle(Bound));
 
         Assert.Equal(
             new (int Port, ushort MessageId)[] { (40001, 1), (40002, 500), (40001, 2), (40002, 501), (40001, 3), (40001, 4) },
@@ -163,7 +163,7 @@ public sealed class RequestQueueTests : IDisposable
         Arrive(server, b, Request("pending", 2, CoapMessageType.Confirmable));
         server.Time.Advance(separateAfter * 0.6);
         _release.Set();
-        Assert.True(server.Endpoint.Requests!.WaitUntilDrained(Bound));
+        Assert.True(server.Endpoint.Requests!.WaitUntilIdle(Bound));
         Assert.Equal(1, pending.Calls);
         Assert.Equal(CoapCode.Content, Sent(server, a).Code);
         Assert.False(server.Transport.TryTake(out _));
