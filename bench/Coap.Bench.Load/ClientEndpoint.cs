@@ -54,8 +54,14 @@ internal sealed class ClientEndpoint : IDisposable
         _request = new CoapMessage
         {
             Type = options.NonConfirmable ? CoapMessageType.NonConfirmable : CoapMessageType.Confirmable,
-            Code = CoapCode.Get,
+            Code = options.Method,
+            ContentFormat = options.ContentFormat,
         };
+        if (options.PayloadBytes > 0)
+        {
+            _request.Payload = Enumerable.Repeat((byte)'x', options.PayloadBytes).ToArray();
+        }
+
         _request.SetUriPath(options.Path);
         if (options.Query.Length > 1)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Coap.Engine.Protocol;
 
 namespace Coap.Bench.Load;
 
@@ -9,7 +10,7 @@ internal sealed class LoadOptions
 {
     public const string Usage = """
         usage: Coap.Bench.Load coap://HOST[:PORT]/path[?a=b&c] [-w W] [-c C] [-d SEC] [-W SEC] [-t T] [-n]
-                               [-k TKL] [-T MS] [-r MSGS] [-P PID] [-q]
+                               [-k TKL] [-T MS] [-r MSGS] [-P PID] [-m METHOD] [-p BYTES] [-f FORMAT] [-q]
           -w W      requests outstanding in total (default 16)
           -c C      client sockets (source ports); slots spread round-robin (default 16, <= W)
           -t T      generator threads; sockets spread round-robin; a thread with one socket blocks in
@@ -22,6 +23,9 @@ internal sealed class LoadOptions
           -r MSGS   re-create a client socket (new source port) after MSGS requests so no MID is reused
                     on an endpoint while a de-duplicating server could remember it (default 60000; 0 = never)
           -P PID    report the server's CPU use (user+sys) over the measurement window as srv_cpu_pct
+          -m METHOD GET (default), PUT or POST
+          -p BYTES  a payload of BYTES bytes ('x'), 0..1024 (default 0)
+          -f FORMAT the payload's Content-Format (default none)
           -q        only print the final machine-readable line
         Loopback targets only.
         """;
@@ -52,6 +56,12 @@ internal sealed class LoadOptions
 
     public int? ServerPid { get; init; }
 
+    public CoapCode Method { get; init; } = CoapCode.Get;
+
+    public int PayloadBytes { get; init; }
+
+    public int? ContentFormat { get; init; }
+
     public bool Quiet { get; init; }
 
     /// <summary>Parses the arguments; returns null and sets <paramref name="error"/> when they are wrong.</summary>
@@ -61,7 +71,9 @@ internal sealed class LoadOptions
         string? uri = null;
         int window = 16, clients = 16, threads = 1, tokenLength = 4, timeout = 2000, rotate = 60000;
         double duration = 10, warmup = 1;
-        int? pid = null;
+        int? pid = null, format = null;
+        int payload = 0;
+        var method = CoapCode.Get;
         bool non = false, quiet = false;
         for (var i = 0; i < args.Length; i++)
         {
@@ -102,7 +114,10 @@ internal sealed class LoadOptions
                 "-k" => int.TryParse(value, CultureInfo.InvariantCulture, out tokenLength),
                 "-T" => int.TryParse(value, CultureInfo.InvariantCulture, out timeout),
                 "-r" => int.TryParse(value, CultureInfo.InvariantCulture, out rotate),
-                "-P" => TryParsePid(value, out pid),
+                "-P" => TryParseInt(value, out pid),
+                "-m" => TryParseMethod(value, out method),
+                "-p" => int.TryParse(value, CultureInfo.InvariantCulture, out payload) && payload is >= 0 and <= 1024,
+                "-f" => TryParseInt(value, out format),
                 _ => false,
             };
             if (!ok)
@@ -133,6 +148,9 @@ internal sealed class LoadOptions
             TimeoutMilliseconds = timeout,
             RotateAfter = rotate,
             ServerPid = pid,
+            Method = method,
+            PayloadBytes = payload,
+            ContentFormat = format,
             Quiet = quiet,
         };
     }
@@ -148,11 +166,23 @@ internal sealed class LoadOptions
         : timeout < 1 || rotate < 0 ? "-T must be positive and -r not negative"
         : null;
 
-    private static bool TryParsePid(string value, out int? pid)
+    private static bool TryParseInt(string value, out int? pid)
     {
         var ok = int.TryParse(value, CultureInfo.InvariantCulture, out var parsed);
         pid = ok ? parsed : null;
         return ok;
+    }
+
+    private static bool TryParseMethod(string value, out CoapCode method)
+    {
+        method = value switch
+        {
+            "GET" => CoapCode.Get,
+            "PUT" => CoapCode.Put,
+            "POST" => CoapCode.Post,
+            _ => CoapCode.Empty,
+        };
+        return method != CoapCode.Empty;
     }
 
     private static bool TryParseUri(string text, out IPEndPoint target, out string path, out string query, out string? error)

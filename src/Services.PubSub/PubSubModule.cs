@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Services.PubSub.Resources;
+using Services.PubSub.State;
 using Services.PubSub.Topics;
 
 namespace Services.PubSub;
@@ -19,6 +20,7 @@ public sealed class PubSubModule : ICoapModule
     public void ConfigureServices(IServiceCollection services, IConfiguration section)
     {
         services.AddCoapOptions<PubSubOptions, PubSubOptionsValidator>(section);
+        services.TryAddSingleton<IDiskSync, DiskSync>();
         services.TryAddSingleton<Broker>();
     }
 

@@ -25,7 +25,7 @@ public sealed class InMemoryNetwork
             return;
         }
 
-        ThreadPool.QueueUserWorkItem(_ => target.Deliver(datagram, from.LocalEndPoint));
+        ThreadPool.QueueUserWorkItem(_ => target.Arrive(datagram, from.LocalEndPoint));
     }
 
     private static IPEndPoint Normalize(IPEndPoint endPoint) =>

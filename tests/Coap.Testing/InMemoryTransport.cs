@@ -1,12 +1,15 @@
 using System.Net;
 using System.Threading.Channels;
+using Coap.Engine.Exchanges;
 using Coap.Engine.Transport;
 
 namespace Coap.Testing;
 
 /// <summary>
-/// A transport without sockets: the test delivers datagrams (processed synchronously, as the UDP receive thread
-/// would) and reads what the endpoint sent. Linked to a <see cref="InMemoryNetwork"/>, sends reach other transports.
+/// A transport without sockets: the test delivers datagrams and reads what the endpoint sent. <see cref="Deliver"/>
+/// returns once the endpoint is done with the datagram: decoded on the calling thread, as the UDP receive thread
+/// would, and a request's handler run on the endpoint's workers until it answered or returned a pending task, so a
+/// lockstep test sees the reply at once. Linked to a <see cref="InMemoryNetwork"/>, sends reach other transports.
 /// </summary>
 public sealed class InMemoryTransport : IDatagramTransport
 {
@@ -45,8 +48,21 @@ public sealed class InMemoryTransport : IDatagramTransport
         }
     }
 
-    /// <summary>Hands a datagram to the endpoint as if it arrived from <paramref name="from"/>.</summary>
+    /// <summary>
+    /// Hands a datagram to the endpoint as if it arrived from <paramref name="from"/>, and waits (at most fifteen
+    /// seconds of real time) until the endpoint's workers have nothing left to do.
+    /// </summary>
     public void Deliver(byte[] datagram, IPEndPoint from)
+    {
+        Arrive(datagram, from);
+        if (_receiver is TransportBinding { Endpoint.Requests: { } requests } && !requests.WaitUntilIdle(TimeSpan.FromSeconds(15)))
+        {
+            throw new TimeoutException("The endpoint's handlers were still busy fifteen seconds after the datagram arrived.");
+        }
+    }
+
+    /// <summary>Hands a datagram to the endpoint, as the receive thread would, without waiting for its handler.</summary>
+    public void Arrive(byte[] datagram, IPEndPoint from)
     {
         var receiver = _receiver ?? throw new InvalidOperationException("The transport is not started.");
         receiver.OnDatagram(this, datagram, from.Serialize());

@@ -4,9 +4,16 @@ using Coap.Engine.Protocol;
 
 namespace Coap.Engine.Exchanges;
 
-/// <summary>Requests in: piggybacked responses when the handler is quick, separate responses when not (RFC 7252 §5.2).</summary>
+/// <summary>
+/// Requests in: queued by the receive thread (<see cref="RequestQueue"/>), handled by a worker; piggybacked responses
+/// when the handler is quick, separate responses when not (RFC 7252 §5.2).
+/// </summary>
 public sealed partial class CoapEndpoint
 {
+    /// <summary>Max-Age of the 5.03 that answers a request the queue has no room for.</summary>
+    internal const uint QueueFullRetrySeconds = 2;
+
+    /// <summary>On the receive thread: duplicates are answered here, new requests queued for a worker (or refused with 5.03).</summary>
     private void OnRequest(CoapPeer peer, CoapMessage request)
     {
         if (!_messages.Admit(peer, request))
@@ -20,12 +27,29 @@ public sealed partial class CoapEndpoint
             return;
         }
 
+        if (_requests is null)
+        {
+            Respond(peer, request, CoapMessage.CreateResponse(CoapCode.NotFound), separate: false);
+        }
+        else if (!_requests.TryEnqueue(peer, request, peer.LastActivity))
+        {
+            Log.QueueFull(_logger, peer, request.MessageId);
+            var busy = CoapMessage.CreateResponse(CoapCode.ServiceUnavailable);
+            busy.MaxAge = QueueFullRetrySeconds;
+            Respond(peer, request, busy, separate: false);
+        }
+    }
+
+    /// <summary>
+    /// On a worker: runs the handler. A CON request not answered by <c>Coap:SeparateResponseAfter</c> after its arrival
+    /// (time in the queue included) gets an empty ACK and its response later.
+    /// </summary>
+    private void Handle(CoapPeer peer, CoapMessage request, long arrived)
+    {
         ValueTask<CoapMessage> pending;
         try
         {
-            pending = _dispatcher is null
-                ? ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.NotFound))
-                : _dispatcher.DispatchAsync(request, peer, _stopping.Token);
+            pending = _dispatcher!.DispatchAsync(request, peer, _stopping.Token);
         }
         catch (Exception error)
         {
@@ -41,9 +65,10 @@ public sealed partial class CoapEndpoint
         var exchange = new ServerExchange(peer, request);
         if (request.Type == CoapMessageType.Confirmable)
         {
+            var due = _options.SeparateResponseAfter - _messages.Time.GetElapsedTime(arrived);
             lock (exchange)
             {
-                exchange.Timer = _messages.Time.CreateTimer(OnSeparateResponseDue, exchange, _options.SeparateResponseAfter, Timeout.InfiniteTimeSpan);
+                exchange.Timer = _messages.Time.CreateTimer(OnSeparateResponseDue, exchange, due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
             }
         }
 

@@ -12,7 +12,8 @@ namespace Coap.Engine.Exchanges;
 
 /// <summary>
 /// One CoAP endpoint over one or more transports: the message layer below, server exchanges (requests in) and
-/// client exchanges (requests out) above. Datagrams are processed on the transport's receive thread.
+/// client exchanges (requests out) above. Datagrams are decoded and deduplicated on the transport's receive thread;
+/// request handlers run on the <see cref="RequestQueue"/>'s workers.
 /// </summary>
 public sealed partial class CoapEndpoint : IAsyncDisposable
 {
@@ -20,6 +21,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
 
     private readonly MessageManager _messages;
     private readonly IRequestDispatcher? _dispatcher;
+    private readonly RequestQueue? _requests;
     private readonly ILogger _logger;
     private readonly CoapEndpointOptions _options;
     private readonly RequestMatcher _matcher = new();
@@ -47,6 +49,11 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
         _amplification = new AmplificationGuard(options, time, _logger);
         _dropped = new DroppedDatagrams(time, _logger);
         _dispatcher = dispatcher?.Invoke(new NotificationSender(_messages, loggers.CreateLogger<ObserveStage>()));
+        if (_dispatcher is not null)
+        {
+            _requests = new RequestQueue(options, Handle, ReceivePending, error => BackgroundWork.Report(_logger, error, "handling a request"));
+        }
+
         _sweepTimer = time.CreateTimer(_logger, "sweeping expired message IDs and idle peers", Sweep, SweepInterval, SweepInterval);
     }
 
@@ -56,6 +63,9 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
     internal MessageManager Messages => _messages;
 
     internal RequestMatcher Matcher => _matcher;
+
+    /// <summary>The server's request queue; null for a client-only endpoint.</summary>
+    internal RequestQueue? Requests => _requests;
 
     /// <summary>Attaches and starts a transport.</summary>
     public void Attach(IDatagramTransport transport)
@@ -73,6 +83,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
+        _requests?.Stop();
         _dispatcher?.OnStopping();
         await _sweepTimer.DisposeAsync().ConfigureAwait(false);
         foreach (var binding in _bindings)
@@ -117,6 +128,22 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
                 OnConfirmableOrNon(peer, message);
                 break;
         }
+    }
+
+    /// <summary>Takes datagrams already waiting in the transports, at most <paramref name="max"/>, on the calling thread.</summary>
+    private int ReceivePending(int max)
+    {
+        var received = 0;
+        foreach (var binding in _bindings)
+        {
+            received += binding.Transport.ReceivePending(binding, max - received);
+            if (received >= max)
+            {
+                break;
+            }
+        }
+
+        return received;
     }
 
     internal void OnTransportError(IDatagramTransport transport, Exception error) =>

@@ -22,6 +22,8 @@ internal sealed class TransportBinding : IDatagramReceiver
 
     public IDatagramTransport Transport { get; }
 
+    public CoapEndpoint Endpoint => _endpoint;
+
     /// <summary>The peer at <paramref name="address"/>; null when the table is full of peers it may not forget.</summary>
     public CoapPeer? GetPeer(SocketAddress address, long now)
     {
@@ -47,6 +49,8 @@ internal sealed class TransportBinding : IDatagramReceiver
 
     public void OnDatagram(IDatagramTransport transport, ReadOnlySpan<byte> datagram, SocketAddress remote) =>
         _endpoint.Receive(this, datagram, remote);
+
+    public void OnReceiveIdle(IDatagramTransport transport) => _endpoint.Requests?.LetWorkersCatchUp();
 
     public void OnTransportError(IDatagramTransport transport, Exception error) =>
         _endpoint.OnTransportError(transport, error);

@@ -5,9 +5,10 @@ namespace Coap.Engine.Hosting;
 /// <summary>
 /// fsync(2) of a directory, which .NET does not offer (it opens no directory as a file): a rename, a move or a
 /// deletion is an entry in the directory, and only syncing the directory makes it survive a crash or power loss.
-/// Linux only (the open flags are Linux's); elsewhere a no-op. Shared by the services that promise durability (the
-/// pub-sub state store, the file service), which may not reference each other. A blocking call: run it inside a
-/// request's handler or background work, never on a transport's receive thread.
+/// Also syncfs(2) of the file system a directory is on, which flushes every file written there in one call (the
+/// pub-sub's group commit). Linux only (the open flags are Linux's); elsewhere a no-op. Shared by the services that
+/// promise durability (the pub-sub state store, the file service), which may not reference each other. A blocking
+/// call: run it inside a request's handler or background work, never on a transport's receive thread.
 /// </summary>
 public static partial class DirectorySync
 {
@@ -15,7 +16,12 @@ public static partial class DirectorySync
     private const int CloseOnExec = 0x80000;
 
     /// <summary>Flushes the entries of <paramref name="directory"/> to the disk; an <see cref="IOException"/> naming the call and the error when that fails.</summary>
-    public static void Flush(string directory)
+    public static void Flush(string directory) => Sync(directory, fileSystem: false);
+
+    /// <summary>Flushes everything written on the file system holding <paramref name="directory"/> (syncfs).</summary>
+    public static void FlushFileSystem(string directory) => Sync(directory, fileSystem: true);
+
+    private static void Sync(string directory, bool fileSystem)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -30,9 +36,9 @@ public static partial class DirectorySync
 
         try
         {
-            if (Fsync(descriptor) != 0)
+            if ((fileSystem ? Syncfs(descriptor) : Fsync(descriptor)) != 0)
             {
-                throw Failure("fsync", directory);
+                throw Failure(fileSystem ? "syncfs" : "fsync", directory);
             }
         }
         finally
@@ -49,6 +55,9 @@ public static partial class DirectorySync
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int Fsync(int descriptor);
+
+    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    private static partial int Syncfs(int descriptor);
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int descriptor);

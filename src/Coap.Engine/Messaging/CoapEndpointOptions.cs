@@ -12,6 +12,21 @@ public class CoapEndpointOptions
     public TimeSpan SeparateResponseAfter { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// Threads that run request handlers; the receive thread only decodes, deduplicates and queues. A peer's requests
+    /// are handled one at a time, so a peer whose handlers block holds one worker, never all of them.
+    /// </summary>
+    public int RequestWorkers { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Requests waiting for a worker, all peers together; one more is answered 5.03 with Max-Age at once. With the
+    /// largest datagram (64 KiB) that bounds the queue's memory to this many times 64 KiB.
+    /// </summary>
+    public int MaxQueuedRequests { get; set; } = 512;
+
+    /// <summary>One peer's requests waiting for a worker; one more from that peer is answered 5.03 with Max-Age at once.</summary>
+    public int MaxQueuedRequestsPerPeer { get; set; } = 32;
+
+    /// <summary>
     /// The bytes duplicate detection may take: the received messages remembered for EXCHANGE_LIFETIME with the replies
     /// sent to them (RFC 7252 §4.5), at 128 bytes a message plus 128 per further 64 bytes of reply. When more arrive the
     /// oldest are forgotten first, which bounds memory under load.

@@ -49,6 +49,9 @@ internal sealed partial class CoapPeer
     /// <summary>Requests a client has outstanding to this peer; at most NSTART (RFC 7252 §4.7).</summary>
     public SemaphoreSlim? NStartGate { get; set; }
 
+    /// <summary>The peer's requests waiting for a worker; guarded by the endpoint's <see cref="Exchanges.RequestQueue"/>.</summary>
+    public Exchanges.PeerRequests? Requests { get; set; }
+
     /// <summary>
     /// Observations the peer holds on this server (RFC 7641), counted up by each registration and down by each
     /// removal; a peer that observes is never forgotten as idle, so the count stays with the address.

@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Information, "Separate response to {Peer} was not acknowledged: {Result}")]
     public static partial void SeparateResponseLost(ILogger logger, CoapPeer peer, TransmissionResult result);
+
+    [LoggerMessage(17, LogLevel.Debug, "No room in the request queue for message {MessageId} from {Peer}: answered 5.03")]
+    public static partial void QueueFull(ILogger logger, CoapPeer peer, ushort messageId);
 }

@@ -59,6 +59,21 @@ internal sealed class CoapServerOptionsValidator : IValidateOptions<CoapServerOp
             failures.Add($"Coap:SeparateResponseAfter must be positive and below Coap:Transmission:AckTimeout (got {options.SeparateResponseAfter}).");
         }
 
+        if (options.RequestWorkers is < 1 or > 256)
+        {
+            failures.Add($"Coap:RequestWorkers must be between 1 and 256 (got {options.RequestWorkers}).");
+        }
+
+        if (options.MaxQueuedRequests is < 1 or > 1_000_000)
+        {
+            failures.Add($"Coap:MaxQueuedRequests must be between 1 and 1000000 (got {options.MaxQueuedRequests}).");
+        }
+
+        if (options.MaxQueuedRequestsPerPeer < 1 || options.MaxQueuedRequestsPerPeer > options.MaxQueuedRequests)
+        {
+            failures.Add($"Coap:MaxQueuedRequestsPerPeer must be at least 1 and at most Coap:MaxQueuedRequests (got {options.MaxQueuedRequestsPerPeer}).");
+        }
+
         if (options.MaxDeduplicationEntries < 1)
         {
             failures.Add($"Coap:MaxDeduplicationEntries must be at least 1 when set (got {options.MaxDeduplicationEntries}).");

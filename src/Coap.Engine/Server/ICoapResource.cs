@@ -11,12 +11,13 @@ public interface ICoapResource
     /// duplicates, so a message shared between calls or kept by the resource would change under it.
     /// </summary>
     /// <remarks>
-    /// It is called on the transport's receive thread. A handler that finishes at once (a computed answer, a cached
-    /// value) returns a completed task; one that waits (disk, an upstream server, a lock held long) must go
-    /// asynchronous at once (<c>await</c> real I/O, or <c>Task.Run</c> for blocking work), which frees the receive
-    /// thread for every other peer: after Coap:SeparateResponseAfter the engine acknowledges the request and sends the
-    /// answer later (RFC 7252 §5.2.2). Several calls may run at once, from different peers or the same one. An
-    /// exception becomes 5.00 and is logged. A resource that can be observed implements
+    /// It is called on one of the endpoint's request workers (<c>Coap:RequestWorkers</c>), never on the receive
+    /// thread, and one request of a peer at a time. A handler that finishes at once (a computed answer, a cached value)
+    /// returns a completed task; one that waits (disk, an upstream server, a lock held long) should go asynchronous
+    /// (<c>await</c> real I/O), which frees the worker for other peers; a handler that blocks holds its worker, and with
+    /// it the rest of that peer's requests. After Coap:SeparateResponseAfter from the request's arrival the engine
+    /// acknowledges it and sends the answer later (RFC 7252 §5.2.2). Several calls may run at once, from different
+    /// peers (a peer's next request may start while its previous one awaits). An exception becomes 5.00 and is logged. A resource that can be observed implements
     /// <see cref="Observe.IObservableResource"/> or <see cref="Observe.IObservableRoute"/> and is mapped with
     /// <see cref="ResourceMetadata.Observable"/> set; the map refuses one without the other.
     /// </remarks>

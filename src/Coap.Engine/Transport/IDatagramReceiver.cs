@@ -14,4 +14,11 @@ public interface IDatagramReceiver
     /// (port, host or network unreachable); called on a thread of the transport's choosing.
     /// </summary>
     void OnUnreachable(IDatagramTransport transport, SocketAddress remote);
+
+    /// <summary>
+    /// No more datagrams are waiting: the transport is about to block for the next one. The endpoint lets its request
+    /// workers catch up here (briefly), so that datagrams arriving meanwhile are taken in one go afterwards rather than
+    /// each waking the receive thread.
+    /// </summary>
+    void OnReceiveIdle(IDatagramTransport transport);
 }

@@ -5,7 +5,7 @@ namespace Coap.Engine.Transport;
 
 /// <summary>
 /// Moves datagrams, knows nothing of CoAP. Received datagrams are pushed to a receiver on the transport's own
-/// thread, so a request whose handler completes synchronously is answered without a thread hop; DTLS later wraps one.
+/// thread (and, through <see cref="ReceivePending"/>, on a thread that asks); DTLS later wraps one.
 /// </summary>
 public interface IDatagramTransport : IAsyncDisposable
 {
@@ -23,4 +23,11 @@ public interface IDatagramTransport : IAsyncDisposable
 
     /// <summary>Sends one datagram; failures are reported to the receiver's log, never thrown at the caller.</summary>
     void Send(ReadOnlySpan<byte> datagram, SocketAddress remote);
+
+    /// <summary>
+    /// Hands datagrams that are already waiting, at most <paramref name="max"/>, to <paramref name="receiver"/> on the
+    /// calling thread, without blocking; returns how many. Lets a request worker that ran out of work take the next
+    /// requests itself instead of waking the receive thread for each. A transport that cannot returns 0.
+    /// </summary>
+    int ReceivePending(IDatagramReceiver receiver, int max) => 0;
 }

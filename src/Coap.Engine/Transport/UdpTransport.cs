@@ -5,12 +5,27 @@ namespace Coap.Engine.Transport;
 
 /// <summary>
 /// One UDP socket with a dedicated receive thread that uses blocking, allocation-free
-/// <see cref="Socket.ReceiveFrom(Span{byte}, SocketFlags, SocketAddress)"/> calls. On Linux the socket also learns
-/// of ICMP errors (<see cref="IcmpErrorQueue"/>) and reports unreachable peers to the receiver.
+/// <see cref="Socket.ReceiveFrom(Span{byte}, SocketFlags, SocketAddress)"/> calls; after each datagram it takes the
+/// others already waiting without blocking, and tells the receiver once none is left, before it blocks again. Other
+/// threads (request workers) may take waiting datagrams too (<see cref="ReceivePending"/>, recvfrom with MSG_DONTWAIT
+/// on Linux), each into a buffer of its own. On Linux the socket also learns of ICMP errors
+/// (<see cref="IcmpErrorQueue"/>) and reports unreachable peers to the receiver.
 /// </summary>
 public sealed class UdpTransport : IDatagramTransport
 {
     private const int MaxDatagram = 65535;
+
+    /// <summary>Datagrams the receive thread takes without blocking before it tells the receiver it is idle.</summary>
+    private const int Batch = 64;
+
+    [ThreadStatic]
+    private static byte[]? t_buffer;
+
+    [ThreadStatic]
+    private static SocketAddress? t_remote4;
+
+    [ThreadStatic]
+    private static SocketAddress? t_remote6;
 
     private readonly Socket _socket;
     private readonly IcmpErrorQueue? _errors;
@@ -111,6 +126,20 @@ public sealed class UdpTransport : IDatagramTransport
         }
     }
 
+    public int ReceivePending(IDatagramReceiver receiver, int max)
+    {
+        if (_disposed || !OperatingSystem.IsLinux())
+        {
+            return 0;
+        }
+
+        var buffer = t_buffer ??= GC.AllocateUninitializedArray<byte>(MaxDatagram, pinned: true);
+        var remote = _socket.AddressFamily == AddressFamily.InterNetworkV6
+            ? t_remote6 ??= new SocketAddress(AddressFamily.InterNetworkV6)
+            : t_remote4 ??= new SocketAddress(AddressFamily.InterNetwork);
+        return ReceiveWaiting(receiver, buffer, remote, max);
+    }
+
     public ValueTask DisposeAsync()
     {
         _disposed = true;
@@ -145,14 +174,71 @@ public sealed class UdpTransport : IDatagramTransport
                 return;
             }
 
+            Deliver(receiver, buffer.AsSpan(0, length), remote);
+            if (OperatingSystem.IsLinux())
+            {
+                ReceiveWaiting(receiver, buffer, remote, Batch);
+            }
+
             try
             {
-                receiver.OnDatagram(this, buffer.AsSpan(0, length), remote);
+                receiver.OnReceiveIdle(this);
             }
-            catch (Exception error)
+            catch (Exception error) when (!_disposed)
             {
                 receiver.OnTransportError(this, error);
             }
+        }
+    }
+
+    /// <summary>Takes up to <paramref name="max"/> datagrams that are waiting, without blocking; returns how many.</summary>
+    private int ReceiveWaiting(IDatagramReceiver receiver, byte[] buffer, SocketAddress remote, int max)
+    {
+        var count = 0;
+        while (count < max && !_disposed)
+        {
+            int length;
+            try
+            {
+                length = NonBlockingReceive.TryReceive(_socket, buffer, remote);
+            }
+            catch (ObjectDisposedException)
+            {
+                return count;
+            }
+
+            if (length == NonBlockingReceive.Failed)
+            {
+                // With the error queue on, an ICMP error fails one receive: read what it answered.
+                _errors?.Schedule();
+                break;
+            }
+
+            if (length < 0)
+            {
+                break;
+            }
+
+            count++;
+            Deliver(receiver, buffer.AsSpan(0, length), remote);
+        }
+
+        return count;
+    }
+
+    private void Deliver(IDatagramReceiver receiver, ReadOnlySpan<byte> datagram, SocketAddress remote)
+    {
+        try
+        {
+            receiver.OnDatagram(this, datagram, remote);
+        }
+        catch (Exception error) when (!_disposed)
+        {
+            receiver.OnTransportError(this, error);
+        }
+        catch (Exception)
+        {
+            // The endpoint is stopping: what it was doing with the datagram no longer matters.
         }
     }
 }

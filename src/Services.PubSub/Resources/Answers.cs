@@ -19,6 +19,14 @@ internal static class Answers
     /// <summary>The change could not be written to the state directory, so the broker did not make it: 5.00.</summary>
     public static ValueTask<CoapMessage> NotSaved(StateWriteException error) => Error(CoapCode.InternalServerError, error.Message);
 
+    /// <summary>Too many changes wait for the state directory: 5.03 with Max-Age, retry then.</summary>
+    public static ValueTask<CoapMessage> Busy(WriterBusyException error)
+    {
+        var response = CoapMessage.CreateResponse(CoapCode.ServiceUnavailable, Encoding.UTF8.GetBytes(error.Message));
+        response.MaxAge = WriterBusyException.RetryAfterSeconds;
+        return ValueTask.FromResult(response);
+    }
+
     public static ValueTask<CoapMessage> TooLarge(PayloadTooLargeException error)
     {
         var response = CoapMessage.CreateResponse(CoapCode.RequestEntityTooLarge, Encoding.UTF8.GetBytes(error.Message));

@@ -77,31 +77,55 @@ internal sealed class CollectionResource : CoapResource
             return Answers.Error(CoapCode.UnsupportedContentFormat, $"a topic is created with a configuration map in Content-Format {_format}");
         }
 
-        Topic topic;
+        ConfigurationFields fields;
         try
         {
-            topic = _broker.Create(_broker.ReadConfiguration(context.Request.Payload), Requester.Of(context));
+            fields = _broker.ReadConfiguration(context.Request.Payload);
         }
         catch (ConfigurationException error)
         {
             return Answers.Error(CoapCode.BadRequest, error.Message);
         }
-        catch (BrokerFullException error)
-        {
-            return Answers.Error(CoapCode.Forbidden, error.Message);
-        }
         catch (PayloadTooLargeException error)
         {
             return Answers.TooLarge(error);
         }
+
+        return CreateAsync(fields, Requester.Of(context));
+    }
+
+    /// <summary>Answers once the topic is created (with a state directory: once its file is on the disk).</summary>
+    private async ValueTask<CoapMessage> CreateAsync(ConfigurationFields fields, string creator)
+    {
+        Topic topic;
+        try
+        {
+            topic = await _broker.CreateAsync(fields, creator).ConfigureAwait(false);
+        }
+        catch (ConfigurationException error)
+        {
+            return await Answers.Error(CoapCode.BadRequest, error.Message).ConfigureAwait(false);
+        }
+        catch (BrokerFullException error)
+        {
+            return await Answers.Error(CoapCode.Forbidden, error.Message).ConfigureAwait(false);
+        }
+        catch (PayloadTooLargeException error)
+        {
+            return await Answers.TooLarge(error).ConfigureAwait(false);
+        }
         catch (StateWriteException error)
         {
-            return Answers.NotSaved(error);
+            return await Answers.NotSaved(error).ConfigureAwait(false);
+        }
+        catch (WriterBusyException error)
+        {
+            return await Answers.Busy(error).ConfigureAwait(false);
         }
 
         var response = CoapMessage.CreateResponse(CoapCode.Created, ConfigurationCodec.Write(topic.Configuration), _format);
         response.SetLocationPathSegments([.. _broker.Path.Split('/'), topic.Id]);
-        return ValueTask.FromResult(response);
+        return response;
     }
 
     private static bool Matches(Topic topic, ConfigurationFields filter)

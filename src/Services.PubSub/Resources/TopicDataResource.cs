@@ -67,27 +67,41 @@ internal sealed class TopicDataResource : CoapResource, IObservableRoute
         try
         {
             _broker.CheckSize(request.Payload.Length);
-            var (wait, replaced) = _broker.Publish(topic, request.Payload, request.ContentFormat);
-            if (wait > TimeSpan.Zero)
-            {
-                var response = CoapMessage.CreateResponse(CoapCode.TooManyRequests, System.Text.Encoding.UTF8.GetBytes("publishing too fast"));
-                response.MaxAge = (uint)Math.Ceiling(wait.TotalSeconds);
-                return ValueTask.FromResult(response);
-            }
-
-            return ValueTask.FromResult(CoapMessage.CreateResponse(replaced ? CoapCode.Changed : CoapCode.Created));
         }
         catch (PayloadTooLargeException error)
         {
             return Answers.TooLarge(error);
         }
+
+        return PublishAsync(topic, request);
+    }
+
+    /// <summary>Answers once the publication is stored (with a state directory: once a group commit has it on the disk).</summary>
+    private async ValueTask<CoapMessage> PublishAsync(Topic topic, CoapMessage request)
+    {
+        try
+        {
+            var (wait, replaced) = await _broker.PublishAsync(topic, request.Payload, request.ContentFormat).ConfigureAwait(false);
+            if (wait > TimeSpan.Zero)
+            {
+                var response = CoapMessage.CreateResponse(CoapCode.TooManyRequests, System.Text.Encoding.UTF8.GetBytes("publishing too fast"));
+                response.MaxAge = (uint)Math.Ceiling(wait.TotalSeconds);
+                return response;
+            }
+
+            return CoapMessage.CreateResponse(replaced ? CoapCode.Changed : CoapCode.Created);
+        }
         catch (TopicGoneException)
         {
-            return Answers.NoTopic();
+            return await Answers.NoTopic().ConfigureAwait(false);
         }
         catch (StateWriteException error)
         {
-            return Answers.NotSaved(error);
+            return await Answers.NotSaved(error).ConfigureAwait(false);
+        }
+        catch (WriterBusyException error)
+        {
+            return await Answers.Busy(error).ConfigureAwait(false);
         }
     }
 
@@ -98,18 +112,27 @@ internal sealed class TopicDataResource : CoapResource, IObservableRoute
             return Answers.NoTopic();
         }
 
+        return ClearAsync(topic, Requester.Of(context));
+    }
+
+    private async ValueTask<CoapMessage> ClearAsync(Topic topic, string requester)
+    {
         try
         {
-            _broker.ClearValue(topic, Requester.Of(context));
-            return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Deleted));
+            await _broker.ClearValueAsync(topic, requester).ConfigureAwait(false);
+            return CoapMessage.CreateResponse(CoapCode.Deleted);
         }
         catch (TopicGoneException)
         {
-            return Answers.NoTopic();
+            return await Answers.NoTopic().ConfigureAwait(false);
         }
         catch (StateWriteException error)
         {
-            return Answers.NotSaved(error);
+            return await Answers.NotSaved(error).ConfigureAwait(false);
+        }
+        catch (WriterBusyException error)
+        {
+            return await Answers.Busy(error).ConfigureAwait(false);
         }
     }
 

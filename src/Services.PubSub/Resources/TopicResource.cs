@@ -57,21 +57,28 @@ internal sealed class TopicResource : CoapResource
 
     protected override ValueTask<CoapMessage> OnIPatch(CoapRequestContext context) => Change(context, ConfigurationRules.Patch);
 
-    protected override ValueTask<CoapMessage> OnDelete(CoapRequestContext context)
+    protected override ValueTask<CoapMessage> OnDelete(CoapRequestContext context) =>
+        Find(context) is { } topic ? DeleteAsync(topic, Requester.Of(context)) : Answers.NoTopic();
+
+    private async ValueTask<CoapMessage> DeleteAsync(Topic topic, string requester)
     {
         try
         {
-            if (Find(context) is not { } topic || !_broker.Delete(topic, Requester.Of(context)))
+            if (!await _broker.DeleteAsync(topic, requester).ConfigureAwait(false))
             {
-                return Answers.NoTopic();
+                return await Answers.NoTopic().ConfigureAwait(false);
             }
         }
         catch (StateWriteException error)
         {
-            return Answers.NotSaved(error);
+            return await Answers.NotSaved(error).ConfigureAwait(false);
+        }
+        catch (WriterBusyException error)
+        {
+            return await Answers.Busy(error).ConfigureAwait(false);
         }
 
-        return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Deleted));
+        return CoapMessage.CreateResponse(CoapCode.Deleted);
     }
 
     private ValueTask<CoapMessage> Change(CoapRequestContext context, Func<TopicConfiguration, ConfigurationFields, DateTimeOffset, TopicConfiguration> rule)
@@ -86,12 +93,10 @@ internal sealed class TopicResource : CoapResource
             return Answers.Error(CoapCode.UnsupportedContentFormat, $"a topic is changed with a configuration map in Content-Format {_format}");
         }
 
+        ConfigurationFields fields;
         try
         {
-            var fields = _broker.ReadConfiguration(context.Request.Payload);
-            var now = _broker.Time.GetUtcNow();
-            var configuration = _broker.Reconfigure(topic, current => rule(current, fields, now), fields.Initialize, Requester.Of(context));
-            return Answers.Map(CoapCode.Changed, ConfigurationCodec.Write(configuration), _format);
+            fields = _broker.ReadConfiguration(context.Request.Payload);
         }
         catch (ConfigurationException error)
         {
@@ -101,13 +106,38 @@ internal sealed class TopicResource : CoapResource
         {
             return Answers.TooLarge(error);
         }
+
+        var now = _broker.Time.GetUtcNow();
+        return ReconfigureAsync(topic, current => rule(current, fields, now), fields.Initialize, Requester.Of(context));
+    }
+
+    /// <summary>Answers once the change is made (with a state directory: once it is on the disk).</summary>
+    private async ValueTask<CoapMessage> ReconfigureAsync(Topic topic, Func<TopicConfiguration, TopicConfiguration> change, byte[]? initialize, string requester)
+    {
+        try
+        {
+            var configuration = await _broker.ReconfigureAsync(topic, change, initialize, requester).ConfigureAwait(false);
+            return CoapMessage.CreateResponse(CoapCode.Changed, ConfigurationCodec.Write(configuration), _format);
+        }
+        catch (ConfigurationException error)
+        {
+            return await Answers.Error(CoapCode.BadRequest, error.Message).ConfigureAwait(false);
+        }
+        catch (PayloadTooLargeException error)
+        {
+            return await Answers.TooLarge(error).ConfigureAwait(false);
+        }
         catch (TopicGoneException)
         {
-            return Answers.NoTopic();
+            return await Answers.NoTopic().ConfigureAwait(false);
         }
         catch (StateWriteException error)
         {
-            return Answers.NotSaved(error);
+            return await Answers.NotSaved(error).ConfigureAwait(false);
+        }
+        catch (WriterBusyException error)
+        {
+            return await Answers.Busy(error).ConfigureAwait(false);
         }
     }
 

@@ -11,6 +11,9 @@ namespace Services.PubSub.State;
 /// crash leaves the old or the new state, never half of one (and a rename, move or deletion, once done, stays done).
 /// A file that cannot be read is logged and moved aside to "{name}.corrupt-{UTC time}". A save or deletion that
 /// fails is logged and thrown as <see cref="StateWriteException"/>, before the broker changes anything in memory.
+/// <see cref="SaveAll"/> is the group commit's write: several topics' files with one sync for their contents and one
+/// for the directory. Every sync goes through <see cref="IDiskSync"/>. Not thread-safe: the broker's
+/// <see cref="StateWriter"/> calls it from one loop at a time.
 /// </summary>
 internal sealed class StateStore
 {
@@ -20,9 +23,11 @@ internal sealed class StateStore
     private readonly string _directory;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IDiskSync _sync;
 
-    public StateStore(string directory, TimeProvider time, ILogger logger)
+    public StateStore(string directory, TimeProvider time, ILogger logger, IDiskSync sync)
     {
+        _sync = sync;
         _directory = Path.GetFullPath(directory);
         _time = time;
         _logger = logger;
@@ -63,12 +68,12 @@ internal sealed class StateStore
             {
                 var aside = $"{file}.corrupt-{_time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}";
                 File.Move(file, aside, overwrite: true);
-                DirectorySync.Flush(_directory);
+                _sync.Directory(_directory);
                 PubSubLog.CorruptState(_logger, file, aside, error.Message);
             }
         }
 
-        DirectorySync.Flush(_directory);
+        _sync.Directory(_directory);
         return topics;
     }
 
@@ -82,16 +87,65 @@ internal sealed class StateStore
             using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
             {
                 stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
+                _sync.File(stream);
             }
 
             File.Move(temp, target, overwrite: true);
-            DirectorySync.Flush(_directory);
+            _sync.Directory(_directory);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             TryDelete(temp);
             throw Failed(target, error);
+        }
+    }
+
+    /// <summary>
+    /// Saves several topics as one group: every temp file written, their contents made durable by one sync (the file's
+    /// own fsync when there is one), then every rename and one sync of the directory. A failure leaves each topic's
+    /// file old or new, removes the temp files still there and throws <see cref="StateWriteException"/> for the group.
+    /// </summary>
+    public void SaveAll(IReadOnlyList<(string Id, TopicConfiguration Configuration, Publication? Value)> topics)
+    {
+        if (topics.Count == 1)
+        {
+            Save(topics[0].Id, topics[0].Configuration, topics[0].Value);
+            return;
+        }
+
+        var temps = new string[topics.Count];
+        var current = _directory;
+        try
+        {
+            for (var i = 0; i < topics.Count; i++)
+            {
+                current = PathOf(topics[i].Id);
+                temps[i] = current + TempExtension;
+                File.WriteAllBytes(temps[i], TopicRecord.Write(topics[i].Id, topics[i].Configuration, topics[i].Value));
+            }
+
+            current = _directory;
+            _sync.Files(_directory, temps);
+            for (var i = 0; i < topics.Count; i++)
+            {
+                current = PathOf(topics[i].Id);
+                File.Move(temps[i], current, overwrite: true);
+            }
+
+            current = _directory;
+            _sync.Directory(_directory);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            foreach (var temp in temps)
+            {
+                if (temp is not null)
+                {
+                    TryDelete(temp);
+                }
+            }
+
+            throw Failed(current, error);
         }
     }
 
@@ -101,7 +155,7 @@ internal sealed class StateStore
         try
         {
             File.Delete(file);
-            DirectorySync.Flush(_directory);
+            _sync.Directory(_directory);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {

@@ -11,9 +11,11 @@ namespace Services.PubSub.Topics;
 /// The broker's topics: lookup by id, topic-data id and name; creation, configuration changes, publication and
 /// deletion, each written to the <see cref="StateStore"/> before it takes effect, so that an answer of 2.xx means
 /// the change survives a restart, and a write that fails (<see cref="StateWriteException"/>, 5.00) leaves the topic
-/// as it was in memory. Subscribers are the observers of a topic's data; the broker sets their limit and
-/// observer check and ends them with 4.04 when the topic or its data goes or max-subscribers is lowered below their
-/// number, logging a warning that names how many, the topic's creator and who made the change.
+/// as it was in memory. With a state directory every change goes through the <see cref="StateWriter"/> (group
+/// commit: publications that wait together share their syncs), so the changes' tasks complete after the disk has them;
+/// without one they complete at once. Subscribers are the observers of a topic's data; the broker sets their limit
+/// and observer check and ends them with 4.04 when the topic or its data goes or max-subscribers is lowered below
+/// their number, logging a warning that names how many, the topic's creator and who made the change.
 /// </summary>
 internal sealed class Broker : IDisposable
 {
@@ -25,11 +27,12 @@ internal sealed class Broker : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly StateStore? _store;
+    private readonly StateWriter? _writer;
 
     /// <summary>When an expired topic's file cannot be removed, the next attempt comes this much later.</summary>
     private static readonly TimeSpan ExpireRetry = TimeSpan.FromMinutes(1);
 
-    public Broker(IOptions<PubSubOptions> options, TimeProvider time, ILogger<Broker> logger)
+    public Broker(IOptions<PubSubOptions> options, TimeProvider time, ILogger<Broker> logger, IDiskSync sync)
     {
         _options = options.Value;
         _time = time;
@@ -38,8 +41,9 @@ internal sealed class Broker : IDisposable
         DataPrefix = Path + "/data/";
         if (_options.StateDirectory.Length > 0)
         {
-            _store = new StateStore(_options.StateDirectory, time, logger);
+            _store = new StateStore(_options.StateDirectory, time, logger, sync);
             Load(_store);
+            _writer = new StateWriter(_store, Notify, logger);
         }
     }
 
@@ -88,7 +92,9 @@ internal sealed class Broker : IDisposable
     /// Creates a topic recording <paramref name="creator"/>; refusals are <see cref="ConfigurationException"/> (4.00)
     /// or <see cref="BrokerFullException"/> (4.03).
     /// </summary>
-    public Topic Create(ConfigurationFields fields, string creator)
+    public Task<Topic> CreateAsync(ConfigurationFields fields, string creator) => Change(() => Create(fields, creator));
+
+    private Topic Create(ConfigurationFields fields, string creator)
     {
         lock (_gate)
         {
@@ -130,7 +136,10 @@ internal sealed class Broker : IDisposable
     /// under the topic's lock so that overlapping changes each build on the other; limits and expiration take effect at
     /// once, surplus subscribers get 4.04 (logged with <paramref name="requester"/>). Returns the new configuration.
     /// </summary>
-    public TopicConfiguration Reconfigure(Topic topic, Func<TopicConfiguration, TopicConfiguration> change, byte[]? initialize, string requester)
+    public Task<TopicConfiguration> ReconfigureAsync(Topic topic, Func<TopicConfiguration, TopicConfiguration> change, byte[]? initialize, string requester) =>
+        Change(() => Reconfigure(topic, change, initialize, requester));
+
+    private TopicConfiguration Reconfigure(Topic topic, Func<TopicConfiguration, TopicConfiguration> change, byte[]? initialize, string requester)
     {
         TopicConfiguration configuration;
         lock (topic.Gate)
@@ -160,7 +169,7 @@ internal sealed class Broker : IDisposable
 
         if (initialize is not null)
         {
-            topic.Subscribers.NotifyChanged();
+            Notify(topic);
         }
 
         return configuration;
@@ -169,10 +178,12 @@ internal sealed class Broker : IDisposable
     /// <summary>
     /// Stores a publication unless it comes sooner than <c>MinPublishInterval</c> after the last one (checked under the
     /// same lock, so two at once cannot both pass): returns the wait before one is allowed (nothing stored), or zero and
-    /// whether it replaced a value (2.04) rather than being the first (2.01).
+    /// whether it replaced a value (2.04) rather than being the first (2.01). With a state directory the value takes
+    /// effect, and the task completes, once a group commit has it on the disk.
     /// </summary>
-    public (TimeSpan Wait, bool Replaced) Publish(Topic topic, ReadOnlyMemory<byte> payload, int? contentFormat)
+    public async ValueTask<(TimeSpan Wait, bool Replaced)> PublishAsync(Topic topic, ReadOnlyMemory<byte> payload, int? contentFormat)
     {
+        Publication value;
         bool replaced;
         lock (topic.Gate)
         {
@@ -182,15 +193,30 @@ internal sealed class Broker : IDisposable
                 return (wait, false);
             }
 
-            var value = new Publication(payload.ToArray(), contentFormat);
-            _store?.Save(topic.Id, topic.Configuration, value);
-            replaced = topic.Value is not null;
-            topic.Value = value;
+            value = new Publication(payload.ToArray(), contentFormat);
             topic.LastPublishedAt = _time.GetTimestamp();
+            replaced = topic.Value is not null;
+            if (_writer is null)
+            {
+                topic.Value = value;
+            }
         }
 
-        // The fan-out runs off the publisher's request: its 2.04 says the value is stored, not that N subscribers
-        // have been sent it, and publications that arrive during a fan-out fold into one more (the latest value).
+        if (_writer is null)
+        {
+            Notify(topic);
+            return (TimeSpan.Zero, replaced);
+        }
+
+        return (TimeSpan.Zero, await _writer.PublishAsync(topic, value).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Tells a topic's subscribers of its new value. The fan-out runs off the publisher's request: its 2.04 says the
+    /// value is stored, not that N subscribers have been sent it, and publications that arrive during a fan-out fold
+    /// into one more (the latest value).
+    /// </summary>
+    private void Notify(Topic topic) =>
         ThreadPool.UnsafeQueueUserWorkItem(
             static work =>
             {
@@ -205,8 +231,6 @@ internal sealed class Broker : IDisposable
             },
             (Logger: _logger, topic.Subscribers),
             preferLocal: false);
-        return (TimeSpan.Zero, replaced);
-    }
 
     /// <summary>The wait before the next publication is allowed, or zero; the caller holds the topic's lock.</summary>
     private TimeSpan PublishWait(Topic topic)
@@ -221,24 +245,39 @@ internal sealed class Broker : IDisposable
     }
 
     /// <summary>DELETE on the topic-data: back to "half created"; subscribers get a final 4.04.</summary>
-    public void ClearValue(Topic topic, string requester)
+    public async Task ClearValueAsync(Topic topic, string requester)
     {
-        lock (topic.Gate)
+        await Change(() =>
         {
-            ThrowIfDeleted(topic);
-            _store?.Save(topic.Id, topic.Configuration, null);
-            topic.Value = null;
-            topic.LastPublishedAt = null;
-        }
+            lock (topic.Gate)
+            {
+                ThrowIfDeleted(topic);
+                _store?.Save(topic.Id, topic.Configuration, null);
+                topic.Value = null;
+                topic.LastPublishedAt = null;
+            }
 
+            return true;
+        }).ConfigureAwait(false);
         LogEnded(topic, topic.Subscribers.Evict(0, CoapCode.NotFound), requester, "deleted the topic's data");
     }
 
     /// <summary>
     /// DELETE on the topic by <paramref name="requester"/>, or its expiration (null): the topic and its data go;
-    /// subscribers get a final 4.04.
+    /// subscribers get a final 4.04. False when it was gone already.
     /// </summary>
-    public bool Delete(Topic topic, string? requester)
+    public async Task<bool> DeleteAsync(Topic topic, string? requester)
+    {
+        if (!await Change(() => Remove(topic)).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        LogEnded(topic, topic.Subscribers.Evict(0, CoapCode.NotFound), requester ?? "its expiration-date", "deleted the topic");
+        return true;
+    }
+
+    private bool Remove(Topic topic)
     {
         lock (_gate)
         {
@@ -258,8 +297,25 @@ internal sealed class Broker : IDisposable
             }
         }
 
-        LogEnded(topic, topic.Subscribers.Evict(0, CoapCode.NotFound), requester ?? "its expiration-date", "deleted the topic");
         return true;
+    }
+
+    /// <summary>Runs a change through the writer (after every change accepted before it), or at once without a state directory.</summary>
+    private Task<T> Change<T>(Func<T> change)
+    {
+        if (_writer is not null)
+        {
+            return _writer.RunAsync(change);
+        }
+
+        try
+        {
+            return Task.FromResult(change());
+        }
+        catch (Exception error)
+        {
+            return Task.FromException<T>(error);
+        }
     }
 
     /// <summary>Subscribers that a change ended are never ended silently: a warning says how many, whose topic and who did it.</summary>
@@ -382,16 +438,21 @@ internal sealed class Broker : IDisposable
             return;
         }
 
+        ExpireAsync(topic).Forget(_logger, "expiring a topic");
+    }
+
+    private async Task ExpireAsync(Topic topic)
+    {
         try
         {
-            if (Delete(topic, requester: null))
+            if (await DeleteAsync(topic, requester: null).ConfigureAwait(false))
             {
                 PubSubLog.Expired(_logger, topic.Configuration.Name);
             }
         }
-        catch (StateWriteException)
+        catch (Exception error) when (error is StateWriteException or WriterBusyException)
         {
-            // The store has logged why; the topic stays until a later attempt can remove its file.
+            // The store has logged why, or the writer is behind; the topic stays until a later attempt removes it.
             lock (topic.Gate)
             {
                 topic.ExpirationTimer?.Change(ExpireRetry, Timeout.InfiniteTimeSpan);

@@ -32,6 +32,7 @@ public sealed class EarlyResetTests
         endpoint.Attach(transport);
         transport.Deliver(Get("obs", 1, 0xA1), 40001);
         transport.Deliver(Get("obs", 2, 0xA2), 40002);
+        Assert.True(endpoint.Requests!.WaitUntilIdle(TimeSpan.FromSeconds(15)));
         transport.ResetConfirmables = true;
 
         resource.Observers.NotifyChanged(confirmable: true);

@@ -89,6 +89,10 @@ public sealed class IcmpErrorTests
 
         public void OnTransportError(IDatagramTransport transport, Exception error) => Unreachable.Writer.TryComplete(error);
 
+        public void OnReceiveIdle(IDatagramTransport transport)
+        {
+        }
+
         public void OnUnreachable(IDatagramTransport transport, SocketAddress remote) =>
             Unreachable.Writer.TryWrite(remote.ToIPEndPoint());
     }

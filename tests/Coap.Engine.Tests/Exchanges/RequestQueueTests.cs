@@ -1,0 +1,235 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Coap.Engine.Codec;
+using Coap.Engine.Messaging;
+using Coap.Engine.Protocol;
+using Coap.Engine.Server;
+using Coap.Engine.Tests.Server;
+using Coap.Testing;
+
+namespace Coap.Engine.Tests.Exchanges;
+
+/// <summary>
+/// Handlers run on the request queue's workers, not on the receive thread: a peer whose requests block or flood
+/// holds one worker and waits its turn (round robin over peers), and a request the queue has no room for is answered
+/// 5.03 with Max-Age at once. A handler here "blocks" on an event the test sets; every wait is bounded, so on a server
+/// that ran handlers on the receive thread these tests fail after the bound instead of hanging.
+/// </summary>
+public sealed class RequestQueueTests : IDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
+    private readonly ManualResetEventSlim _release = new();
+    private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Dispose()
+    {
+        _release.Set();
+        _release.Dispose();
+    }
+
+    [Fact]
+    public async Task A_peer_flooding_requests_that_block_does_not_hold_up_another_peers_get()
+    {
+        var tree = new ResourceTree();
+        tree.Map("slow", Blocking());
+        tree.Map("time", TestResource.Text("now"));
+        await using var server = TestEndpoints.StartUdpServer(tree, new CoapEndpointOptions { RequestWorkers = 2 });
+        var address = new IPEndPoint(IPAddress.Loopback, server.LocalEndPoints[0].Port);
+        using var flooder = Bind();
+        using var other = Bind();
+
+        for (ushort id = 1; id <= 20; id++)
+        {
+            flooder.SendTo(CoapMessageWriter.ToArray(Request("slow", id, CoapMessageType.NonConfirmable)), address);
+        }
+
+        await _entered.Task.WaitAsync(Bound);
+        other.SendTo(CoapMessageWriter.ToArray(Request("time", 100, CoapMessageType.Confirmable)), address);
+        var answer = await ReceiveAsync(other);
+        var releasedBeforeTheAnswer = _release.IsSet;
+        _release.Set();
+        var flood = new List<CoapMessage>();
+        for (var i = 0; i < 20; i++)
+        {
+            flood.Add(await ReceiveAsync(flooder));
+        }
+
+        Assert.False(releasedBeforeTheAnswer);
+        Assert.Equal(CoapCode.Content, answer.Code);
+        Assert.Equal(100, answer.MessageId);
+        Assert.All(flood, response => Assert.Equal(CoapCode.Content, response.Code));
+    }
+
+    [Fact]
+    public async Task A_request_beyond_the_peers_share_or_the_whole_queue_is_answered_5_03_with_max_age_at_once()
+    {
+        var slow = Blocking();
+        var options = new CoapEndpointOptions { RequestWorkers = 1, MaxQueuedRequests = 3, MaxQueuedRequestsPerPeer = 2 };
+        await using var server = new ServerFixture(t => t.Map("slow", slow), options);
+        var a = new IPEndPoint(IPAddress.Loopback, 40001);
+        var b = new IPEndPoint(IPAddress.Loopback, 40002);
+        var c = new IPEndPoint(IPAddress.Loopback, 40003);
+
+        Arrive(server, a, Request("slow", 1, CoapMessageType.Confirmable));
+        await _entered.Task.WaitAsync(Bound);
+        Arrive(server, a, Request("slow", 2, CoapMessageType.Confirmable));
+        Arrive(server, a, Request("slow", 3, CoapMessageType.NonConfirmable));
+        Arrive(server, a, Request("slow", 4, CoapMessageType.Confirmable));
+        var peerFull = Sent(server, a);
+        Arrive(server, b, Request("slow", 5, CoapMessageType.Confirmable));
+        Arrive(server, c, Request("slow", 6, CoapMessageType.NonConfirmable));
+        var queueFull = Sent(server, c);
+        Assert.False(server.Transport.TryTake(out _));
+
+        Assert.Equal((CoapMessageType.Acknowledgement, CoapCode.ServiceUnavailable, (ushort)4), (peerFull.Type, peerFull.Code, peerFull.MessageId));
+        Assert.Equal((CoapMessageType.NonConfirmable, CoapCode.ServiceUnavailable), (queueFull.Type, queueFull.Code));
+        Assert.Equal(2u, peerFull.MaxAge);
+        Assert.Equal(2u, queueFull.MaxAge);
+        Assert.Equal(1, slow.Calls);
+
+        _release.Set();
+        var answered = new List<ushort>();
+        for (var i = 0; i < 4; i++)
+        {
+            var response = (await server.Transport.NextAsync(Bound)).Decode();
+            Assert.Equal(CoapCode.Content, response.Code);
+            answered.Add(response.Type == CoapMessageType.Acknowledgement ? response.MessageId : (ushort)0);
+        }
+
+        Assert.Equal(4, slow.Calls);
+        Assert.Equal(new ushort[] { 1, 2, 5 }, answered.Where(id => id != 0).Order());
+    }
+
+    [Fact]
+    public async Task Peers_are_served_in_turn_so_another_peers_request_goes_before_a_floods_backlog()
+    {
+        var handled = new ConcurrentQueue<(int Port, ushort MessageId)>();
+        var first = true;
+        var resource = new TestResource(context =>
+        {
+            handled.Enqueue((context.Peer.EndPoint.Port, context.Request.MessageId));
+            if (first)
+            {
+                first = false;
+                _entered.TrySetResult();
+                _release.Wait(Bound);
+            }
+
+            return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Content));
+        });
+        await using var server = new ServerFixture(t => t.Map("r", resource), new CoapEndpointOptions { RequestWorkers = 1 });
+        var flooder = new IPEndPoint(IPAddress.Loopback, 40001);
+        var other = new IPEndPoint(IPAddress.Loopback, 40002);
+
+        Arrive(server, flooder, Request("r", 1, CoapMessageType.NonConfirmable));
+        await _entered.Task.WaitAsync(Bound);
+        for (ushort id = 2; id <= 20; id++)
+        {
+            Arrive(server, flooder, Request("r", id, CoapMessageType.NonConfirmable));
+        }
+
+        Arrive(server, other, Request("r", 500, CoapMessageType.NonConfirmable));
+        Arrive(server, other, Request("r", 501, CoapMessageType.NonConfirmable));
+        _release.Set();
+        Assert.True(server.Endpoint.Requests!.WaitUntilIdle(Bound));
+
+        Assert.Equal(
+            new (int Port, ushort MessageId)[] { (40001, 1), (40002, 500), (40001, 2), (40002, 501), (40001, 3), (40001, 4) },
+            handled.Take(6));
+        Assert.Equal(Enumerable.Range(1, 20).Select(id => (ushort)id), handled.Where(h => h.Port == 40001).Select(h => h.MessageId));
+        Assert.Equal(22, handled.Count);
+    }
+
+    [Fact]
+    public async Task A_queued_con_request_gets_its_empty_ack_separate_response_after_its_arrival_not_its_turn()
+    {
+        var answer = new TaskCompletionSource<CoapMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pending = new TestResource(_ => new ValueTask<CoapMessage>(answer.Task));
+        await using var server = new ServerFixture(
+            t =>
+            {
+                t.Map("slow", Blocking());
+                t.Map("pending", pending);
+            },
+            new CoapEndpointOptions { RequestWorkers = 1 });
+        var a = new IPEndPoint(IPAddress.Loopback, 40001);
+        var b = new IPEndPoint(IPAddress.Loopback, 40002);
+        var separateAfter = new CoapEndpointOptions().SeparateResponseAfter;
+
+        Arrive(server, a, Request("slow", 1, CoapMessageType.NonConfirmable));
+        await _entered.Task.WaitAsync(Bound);
+        Arrive(server, b, Request("pending", 2, CoapMessageType.Confirmable));
+        server.Time.Advance(separateAfter * 0.6);
+        _release.Set();
+        Assert.True(server.Endpoint.Requests!.WaitUntilIdle(Bound));
+        Assert.Equal(1, pending.Calls);
+        Assert.Equal(CoapCode.Content, Sent(server, a).Code);
+        Assert.False(server.Transport.TryTake(out _));
+
+        server.Time.Advance(separateAfter * 0.4);
+
+        var ack = Sent(server, b);
+        Assert.Equal((CoapMessageType.Acknowledgement, (ushort)2), (ack.Type, ack.MessageId));
+        Assert.True(ack.IsEmpty);
+        answer.SetResult(CoapMessage.CreateResponse(CoapCode.Content));
+        Assert.Equal(CoapMessageType.Confirmable, (await server.Transport.NextAsync(Bound)).Decode().Type);
+    }
+
+    [Theory]
+    [InlineData(0, 512, 32, "Coap:RequestWorkers")]
+    [InlineData(2, 0, 1, "Coap:MaxQueuedRequests")]
+    [InlineData(2, 512, 0, "Coap:MaxQueuedRequestsPerPeer")]
+    [InlineData(2, 16, 17, "Coap:MaxQueuedRequestsPerPeer")]
+    public void The_queue_settings_are_checked_naming_the_key(int workers, int queued, int perPeer, string key)
+    {
+        var options = new CoapServerOptions { RequestWorkers = workers, MaxQueuedRequests = queued, MaxQueuedRequestsPerPeer = perPeer };
+
+        var result = new CoapServerOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(key, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    /// <summary>Answers 2.05, the first call only after the test releases it (bounded), telling the test it began.</summary>
+    private TestResource Blocking() => new(_ =>
+    {
+        if (_entered.TrySetResult())
+        {
+            _release.Wait(Bound);
+        }
+
+        return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Content));
+    });
+
+    private static CoapMessage Request(string path, ushort messageId, CoapMessageType type) =>
+        ServerFixture.Request(CoapCode.Get, path, messageId, type, token: messageId);
+
+    private static void Arrive(ServerFixture server, IPEndPoint from, CoapMessage request) =>
+        server.Transport.Arrive(CoapMessageWriter.ToArray(request), from);
+
+    /// <summary>What the server has sent (already, not later) to <paramref name="to"/>.</summary>
+    private static CoapMessage Sent(ServerFixture server, IPEndPoint to)
+    {
+        Assert.True(server.Transport.TryTake(out var sent), "nothing was sent");
+        Assert.Equal(to.Port, sent!.Remote.Port);
+        return sent.Decode();
+    }
+
+    private static Socket Bind()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
+    }
+
+    private static async Task<CoapMessage> ReceiveAsync(Socket socket)
+    {
+        var buffer = new byte[2048];
+        using var timeout = new CancellationTokenSource(Bound);
+        var length = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+        Assert.Equal(CoapDecodeError.None, CoapMessageReader.TryRead(buffer.AsSpan(0, length).ToArray(), out var message));
+        return message!;
+    }
+}
