@@ -5,14 +5,16 @@ namespace Coap.Engine.Exchanges;
 /// <summary>
 /// The workers, and how they share the sockets with the receive thread without waking it for every datagram. A
 /// worker that runs out of requests first takes the datagrams already waiting in the sockets itself (decode,
-/// deduplicate, queue, as the receive thread would) and goes on; only when none is waiting does it sleep. Meanwhile
-/// the receive thread, once its socket is empty, waits in <see cref="LetWorkersCatchUp"/> rather than in the socket, as
-/// long as a worker is awake to look there: so under load datagrams are taken in batches by a thread already running,
-/// with no wake-up per datagram, which on one core costs more than the whole request. When a worker goes to sleep and
-/// every other one sleeps or is in a handler, or no worker has taken anything for <see cref="CatchUpLimit"/> (all of
-/// them busy in handlers), the receive thread goes back to its socket: a handler never holds up receiving for longer
-/// than that. At most one sleeping worker
-/// is being woken at a time, and a worker that takes a request wakes the next one only if more peers are waiting.
+/// deduplicate, queue, as the receive thread would), and keeps looking for <see cref="IdleLookTicks"/>; only then does
+/// it sleep. Meanwhile the receive thread, once its socket is empty, waits in <see cref="LetWorkersCatchUp"/> rather
+/// than in the socket, as long as a worker is awake to look there: so under load datagrams are taken in batches by a
+/// thread already running, with no wake-up per datagram, which on one core costs more than the whole request. When a
+/// worker goes to sleep and every other one sleeps or is in a handler, or no worker has taken anything for
+/// <see cref="CatchUpLimit"/>, the receive thread goes back to its socket: a handler never holds up receiving for
+/// longer than that. At most one sleeping worker is being woken at a time, and only while fewer workers than
+/// processors are awake: quick handlers keep as many workers busy as there are cores, no more (more would only take
+/// turns on them). A worker that the kernel reports asleep in a handler (an fsync, a lock) does not count: the receive
+/// thread, finding no progress, wakes a spare one for the requests still waiting (<see cref="WakeSpareIfBlocked"/>).
 /// </summary>
 internal sealed partial class RequestQueue
 {
@@ -23,34 +25,49 @@ internal sealed partial class RequestQueue
     private const int ReceiveBatch = 32;
 
     /// <summary>
-    /// How long a worker out of requests keeps looking into the sockets before it sleeps: a client that answers within
-    /// this time (a load generator, a block-wise transfer) finds a worker running, which saves the two threads' wake-ups.
+    /// How long a worker out of requests keeps looking into the sockets before it sleeps (50 µs): a client that answers
+    /// within this time (a load generator, a block-wise transfer) finds a worker running, which saves two wake-ups.
     /// </summary>
     private static readonly long IdleLookTicks = Stopwatch.Frequency / 20_000;
 
+    /// <summary>A worker in one handler for longer than this (200 µs) is asked whether it sleeps in the kernel.</summary>
+    private static readonly long LongHandlerTicks = Stopwatch.Frequency / 5_000;
+
     private readonly Thread[] _workers;
+    private readonly long[] _handlerSince;
+    private readonly string?[] _statPaths;
+    private readonly int _processors = Environment.ProcessorCount;
     private readonly ManualResetEventSlim _caughtUp = new();
     private bool _started;
     private int _sleeping;
     private bool _waking;
+    private int _blocked;
     private int _catchUpWaiters;
     private long _received;
 
     /// <summary>
     /// Called by a receive thread that found its socket empty: while a worker is awake (and so will look into the
     /// sockets when it runs out of requests), wait for the workers instead of blocking in the socket, until they all
-    /// sleep or none took a datagram for <see cref="CatchUpLimit"/>.
+    /// sleep or none took a datagram for <see cref="CatchUpLimit"/>; in that case look for workers blocked in handlers
+    /// and wake a spare one. True while requests are still waiting afterwards: the receive thread then calls again
+    /// about every millisecond, so that requests queued behind blocked workers are not forgotten while no datagram
+    /// arrives.
     /// </summary>
-    public void LetWorkersCatchUp()
+    public bool LetWorkersCatchUp()
     {
         while (true)
         {
             long received;
             lock (_gate)
             {
-                if (_stopping || !_started || (_sleeping == _workers.Length && !_waking))
+                if (_stopping || !_started)
                 {
-                    return;
+                    return false;
+                }
+
+                if (_sleeping == _workers.Length && !_waking)
+                {
+                    return _first is not null;
                 }
 
                 _catchUpWaiters++;
@@ -59,12 +76,23 @@ internal sealed partial class RequestQueue
             }
 
             var caughtUp = _caughtUp.Wait(CatchUpLimit);
+            bool stalled;
             lock (_gate)
             {
                 _catchUpWaiters--;
-                if (caughtUp || _received == received)
+                stalled = !caughtUp && _received == received;
+                if (caughtUp)
                 {
-                    return;
+                    return _first is not null;
+                }
+            }
+
+            if (stalled)
+            {
+                WakeSpareIfBlocked();
+                lock (_gate)
+                {
+                    return _first is not null;
                 }
             }
         }
@@ -75,13 +103,15 @@ internal sealed partial class RequestQueue
         _started = true;
         for (var i = 0; i < _workers.Length; i++)
         {
-            _workers[i] = new Thread(Work) { IsBackground = true, Name = $"coap-worker {i + 1}" };
+            var index = i;
+            _workers[i] = new Thread(() => Work(index)) { IsBackground = true, Name = $"coap-worker {i + 1}" };
             _workers[i].Start();
         }
     }
 
-    private void Work()
+    private void Work(int index)
     {
+        _statPaths[index] = BlockedThreads.StatPathOfCurrentThread();
         PeerRequests? done = null;
         while (true)
         {
@@ -91,7 +121,7 @@ internal sealed partial class RequestQueue
             {
                 if (done is not null)
                 {
-                    Finish(done);
+                    Finish(index, done);
                     done = null;
                 }
 
@@ -102,7 +132,7 @@ internal sealed partial class RequestQueue
 
                 if (_first is not null)
                 {
-                    requests = Take(out item);
+                    requests = Take(index, out item);
                 }
             }
 
@@ -127,7 +157,7 @@ internal sealed partial class RequestQueue
                         return;
                     }
 
-                    requests = Take(out item);
+                    requests = Take(index, out item);
                 }
             }
 
@@ -144,14 +174,20 @@ internal sealed partial class RequestQueue
         }
     }
 
-    /// <summary>Takes the datagrams waiting in the sockets, looking again for <see cref="IdleLookTicks"/> while there are none.</summary>
+    /// <summary>
+    /// Takes the datagrams waiting in the sockets; while there are none, looks again for <see cref="IdleLookTicks"/>,
+    /// unless another worker is awake to do so.
+    /// </summary>
     private int LookForDatagrams()
     {
         var until = Stopwatch.GetTimestamp() + IdleLookTicks;
         while (true)
         {
             var received = TakeWaitingDatagrams();
-            if (received > 0 || Stopwatch.GetTimestamp() >= until || Volatile.Read(ref _stopping))
+            if (received > 0
+                || Stopwatch.GetTimestamp() >= until
+                || Volatile.Read(ref _stopping)
+                || _workers.Length - Volatile.Read(ref _sleeping) - Volatile.Read(ref _running) > 1)
             {
                 return received;
             }
@@ -174,6 +210,34 @@ internal sealed partial class RequestQueue
     }
 
     /// <summary>
+    /// The receive thread saw no worker take a datagram for <see cref="CatchUpLimit"/>: counts the workers that sleep
+    /// in the kernel inside a handler, and wakes a spare worker if that leaves fewer than processors awake to run the
+    /// requests still waiting.
+    /// </summary>
+    private void WakeSpareIfBlocked()
+    {
+        var now = Stopwatch.GetTimestamp();
+        var blocked = 0;
+        for (var i = 0; i < _handlerSince.Length; i++)
+        {
+            var since = Volatile.Read(ref _handlerSince[i]);
+            if (since != 0 && now - since > LongHandlerTicks && BlockedThreads.IsSleeping(_statPaths[i]))
+            {
+                blocked++;
+            }
+        }
+
+        lock (_gate)
+        {
+            _blocked = blocked;
+            if (_first is not null)
+            {
+                WakeOne();
+            }
+        }
+    }
+
+    /// <summary>
     /// Waits for a request. A worker that goes to sleep while every other one sleeps or is in a handler hands the
     /// sockets back to the receive thread: nobody is left to look into them. The caller holds the lock.
     /// </summary>
@@ -190,10 +254,13 @@ internal sealed partial class RequestQueue
         _waking = false;
     }
 
-    /// <summary>Wakes a sleeping worker unless one is already being woken; the caller holds the lock.</summary>
+    /// <summary>
+    /// Wakes a sleeping worker, unless one is already being woken or as many workers as processors are awake, not
+    /// counting those last found blocked; the caller holds the lock.
+    /// </summary>
     private void WakeOne()
     {
-        if (_sleeping > 0 && !_waking)
+        if (_sleeping > 0 && !_waking && _workers.Length - _sleeping - _blocked < _processors)
         {
             _waking = true;
             Monitor.Pulse(_gate);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Coap.Engine.Messaging;
 using Coap.Engine.Protocol;
 
@@ -42,6 +43,8 @@ internal sealed partial class RequestQueue
         _maxQueued = options.MaxQueuedRequests;
         _maxPerPeer = options.MaxQueuedRequestsPerPeer;
         _workers = new Thread[options.RequestWorkers];
+        _handlerSince = new long[options.RequestWorkers];
+        _statPaths = new string?[options.RequestWorkers];
     }
 
     /// <summary>Requests waiting for a worker, all peers together.</summary>
@@ -137,8 +140,8 @@ internal sealed partial class RequestQueue
         }
     }
 
-    /// <summary>Takes the first ready peer's next request; the caller holds the lock and has seen a ready peer.</summary>
-    private PeerRequests Take(out QueuedRequest item)
+    /// <summary>Worker <paramref name="worker"/> takes the first ready peer's next request; the caller holds the lock and has seen a ready peer.</summary>
+    private PeerRequests Take(int worker, out QueuedRequest item)
     {
         var requests = _first!;
         _first = requests.Next;
@@ -151,6 +154,7 @@ internal sealed partial class RequestQueue
         item = requests.Take();
         _queued--;
         _running++;
+        _handlerSince[worker] = Stopwatch.GetTimestamp();
         if (_first is not null)
         {
             WakeOne();
@@ -163,9 +167,11 @@ internal sealed partial class RequestQueue
     /// A worker is done with one of the peer's requests: the peer goes to the back of the ready list if it has more;
     /// the caller holds the lock (the same hold in which the worker takes its next request).
     /// </summary>
-    private void Finish(PeerRequests requests)
+    private void Finish(int worker, PeerRequests requests)
     {
         _running--;
+        _handlerSince[worker] = 0;
+        _blocked = 0;
         if (requests.Count > 0)
         {
             Append(requests);

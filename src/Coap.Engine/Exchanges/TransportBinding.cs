@@ -50,7 +50,7 @@ internal sealed class TransportBinding : IDatagramReceiver
     public void OnDatagram(IDatagramTransport transport, ReadOnlySpan<byte> datagram, SocketAddress remote) =>
         _endpoint.Receive(this, datagram, remote);
 
-    public void OnReceiveIdle(IDatagramTransport transport) => _endpoint.Requests?.LetWorkersCatchUp();
+    public bool OnReceiveIdle(IDatagramTransport transport) => _endpoint.Requests?.LetWorkersCatchUp() ?? false;
 
     public void OnTransportError(IDatagramTransport transport, Exception error) =>
         _endpoint.OnTransportError(transport, error);

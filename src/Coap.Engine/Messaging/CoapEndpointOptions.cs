@@ -13,9 +13,11 @@ public class CoapEndpointOptions
 
     /// <summary>
     /// Threads that run request handlers; the receive thread only decodes, deduplicates and queues. A peer's requests
-    /// are handled one at a time, so a peer whose handlers block holds one worker, never all of them.
+    /// are handled one at a time, so a peer whose handlers block holds one worker, never all of them. No more workers
+    /// than processors run at once unless some are blocked in a handler (longer than 0.2 ms), so the default, the
+    /// processor count but at least 4, costs nothing on one core and keeps peers served while two others block.
     /// </summary>
-    public int RequestWorkers { get; set; } = Environment.ProcessorCount;
+    public int RequestWorkers { get; set; } = Math.Max(4, Environment.ProcessorCount);
 
     /// <summary>
     /// Requests waiting for a worker, all peers together; one more is answered 5.03 with Max-Age at once. With the

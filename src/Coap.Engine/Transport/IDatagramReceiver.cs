@@ -18,7 +18,8 @@ public interface IDatagramReceiver
     /// <summary>
     /// No more datagrams are waiting: the transport is about to block for the next one. The endpoint lets its request
     /// workers catch up here (briefly), so that datagrams arriving meanwhile are taken in one go afterwards rather than
-    /// each waking the receive thread.
+    /// each waking the receive thread. True asks to be called again after a short while (a millisecond) if no datagram
+    /// arrives meanwhile: requests are waiting behind workers that may be blocked.
     /// </summary>
-    void OnReceiveIdle(IDatagramTransport transport);
+    bool OnReceiveIdle(IDatagramTransport transport);
 }

@@ -18,6 +18,9 @@ public sealed class UdpTransport : IDatagramTransport
     /// <summary>Datagrams the receive thread takes without blocking before it tells the receiver it is idle.</summary>
     private const int Batch = 64;
 
+    /// <summary>How often, in µs, an idle receiver that asked to be told again is told again while no datagram comes.</summary>
+    private const int IdleRecheck = 1000;
+
     [ThreadStatic]
     private static byte[]? t_buffer;
 
@@ -156,8 +159,14 @@ public sealed class UdpTransport : IDatagramTransport
     {
         var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram, pinned: true);
         var remote = new SocketAddress(_socket.AddressFamily);
+        var drained = true;
         while (!_disposed)
         {
+            if (drained && !AwaitDatagram(receiver))
+            {
+                return;
+            }
+
             int length;
             try
             {
@@ -175,20 +184,43 @@ public sealed class UdpTransport : IDatagramTransport
             }
 
             Deliver(receiver, buffer.AsSpan(0, length), remote);
-            if (OperatingSystem.IsLinux())
-            {
-                ReceiveWaiting(receiver, buffer, remote, Batch);
-            }
+            drained = !OperatingSystem.IsLinux() || ReceiveWaiting(receiver, buffer, remote, Batch) < Batch;
+        }
+    }
 
+    /// <summary>
+    /// The socket is empty: tells the receiver, and while it asks to be told again, waits for a datagram in slices of
+    /// <see cref="IdleRecheck"/>. False when the transport is being disposed.
+    /// </summary>
+    private bool AwaitDatagram(IDatagramReceiver receiver)
+    {
+        while (!_disposed)
+        {
+            bool again;
             try
             {
-                receiver.OnReceiveIdle(this);
+                again = receiver.OnReceiveIdle(this);
             }
             catch (Exception error) when (!_disposed)
             {
                 receiver.OnTransportError(this, error);
+                again = false;
+            }
+
+            try
+            {
+                if (!again || _socket.Poll(IdleRecheck, SelectMode.SelectRead))
+                {
+                    return !_disposed;
+                }
+            }
+            catch (Exception) when (_disposed)
+            {
+                return false;
             }
         }
+
+        return false;
     }
 
     /// <summary>Takes up to <paramref name="max"/> datagrams that are waiting, without blocking; returns how many.</summary>

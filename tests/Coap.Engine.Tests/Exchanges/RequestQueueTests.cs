@@ -63,6 +63,51 @@ public sealed class RequestQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task When_as_many_peers_block_as_there_are_processors_a_spare_worker_answers_another_peer()
+    {
+        var blockers = Environment.ProcessorCount;
+        var entered = 0;
+        var allEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tree = new ResourceTree();
+        tree.Map("slow", new TestResource(_ =>
+        {
+            if (Interlocked.Increment(ref entered) == blockers)
+            {
+                allEntered.TrySetResult();
+            }
+
+            _release.Wait(Bound);
+            return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Content));
+        }));
+        tree.Map("time", TestResource.Text("now"));
+        await using var server = TestEndpoints.StartUdpServer(tree, new CoapEndpointOptions { RequestWorkers = blockers + 1 });
+        var address = new IPEndPoint(IPAddress.Loopback, server.LocalEndPoints[0].Port);
+        var peers = Enumerable.Range(0, blockers).Select(_ => Bind()).ToList();
+        using var other = Bind();
+
+        for (var i = 0; i < blockers; i++)
+        {
+            peers[i].SendTo(CoapMessageWriter.ToArray(Request("slow", (ushort)(i + 1), CoapMessageType.Confirmable)), address);
+        }
+
+        await allEntered.Task.WaitAsync(Bound);
+        other.SendTo(CoapMessageWriter.ToArray(Request("time", 100, CoapMessageType.Confirmable)), address);
+        var answer = await ReceiveAsync(other);
+        var releasedBeforeTheAnswer = _release.IsSet;
+        _release.Set();
+        var blocked = new List<CoapMessage>();
+        foreach (var peer in peers)
+        {
+            blocked.Add(await ReceiveAsync(peer));
+            peer.Dispose();
+        }
+
+        Assert.False(releasedBeforeTheAnswer);
+        Assert.Equal((CoapCode.Content, (ushort)100), (answer.Code, answer.MessageId));
+        Assert.All(blocked, response => Assert.Equal(CoapCode.Content, response.Code));
+    }
+
+    [Fact]
     public async Task A_request_beyond_the_peers_share_or_the_whole_queue_is_answered_5_03_with_max_age_at_once()
     {
         var slow = Blocking();
