@@ -89,9 +89,7 @@ public sealed class IcmpErrorTests
 
         public void OnTransportError(IDatagramTransport transport, Exception error) => Unreachable.Writer.TryComplete(error);
 
-        public void OnReceiveIdle(IDatagramTransport transport)
-        {
-        }
+        public bool OnReceiveIdle(IDatagramTransport transport) => false;
 
         public void OnUnreachable(IDatagramTransport transport, SocketAddress remote) =>
             Unreachable.Writer.TryWrite(remote.ToIPEndPoint());
