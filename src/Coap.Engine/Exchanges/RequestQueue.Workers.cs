@@ -5,8 +5,7 @@ namespace Coap.Engine.Exchanges;
 /// <summary>
 /// The workers, and how they share the sockets with the receive thread without waking it for every datagram. A
 /// worker that runs out of requests first takes the datagrams already waiting in the sockets itself (decode,
-/// deduplicate, queue, as the receive thread would), and keeps looking for <see cref="IdleLookTicks"/>; only then does
-/// it sleep. Meanwhile the receive thread, once its socket is empty, waits in <see cref="LetWorkersCatchUp"/> rather
+/// deduplicate, queue, as the receive thread would); only when none is waiting does it sleep. Meanwhile the receive thread, once its socket is empty, waits in <see cref="LetWorkersCatchUp"/> rather
 /// than in the socket, as long as a worker is awake to look there: so under load datagrams are taken in batches by a
 /// thread already running, with no wake-up per datagram, which on one core costs more than the whole request. When a
 /// worker goes to sleep and every other one sleeps or is in a handler, or no worker has taken anything for
@@ -23,12 +22,6 @@ internal sealed partial class RequestQueue
 
     /// <summary>Datagrams a worker takes from the sockets at a time.</summary>
     private const int ReceiveBatch = 32;
-
-    /// <summary>
-    /// How long a worker out of requests keeps looking into the sockets before it sleeps (50 µs): a client that answers
-    /// within this time (a load generator, a block-wise transfer) finds a worker running, which saves two wake-ups.
-    /// </summary>
-    private static readonly long IdleLookTicks = Stopwatch.Frequency / 20_000;
 
     /// <summary>A worker in one handler for longer than this (200 µs) is asked whether it sleeps in the kernel.</summary>
     private static readonly long LongHandlerTicks = Stopwatch.Frequency / 5_000;
@@ -138,7 +131,7 @@ internal sealed partial class RequestQueue
 
             if (requests is null)
             {
-                var received = LookForDatagrams();
+                var received = TakeWaitingDatagrams();
                 lock (_gate)
                 {
                     _received += received;
@@ -171,28 +164,6 @@ internal sealed partial class RequestQueue
             }
 
             done = requests;
-        }
-    }
-
-    /// <summary>
-    /// Takes the datagrams waiting in the sockets; while there are none, looks again for <see cref="IdleLookTicks"/>,
-    /// unless another worker is awake to do so.
-    /// </summary>
-    private int LookForDatagrams()
-    {
-        var until = Stopwatch.GetTimestamp() + IdleLookTicks;
-        while (true)
-        {
-            var received = TakeWaitingDatagrams();
-            if (received > 0
-                || Stopwatch.GetTimestamp() >= until
-                || Volatile.Read(ref _stopping)
-                || _workers.Length - Volatile.Read(ref _sleeping) - Volatile.Read(ref _running) > 1)
-            {
-                return received;
-            }
-
-            Thread.SpinWait(20);
         }
     }
 
