@@ -10,8 +10,23 @@ namespace Coap.Engine.Exchanges;
 internal static partial class BlockedThreads
 {
     /// <summary>Where the calling thread's state can be read later from another thread; null when it cannot.</summary>
-    public static string? StatPathOfCurrentThread() =>
-        OperatingSystem.IsLinux() ? $"/proc/self/task/{GetThreadId()}/stat" : null;
+    public static string? StatPathOfCurrentThread()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        try
+        {
+            return $"/proc/self/task/{GetThreadId()}/stat";
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // A C library older than glibc 2.30 has no gettid: no worker is ever taken to be blocked.
+            return null;
+        }
+    }
 
     /// <summary>True when the thread whose stat file this is sleeps (state S or D); false when it runs, or on any doubt.</summary>
     public static bool IsSleeping(string? statPath)

@@ -13,7 +13,10 @@ public sealed partial class CoapEndpoint
     /// <summary>Max-Age of the 5.03 that answers a request the queue has no room for.</summary>
     internal const uint QueueFullRetrySeconds = 2;
 
-    /// <summary>On the receive thread: duplicates are answered here, new requests queued for a worker (or refused with 5.03).</summary>
+    /// <summary>
+    /// Where datagrams are taken in (the receive thread, or a worker taking those already waiting): duplicates are
+    /// answered here, new requests queued for a worker, or refused with 5.03 when the queue has no room.
+    /// </summary>
     private void OnRequest(CoapPeer peer, CoapMessage request)
     {
         if (!_messages.Admit(peer, request))

@@ -5,10 +5,11 @@ namespace Coap.Engine.Exchanges;
 /// <summary>
 /// The workers, and how they share the sockets with the receive thread without waking it for every datagram. A
 /// worker that runs out of requests first takes the datagrams already waiting in the sockets itself (decode,
-/// deduplicate, queue, as the receive thread would); only when none is waiting does it sleep. Meanwhile the receive thread, once its socket is empty, waits in <see cref="LetWorkersCatchUp"/> rather
-/// than in the socket, as long as a worker is awake to look there: so under load datagrams are taken in batches by a
-/// thread already running, with no wake-up per datagram, which on one core costs more than the whole request. When a
-/// worker goes to sleep and every other one sleeps or is in a handler, or no worker has taken anything for
+/// deduplicate, queue, as the receive thread would); only when none is waiting does it sleep. Meanwhile the receive
+/// thread, once its socket is empty, waits in <see cref="LetWorkersCatchUp"/> rather than in the socket, as long as a
+/// worker is awake to look there: so under load datagrams are taken in batches by a thread already running, with no
+/// wake-up per datagram, which on one core costs more than the whole request. When a worker goes to sleep and every
+/// other one sleeps or is in a handler, or no worker has taken anything for
 /// <see cref="CatchUpLimit"/>, the receive thread goes back to its socket: a handler never holds up receiving for
 /// longer than that. At most one sleeping worker is being woken at a time, and only while fewer workers than
 /// processors are awake: quick handlers keep as many workers busy as there are cores, no more (more would only take

@@ -6,7 +6,8 @@ namespace Coap.Engine.Exchanges;
 
 /// <summary>
 /// Requests between the receive thread and the handlers. The receive thread decodes, deduplicates and queues; a fixed
-/// set of worker threads runs the handlers (<c>RequestQueue.Workers.cs</c>). Each peer has its own FIFO
+/// set of worker threads runs the handlers, and takes waiting datagrams in as well when it runs out of requests
+/// (<c>RequestQueue.Workers.cs</c>). Each peer has its own FIFO
 /// (<see cref="PeerRequests"/>); the peers with requests waiting are served round robin, one request per turn, and
 /// never two of one peer's requests at once, so a peer that floods, or whose requests block, holds at most one worker
 /// and waits its turn behind every other peer. Bounded: at most <c>Coap:MaxQueuedRequests</c> waiting in all and
