@@ -54,5 +54,9 @@ public sealed class UdpTransportTests
         public void OnTransportError(IDatagramTransport transport, Exception error) => throw error;
 
         public bool OnReceiveIdle(IDatagramTransport transport) => false;
+
+        public void OnUnreachable(IDatagramTransport transport, SocketAddress remote)
+        {
+        }
     }
 }
