@@ -17,6 +17,9 @@ internal static partial class PubSubLog
     [LoggerMessage(703, LogLevel.Error, "Pub-sub state file {File} cannot be written or removed; the change was refused (5.00) and the topic left as it was")]
     public static partial void SaveFailed(ILogger logger, Exception error, string file);
 
+    [LoggerMessage(704, LogLevel.Warning, "Stopped while changes were still being written to the state directory {Directory}; the last ones may be lost")]
+    public static partial void StoppedWhileSaving(ILogger logger, string directory);
+
     [LoggerMessage(710, LogLevel.Warning, "Topic {Name} (created by {Creator}): {Count} subscriber(s) ended with a final 4.04 because {Requester} {Change}")]
     public static partial void SubscribersEnded(ILogger logger, int count, string name, string creator, string requester, string change);
 }

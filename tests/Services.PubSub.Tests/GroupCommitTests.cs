@@ -115,6 +115,28 @@ public sealed class GroupCommitTests : IDisposable
         Assert.True((await broker.PublishAsync(topic, Text("accepted again"), ContentFormat.TextPlain)).Replaced);
     }
 
+    [Fact]
+    public async Task Stopping_the_broker_waits_for_the_group_being_saved_and_refuses_later_changes()
+    {
+        var broker = Start(_sync);
+        var topic = await CreateAsync(broker, "t");
+
+        _sync.Close();
+        var publication = broker.PublishAsync(topic, Text("saved before stopping"), ContentFormat.TextPlain).AsTask();
+        await _sync.Blocked.Task.WaitAsync(Bound);
+        var stopping = Task.Run(broker.Dispose);
+        var stoppedDuringTheSync = await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromMilliseconds(300))) == stopping;
+        _sync.Open();
+        await stopping.WaitAsync(Bound);
+
+        Assert.False(stoppedDuringTheSync);
+        Assert.True(publication.IsCompletedSuccessfully);
+        Assert.Empty(Directory.GetFiles(_directory, "*.tmp"));
+        await Assert.ThrowsAsync<WriterBusyException>(() => broker.PublishAsync(topic, Text("too late"), ContentFormat.TextPlain).AsTask());
+        using var reloaded = Start(new DiskSync());
+        Assert.Equal("saved before stopping", Encoding.UTF8.GetString(reloaded.Find(topic.Id)!.Value!.Payload));
+    }
+
     private Broker Start(IDiskSync sync) =>
         new(Options.Create(new PubSubOptions { StateDirectory = _directory }), TimeProvider.System, NullLogger<Broker>.Instance, sync);
 

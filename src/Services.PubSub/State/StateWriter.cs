@@ -25,7 +25,9 @@ internal sealed class StateWriter
     private readonly ILogger _logger;
     private List<Work> _pending = [];
     private List<Work> _spare = [];
+    private readonly ManualResetEventSlim _idle = new(initialState: true);
     private bool _running;
+    private bool _closed;
 
     /// <param name="published">Called for each topic whose new value a group made durable (the fan-out).</param>
     public StateWriter(StateStore store, Action<Topic> published, ILogger logger)
@@ -59,11 +61,26 @@ internal sealed class StateWriter
         return work.Done.Task;
     }
 
+    /// <summary>
+    /// Refuses every later change (<see cref="WriterBusyException"/>) and waits, at most <paramref name="wait"/>, until
+    /// the loop has finished what it accepted, so that shutting down leaves no half-written file; false when the disk
+    /// held it longer.
+    /// </summary>
+    public bool Close(TimeSpan wait)
+    {
+        lock (_gate)
+        {
+            _closed = true;
+        }
+
+        return _idle.Wait(wait);
+    }
+
     private void Enqueue(Work work)
     {
         lock (_gate)
         {
-            if (_pending.Count >= MaxWaiting)
+            if (_closed || _pending.Count >= MaxWaiting)
             {
                 throw new WriterBusyException();
             }
@@ -75,6 +92,7 @@ internal sealed class StateWriter
             }
 
             _running = true;
+            _idle.Reset();
         }
 
         ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.Drain(), this, preferLocal: false);
@@ -90,6 +108,7 @@ internal sealed class StateWriter
                 if (_pending.Count == 0)
                 {
                     _running = false;
+                    _idle.Set();
                     return;
                 }
 

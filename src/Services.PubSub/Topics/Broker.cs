@@ -32,6 +32,9 @@ internal sealed class Broker : IDisposable
     /// <summary>When an expired topic's file cannot be removed, the next attempt comes this much later.</summary>
     private static readonly TimeSpan ExpireRetry = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long stopping waits for the changes the writer accepted to reach the disk.</summary>
+    private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(10);
+
     public Broker(IOptions<PubSubOptions> options, TimeProvider time, ILogger<Broker> logger, IDiskSync sync)
     {
         _options = options.Value;
@@ -332,6 +335,11 @@ internal sealed class Broker : IDisposable
         foreach (var topic in All())
         {
             topic.ExpirationTimer?.Dispose();
+        }
+
+        if (_writer?.Close(ShutdownWait) == false)
+        {
+            PubSubLog.StoppedWhileSaving(_logger, _options.StateDirectory);
         }
     }
 
