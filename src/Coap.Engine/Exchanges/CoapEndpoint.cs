@@ -19,6 +19,9 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long stopping waits for the handlers that are running to return.</summary>
+    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(10);
+
     private readonly MessageManager _messages;
     private readonly IRequestDispatcher? _dispatcher;
     private readonly RequestQueue? _requests;
@@ -83,7 +86,11 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        _requests?.Stop();
+        if (_requests?.Stop(StopWait) == false)
+        {
+            Log.StoppedDuringHandler(_logger, StopWait.TotalSeconds);
+        }
+
         _dispatcher?.OnStopping();
         await _sweepTimer.DisposeAsync().ConfigureAwait(false);
         foreach (var binding in _bindings)

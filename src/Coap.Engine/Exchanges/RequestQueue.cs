@@ -92,8 +92,12 @@ internal sealed partial class RequestQueue
         }
     }
 
-    /// <summary>Workers finish the request in hand and end; requests still waiting are dropped (their clients retransmit).</summary>
-    public void Stop()
+    /// <summary>
+    /// Workers finish the request in hand and end; requests still waiting are dropped (their clients retransmit).
+    /// Waits at most <paramref name="wait"/> for the workers to end, so that what a handler was writing is done
+    /// when the endpoint is gone; false when a handler held its worker longer.
+    /// </summary>
+    public bool Stop(TimeSpan wait)
     {
         lock (_gate)
         {
@@ -101,7 +105,22 @@ internal sealed partial class RequestQueue
             Monitor.PulseAll(_gate);
             _idle?.Set();
             _caughtUp.Set();
+            if (!_started)
+            {
+                return true;
+            }
         }
+
+        var deadline = Environment.TickCount64 + (long)wait.TotalMilliseconds;
+        foreach (var worker in _workers)
+        {
+            if (worker != Thread.CurrentThread && !worker.Join(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64))))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

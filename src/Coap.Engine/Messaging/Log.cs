@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(17, LogLevel.Debug, "No room in the request queue for message {MessageId} from {Peer}: answered 5.03")]
     public static partial void QueueFull(ILogger logger, CoapPeer peer, ushort messageId);
+
+    [LoggerMessage(18, LogLevel.Warning, "Stopped while a handler still ran after {Seconds} s of waiting for it")]
+    public static partial void StoppedDuringHandler(ILogger logger, double seconds);
 }

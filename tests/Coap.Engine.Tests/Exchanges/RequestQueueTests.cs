@@ -237,6 +237,32 @@ public sealed class RequestQueueTests : IDisposable
         Assert.Contains(key, result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Stopping_the_endpoint_waits_for_the_handler_that_is_running()
+    {
+        var handlerReturned = false;
+        var tree = new ResourceTree();
+        tree.Map("slow", new TestResource(_ =>
+        {
+            _entered.TrySetResult();
+            _release.Wait(Bound);
+            Volatile.Write(ref handlerReturned, true);
+            return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Content));
+        }));
+        var server = TestEndpoints.StartUdpServer(tree);
+        using var client = Bind();
+        client.SendTo(CoapMessageWriter.ToArray(Request("slow", 1, CoapMessageType.NonConfirmable)), new IPEndPoint(IPAddress.Loopback, server.LocalEndPoints[0].Port));
+        await _entered.Task.WaitAsync(Bound);
+
+        var stopping = Task.Run(async () => await server.DisposeAsync());
+        var stoppedDuringTheHandler = await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromMilliseconds(300))) == stopping;
+        _release.Set();
+        await stopping.WaitAsync(Bound);
+
+        Assert.False(stoppedDuringTheHandler);
+        Assert.True(Volatile.Read(ref handlerReturned));
+    }
+
     /// <summary>Answers 2.05, the first call only after the test releases it (bounded), telling the test it began.</summary>
     private TestResource Blocking() => new(_ =>
     {
