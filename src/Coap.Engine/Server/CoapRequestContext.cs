@@ -25,6 +25,13 @@ public sealed class CoapRequestContext
     /// </summary>
     public IPEndPoint RemoteEndPoint => Peer.EndPoint;
 
+    /// <summary>
+    /// The identity the requester authenticated with on a secured transport (a DTLS PSK identity, a certificate's
+    /// subject), or null for an anonymous peer (plain CoAP). Asked of the transport at each call: a peer that
+    /// reconnects on the same address and port with another identity is that identity from then on.
+    /// </summary>
+    public string? Identity => Peer.Transport.IdentityOf(Peer.Address);
+
     /// <summary>The metadata of the resource the request was routed to.</summary>
     public ResourceMetadata Metadata => Entry.Metadata;
 

@@ -30,4 +30,10 @@ public interface IDatagramTransport : IAsyncDisposable
     /// requests itself instead of waking the receive thread for each. A transport that cannot returns 0.
     /// </summary>
     int ReceivePending(IDatagramReceiver receiver, int max) => 0;
+
+    /// <summary>
+    /// The identity the peer at <paramref name="remote"/> authenticated with (a DTLS PSK identity, a certificate's
+    /// subject), or null when the transport authenticates nobody (plain UDP): the peer is anonymous.
+    /// </summary>
+    string? IdentityOf(SocketAddress remote) => null;
 }
