@@ -26,7 +26,12 @@ internal sealed class EchoValue
     /// <summary>The MAC input: time, port, and an IPv6 address (an IPv4 one is shorter).</summary>
     private const int MaxInputLength = TimeLength + 2 + 16;
 
-    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
+    /// <summary>
+    /// Drawn when the first value is made or checked, not when the endpoint starts: drawing it loads the process's
+    /// crypto library (about 5 MiB of resident memory), which a server whose peers are all verified (loopback, DTLS)
+    /// then never needs.
+    /// </summary>
+    private readonly Lazy<byte[]> _key = new(() => RandomNumberGenerator.GetBytes(32));
 
     /// <summary>A fresh value for a peer at <paramref name="seconds"/> of the endpoint's clock.</summary>
     public byte[] Create(SocketAddress peer, uint seconds)
@@ -60,7 +65,7 @@ internal sealed class EchoValue
         time.CopyTo(input);
         var length = TimeLength + WriteEndPoint(peer, input[TimeLength..]);
         Span<byte> hash = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(_key, input[..length], hash);
+        HMACSHA256.HashData(_key.Value, input[..length], hash);
         hash[..MacLength].CopyTo(mac);
     }
 

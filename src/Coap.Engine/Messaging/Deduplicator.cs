@@ -14,9 +14,11 @@ namespace Coap.Engine.Messaging;
 /// <para>
 /// Memory is counted in units of <see cref="UnitCost"/> bytes: an entry (peer, message ID, fingerprint, expiry) with
 /// the first <see cref="UnitData"/> bytes of its reply takes one unit, a longer reply one more unit per
-/// <see cref="UnitData"/> bytes. Units live in two arrays (bookkeeping and reply bytes) that grow by doubling up to the
-/// budget and are reused through a free list, so the table holds no object per entry for the garbage collector to
-/// trace or free, and nothing beyond the budget.
+/// <see cref="UnitData"/> bytes. Units live in two arrays (bookkeeping and reply bytes) of the budget's size, made once
+/// and reused through a free list, so the table holds no object per entry for the garbage collector to trace or free,
+/// and nothing beyond the budget. The arrays come from fresh memory that the kernel backs only as units are first
+/// used, so a quiet server does not pay for the whole budget; arrays that grew by doubling would leave each old copy
+/// for the collector and, under load, hold up to twice the budget.
 /// </para>
 /// <para>
 /// All entries live equally long, so insertion order is expiry order: entries form one list oldest first (expiry pops
@@ -44,7 +46,6 @@ internal sealed class Deduplicator
     /// <summary>What one unit costs: 56 bytes of bookkeeping, <see cref="UnitData"/> bytes of reply, up to 8 of index.</summary>
     public const int UnitCost = 128;
 
-    private const int InitialUnits = 1024;
     private const int None = -1;
 
     private readonly long _lifetimeTicks;
@@ -53,8 +54,8 @@ internal sealed class Deduplicator
     private readonly int _maxEntries;
     private readonly int[] _buckets;
     private readonly int _bucketShift;
-    private Unit[] _units;
-    private byte[] _data;
+    private readonly Unit[] _units;
+    private readonly byte[] _data;
     private int _highWater;
     private int _free = None;
     private int _oldest = None;
@@ -79,9 +80,8 @@ internal sealed class Deduplicator
         _buckets = new int[1 << bucketBits];
         _bucketShift = 32 - bucketBits;
         Array.Fill(_buckets, None);
-        var initial = Math.Min(InitialUnits, _maxUnits);
-        _units = new Unit[initial];
-        _data = new byte[initial * UnitData];
+        _units = new Unit[_maxUnits];
+        _data = new byte[_maxUnits * UnitData];
     }
 
     /// <summary>The units of a peer's entries that other peers take only when nobody holds more: a quarter of its share.</summary>
@@ -427,13 +427,6 @@ internal sealed class Deduplicator
         }
         else
         {
-            if (_highWater == _units.Length)
-            {
-                var length = Math.Min(_units.Length * 2, _maxUnits);
-                Array.Resize(ref _units, length);
-                Array.Resize(ref _data, length * UnitData);
-            }
-
             index = _highWater++;
         }
 
