@@ -30,12 +30,21 @@ internal sealed class ObserverSocket : IDisposable
 
     public long Notifications => Interlocked.Read(ref _notifications);
 
-    /// <summary>Sends one CON GET per token, with Observe 0 (register, RFC 7641 §3.1) or without Observe.</summary>
-    public void Send(int socketIndex, int tokens, int? observe)
+    /// <summary>
+    /// Sends one CON GET per token, with Observe 0 (register, RFC 7641 §3.1) or without Observe; with
+    /// <paramref name="queryPerToken"/> each request also carries its own Uri-Query (<c>k=N</c>), for a server that
+    /// keeps one observation per client and request rather than per token (libcoap replaces the older one).
+    /// </summary>
+    public void Send(int socketIndex, int tokens, int? observe, string path = "counter", bool queryPerToken = false)
     {
         for (var i = 0; i < tokens; i++)
         {
-            var request = CoapMessage.CreateRequest(CoapCode.Get, "counter");
+            var request = CoapMessage.CreateRequest(CoapCode.Get, path);
+            if (queryPerToken)
+            {
+                request.SetUriQuery($"k={i}");
+            }
+
             request.MessageId = (ushort)((observe is null ? 0x8000 : 0) | i);
             request.Token = CoapToken.FromUInt64(((ulong)socketIndex << 16) | (uint)i, 4);
             request.Observe = observe;

@@ -8,6 +8,13 @@ using Microsoft.Extensions.Options;
 
 // Observe fan-out: SOCKETS client sockets × TOKENS observations each on one resource of the engine, over loopback.
 //   dotnet bench/Coap.Bench.Observe/bin/Release/net10.0/Coap.Bench.Observe.dll [SOCKETS] [TOKENS] [SECONDS]
+// Or the resident memory of another server process as observers register with it (ExternalObservers.cs):
+//   dotnet …/Coap.Bench.Observe.dll --external coap://127.0.0.1:PORT/time PID N1,N2,… [TOKENS] [--query-per-token]
+if (args.Length > 0 && args[0] == "--external")
+{
+    return await ExternalObservers.RunAsync(args[1..]);
+}
+
 var sockets = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100;
 var tokens = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
 var seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 5;
@@ -94,6 +101,7 @@ foreach (var client in clients)
 }
 
 await server.StopAsync(CancellationToken.None);
+return 0;
 
 static async Task WaitFor(Func<bool> condition)
 {
