@@ -7,11 +7,8 @@ namespace Coap.Engine.Messaging;
 /// </summary>
 internal sealed partial class CoapPeer
 {
-    /// <summary>The peer listed just before this one in its table (less recently active), or null.</summary>
-    public CoapPeer? ListedBefore { get; set; }
-
-    /// <summary>The peer listed just after this one in its table (more recently active), or null.</summary>
-    public CoapPeer? ListedAfter { get; set; }
+    /// <summary>The peer's neighbours in its table's order: before it less recently active, after it more.</summary>
+    public PeerLink Listed;
 
     /// <summary>The peer's oldest deduplication entry, or -1.</summary>
     public int DeduplicationOldest { get; set; } = -1;
@@ -22,9 +19,6 @@ internal sealed partial class CoapPeer
     /// <summary>The deduplication units the peer's entries take (<see cref="Deduplicator.UnitCost"/> bytes each).</summary>
     public int DeduplicationUnits { get; set; }
 
-    /// <summary>The peer before this one among those holding more than their deduplication reserve, or null.</summary>
-    public CoapPeer? DeduplicationOverBefore { get; set; }
-
-    /// <summary>The peer after this one among those holding more than their deduplication reserve, or null.</summary>
-    public CoapPeer? DeduplicationOverAfter { get; set; }
+    /// <summary>The peer's neighbours among those holding more than their deduplication reserve.</summary>
+    public PeerLink DeduplicationOver;
 }

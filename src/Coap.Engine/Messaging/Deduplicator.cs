@@ -61,8 +61,7 @@ internal sealed class Deduplicator
     private int _oldest = None;
     private int _newest = None;
     private int _used;
-    private CoapPeer? _overFirst;
-    private CoapPeer? _overLast;
+    private readonly PeerList _over = new(static peer => ref peer.DeduplicationOver);
 
     /// <param name="lifetime">How long an entry is kept: EXCHANGE_LIFETIME.</param>
     /// <param name="timestampFrequency">Ticks per second of the timestamps passed in.</param>
@@ -269,7 +268,7 @@ internal sealed class Deduplicator
 
         while (_used + units > _maxUnits || (newEntry && Count >= _maxEntries))
         {
-            var victim = _overFirst is { } over && over.DeduplicationOldest != protect ? over.DeduplicationOldest
+            var victim = _over.First is { } over && over.DeduplicationOldest != protect ? over.DeduplicationOldest
                 : peer.DeduplicationOldest is var own && own != None && own != protect ? own
                 : _oldest;
             if (victim == None || victim == protect)
@@ -279,10 +278,10 @@ internal sealed class Deduplicator
 
             var owner = _units[victim].Peer!;
             Remove(victim);
-            if (owner == _overFirst && owner != _overLast)
+            if (owner == _over.First && owner != _over.Last)
             {
-                UnlistOver(owner);
-                ListOver(owner);
+                _over.Remove(owner);
+                _over.Append(owner);
             }
         }
 
@@ -295,52 +294,12 @@ internal sealed class Deduplicator
         peer.DeduplicationUnits += delta;
         if (delta > 0 && peer.DeduplicationUnits == ReservedUnits + 1)
         {
-            ListOver(peer);
+            _over.Append(peer);
         }
         else if (delta < 0 && peer.DeduplicationUnits == ReservedUnits)
         {
-            UnlistOver(peer);
+            _over.Remove(peer);
         }
-    }
-
-    private void ListOver(CoapPeer peer)
-    {
-        peer.DeduplicationOverBefore = _overLast;
-        peer.DeduplicationOverAfter = null;
-        if (_overLast is null)
-        {
-            _overFirst = peer;
-        }
-        else
-        {
-            _overLast.DeduplicationOverAfter = peer;
-        }
-
-        _overLast = peer;
-    }
-
-    private void UnlistOver(CoapPeer peer)
-    {
-        if (peer.DeduplicationOverBefore is null)
-        {
-            _overFirst = peer.DeduplicationOverAfter;
-        }
-        else
-        {
-            peer.DeduplicationOverBefore.DeduplicationOverAfter = peer.DeduplicationOverAfter;
-        }
-
-        if (peer.DeduplicationOverAfter is null)
-        {
-            _overLast = peer.DeduplicationOverBefore;
-        }
-        else
-        {
-            peer.DeduplicationOverAfter.DeduplicationOverBefore = peer.DeduplicationOverBefore;
-        }
-
-        peer.DeduplicationOverBefore = null;
-        peer.DeduplicationOverAfter = null;
     }
 
     /// <summary>Forgets an entry; it is always the oldest of its peer's.</summary>

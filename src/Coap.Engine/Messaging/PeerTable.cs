@@ -22,8 +22,7 @@ internal sealed class PeerTable
 
     private readonly Dictionary<SocketAddress, CoapPeer> _peers = [];
     private readonly int _capacity;
-    private CoapPeer? _first;
-    private CoapPeer? _last;
+    private readonly PeerList _order = new(static peer => ref peer.Listed);
 
     public PeerTable(IDatagramTransport transport, int capacity)
     {
@@ -66,7 +65,7 @@ internal sealed class PeerTable
     {
         for (var looked = 0; looked < limit; looked++)
         {
-            if (_first is not { } peer || peer.LastActivity >= idleBefore)
+            if (_order.First is not { } peer || peer.LastActivity >= idleBefore)
             {
                 return true;
             }
@@ -89,7 +88,7 @@ internal sealed class PeerTable
 
     private bool ForgetOne(long now)
     {
-        for (var attempt = 0; attempt < EvictionAttempts && _first is { } peer; attempt++)
+        for (var attempt = 0; attempt < EvictionAttempts && _order.First is { } peer; attempt++)
         {
             if (CanForget(peer))
             {
@@ -105,58 +104,23 @@ internal sealed class PeerTable
 
     private void Remove(CoapPeer peer)
     {
-        Unlink(peer);
+        _order.Remove(peer);
         _peers.Remove(peer.Address);
     }
 
     private void MoveToEnd(CoapPeer peer, long now)
     {
         peer.LastActivity = now;
-        if (peer != _last)
+        if (peer != _order.Last)
         {
-            Unlink(peer);
-            Append(peer, now);
+            _order.Remove(peer);
+            _order.Append(peer);
         }
     }
 
     private void Append(CoapPeer peer, long now)
     {
         peer.LastActivity = now;
-        peer.ListedBefore = _last;
-        peer.ListedAfter = null;
-        if (_last is null)
-        {
-            _first = peer;
-        }
-        else
-        {
-            _last.ListedAfter = peer;
-        }
-
-        _last = peer;
-    }
-
-    private void Unlink(CoapPeer peer)
-    {
-        if (peer.ListedBefore is null)
-        {
-            _first = peer.ListedAfter;
-        }
-        else
-        {
-            peer.ListedBefore.ListedAfter = peer.ListedAfter;
-        }
-
-        if (peer.ListedAfter is null)
-        {
-            _last = peer.ListedBefore;
-        }
-        else
-        {
-            peer.ListedAfter.ListedBefore = peer.ListedBefore;
-        }
-
-        peer.ListedBefore = null;
-        peer.ListedAfter = null;
+        _order.Append(peer);
     }
 }
