@@ -203,12 +203,28 @@ public sealed class CoapClient : IAsyncDisposable
 
     private async Task<CoapMessage> ExchangeAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
     {
-        if (_dtls is not null && _dtls.IsSecured(remote))
+        if (_dtls is null || !_dtls.IsSecured(remote))
         {
-            // The session may have ended since the last exchange (close_notify, an alert): this makes a new one.
-            await _dtls.ConnectAsync(remote, cancellationToken).ConfigureAwait(false);
+            return await ExchangeOnceAsync(request, remote, cancellationToken).ConfigureAwait(false);
         }
 
+        // The session may have ended since the last exchange (close_notify, an alert): this makes a new one.
+        await _dtls.ConnectAsync(remote, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ExchangeOnceAsync(request, remote, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CoapTimeoutException)
+        {
+            // The server may have lost the session (restarted) and drop what it cannot decrypt: the next request
+            // starts afresh with a handshake (RFC 6347 §4.2.8).
+            _dtls.Abandon(remote);
+            throw;
+        }
+    }
+
+    private async Task<CoapMessage> ExchangeOnceAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
+    {
         using var timeout = new CancellationTokenSource(Options.EffectiveTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try

@@ -54,6 +54,28 @@ public sealed class CoapClientDtlsTests
     }
 
     [Fact]
+    public async Task A_request_that_times_out_makes_the_next_one_start_a_new_session()
+    {
+        var options = Options("alice");
+        options.Timeout = TimeSpan.FromSeconds(2);
+        await using var client = new CoapClient(options);
+        int port;
+        using (var first = new PskDtlsPeer("alice", Key))
+        {
+            port = first.Port;
+            Assert.Equal(CoapCode.Content, (await client.GetAsync(first.Uri("a"))).Code);
+        }
+
+        // A server restarted on the same port knows nothing of the session and cannot read what is sent in it.
+        using var restarted = new PskDtlsPeer("alice", Key, port);
+        await Assert.ThrowsAsync<CoapTimeoutException>(() => client.GetAsync(restarted.Uri("b")));
+        var again = await client.GetAsync(restarted.Uri("c"));
+
+        Assert.Equal("/c", Encoding.UTF8.GetString(again.Payload.Span));
+        Assert.Equal(1, restarted.Handshakes);
+    }
+
+    [Fact]
     public async Task An_unknown_identity_is_named_in_the_error()
     {
         using var server = new PskDtlsPeer("alice", Key);

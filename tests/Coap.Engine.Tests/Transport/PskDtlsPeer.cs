@@ -27,11 +27,12 @@ internal sealed class PskDtlsPeer : IDisposable
     private volatile bool _disposed;
     private int _handshakes;
 
-    public PskDtlsPeer(string identity, byte[] key)
+    /// <param name="port">The port to listen on; 0 for any free one.</param>
+    public PskDtlsPeer(string identity, byte[] key, int port = 0)
     {
         _identity = identity;
         _key = key;
-        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
         Port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
         _thread = new Thread(Run) { IsBackground = true, Name = "test dtls server" };
         _thread.Start();

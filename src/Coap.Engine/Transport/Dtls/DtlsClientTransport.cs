@@ -70,6 +70,15 @@ internal sealed class DtlsClientTransport : IDatagramTransport, IDatagramReceive
         }
     }
 
+    /// <summary>Ends the session with <paramref name="server"/>, if it is up; the next <see cref="ConnectAsync"/> makes a new one.</summary>
+    public void Abandon(IPEndPoint server)
+    {
+        if (_sessions.TryGetValue(AddressOf(server), out var session) && session.IsFinished)
+        {
+            session.Close();
+        }
+    }
+
     /// <summary>Whether requests to <paramref name="server"/> go through DTLS: a session was asked for it.</summary>
     public bool IsSecured(IPEndPoint server) => !_sessions.IsEmpty && _sessions.ContainsKey(AddressOf(server));
 
