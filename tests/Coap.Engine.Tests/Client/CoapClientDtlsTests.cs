@@ -101,4 +101,10 @@ public sealed class CoapClientDtlsTests
         Assert.Contains("unreachable", again.Message);
         Assert.Equal(CoapCode.Content, other.Code);
     }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(301)]
+    public void The_handshake_timeout_is_one_second_to_five_minutes(double seconds) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CoapClientOptions { HandshakeTimeout = TimeSpan.FromSeconds(seconds) });
 }
