@@ -122,7 +122,7 @@ public sealed partial class CoapFileClient
 
     /// <summary>
     /// Sends a request to a URI with the host's address resolved once per client: a sync of a thousand files to
-    /// coap://name/ asks DNS once, not a thousand times.
+    /// coap://name/ asks DNS once, not a thousand times. For coaps:// the client then keeps a DTLS session with it.
     /// </summary>
     private async Task<CoapMessage> SendAsync(CoapMessage request, CoapUri uri, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
@@ -130,7 +130,7 @@ public sealed partial class CoapFileClient
         var key = (uri.Host, uri.Port);
         if (!_addresses.TryGetValue(key, out var remote))
         {
-            remote = await CoapClient.ResolveAsync(uri, cancellationToken).ConfigureAwait(false);
+            remote = await Client.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
             _addresses[key] = remote;
         }
 

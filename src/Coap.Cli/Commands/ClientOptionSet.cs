@@ -1,10 +1,14 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Coap.Engine.Client;
 
 namespace Coap.Cli.Commands;
 
-/// <summary>The options every command has: --timeout, --non, --block-size and --verbose.</summary>
+/// <summary>
+/// The options every command has: --timeout, --non, --block-size, --verbose, and the PSK credentials for coaps://
+/// (-u/--identity with -k/--key or --key-file, as libcoap's coap-client takes them).
+/// </summary>
 internal sealed class ClientOptionSet
 {
     /// <summary>The longest timeout accepted: a day is beyond any CoAP exchange and keeps the timer in range.</summary>
@@ -34,16 +38,82 @@ internal sealed class ClientOptionSet
         Description = "Trace the request and the response (type, code, options, payload size) on stderr.",
     };
 
+    private readonly Option<string?> _identity = new("--identity", "-u")
+    {
+        Description = "The PSK identity for coaps:// (DTLS); needs -k or --key-file.",
+        HelpName = "ID",
+    };
+
+    private readonly Option<string?> _key = new("--key", "-k")
+    {
+        Description = "The pre-shared key for coaps://: 0x followed by hex digits, or text taken as its UTF-8 bytes. "
+            + "Visible to other users in the process list: prefer --key-file.",
+        HelpName = "KEY",
+    };
+
+    private readonly Option<string?> _keyFile = new("--key-file")
+    {
+        Description = "Read the pre-shared key from this file (same syntax as -k; one trailing newline is ignored). "
+            + "Refused when other users may read it: chmod 600 it.",
+        HelpName = "FILE",
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(_timeout);
         command.Options.Add(_non);
         command.Options.Add(_blockSize);
         command.Options.Add(_verbose);
+        command.Options.Add(_identity);
+        command.Options.Add(_key);
+        command.Options.Add(_keyFile);
+        command.Validators.Add(ValidateCredentials);
     }
 
+    /// <summary>Reads the options; a key file that cannot be read, or that others may read, is a <see cref="UsageException"/>.</summary>
     public ClientSettings Read(ParseResult result) =>
-        new(result.GetValue(_timeout), result.GetValue(_non), result.GetValue(_verbose)) { BlockSize = result.GetValue(_blockSize) };
+        new(result.GetValue(_timeout), result.GetValue(_non), result.GetValue(_verbose))
+        {
+            BlockSize = result.GetValue(_blockSize),
+            Psk = ReadCredentials(result),
+        };
+
+    private PskCredentials? ReadCredentials(ParseResult result)
+    {
+        if (result.GetValue(_identity) is not { } identity)
+        {
+            return null;
+        }
+
+        var (text, source) = result.GetValue(_keyFile) is { } file ? (KeyFile.Read(file), $"the key file '{file}'") : (result.GetValue(_key)!, "-k");
+        try
+        {
+            return new PskCredentials(identity, Engine.Transport.Dtls.PskKeyText.Parse(text));
+        }
+        catch (FormatException error)
+        {
+            throw new UsageException($"invalid key in {source}: {error.Message}");
+        }
+    }
+
+    /// <summary>-u needs exactly one of -k and --key-file, and so does a coaps:// URI among the command's arguments.</summary>
+    private void ValidateCredentials(CommandResult command)
+    {
+        var hasIdentity = command.GetResult(_identity) is not null;
+        var keys = (command.GetResult(_key) is null ? 0 : 1) + (command.GetResult(_keyFile) is null ? 0 : 1);
+        if (keys == 2)
+        {
+            command.AddError("give the key once: -k/--key or --key-file, not both");
+        }
+        else if (hasIdentity != (keys == 1))
+        {
+            command.AddError(hasIdentity ? "-u/--identity needs a key: -k/--key KEY or --key-file FILE" : "a key needs an identity: -u/--identity ID");
+        }
+        else if (!hasIdentity && command.Tokens.Any(token => token.Value.StartsWith("coaps://", StringComparison.OrdinalIgnoreCase)))
+        {
+            command.AddError("coaps:// needs DTLS credentials: -u/--identity ID and -k/--key KEY (or --key-file FILE)");
+        }
+    }
 
     private static int? ParseBlockSize(ArgumentResult result)
     {

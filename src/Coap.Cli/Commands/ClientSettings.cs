@@ -3,19 +3,31 @@ using Coap.Engine.Client;
 namespace Coap.Cli.Commands;
 
 /// <summary>
-/// How to talk to the server: the timeout (null for the client's default), CON or NON, whether to trace, and the
-/// block size for block-wise transfers (null for the client's default, 1024).
+/// How to talk to the server: the timeout (null for the client's default), CON or NON, whether to trace, the
+/// block size for block-wise transfers (null for the client's default, 1024) and the PSK credentials for coaps://.
 /// </summary>
 internal sealed record ClientSettings(TimeSpan? Timeout, bool NonConfirmable, bool Verbose)
 {
+    /// <summary>The longest a DTLS handshake may take unless --timeout is shorter.</summary>
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+
     public int? BlockSize { get; init; }
+
+    /// <summary>The identity and key from -u and -k (or --key-file); null without them.</summary>
+    public PskCredentials? Psk { get; init; }
 
     public CoapClientOptions ToClientOptions()
     {
-        var options = new CoapClientOptions { Timeout = Timeout, NonConfirmable = NonConfirmable };
+        var options = new CoapClientOptions { Timeout = Timeout, NonConfirmable = NonConfirmable, Psk = Psk };
         if (BlockSize is { } size)
         {
             options.BlockSize = size;
+        }
+
+        if (Timeout is { } timeout && timeout < HandshakeTimeout)
+        {
+            // --timeout bounds the handshake too, down to the least the client takes (1 s).
+            options.HandshakeTimeout = timeout < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : timeout;
         }
 
         return options;

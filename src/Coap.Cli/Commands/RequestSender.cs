@@ -30,7 +30,7 @@ internal static class RequestSender
                 request.Options.Add(CoapOption.FromString(OptionNumber.UriQuery, argument));
             }
 
-            var remote = await ResolveAsync(plan.Uri, cancellationToken).ConfigureAwait(false);
+            var remote = await ConnectAsync(client, plan.Uri, cancellationToken).ConfigureAwait(false);
             if (settings.Verbose)
             {
                 MessageTrace.WriteRequest(console.Error, request, remote);
@@ -56,11 +56,12 @@ internal static class RequestSender
         }
     }
 
-    public static async Task<IPEndPoint> ResolveAsync(CoapUri uri, CancellationToken cancellationToken)
+    /// <summary>The URI's address, with a DTLS session made for coaps:// (see <see cref="CoapClient.ConnectAsync"/>).</summary>
+    public static async Task<IPEndPoint> ConnectAsync(CoapClient client, CoapUri uri, CancellationToken cancellationToken)
     {
         try
         {
-            return await CoapClient.ResolveAsync(uri, cancellationToken).ConfigureAwait(false);
+            return await client.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException error)
         {

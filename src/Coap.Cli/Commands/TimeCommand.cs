@@ -43,7 +43,9 @@ internal static class TimeCommand
                 }
 
                 var settings = client.Read(result);
-                var options = new CoapClientOptions { NonConfirmable = true, Timeout = settings.Timeout ?? TimeSpan.FromSeconds(2) };
+                var options = settings.ToClientOptions();
+                options.NonConfirmable = true;
+                options.Timeout = settings.Timeout ?? TimeSpan.FromSeconds(2);
                 await using var coap = new CoapClient(options);
                 var sync = new ClockSync(coap, target);
                 var taken = new List<ClockSample>();

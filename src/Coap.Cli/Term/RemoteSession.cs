@@ -47,7 +47,7 @@ internal sealed partial class RemoteSession
     /// <summary>Starts a session by POSTing to the service's collection.</summary>
     public static async Task<RemoteSession> StartAsync(CoapClient client, CoapUri collection, CancellationToken cancellationToken)
     {
-        var remote = await CoapClient.ResolveAsync(collection, cancellationToken).ConfigureAwait(false);
+        var remote = await client.ConnectAsync(collection, cancellationToken).ConfigureAwait(false);
         var request = client.NewRequest(CoapCode.Post, default, null);
         collection.ApplyTo(request);
         var response = await client.SendAsync(request, remote, cancellationToken).ConfigureAwait(false);
@@ -63,7 +63,7 @@ internal sealed partial class RemoteSession
     /// <summary>Attaches to a running session: learns how much input it has had, so that new keystrokes follow it.</summary>
     public static async Task<RemoteSession> AttachAsync(CoapClient client, CoapUri session, CancellationToken cancellationToken)
     {
-        var remote = await CoapClient.ResolveAsync(session, cancellationToken).ConfigureAwait(false);
+        var remote = await client.ConnectAsync(session, cancellationToken).ConfigureAwait(false);
         var attached = new RemoteSession(client, remote, session);
         var response = await attached.SendAsync(CoapCode.Post, attached._input, OutputChunk.InputPair(0, []), ContentFormat.Cbor, cancellationToken).ConfigureAwait(false);
         if (response.Code != CoapCode.Changed || OutputChunk.ReadOffset(response.Payload) is not { } next)

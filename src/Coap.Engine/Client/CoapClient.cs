@@ -6,29 +6,39 @@ using Coap.Engine.Exchanges;
 using Coap.Engine.Observe;
 using Coap.Engine.Protocol;
 using Coap.Engine.Transport;
+using Coap.Engine.Transport.Dtls;
 using Microsoft.Extensions.Logging;
 
 namespace Coap.Engine.Client;
 
 /// <summary>
 /// A CoAP client over its own UDP endpoint (an ephemeral port, dual stack). Requests are CON unless the options
-/// or the request say NON; responses come back as messages, whatever their code.
+/// or the request say NON; responses come back as messages, whatever their code. With PSK credentials
+/// (<see cref="CoapClientOptions.Psk"/>) it also speaks coaps://: a DTLS 1.2 session per server, made on the first
+/// request to a coaps:// URI (or <see cref="ConnectAsync"/>), reused by later ones, closed with the client.
 /// </summary>
 public sealed class CoapClient : IAsyncDisposable
 {
     private readonly CoapEndpoint _endpoint;
     private readonly TimeProvider _time;
+    private readonly DtlsClientTransport? _dtls;
 
     public CoapClient(CoapClientOptions? options = null, ILogger? logger = null)
         : this(options ?? new CoapClientOptions(), TimeProvider.System, logger, BindDefault())
     {
     }
 
+    /// <param name="transport">The datagram transport; with PSK credentials in the options, DTLS is layered on it.</param>
     internal CoapClient(CoapClientOptions options, TimeProvider time, ILogger? logger, IDatagramTransport transport)
     {
         Options = options;
         _time = time;
         _endpoint = new CoapEndpoint(options, null, time, new Random(), logger is null ? null : new OneLoggerFactory(logger));
+        if (options.Psk is { } psk)
+        {
+            transport = _dtls = new DtlsClientTransport(transport, psk, options.HandshakeTimeout);
+        }
+
         _endpoint.Attach(transport);
     }
 
@@ -95,8 +105,30 @@ public sealed class CoapClient : IAsyncDisposable
     public async Task<CoapMessage> SendAsync(CoapMessage request, CoapUri uri, IProgress<TransferProgress>? progress, CancellationToken cancellationToken = default)
     {
         uri.ApplyTo(request);
-        var remote = await ResolveAsync(uri, cancellationToken).ConfigureAwait(false);
+        var remote = await ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
         return await SendAsync(request, remote, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Resolves a URI's host (see <see cref="ResolveAsync"/>) and, for coaps://, makes sure a DTLS session with it is
+    /// up; requests to the address returned then go through that session (a new one is made if it ends). Throws
+    /// <see cref="DtlsHandshakeException"/> when the handshake fails or the client has no PSK credentials.
+    /// </summary>
+    public async Task<IPEndPoint> ConnectAsync(CoapUri uri, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        var remote = await ResolveAsync(uri, cancellationToken).ConfigureAwait(false);
+        if (uri.IsSecure)
+        {
+            if (_dtls is null)
+            {
+                throw new DtlsHandshakeException($"{uri} needs DTLS credentials: a PSK identity and key (CoapClientOptions.Psk).");
+            }
+
+            await _dtls.ConnectAsync(remote, cancellationToken).ConfigureAwait(false);
+        }
+
+        return remote;
     }
 
     /// <summary>Observes a resource (RFC 7641); see <see cref="ObserveAsync(CoapMessage, IPEndPoint, CancellationToken)"/>.</summary>
@@ -108,7 +140,7 @@ public sealed class CoapClient : IAsyncDisposable
     {
         var request = NewRequest(CoapCode.Get, default, null);
         uri.ApplyTo(request);
-        var remote = await ResolveAsync(uri, cancellationToken).ConfigureAwait(false);
+        var remote = await ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
         await foreach (var notification in ObserveAsync(request, remote, cancellationToken).ConfigureAwait(false))
         {
             yield return notification;
@@ -170,6 +202,28 @@ public sealed class CoapClient : IAsyncDisposable
     }
 
     private async Task<CoapMessage> ExchangeAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        if (_dtls is null || !_dtls.IsSecured(remote))
+        {
+            return await ExchangeOnceAsync(request, remote, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The session may have ended since the last exchange (close_notify, an alert): this makes a new one.
+        await _dtls.ConnectAsync(remote, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ExchangeOnceAsync(request, remote, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CoapTimeoutException)
+        {
+            // The server may have lost the session (restarted) and drop what it cannot decrypt: the next request
+            // starts afresh with a handshake (RFC 6347 §4.2.8).
+            _dtls.Abandon(remote);
+            throw;
+        }
+    }
+
+    private async Task<CoapMessage> ExchangeOnceAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(Options.EffectiveTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);

@@ -6,6 +6,7 @@ namespace Coap.Engine.Client;
 public sealed class CoapClientOptions : CoapEndpointOptions
 {
     private int _blockSize = 1024;
+    private TimeSpan _handshakeTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// How long one request may take in all, separate responses included; null means MAX_TRANSMIT_WAIT
@@ -27,6 +28,24 @@ public sealed class CoapClientOptions : CoapEndpointOptions
         set => _blockSize = value is >= 16 and <= 1024
             ? value
             : throw new ArgumentOutOfRangeException(nameof(value), value, "The block size is 16 to 1024 bytes (RFC 7959 §2.2).");
+    }
+
+    /// <summary>
+    /// The PSK identity and key for <c>coaps://</c> requests (DTLS 1.2, RFC 7252 §9.1.3.1); null for a client that
+    /// speaks plain <c>coap://</c> only.
+    /// </summary>
+    public PskCredentials? Psk { get; set; }
+
+    /// <summary>
+    /// How long a DTLS handshake may take before the request fails (1 s to 5 min, default 10 s). A wrong key shows
+    /// only this way: the server drops what it cannot decrypt.
+    /// </summary>
+    public TimeSpan HandshakeTimeout
+    {
+        get => _handshakeTimeout;
+        set => _handshakeTimeout = value >= TimeSpan.FromSeconds(1) && value <= TimeSpan.FromMinutes(5)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "The DTLS handshake timeout is 1 s to 5 min.");
     }
 
     /// <summary>The timeout in force.</summary>

@@ -12,12 +12,12 @@ public sealed class UsageErrorTests
     }
 
     [Fact]
-    public async Task A_coaps_uri_exits_2()
+    public async Task A_coaps_uri_without_credentials_exits_2()
     {
         var result = await CliRun.RunAsync("get", "coaps://localhost/time");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("coaps:// needs DTLS", result.Error, StringComparison.Ordinal);
+        Assert.Equal("coap: coaps:// needs DTLS credentials: -u/--identity ID and -k/--key KEY (or --key-file FILE)" + Environment.NewLine, result.Error);
     }
 
     [Theory]

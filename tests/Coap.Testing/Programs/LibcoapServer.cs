@@ -4,7 +4,10 @@ using Coap.Engine.Protocol;
 
 namespace Coap.Testing.Programs;
 
-/// <summary>libcoap's example server (coap-server-notls) on 127.0.0.1, started and killed by the test.</summary>
+/// <summary>
+/// libcoap's example server on 127.0.0.1, started and killed by the test: coap-server-notls, or a DTLS build
+/// (coap-server-openssl, coap-server-gnutls) that also listens for coaps:// on the port after the plain one.
+/// </summary>
 public sealed class LibcoapServer : IAsyncDisposable
 {
     private readonly Process _process;
@@ -19,17 +22,30 @@ public sealed class LibcoapServer : IAsyncDisposable
 
     public string Uri(string path) => $"coap://127.0.0.1:{Port}/{path}";
 
+    /// <summary>The coaps:// URI of a path: a DTLS build listens on the plain port plus one.</summary>
+    public string SecureUri(string path) => $"coaps://127.0.0.1:{Port + 1}/{path}";
+
+    /// <summary>coap-server-notls; see <see cref="StartAsync(string, string[])"/>.</summary>
+    public static Task<LibcoapServer> StartAsync() => StartAsync("coap-server-notls");
+
+    /// <summary>
+    /// A DTLS build of the server with a pre-shared key (<c>-k</c>, any identity is given it: libcoap's example server
+    /// refuses none) and up to <paramref name="dynamic"/> resources created by PUT (<c>-d</c>).
+    /// </summary>
+    public static Task<LibcoapServer> StartPskAsync(string program, string key, int dynamic = 10) =>
+        StartAsync(program, "-k", key, "-d", dynamic.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>
     /// Starts the server and waits, at most fifteen seconds, until it answers GET /time. The port was free a moment
     /// before the server binds it, so another test's socket may take it first: the server then exits at once, and it
     /// is started again on another port.
     /// </summary>
-    public static async Task<LibcoapServer> StartAsync()
+    public static async Task<LibcoapServer> StartAsync(string program, params string[] arguments)
     {
         for (var attempt = 1; ; attempt++)
         {
             var port = Tool.FreeUdpPort();
-            var process = Tool.Start(Tool.Find("coap-server-notls"), ["-A", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            var process = Tool.Start(Tool.Find(program), ["-A", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. arguments]);
             var server = new LibcoapServer(process, port);
             if (await server.AnswersAsync())
             {
@@ -40,7 +56,7 @@ public sealed class LibcoapServer : IAsyncDisposable
             await server.DisposeAsync();
             if (!exited || attempt == 3)
             {
-                throw new InvalidOperationException($"coap-server-notls did not come up ({(exited ? "it exited" : "no answer within 15 s")}).");
+                throw new InvalidOperationException($"{program} did not come up ({(exited ? "it exited" : "no answer within 15 s")}).");
             }
         }
     }
