@@ -28,7 +28,7 @@ public sealed class UnreachableObserverTests
         tree.Map("obs", resource, TestObservableResource.Metadata);
         await using var server = TestEndpoints.StartUdpServer(tree, bind: IPAddress.Parse(address));
         var port = server.LocalEndPoints[0].Port;
-        using var gone = new UdpObserver(port);
+        using var gone = new UdpObserver(port, outsideEphemeralPorts: true);
         using var stays = new UdpObserver(port);
         Assert.NotNull((await gone.RegisterAsync(0xA1)).Observe);
         Assert.NotNull((await gone.RegisterAsync(0xA2)).Observe);
@@ -55,10 +55,40 @@ public sealed class UnreachableObserverTests
         private readonly byte[] _buffer = new byte[2048];
         private ushort _messageId = 1;
 
-        public UdpObserver(int port)
+        /// <param name="outsideEphemeralPorts">
+        /// Bind a port below the kernel's ephemeral range, which no socket bound to port 0 (another test's) can take
+        /// once this one is closed: the notification must meet a closed port, not someone else's socket.
+        /// </param>
+        public UdpObserver(int port, bool outsideEphemeralPorts = false)
         {
-            _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            if (outsideEphemeralPorts)
+            {
+                BindBelowEphemeralRange();
+            }
+            else
+            {
+                _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            }
+
             _server = new IPEndPoint(IPAddress.Loopback, port);
+        }
+
+        private void BindBelowEphemeralRange()
+        {
+            var low = int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split('\t', ' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            for (var attempt = 0; attempt < 100; attempt++)
+            {
+                try
+                {
+                    _socket.Bind(new IPEndPoint(IPAddress.Loopback, Random.Shared.Next(Math.Max(1024, low - 10_000), low)));
+                    return;
+                }
+                catch (SocketException)
+                {
+                }
+            }
+
+            throw new InvalidOperationException("no free UDP port below the ephemeral range");
         }
 
         public async Task<CoapMessage> RegisterAsync(ulong token)
