@@ -45,7 +45,7 @@ internal sealed partial class TerminalSessions : IDisposable
     /// are running. Its id is 128 random bits, so no peer guesses another's.
     /// </summary>
     /// <exception cref="IOException">The program could not be started.</exception>
-    public TerminalSession? Start(IPAddress owner)
+    public TerminalSession? Start(SessionOwner owner)
     {
         lock (_startGate)
         {
