@@ -1,5 +1,4 @@
 using System.Formats.Cbor;
-using System.Net;
 using System.Text;
 using Coap.Engine.Observe;
 using Coap.Engine.Protocol;

@@ -1,4 +1,3 @@
-using System.Net;
 using Coap.Engine.Hosting;
 using Coap.Engine.Observe;
 using Services.Terminal.Pty;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Collections;
 using System.Security.Cryptography;
 using Coap.Engine.Hosting;
