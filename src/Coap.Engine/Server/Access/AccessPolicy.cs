@@ -98,10 +98,13 @@ public sealed class AccessPolicy
         return principal.IsAuthenticated ? CoapCode.Forbidden : CoapCode.Unauthorized;
     }
 
-    /// <summary>Whether <paramref name="principal"/> may GET the resource at <paramref name="path"/> ("files/docs"), whose metadata is <paramref name="metadata"/>.</summary>
+    /// <summary>
+    /// Whether <paramref name="principal"/> may GET the resource at <paramref name="path"/> (a link target,
+    /// "/files/", its segments percent-encoded), whose metadata is <paramref name="metadata"/>.
+    /// </summary>
     public bool MayRead(Principal principal, string path, ResourceMetadata metadata)
     {
-        var segments = path.Trim('/') is { Length: > 0 } trimmed ? trimmed.Split('/') : [];
+        var segments = path.Trim('/') is { Length: > 0 } trimmed ? Array.ConvertAll(trimmed.Split('/'), Uri.UnescapeDataString) : [];
         var write = IsWrite(metadata, CoapCode.Get);
         foreach (var rule in _rules)
         {
