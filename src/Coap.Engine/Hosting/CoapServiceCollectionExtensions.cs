@@ -84,7 +84,10 @@ public static class CoapServiceCollectionExtensions
         }
         catch (InvalidOperationException error)
         {
-            throw new CoapConfigurationException(error.Message, error);
+            // Inside a dictionary's value (Access:Rules:files) the binder says only that binding failed; the key it
+            // could not bind is in the inner exception.
+            var message = error.InnerException is InvalidOperationException inner ? $"{error.Message} {inner.Message}" : error.Message;
+            throw new CoapConfigurationException(message, error);
         }
     }
 
