@@ -1,6 +1,11 @@
 using System.Formats.Cbor;
+using System.Text;
 using Coap.Engine.Client;
 using Coap.Engine.Protocol;
+using Coap.Engine.Server.Access;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CoapHost.Tests;
 
@@ -44,6 +49,36 @@ public sealed class AccessConfigurationTests
 
         Assert.Equal(expected, response.Code.ToString());
         Assert.Equal(CoapCode.Content, read.Code);
+    }
+
+    /// <summary>The example of docs/configuration.md, as appsettings.json would carry it, binds and passes validation.</summary>
+    [Fact]
+    public void The_documented_json_example_binds()
+    {
+        const string Json = """
+            {
+              "Access": {
+                "TrustLoopback": true,
+                "Groups": { "admin": [ "alice" ], "sensors": [ "node-1", "node-2" ] },
+                "Rules": {
+                  "files":        { "Write": "@admin" },
+                  "files/inbox":  { "PUT": "authenticated" },
+                  "ps":           { "Write": "@admin @sensors loopback" },
+                  "term":         { "Write": "@admin" },
+                  "time":         { "Read": "authenticated" }
+                }
+              }
+            }
+            """;
+        using var host = CoapHostApplication.Build(["--Coap:Address=127.0.0.1", "--Coap:Port=0"], c => c.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(Json))));
+
+        var options = host.Services.GetRequiredService<IOptions<AccessOptions>>().Value;
+        var policy = host.Services.GetRequiredService<AccessPolicy>();
+
+        Assert.Equal(["node-1", "node-2"], options.Groups["sensors"]);
+        Assert.Equal("authenticated", options.Rules["files/inbox"].Put);
+        Assert.True(policy.IsMember(new Principal(PrincipalKind.Identity, "alice"), "admin"));
+        Assert.False(policy.IsMember(new Principal(PrincipalKind.Identity, "node-1"), "admin"));
     }
 
     private static byte[] Topic(string name)
