@@ -1,5 +1,6 @@
 using Coap.Engine.Hosting;
 using Coap.Engine.Server;
+using Coap.Engine.Server.Access;
 using CoapHost.Modules;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace CoapHost;
 
-/// <summary>Builds and runs the generic host: the engine bound to "Coap", the enabled modules, graceful shutdown.</summary>
+/// <summary>Builds and runs the generic host: the engine bound to "Coap", its access policy to "Access", the enabled modules, graceful shutdown.</summary>
 internal static class CoapHostApplication
 {
     public const int ConfigurationError = 2;
@@ -19,6 +20,7 @@ internal static class CoapHostApplication
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder.Configuration);
         builder.Services.AddCoapEngine(builder.Configuration.GetSection(CoapServerOptions.SectionName));
+        builder.Services.AddCoapAccess(builder.Configuration.GetSection(AccessOptions.SectionName));
         var catalog = ModuleCatalog.Load(builder.Configuration, Environment.CurrentDirectory);
         foreach (var module in catalog.Enabled)
         {

@@ -24,6 +24,9 @@ internal sealed class DnsResource(IOptions<DocOptions> options, DnsResolver reso
         ContentFormats = [ContentFormat.DnsMessage],
         AcceptedContentFormats = [ContentFormat.DnsMessage],
         Title = "DNS over CoAP",
+
+        // FETCH and POST carry DNS queries (RFC 9953): they read, and the access policy judges them as reads.
+        WriteMethods = [],
     };
 
     protected override ValueTask<CoapMessage> OnFetch(CoapRequestContext context) => FromBody(context);

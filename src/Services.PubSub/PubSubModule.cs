@@ -1,4 +1,5 @@
 using Coap.Engine.Hosting;
+using Coap.Engine.Server.Access;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,15 +23,17 @@ public sealed class PubSubModule : ICoapModule
         services.AddCoapOptions<PubSubOptions, PubSubOptionsValidator>(section);
         services.TryAddSingleton<IDiskSync, DiskSync>();
         services.TryAddSingleton<Broker>();
+        services.AddCoapAccessPolicy();
     }
 
     public void MapResources(IResourceMapper map)
     {
         var broker = map.Services.GetRequiredService<Broker>();
-        var collection = new CollectionResource(broker);
-        var topic = new TopicResource(broker);
+        var requester = new Requester(map.Services.GetRequiredService<AccessPolicy>(), broker.Options.AdminGroup);
+        var collection = new CollectionResource(broker, requester);
+        var topic = new TopicResource(broker, requester);
         map.Map(broker.Path, collection, collection.Metadata);
         map.Map(broker.Path + "/{id}", topic, topic.Metadata);
-        map.Map(broker.Path + "/data/{id}", new TopicDataResource(broker), TopicDataResource.Metadata);
+        map.Map(broker.Path + "/data/{id}", new TopicDataResource(broker, requester), TopicDataResource.Metadata);
     }
 }

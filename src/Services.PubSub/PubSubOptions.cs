@@ -23,6 +23,12 @@ public sealed class PubSubOptions
     /// <summary>Subscribers per topic when the topic sets no max-subscribers, and the ceiling for those that do.</summary>
     public int MaxSubscribers { get; set; } = 10000;
 
+    /// <summary>
+    /// The group of identities (<c>Access:Groups:{AdminGroup}</c>) whose members may reconfigure and delete any topic;
+    /// everyone else only the topics they created. Empty: nobody but the creator.
+    /// </summary>
+    public string AdminGroup { get; set; } = "admin";
+
     /// <summary>The shortest time between two publications to one topic; a faster one gets 4.29. Zero allows any rate.</summary>
     public TimeSpan MinPublishInterval { get; set; } = TimeSpan.Zero;
 }

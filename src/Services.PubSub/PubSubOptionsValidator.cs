@@ -24,6 +24,11 @@ internal sealed class PubSubOptionsValidator : IValidateOptions<PubSubOptions>
             failures.Add($"{PubSubOptions.SectionName}:StateDirectory must be a directory, or empty to keep state in memory (got '{options.StateDirectory}').");
         }
 
+        if (options.AdminGroup is null || options.AdminGroup.Any(char.IsWhiteSpace) || options.AdminGroup.Contains(',') || options.AdminGroup.StartsWith('@'))
+        {
+            failures.Add($"{PubSubOptions.SectionName}:AdminGroup must be a group name of Access:Groups without '@', spaces or commas, or empty for none (got '{options.AdminGroup}').");
+        }
+
         if (options.MaxTopics <= 0)
         {
             failures.Add($"{PubSubOptions.SectionName}:MaxTopics must be a positive number (got {options.MaxTopics}).");

@@ -1,5 +1,4 @@
 using System.Formats.Cbor;
-using System.Net;
 using System.Text;
 using Coap.Engine.Observe;
 using Coap.Engine.Protocol;
@@ -14,7 +13,9 @@ namespace Services.Terminal;
 /// session; "{id}/" is the session (DELETE hangs it up), "{id}/out" its output (GET, FETCH, observable), "{id}/in"
 /// its input (POST), "{id}/size" its window size (PUT) and "{id}/status" whether it runs and how it ended (GET).
 /// Each session's output keeps observers of its own (<see cref="ObserversOf"/>); nothing else is observable. Peers not on loopback or in
-/// <see cref="TerminalOptions.AllowedPeers"/> get 4.01 for every request and nothing runs for them.
+/// <see cref="TerminalOptions.AllowedPeers"/> get 4.01 for every request and nothing runs for them; a session answers
+/// only its <see cref="SessionOwner"/> (4.03 for anyone else). The engine's access policy comes first: the resource is
+/// <see cref="ResourceMetadata.Private"/>, so by default only identities and trusted loopback peers reach it.
 /// </summary>
 internal sealed partial class TerminalResource : CoapResource, IObservableRoute
 {
@@ -44,12 +45,16 @@ internal sealed partial class TerminalResource : CoapResource, IObservableRoute
         // has not shown it receives at its address verifies first, so the engine never withholds that answer after
         // the process started, and a repetition never starts a second one (RFC 9175 §2.4).
         ChangesNeedVerifiedPeer = true,
+
+        // A shell: reading its output needs what starting it needs (by default an identity or a trusted loopback
+        // peer), and /.well-known/core shows it only to those.
+        Private = true,
     };
 
     /// <summary>A session's output has its own observers; a registration on anything else is answered without Observe.</summary>
     public ResourceObservers? ObserversOf(CoapRequestContext context) =>
         Target.Parse(context) is { Part: SessionPart.Out } target && _sessions.Find(target.Id) is { } session
-            && session.Owner.Equals(context.RemoteEndPoint.Address) ? session.Observers : null;
+            && session.Owner == SessionOwner.Of(context) ? session.Observers : null;
 
     protected override ValueTask<CoapMessage> OnPost(CoapRequestContext context) => Dispatch(context);
 
@@ -70,10 +75,10 @@ internal sealed partial class TerminalResource : CoapResource, IObservableRoute
 
         var target = Target.Parse(context);
         var method = context.Request.Code;
-        var peer = context.RemoteEndPoint.Address;
+        var owner = SessionOwner.Of(context);
         if (target.Part == SessionPart.Collection)
         {
-            return Answer(method == CoapCode.Post ? StartSession(peer) : MethodNotAllowed());
+            return Answer(method == CoapCode.Post ? StartSession(owner) : MethodNotAllowed());
         }
 
         if (target.Part == SessionPart.Unknown || _sessions.Find(target.Id) is not { } session)
@@ -81,9 +86,9 @@ internal sealed partial class TerminalResource : CoapResource, IObservableRoute
             return Answer(Diagnostic(CoapCode.NotFound, "no such terminal session"));
         }
 
-        if (!session.Owner.Equals(peer))
+        if (session.Owner != owner)
         {
-            return Answer(Diagnostic(CoapCode.Forbidden, "this session belongs to another peer"));
+            return Answer(Diagnostic(CoapCode.Forbidden, "this session belongs to another identity"));
         }
 
         session.Touch();
@@ -99,7 +104,7 @@ internal sealed partial class TerminalResource : CoapResource, IObservableRoute
         };
     }
 
-    private CoapMessage StartSession(IPAddress owner)
+    private CoapMessage StartSession(SessionOwner owner)
     {
         TerminalSession? session;
         try

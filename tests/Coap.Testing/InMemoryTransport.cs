@@ -15,6 +15,7 @@ public sealed class InMemoryTransport : IDatagramTransport
 {
     private readonly Channel<SentDatagram> _sent = Channel.CreateUnbounded<SentDatagram>();
     private readonly InMemoryNetwork? _network;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IPEndPoint, string> _identities = new();
     private IDatagramReceiver? _receiver;
 
     public InMemoryTransport(IPEndPoint localEndPoint, InMemoryNetwork? network = null)
@@ -60,6 +61,14 @@ public sealed class InMemoryTransport : IDatagramTransport
             throw new TimeoutException("The endpoint's handlers were still busy fifteen seconds after the datagram arrived.");
         }
     }
+
+    /// <summary>
+    /// From now on the peer at <paramref name="peer"/> passes for one that authenticated as <paramref name="identity"/>,
+    /// as a DTLS transport reports a PSK identity (<see cref="IDatagramTransport.IdentityOf"/>).
+    /// </summary>
+    public void Authenticate(IPEndPoint peer, string identity) => _identities[peer] = identity;
+
+    public string? IdentityOf(SocketAddress remote) => _identities.GetValueOrDefault(remote.ToIPEndPoint());
 
     /// <summary>Hands a datagram to the endpoint, as the receive thread would, without waiting for its handler.</summary>
     public void Arrive(byte[] datagram, IPEndPoint from)

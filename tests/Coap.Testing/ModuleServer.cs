@@ -2,6 +2,7 @@ using Coap.Engine.Exchanges;
 using Coap.Engine.Hosting;
 using Coap.Engine.Messaging;
 using Coap.Engine.Server;
+using Coap.Engine.Server.Access;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -24,13 +25,18 @@ public sealed class ModuleServer : IAsyncDisposable
     }
 
     /// <param name="options">The engine's settings (transmission parameters, block size, limits); the defaults when null.</param>
-    public ModuleServer(IReadOnlyList<ICoapModule> modules, IReadOnlyDictionary<string, string?>? settings = null, FakeTimeProvider? time = null, Action<IServiceCollection>? configureServices = null, CoapEndpointOptions? options = null)
+    /// <param name="accessPolicy">
+    /// Whether requests pass the engine's access policy ("Access" settings) as on the hosted server; without it every
+    /// request reaches the modules, as the tests of their own behaviour from any address want.
+    /// </param>
+    public ModuleServer(IReadOnlyList<ICoapModule> modules, IReadOnlyDictionary<string, string?>? settings = null, FakeTimeProvider? time = null, Action<IServiceCollection>? configureServices = null, CoapEndpointOptions? options = null, bool accessPolicy = false)
     {
         Time = time ?? new FakeTimeProvider();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Time);
         services.AddLogging(builder => builder.AddProvider(Logs));
+        services.AddCoapAccess(configuration.GetSection(AccessOptions.SectionName));
         foreach (var module in modules)
         {
             module.ConfigureServices(services, configuration.GetSection($"Modules:{module.Name}"));
@@ -44,8 +50,9 @@ public sealed class ModuleServer : IAsyncDisposable
             module.MapResources(new ResourceMapper(Tree, _services, module.Name));
         }
 
-        Tree.WithWellKnownCore();
-        (Endpoint, Transport) = TestEndpoints.StartServer(Tree, Time, options, loggers: Logs);
+        var access = accessPolicy ? _services.GetRequiredService<AccessPolicy>() : null;
+        Tree.WithWellKnownCore(access);
+        (Endpoint, Transport) = TestEndpoints.StartServer(Tree, Time, options, loggers: Logs, access: access);
         Peer = new LockstepPeer(Transport);
     }
 

@@ -3,6 +3,7 @@ using Coap.Engine.Client;
 using Coap.Engine.Exchanges;
 using Coap.Engine.Messaging;
 using Coap.Engine.Server;
+using Coap.Engine.Server.Access;
 using Coap.Engine.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -13,12 +14,12 @@ public static class TestEndpoints
 {
     public static readonly IPEndPoint ServerAddress = new(IPAddress.Loopback, 5683);
 
-    /// <summary>A server endpoint over a lockstep transport.</summary>
+    /// <summary>A server endpoint over a lockstep transport; with <paramref name="access"/>, requests pass that access policy first.</summary>
     public static (CoapEndpoint Endpoint, InMemoryTransport Transport) StartServer(
-        ResourceTree tree, TimeProvider time, CoapEndpointOptions? options = null, InMemoryNetwork? network = null, ILoggerFactory? loggers = null)
+        ResourceTree tree, TimeProvider time, CoapEndpointOptions? options = null, InMemoryNetwork? network = null, ILoggerFactory? loggers = null, AccessPolicy? access = null)
     {
         options ??= new CoapEndpointOptions();
-        var endpoint = new CoapEndpoint(options, sender => new CoapServerPipeline(tree, null, options, time, sender, loggers), time, new Random(7), loggers);
+        var endpoint = new CoapEndpoint(options, sender => new CoapServerPipeline(tree, null, options, time, sender, loggers, access), time, new Random(7), loggers);
         var transport = new InMemoryTransport(ServerAddress, network);
         endpoint.Attach(transport);
         return (endpoint, transport);

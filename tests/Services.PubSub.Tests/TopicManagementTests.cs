@@ -8,8 +8,8 @@ using Services.PubSub.Topics;
 namespace Services.PubSub.Tests;
 
 /// <summary>
-/// Topic management by one client and the subscribers of others: each request carries an identity (the peer's
-/// address until security lands), the creator's is kept with the topic, and subscribers ended by another client's
+/// Topic management by one client and the subscribers of others: each request carries an identity (as the access
+/// policy sees the requester: "loopback" for these loopback clients), the creator's is kept with the topic, and subscribers ended by another client's
 /// change are never ended silently (a warning, EventId 710, says how many, whose topic and who).
 /// </summary>
 public sealed class TopicManagementTests : IDisposable
@@ -32,12 +32,12 @@ public sealed class TopicManagementTests : IDisposable
         await using (var first = Start())
         {
             (topic, _) = await first.CreateAsync("t");
-            Assert.Equal("127.0.0.1", BrokerOf(first).Find(topic.Split('/')[^1])!.Configuration.Creator);
+            Assert.Equal("loopback", BrokerOf(first).Find(topic.Split('/')[^1])!.Configuration.Creator);
         }
 
         await using var second = Start();
 
-        Assert.Equal("127.0.0.1", BrokerOf(second).Find(topic.Split('/')[^1])!.Configuration.Creator);
+        Assert.Equal("loopback", BrokerOf(second).Find(topic.Split('/')[^1])!.Configuration.Creator);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class TopicManagementTests : IDisposable
         Assert.Equal(CoapCode.Changed, lowered.Code);
         var entry = Assert.Single(Ended());
         Assert.Equal(LogLevel.Warning, entry.Level);
-        Assert.Equal("Topic kitchen (created by 127.0.0.1): 2 subscriber(s) ended with a final 4.04 because 127.0.0.1 lowered max-subscribers to 1", entry.Message);
+        Assert.Equal("Topic kitchen (created by loopback): 2 subscriber(s) ended with a final 4.04 because loopback lowered max-subscribers to 1", entry.Message);
     }
 
     [Fact]
@@ -86,8 +86,8 @@ public sealed class TopicManagementTests : IDisposable
 
         Assert.Equal(
             [
-                "Topic hall (created by 127.0.0.1): 1 subscriber(s) ended with a final 4.04 because 127.0.0.1 deleted the topic's data",
-                "Topic hall (created by 127.0.0.1): 1 subscriber(s) ended with a final 4.04 because 127.0.0.1 deleted the topic",
+                "Topic hall (created by loopback): 1 subscriber(s) ended with a final 4.04 because loopback deleted the topic's data",
+                "Topic hall (created by loopback): 1 subscriber(s) ended with a final 4.04 because loopback deleted the topic",
             ],
             Ended().Select(e => e.Message));
     }
@@ -110,5 +110,41 @@ public sealed class TopicManagementTests : IDisposable
         Assert.NotNull(topic);
         Assert.Null(topic.Configuration.Creator);
         Assert.Equal(CoapCode.Content, (await broker.Send(CoapCode.Get, "ps/0ld0ld0")).Code);
+    }
+
+    [Fact]
+    public async Task A_creator_stored_as_a_bare_address_before_identities_is_matched_as_it_was()
+    {
+        await WriteOldTopic("10ca100", "local", "127.0.0.1");
+        await WriteOldTopic("f0e1f0e", "remote", "192.0.2.9");
+        await WriteOldTopic("0000000", "nobody", null);
+
+        await using var broker = Start();
+
+        Assert.Equal(CoapCode.Forbidden, (await broker.Send(CoapCode.Delete, "ps/f0e1f0e")).Code);
+        Assert.Equal(CoapCode.Forbidden, (await broker.Send(CoapCode.Delete, "ps/0000000")).Code);
+        Assert.Equal(CoapCode.Deleted, (await broker.Send(CoapCode.Delete, "ps/10ca100")).Code);
+    }
+
+    /// <summary>A state file of five items (id, map, value, format, creator) as the broker wrote it when creators were addresses.</summary>
+    private async Task WriteOldTopic(string id, string name, string? creator)
+    {
+        var writer = new CborWriter();
+        writer.WriteStartArray(5);
+        writer.WriteTextString(id);
+        writer.WriteEncodedValue(ConfigurationCodec.Write(new TopicConfiguration { Name = name, DataPath = "ps/data/d" + id[1..] }));
+        writer.WriteNull();
+        writer.WriteNull();
+        if (creator is null)
+        {
+            writer.WriteNull();
+        }
+        else
+        {
+            writer.WriteTextString(creator);
+        }
+
+        writer.WriteEndArray();
+        await File.WriteAllBytesAsync(Path.Join(_directory, id + ".topic"), writer.Encode());
     }
 }

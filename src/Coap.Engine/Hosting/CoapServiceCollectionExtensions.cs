@@ -1,4 +1,5 @@
 using Coap.Engine.Server;
+using Coap.Engine.Server.Access;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,6 +21,27 @@ public static class CoapServiceCollectionExtensions
         services.TryAddSingleton<ResourceTree>();
         services.TryAddSingleton<CoapServer>();
         services.AddHostedService(provider => provider.GetRequiredService<CoapServer>());
+        return services.AddCoapAccessPolicy();
+    }
+
+    /// <summary>
+    /// Adds the access policy bound to <paramref name="accessSection"/> (normally "Access"), validated at start like
+    /// the engine's settings. Without it the engine still judges requests, by the defaults (<see cref="AccessOptions"/>).
+    /// </summary>
+    public static IServiceCollection AddCoapAccess(this IServiceCollection services, IConfiguration accessSection)
+    {
+        services.AddCoapOptions<AccessOptions, AccessOptionsValidator>(accessSection);
+        return services.AddCoapAccessPolicy();
+    }
+
+    /// <summary>
+    /// Makes <see cref="AccessPolicy"/> available, with the default settings unless <see cref="AddCoapAccess"/> binds
+    /// them; for modules that ask who a requester is (a topic's creator), whether or not the host added the engine.
+    /// </summary>
+    public static IServiceCollection AddCoapAccessPolicy(this IServiceCollection services)
+    {
+        services.AddOptions();
+        services.TryAddSingleton<AccessPolicy>();
         return services;
     }
 
@@ -62,7 +84,10 @@ public static class CoapServiceCollectionExtensions
         }
         catch (InvalidOperationException error)
         {
-            throw new CoapConfigurationException(error.Message, error);
+            // Inside a dictionary's value (Access:Rules:files) the binder says only that binding failed; the key it
+            // could not bind is in the inner exception.
+            var message = error.InnerException is InvalidOperationException inner ? $"{error.Message} {inner.Message}" : error.Message;
+            throw new CoapConfigurationException(message, error);
         }
     }
 

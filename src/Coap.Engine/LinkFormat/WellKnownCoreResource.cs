@@ -2,22 +2,26 @@ using System.Globalization;
 using System.Text;
 using Coap.Engine.Protocol;
 using Coap.Engine.Server;
+using Coap.Engine.Server.Access;
 
 namespace Coap.Engine.LinkFormat;
 
 /// <summary>
 /// /.well-known/core (RFC 6690 §4): the link-format list of the tree's resources built from their metadata,
-/// filtered by the request's query (§4.1).
+/// filtered by the request's query (§4.1) and, with an access policy, by what the requester may read: a resource the
+/// requester could not GET (the terminal for an anonymous peer) is left out rather than marked.
 /// </summary>
 internal sealed class WellKnownCoreResource : CoapResource
 {
     public const string Path = ".well-known/core";
 
     private readonly ResourceTree _tree;
+    private readonly AccessPolicy? _access;
 
-    public WellKnownCoreResource(ResourceTree tree)
+    public WellKnownCoreResource(ResourceTree tree, AccessPolicy? access = null)
     {
         _tree = tree;
+        _access = access;
     }
 
     public static ResourceMetadata Metadata { get; } = new() { ContentFormats = [ContentFormat.LinkFormat], Hidden = true };
@@ -69,10 +73,12 @@ internal sealed class WellKnownCoreResource : CoapResource
     {
         var queries = context.Request.GetUriQueries();
 
+        var principal = _access?.PrincipalOf(context);
         var links = new List<WebLink>();
         foreach (var entry in _tree.Entries)
         {
-            if (ToLink(entry) is { } link && (queries.Count == 0 || LinkQueryFilter.Matches(link, queries)))
+            if (ToLink(entry) is { } link && (queries.Count == 0 || LinkQueryFilter.Matches(link, queries))
+                && (principal is not { } requester || _access!.MayRead(requester, link.Target, entry.Metadata)))
             {
                 links.Add(link);
             }

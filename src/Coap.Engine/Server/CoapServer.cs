@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Coap.Engine.Exchanges;
 using Coap.Engine.Hosting;
 using Coap.Engine.LinkFormat;
+using Coap.Engine.Server.Access;
 using Coap.Engine.Transport;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -63,8 +64,9 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
             module.MapResources(new ResourceMapper(_tree, _services, module.Name));
         }
 
-        _tree.Map(WellKnownCoreResource.Path, new WellKnownCoreResource(_tree), WellKnownCoreResource.Metadata);
-        var endpoint = new CoapEndpoint(_options, sender => new CoapServerPipeline(_tree, _services, _options, _time, sender, _loggers), _time, new Random(), _loggers);
+        var access = _services.GetService(typeof(AccessPolicy)) as AccessPolicy;
+        _tree.Map(WellKnownCoreResource.Path, new WellKnownCoreResource(_tree, access), WellKnownCoreResource.Metadata);
+        var endpoint = new CoapEndpoint(_options, sender => new CoapServerPipeline(_tree, _services, _options, _time, sender, _loggers, access), _time, new Random(), _loggers);
         try
         {
             var transports = _bound ?? BindTransports();

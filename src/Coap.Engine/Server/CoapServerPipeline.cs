@@ -4,6 +4,7 @@ using Coap.Engine.Exchanges;
 using Coap.Engine.Messaging;
 using Coap.Engine.Observe;
 using Coap.Engine.Protocol;
+using Coap.Engine.Server.Access;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -11,7 +12,8 @@ namespace Coap.Engine.Server;
 
 /// <summary>
 /// The server side of a request after the message layer: option checks (4.02, 5.05), routing (4.04),
-/// Content-Format checks (4.06, 4.15), then the stages (<see cref="IServerStage"/>): Observe (RFC 7641) → Block1
+/// Content-Format checks (4.06, 4.15), then the stages (<see cref="IServerStage"/>): the access policy (4.01, 4.03;
+/// when there is one) → Observe (RFC 7641) → Block1
 /// assembly → Block2 slicing (RFC 7959) → the resource. Responses are answered without a payload when the code says
 /// all, with a short diagnostic payload and no Content-Format otherwise (RFC 7252 §5.5.2).
 /// </summary>
@@ -21,14 +23,17 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
     private readonly IServiceProvider? _services;
     private readonly int _maxBlockSize;
     private readonly ObserveStage _observe;
+    private readonly IServerStage _first;
 
-    public CoapServerPipeline(ResourceTree tree, IServiceProvider? services, CoapEndpointOptions options, TimeProvider time, INotificationSender notifications, ILoggerFactory? loggers = null)
+    /// <param name="access">The access policy; without one every request goes on (engine tests of other stages).</param>
+    public CoapServerPipeline(ResourceTree tree, IServiceProvider? services, CoapEndpointOptions options, TimeProvider time, INotificationSender notifications, ILoggerFactory? loggers = null, AccessPolicy? access = null)
     {
         _tree = tree;
         _services = services;
         _maxBlockSize = options.MaxBlockSize;
         Block1 = new Block1Stage(options, time, (loggers ?? NullLoggerFactory.Instance).CreateLogger<Block1Stage>(), new Block2Stage(options, time, new ResourceStage()));
         _observe = new ObserveStage(notifications, options, Block1);
+        _first = access is null ? _observe : new AccessStage(access, _observe);
     }
 
     /// <summary>The Block1 stage, behind the Observe stage; tests read its accounting.</summary>
@@ -74,7 +79,7 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
             return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.UnsupportedContentFormat));
         }
 
-        return _observe.InvokeAsync(new CoapRequestContext(request, peer, entry, match, _services, aborted) { MaxBlockSize = _maxBlockSize });
+        return _first.InvokeAsync(new CoapRequestContext(request, peer, entry, match, _services, aborted) { MaxBlockSize = _maxBlockSize });
     }
 
     private static bool Contains(IReadOnlyList<int> formats, int format)

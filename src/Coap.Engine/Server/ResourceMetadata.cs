@@ -41,6 +41,19 @@ public sealed record ResourceMetadata
     /// </summary>
     public bool ChangesNeedVerifiedPeer { get; init; }
 
+    /// <summary>
+    /// The methods that change the resource, which the access policy judges as writes (<c>Access:Rules:…:Write</c>,
+    /// by default authenticated requesters only); the others are reads (by default anyone). Null means the unsafe
+    /// methods: POST, PUT, DELETE, PATCH and iPATCH. DNS over CoAP says none: its FETCH and POST are queries.
+    /// </summary>
+    public IReadOnlyList<Protocol.CoapCode>? WriteMethods { get; init; }
+
+    /// <summary>
+    /// Every method is a write for the access policy, reading too (the terminal: its output is a shell's), and
+    /// /.well-known/core lists the resource only to requesters who may write it.
+    /// </summary>
+    public bool Private { get; init; }
+
     /// <summary>Left out of /.well-known/core.</summary>
     public bool Hidden { get; init; }
 

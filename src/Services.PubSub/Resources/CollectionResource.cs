@@ -18,11 +18,13 @@ namespace Services.PubSub.Resources;
 internal sealed class CollectionResource : CoapResource
 {
     private readonly Broker _broker;
+    private readonly Requester _requester;
     private readonly int _format;
 
-    public CollectionResource(Broker broker)
+    public CollectionResource(Broker broker, Requester requester)
     {
         _broker = broker;
+        _requester = requester;
         _format = broker.Options.ContentFormat;
     }
 
@@ -91,7 +93,7 @@ internal sealed class CollectionResource : CoapResource
             return Answers.TooLarge(error);
         }
 
-        return CreateAsync(fields, Requester.Of(context));
+        return CreateAsync(fields, _requester.Of(context));
     }
 
     /// <summary>Answers once the topic is created (with a state directory: once its file is on the disk).</summary>

@@ -17,10 +17,12 @@ namespace Services.PubSub.Resources;
 internal sealed class TopicDataResource : CoapResource, IObservableRoute
 {
     private readonly Broker _broker;
+    private readonly Requester _requester;
 
-    public TopicDataResource(Broker broker)
+    public TopicDataResource(Broker broker, Requester requester)
     {
         _broker = broker;
+        _requester = requester;
     }
 
     public static ResourceMetadata Metadata { get; } = new() { ResourceTypes = [TopicConfiguration.DataResourceType], Observable = true };
@@ -112,7 +114,7 @@ internal sealed class TopicDataResource : CoapResource, IObservableRoute
             return Answers.NoTopic();
         }
 
-        return ClearAsync(topic, Requester.Of(context));
+        return ClearAsync(topic, _requester.Of(context));
     }
 
     private async ValueTask<CoapMessage> ClearAsync(Topic topic, string requester)

@@ -8,16 +8,19 @@ namespace Services.PubSub.Resources;
 /// <summary>
 /// A topic's configuration (rt="core.ps.conf") at Path/{id}: GET the map, FETCH with a CBOR array of keys for only
 /// those, POST a full replacement, iPATCH a partial one (topic-name, topic-data and resource-type never change: 4.00),
-/// DELETE the topic with its data; its subscribers then get a final 4.04.
+/// DELETE the topic with its data; its subscribers then get a final 4.04. Only the topic's creator or a member of the
+/// admin group may POST, iPATCH or DELETE it (<see cref="Requester"/>): 4.03, or 4.01 for an anonymous requester.
 /// </summary>
 internal sealed class TopicResource : CoapResource
 {
     private readonly Broker _broker;
+    private readonly Requester _requester;
     private readonly int _format;
 
-    public TopicResource(Broker broker)
+    public TopicResource(Broker broker, Requester requester)
     {
         _broker = broker;
+        _requester = requester;
         _format = broker.Options.ContentFormat;
     }
 
@@ -57,8 +60,18 @@ internal sealed class TopicResource : CoapResource
 
     protected override ValueTask<CoapMessage> OnIPatch(CoapRequestContext context) => Change(context, ConfigurationRules.Patch);
 
-    protected override ValueTask<CoapMessage> OnDelete(CoapRequestContext context) =>
-        Find(context) is { } topic ? DeleteAsync(topic, Requester.Of(context)) : Answers.NoTopic();
+    protected override ValueTask<CoapMessage> OnDelete(CoapRequestContext context)
+    {
+        if (Find(context) is not { } topic)
+        {
+            return Answers.NoTopic();
+        }
+
+        return _requester.RefusesManaging(context, topic) is { } refusal ? NotYours(refusal) : DeleteAsync(topic, _requester.Of(context));
+    }
+
+    private static ValueTask<CoapMessage> NotYours(CoapCode refusal) =>
+        Answers.Error(refusal, "only the topic's creator or an administrator may reconfigure or delete it");
 
     private async ValueTask<CoapMessage> DeleteAsync(Topic topic, string requester)
     {
@@ -88,6 +101,11 @@ internal sealed class TopicResource : CoapResource
             return Answers.NoTopic();
         }
 
+        if (_requester.RefusesManaging(context, topic) is { } refusal)
+        {
+            return NotYours(refusal);
+        }
+
         if (!Answers.HasFormat(context.Request, _format))
         {
             return Answers.Error(CoapCode.UnsupportedContentFormat, $"a topic is changed with a configuration map in Content-Format {_format}");
@@ -108,7 +126,7 @@ internal sealed class TopicResource : CoapResource
         }
 
         var now = _broker.Time.GetUtcNow();
-        return ReconfigureAsync(topic, current => rule(current, fields, now), fields.Initialize, Requester.Of(context));
+        return ReconfigureAsync(topic, current => rule(current, fields, now), fields.Initialize, _requester.Of(context));
     }
 
     /// <summary>Answers once the change is made (with a state directory: once it is on the disk).</summary>

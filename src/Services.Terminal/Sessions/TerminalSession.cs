@@ -1,4 +1,3 @@
-using System.Net;
 using Coap.Engine.Hosting;
 using Coap.Engine.Observe;
 using Services.Terminal.Pty;
@@ -24,7 +23,7 @@ internal sealed partial class TerminalSession : IDisposable
     private long _lastActivity;
     private int? _exit;
 
-    private TerminalSession(string id, IPAddress owner, SessionSettings settings, PseudoTerminal terminal)
+    private TerminalSession(string id, SessionOwner owner, SessionSettings settings, PseudoTerminal terminal)
     {
         Id = id;
         Owner = owner;
@@ -41,8 +40,8 @@ internal sealed partial class TerminalSession : IDisposable
 
     public string Id { get; }
 
-    /// <summary>The address of the peer that started the session, the only one it answers (until peers authenticate).</summary>
-    public IPAddress Owner { get; }
+    /// <summary>The identity (or, without one, the address) that started the session, the only one it answers.</summary>
+    public SessionOwner Owner { get; }
 
     /// <summary>The child's process id (also its process group's).</summary>
     public int ProcessId => _terminal.ProcessId;
@@ -74,7 +73,7 @@ internal sealed partial class TerminalSession : IDisposable
     public long LastActivity => Interlocked.Read(ref _lastActivity);
 
     /// <summary>Starts the program; throws <see cref="IOException"/> when it cannot be started.</summary>
-    public static TerminalSession Start(string id, IPAddress owner, SessionSettings settings)
+    public static TerminalSession Start(string id, SessionOwner owner, SessionSettings settings)
     {
         var terminal = PseudoTerminal.Start(settings.Command, settings.Arguments, settings.Environment, SessionSettings.InitialRows, SessionSettings.InitialColumns);
         var session = new TerminalSession(id, owner, settings, terminal);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Collections;
 using System.Security.Cryptography;
 using Coap.Engine.Hosting;
@@ -45,7 +44,7 @@ internal sealed partial class TerminalSessions : IDisposable
     /// are running. Its id is 128 random bits, so no peer guesses another's.
     /// </summary>
     /// <exception cref="IOException">The program could not be started.</exception>
-    public TerminalSession? Start(IPAddress owner)
+    public TerminalSession? Start(SessionOwner owner)
     {
         lock (_startGate)
         {
