@@ -34,7 +34,7 @@ public static class OscoreSequenceFile
             using var document = JsonDocument.Parse(File.ReadAllBytes(path));
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("next-to-send", out var next)
-                || !next.TryGetInt64(out var nextToSend) || nextToSend < 0 || nextToSend > OscoreAlgorithm.MaxSequenceNumber + 1)
+                || next.ValueKind != JsonValueKind.Number || !next.TryGetInt64(out var nextToSend) || nextToSend < 0 || nextToSend > OscoreAlgorithm.MaxSequenceNumber + 1)
             {
                 throw Malformed(path, "next-to-send is not a sequence number");
             }
@@ -44,8 +44,10 @@ public static class OscoreSequenceFile
                 return new OscoreSequenceState(nextToSend, null);
             }
 
-            if (received.ValueKind != JsonValueKind.Object || !received.TryGetProperty("index", out var index) || !index.TryGetInt64(out var indexValue)
-                || indexValue < 0 || !received.TryGetProperty("bitfield", out var bitfield) || !bitfield.TryGetUInt64(out var bits))
+            if (received.ValueKind != JsonValueKind.Object || !received.TryGetProperty("index", out var index)
+                || index.ValueKind != JsonValueKind.Number || !index.TryGetInt64(out var indexValue)
+                || indexValue < 0 || !received.TryGetProperty("bitfield", out var bitfield)
+                || bitfield.ValueKind != JsonValueKind.Number || !bitfield.TryGetUInt64(out var bits))
             {
                 throw Malformed(path, "received is neither \"unknown\" nor {\"index\", \"bitfield\"}");
             }
