@@ -99,6 +99,30 @@ public sealed class UnprotectFailureTests
         Assert.Equal(OscoreFailure.DecryptionFailed, client.UnprotectResponse(wrongTag, binding!).Failure);
     }
 
+    [Fact]
+    public void Random_options_and_payloads_never_throw_and_never_verify()
+    {
+        var table = Table();
+        var random = new Random(17);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var request = Decode(C4Protected);
+            var option = new byte[random.Next(0, 14)];
+            random.NextBytes(option);
+            if (random.Next(2) == 0 && option.Length > 0)
+            {
+                option[0] &= 0x1F; // mostly well-formed flags, so the decryption path is reached too
+            }
+
+            var payload = new byte[random.Next(0, 40)];
+            random.NextBytes(payload);
+            request.Options.Set(new CoapOption(OptionNumber.Oscore, option));
+            request.Payload = payload;
+
+            Assert.NotEqual(OscoreFailure.None, table.UnprotectRequest(request, out _, out _).Failure);
+        }
+    }
+
     [Theory]
     [InlineData(OscoreFailure.MalformedOption, "4.02", "Bad OSCORE option")]
     [InlineData(OscoreFailure.UnknownContext, "4.01", "Security context not found")]
