@@ -26,11 +26,9 @@ public sealed partial class OscoreSecurityContext
 
         var partialIv = option.PartialIv.ToArray();
         var sequenceNumber = OscoreNonce.SequenceNumberOf(partialIv);
-        bool windowKnown;
         lock (_lock)
         {
-            windowKnown = _window.IsInitialized;
-            if (windowKnown && !_window.IsValid(sequenceNumber))
+            if (_window.IsInitialized && !_window.IsValid(sequenceNumber))
             {
                 return OscoreUnprotectResult.Fail(OscoreFailure.Replay);
             }
