@@ -27,6 +27,6 @@ public sealed class CoapSecurityOptions
     /// <summary>DTLS sessions (established or in their handshake) the listener keeps; a new one beyond is refused.</summary>
     public int MaxSessions { get; set; } = 10_000;
 
-    /// <summary>A session with no datagram either way for this long is closed (close_notify) and forgotten.</summary>
+    /// <summary>A session that received no datagram from its peer for this long is closed (close_notify) and forgotten.</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }

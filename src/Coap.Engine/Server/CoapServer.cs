@@ -65,6 +65,7 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
         }
 
         _tree.Map(WellKnownCoreResource.Path, new WellKnownCoreResource(_tree), WellKnownCoreResource.Metadata);
+        var listening = string.Empty;
         var endpoint = new CoapEndpoint(_options, sender => new CoapServerPipeline(_tree, _services, _options, _time, sender, _loggers), _time, new Random(), _loggers);
         try
         {
@@ -74,6 +75,8 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
             {
                 endpoint.Attach(transport);
             }
+
+            listening = string.Join(", ", transports.ConvertAll(t => t is DtlsServerTransport ? $"coaps://{t.LocalEndPoint}" : t.LocalEndPoint.ToString()));
         }
         catch
         {
@@ -82,7 +85,7 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
         }
 
         _endpoint = endpoint;
-        ServerLog.Listening(_logger, string.Join(", ", endpoint.LocalEndPoints), _tree.Entries.Count);
+        ServerLog.Listening(_logger, listening, _tree.Entries.Count);
         return Task.CompletedTask;
     }
 

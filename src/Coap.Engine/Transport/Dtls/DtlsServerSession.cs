@@ -60,7 +60,10 @@ internal sealed class DtlsServerSession : DatagramTransport
     /// <summary>When the handshake started (<see cref="Environment.TickCount64"/>).</summary>
     public long Started { get; }
 
-    /// <summary>The last datagram either way (<see cref="Environment.TickCount64"/>).</summary>
+    /// <summary>
+    /// The last datagram from the peer (<see cref="Environment.TickCount64"/>); what the server sends does not count, so
+    /// a peer that vanished without close_notify is forgotten even while notifications still go to it.
+    /// </summary>
     public long LastActivity { get; private set; }
 
     /// <summary>Whether the handshake finished; <see cref="Identity"/> is known from then on.</summary>
@@ -231,7 +234,6 @@ internal sealed class DtlsServerSession : DatagramTransport
     {
         if (!_muted)
         {
-            LastActivity = Environment.TickCount64;
             _udp.Send(buffer, Remote);
         }
     }
