@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Interop.Tests.Infrastructure;
 
@@ -127,7 +124,7 @@ public sealed class LibcoapDtlsClientTests : IAsyncDisposable
     [MemberData(nameof(Clients))]
     public async Task A_client_restarted_on_the_same_port_reconnects(string client)
     {
-        var port = FreeUdpPort();
+        var port = Tool.FreeUdpPort();
 
         // The first client observes and is killed: no close_notify, so the server still holds its session.
         using (var first = Tool.Start(Tool.Find(client), ["-u", DtlsServerHarness.Identity, "-k", DtlsServerHarness.Key, "-p", port.ToString(CultureInfo.InvariantCulture), "-B", "30", "-s", "30", "-m", "get", _server.Uri("counter")]))
@@ -153,11 +150,4 @@ public sealed class LibcoapDtlsClientTests : IAsyncDisposable
         Tool.RunAsync(Tool.Find(client), ["-u", identity, "-k", key, .. arguments.Contains("-B") ? arguments : ["-B", "20", .. arguments]], TimeSpan.FromSeconds(40));
 
     private static string Hash(byte[] data) => Convert.ToHexString(SHA256.HashData(data));
-
-    private static int FreeUdpPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 }
