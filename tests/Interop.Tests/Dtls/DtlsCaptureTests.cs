@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 
 namespace Interop.Tests.Dtls;
 
@@ -8,16 +9,18 @@ namespace Interop.Tests.Dtls;
 public sealed class DtlsCaptureTests : IAsyncDisposable
 {
     private readonly DtlsServerHarness _server = new();
-    private readonly string _capture = Path.Combine(Path.GetTempPath(), $"coaps-{Guid.NewGuid():N}.pcapng");
-    private readonly SemaphoreSlim _probeSeen = new(0);
+    private readonly StringBuilder _decoded = new();
+    private readonly SemaphoreSlim _startSeen = new(0);
+    private readonly SemaphoreSlim _endSeen = new(0);
     private readonly Socket _probe = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-    private readonly int _probePort = Tool.FreeUdpPort();
+    private readonly int _startPort = Tool.FreeUdpPort();
+    private readonly int _endPort = Tool.FreeUdpPort();
 
     public async ValueTask DisposeAsync()
     {
-        File.Delete(_capture);
         _probe.Dispose();
-        _probeSeen.Dispose();
+        _startSeen.Dispose();
+        _endSeen.Dispose();
         await _server.DisposeAsync();
     }
 
@@ -26,21 +29,22 @@ public sealed class DtlsCaptureTests : IAsyncDisposable
     {
         var port = _server.Port.ToString(CultureInfo.InvariantCulture);
 
-        // tshark writes the capture and prints a line per packet; a datagram to a probe port marks where the capture has
-        // got to, so nothing is missed at either end (tshark says it is capturing a little before its filter is in place).
+        // tshark decodes live, a packet at a time (a file written by a capture that is stopped may lack its last
+        // packets); datagrams to two probe ports mark where it has got to before and after the exchange, so nothing is
+        // missed at either end (tshark says it is capturing a little before its filter is in place).
         using var tshark = Tool.Start(
             Tool.Find("tshark"),
-            ["-i", "lo", "-l", "-P", "-w", _capture, "-f", $"udp port {port} or udp port {_probePort}"]);
+            ["-i", "lo", "-l", "-f", $"udp port {port} or udp port {_startPort} or udp port {_endPort}", "-d", $"udp.port=={port},dtls", "-V"]);
         var reader = Task.Run(() => ReadAsync(tshark));
         try
         {
-            await ProbeAsync();
+            await ProbeAsync(_startPort, _startSeen);
             var result = await Tool.RunAsync(
                 Tool.Find("coap-client-openssl"),
                 ["-u", DtlsServerHarness.Identity, "-k", DtlsServerHarness.Key, "-B", "20", "-m", "get", _server.Uri("whoami")],
                 TimeSpan.FromSeconds(40));
             Assert.Contains("you are alice", result.StandardOutput, StringComparison.Ordinal);
-            await ProbeAsync();
+            await ProbeAsync(_endPort, _endSeen);
         }
         finally
         {
@@ -49,9 +53,7 @@ public sealed class DtlsCaptureTests : IAsyncDisposable
             await reader;
         }
 
-        var decoding = await Tool.RunAsync(Tool.Find("tshark"), ["-r", _capture, "-d", $"udp.port=={port},dtls", "-V"], TimeSpan.FromSeconds(60));
-        Assert.Equal(0, decoding.ExitCode);
-        var decoded = decoding.StandardOutput;
+        var decoded = _decoded.ToString();
         Assert.DoesNotContain("Malformed", decoded, StringComparison.Ordinal);
         foreach (var step in new[] { "Client Hello", "Hello Verify Request", "Server Hello", "Change Cipher Spec", "Application Data", "Alert" })
         {
@@ -63,12 +65,12 @@ public sealed class DtlsCaptureTests : IAsyncDisposable
         Assert.True(Count(decoded, "Content Type: Application Data (23)") >= 2, decoded);
     }
 
-    private async Task ProbeAsync()
+    private async Task ProbeAsync(int probePort, SemaphoreSlim seen)
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            _probe.SendTo("probe"u8, new IPEndPoint(IPAddress.Loopback, _probePort));
-            if (await _probeSeen.WaitAsync(TimeSpan.FromMilliseconds(300)))
+            _probe.SendTo("probe"u8, new IPEndPoint(IPAddress.Loopback, probePort));
+            if (await seen.WaitAsync(TimeSpan.FromMilliseconds(300)))
             {
                 return;
             }
@@ -79,12 +81,22 @@ public sealed class DtlsCaptureTests : IAsyncDisposable
 
     private async Task ReadAsync(System.Diagnostics.Process tshark)
     {
-        var probeLine = $" {_probePort} Len=5";
+        var start = $"Dst Port: {_startPort}";
+        var end = $"Dst Port: {_endPort}";
         while (await tshark.StandardOutput.ReadLineAsync() is { } line)
         {
-            if (line.Contains(probeLine, StringComparison.Ordinal))
+            lock (_decoded)
             {
-                _probeSeen.Release();
+                _decoded.AppendLine(line);
+            }
+
+            if (line.Contains(start, StringComparison.Ordinal))
+            {
+                _startSeen.Release();
+            }
+            else if (line.Contains(end, StringComparison.Ordinal))
+            {
+                _endSeen.Release();
             }
         }
     }

@@ -128,26 +128,36 @@ public sealed partial class DtlsServerTransport : IDatagramTransport
         }
     }
 
+    /// <summary>The body of a handshake thread; whatever happens, the slot is freed and a failed session forgotten.</summary>
     private void RunHandshake(DtlsServerSession session, DtlsRequest request)
+    {
+        try
+        {
+            BackgroundWork.Run(_logger, "a DTLS handshake", () => Handshake(session, request));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _handshakes);
+            if (!session.IsEstablished || session.IsClosed)
+            {
+                End(session);
+            }
+        }
+    }
+
+    private void Handshake(DtlsServerSession session, DtlsRequest request)
     {
         try
         {
             var dtls = new DtlsServerProtocol().Accept(session.Server, session, request);
             session.Establish(dtls, _receiver!, this);
             HandshakeDone(_logger, session.Remote.ToIPEndPoint(), session.Identity, session.Server.CipherSuite);
-            if (session.IsClosed)
-            {
-                End(session);
-            }
         }
         catch (IOException error)
         {
+            // A wrong key (timeout), an unknown identity, a peer that gave up, or the session replaced or shut down.
             HandshakeFailed(_logger, session.Remote.ToIPEndPoint(), error.Message);
-            End(session);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _handshakes);
+            session.Close();
         }
     }
 
