@@ -59,13 +59,13 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        var listening = string.Empty;
         foreach (var module in _modules)
         {
             module.MapResources(new ResourceMapper(_tree, _services, module.Name));
         }
 
         _tree.Map(WellKnownCoreResource.Path, new WellKnownCoreResource(_tree), WellKnownCoreResource.Metadata);
-        var listening = string.Empty;
         var endpoint = new CoapEndpoint(_options, sender => new CoapServerPipeline(_tree, _services, _options, _time, sender, _loggers), _time, new Random(), _loggers);
         try
         {
