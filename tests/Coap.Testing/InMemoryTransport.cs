@@ -30,6 +30,9 @@ public sealed class InMemoryTransport : IDatagramTransport
     /// <summary>Whether the transport passes for a dual-mode IPv6 socket; set it before the first datagram.</summary>
     public bool DualMode { get; set; }
 
+    /// <summary>Whether the transport says its peers proved their addresses (as DTLS does).</summary>
+    public bool VerifiesAddresses { get; set; }
+
     /// <summary>Every datagram sent so far and not yet taken.</summary>
     public int PendingCount => _sent.Reader.Count;
 

@@ -39,6 +39,15 @@ public static class TestEndpoints
         return endpoint;
     }
 
+    /// <summary>A server endpoint on the system clock over <paramref name="transport"/> (such as a DTLS one).</summary>
+    public static CoapEndpoint StartServer(ResourceTree tree, IDatagramTransport transport, CoapEndpointOptions? options = null)
+    {
+        options ??= new CoapEndpointOptions();
+        var endpoint = new CoapEndpoint(options, sender => new CoapServerPipeline(tree, null, options, TimeProvider.System, sender), TimeProvider.System, new Random(), null);
+        endpoint.Attach(transport);
+        return endpoint;
+    }
+
     /// <summary>A client endpoint with its own in-memory transport.</summary>
     public static (CoapEndpoint Endpoint, InMemoryTransport Transport) StartClientEndpoint(
         TimeProvider time, CoapEndpointOptions? options = null, InMemoryNetwork? network = null, int port = 50000)

@@ -15,6 +15,7 @@ internal sealed partial class CoapPeer
         Transport = transport;
         Address = new SocketAddress(address.Family, address.Size);
         address.Buffer.Span[..address.Size].CopyTo(Address.Buffer.Span);
+        _verifiedUntil = transport.VerifiesAddresses ? long.MaxValue : 0;
     }
 
     public IDatagramTransport Transport { get; }
@@ -38,7 +39,8 @@ internal sealed partial class CoapPeer
 
     /// <summary>
     /// Until when (a timestamp of the endpoint's clock) the peer's address counts as verified (RFC 9175 §2.4):
-    /// 0 while it is not, <see cref="long.MaxValue"/> for a loopback peer when loopback counts as verified.
+    /// 0 while it is not, <see cref="long.MaxValue"/> for a loopback peer when loopback counts as verified and for every
+    /// peer of a transport that verifies addresses itself (<see cref="IDatagramTransport.VerifiesAddresses"/>, DTLS).
     /// </summary>
     public long VerifiedUntil
     {

@@ -6,6 +6,7 @@ using Coap.Engine.Hosting;
 using Coap.Engine.LinkFormat;
 using Coap.Engine.Server.Access;
 using Coap.Engine.Transport;
+using Coap.Engine.Transport.Dtls;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -59,6 +60,7 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        var listening = string.Empty;
         foreach (var module in _modules)
         {
             module.MapResources(new ResourceMapper(_tree, _services, module.Name));
@@ -75,6 +77,8 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
             {
                 endpoint.Attach(transport);
             }
+
+            listening = string.Join(", ", transports.ConvertAll(t => t is DtlsServerTransport ? $"coaps://{t.LocalEndPoint}" : t.LocalEndPoint.ToString()));
         }
         catch
         {
@@ -83,7 +87,7 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
         }
 
         _endpoint = endpoint;
-        ServerLog.Listening(_logger, string.Join(", ", endpoint.LocalEndPoints), _tree.Entries.Count);
+        ServerLog.Listening(_logger, listening, _tree.Entries.Count);
         return Task.CompletedTask;
     }
 
@@ -105,35 +109,70 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
     public ValueTask DisposeAsync() => new(StopAsync(CancellationToken.None));
 
     /// <summary>
-    /// One socket for a specific address; for a wildcard, one socket per local address on the same port so
-    /// that each reply leaves from the address its request arrived on.
+    /// The plain CoAP sockets (unless <c>Coap:Plain:Enabled</c> is false) and, when <c>Coap:Security:PskFile</c> is
+    /// set, the DTLS ones, whose keys are read first.
     /// </summary>
     private List<IDatagramTransport> BindTransports()
     {
-        var address = IPAddress.Parse(_options.Address);
         var transports = new List<IDatagramTransport>();
+        try
+        {
+            if (_options.Plain.Enabled)
+            {
+                BindAll(transports, _options.Port, "Coap:Port", UdpTransport.Bind);
+            }
+
+            var security = _options.Security;
+            if (!string.IsNullOrWhiteSpace(security.PskFile))
+            {
+                var identities = PskKeyFile.Load(security.PskFile);
+                var logger = _loggers.CreateLogger<DtlsServerTransport>();
+                BindAll(transports, security.Port, "Coap:Security:Port", e => DtlsServerTransport.Bind(e, identities, security, logger));
+            }
+        }
+        catch
+        {
+            foreach (var transport in transports)
+            {
+                transport.DisposeAsync().Forget(_logger, "closing a socket after a failed start");
+            }
+
+            throw;
+        }
+
+        return transports;
+    }
+
+    /// <summary>
+    /// One socket for a specific address; for a wildcard, one socket per local address on the same port so
+    /// that each reply leaves from the address its request arrived on.
+    /// </summary>
+    private void BindAll(List<IDatagramTransport> transports, int port, string portKey, Func<IPEndPoint, IDatagramTransport> bind)
+    {
+        var address = IPAddress.Parse(_options.Address);
         if (!address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any))
         {
             try
             {
-                transports.Add(UdpTransport.Bind(new IPEndPoint(address, _options.Port)));
+                transports.Add(bind(new IPEndPoint(address, port)));
             }
             catch (SocketException error)
             {
-                throw new CoapConfigurationException($"Coap:Address {_options.Address} and Coap:Port {_options.Port} cannot be bound: {error.Message}.", error);
+                throw new CoapConfigurationException($"Coap:Address {_options.Address} and {portKey} {port} cannot be bound: {error.Message}.", error);
             }
 
-            return transports;
+            return;
         }
 
-        var port = _options.Port;
+        var bound = 0;
         foreach (var local in LocalAddresses(address.AddressFamily == AddressFamily.InterNetworkV6))
         {
             try
             {
-                var transport = UdpTransport.Bind(new IPEndPoint(local, port));
+                var transport = bind(new IPEndPoint(local, port));
                 port = transport.LocalEndPoint.Port;
                 transports.Add(transport);
+                bound++;
             }
             catch (SocketException error)
             {
@@ -141,12 +180,10 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
             }
         }
 
-        if (transports.Count == 0)
+        if (bound == 0)
         {
-            throw new CoapConfigurationException($"Coap:Address {_options.Address} and Coap:Port {_options.Port}: no local address could be bound on that port (see the warnings above).");
+            throw new CoapConfigurationException($"Coap:Address {_options.Address} and {portKey} {port}: no local address could be bound on that port (see the warnings above).");
         }
-
-        return transports;
     }
 
     private static IEnumerable<IPAddress> LocalAddresses(bool includeIPv6)

@@ -15,4 +15,10 @@ public sealed class CoapServerOptions : CoapEndpointOptions
 
     /// <summary>The UDP port; 0 picks a free port.</summary>
     public int Port { get; set; } = 5683;
+
+    /// <summary>Plain CoAP ("Coap:Plain").</summary>
+    public CoapPlainOptions Plain { get; set; } = new();
+
+    /// <summary>CoAP over DTLS ("Coap:Security").</summary>
+    public CoapSecurityOptions Security { get; set; } = new();
 }

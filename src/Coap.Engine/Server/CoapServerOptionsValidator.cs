@@ -159,6 +159,41 @@ internal sealed class CoapServerOptionsValidator : IValidateOptions<CoapServerOp
             failures.Add($"Coap:EchoVerificationLifetime must be between 1 second and 7 days (got {options.EchoVerificationLifetime}).");
         }
 
+        ValidateSecurity(options, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateSecurity(CoapServerOptions options, List<string> failures)
+    {
+        var security = options.Security;
+        if (!options.Plain.Enabled && string.IsNullOrWhiteSpace(security.PskFile))
+        {
+            failures.Add("Coap:Plain:Enabled is false and Coap:Security:PskFile is not set: the server would listen nowhere.");
+        }
+
+        if (security.Port is < 0 or > 65535)
+        {
+            failures.Add($"Coap:Security:Port must be between 0 and 65535 (got {security.Port}).");
+        }
+
+        if (security.MaxHandshakes is < 1 or > 1024)
+        {
+            failures.Add($"Coap:Security:MaxHandshakes must be between 1 and 1024 (got {security.MaxHandshakes}).");
+        }
+
+        if (security.HandshakeTimeout < TimeSpan.FromSeconds(1) || security.HandshakeTimeout > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"Coap:Security:HandshakeTimeout must be between 1 second and 5 minutes (got {security.HandshakeTimeout}).");
+        }
+
+        if (security.MaxSessions is < 1 or > 1_000_000)
+        {
+            failures.Add($"Coap:Security:MaxSessions must be between 1 and 1000000 (got {security.MaxSessions}).");
+        }
+
+        if (security.SessionIdleTimeout < TimeSpan.FromSeconds(1) || security.SessionIdleTimeout > TimeSpan.FromDays(1))
+        {
+            failures.Add($"Coap:Security:SessionIdleTimeout must be between 1 second and 1 day (got {security.SessionIdleTimeout}).");
+        }
     }
 }

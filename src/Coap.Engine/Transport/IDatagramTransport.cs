@@ -18,6 +18,12 @@ public interface IDatagramTransport : IAsyncDisposable
     /// </summary>
     bool DualMode => false;
 
+    /// <summary>
+    /// Whether every peer the transport delivers from has proved that it receives at its address (DTLS: it returned the
+    /// handshake's cookie), so the engine never challenges it with an Echo (RFC 9175 §2.4) before a large response.
+    /// </summary>
+    bool VerifiesAddresses => false;
+
     /// <summary>Starts delivering datagrams to <paramref name="receiver"/>.</summary>
     void Start(IDatagramReceiver receiver);
 

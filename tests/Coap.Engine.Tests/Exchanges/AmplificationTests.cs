@@ -76,6 +76,24 @@ public sealed class AmplificationTests
     }
 
     [Fact]
+    public async Task Peer_of_a_transport_that_verifies_addresses_is_never_challenged()
+    {
+        await using var server = Server();
+        server.Transport.VerifiesAddresses = true;
+        var peer = From(server, Remote);
+
+        peer.Send(ServerFixture.Request(CoapCode.Get, "big", 1));
+        var answer = peer.Expect();
+        peer.Send(Get("obs", 2, 0xA2));
+        var registration = peer.Expect();
+
+        Assert.Equal(CoapCode.Content, answer.Code);
+        Assert.Equal(Big.Length, answer.Payload.Length);
+        Assert.Equal(CoapCode.Content, registration.Code);
+        Assert.NotNull(registration.Observe);
+    }
+
+    [Fact]
     public async Task Loopback_peer_counts_as_verified_unless_configured_otherwise()
     {
         await using var trusting = Server();

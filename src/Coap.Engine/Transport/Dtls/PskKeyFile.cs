@@ -1,0 +1,97 @@
+using Coap.Engine.Hosting;
+
+namespace Coap.Engine.Transport.Dtls;
+
+/// <summary>
+/// Reads the PSK key file (<c>Coap:Security:PskFile</c>): one <c>identity=key</c> per line, split at the first
+/// <c>=</c>, both sides trimmed; the key as <see cref="PskKeyText"/> reads it; a line whose first non-blank character
+/// is <c>#</c> is a comment, blank lines are skipped. A file that group or others may read or write is refused, and no
+/// message ever quotes a key.
+/// </summary>
+public static class PskKeyFile
+{
+    private const string Key = "Coap:Security:PskFile";
+
+    private const UnixFileMode GroupOrOthers =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+
+    /// <summary>The identities and their keys; <see cref="CoapConfigurationException"/> naming the key and the file.</summary>
+    public static PskIdentities Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string[] lines;
+        try
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                var mode = File.GetUnixFileMode(path);
+                if ((mode & GroupOrOthers) != 0)
+                {
+                    throw new CoapConfigurationException(
+                        $"{Key} '{path}' may be read or written by other users (mode {Octal(mode)}); allow its owner only: chmod 600 '{path}'.");
+                }
+            }
+
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new CoapConfigurationException($"{Key} '{path}' cannot be read: {error.Message}", error);
+        }
+
+        return Parse(lines, path);
+    }
+
+    /// <summary>Parses the lines of a key file named <paramref name="path"/> (for messages).</summary>
+    public static PskIdentities Parse(IEnumerable<string> lines, string path)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var number = 0;
+        foreach (var raw in lines)
+        {
+            number++;
+            var line = raw.Trim();
+            if (line.Length == 0 || line[0] == '#')
+            {
+                continue;
+            }
+
+            var equals = line.IndexOf('=', StringComparison.Ordinal);
+            if (equals < 0)
+            {
+                throw new CoapConfigurationException($"{Key} '{path}' line {number}: expected identity=key.");
+            }
+
+            var identity = line[..equals].Trim();
+            if (identity.Length == 0)
+            {
+                throw new CoapConfigurationException($"{Key} '{path}' line {number}: the identity is empty.");
+            }
+
+            byte[] key;
+            try
+            {
+                key = PskKeyText.Parse(line[(equals + 1)..].Trim());
+            }
+            catch (FormatException error)
+            {
+                throw new CoapConfigurationException($"{Key} '{path}' line {number} (identity '{identity}'): {error.Message}.");
+            }
+
+            if (!keys.TryAdd(identity, key))
+            {
+                throw new CoapConfigurationException($"{Key} '{path}' line {number}: identity '{identity}' is listed twice.");
+            }
+        }
+
+        if (keys.Count == 0)
+        {
+            throw new CoapConfigurationException($"{Key} '{path}' holds no identity=key line.");
+        }
+
+        return new PskIdentities(keys);
+    }
+
+    private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode & 0x1FF, 8).PadLeft(3, '0');
+}
