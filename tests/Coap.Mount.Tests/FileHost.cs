@@ -39,6 +39,27 @@ public sealed class FileHost : IAsyncDisposable
         return new FileHost(host, root, $"coap://127.0.0.1:{port}/files/");
     }
 
+    /// <summary>
+    /// The host with coaps only (plain CoAP off) and loopback not trusted, so that writes need the PSK identity
+    /// <paramref name="identity"/> with <paramref name="key"/>; <see cref="Uri"/> is "coaps://127.0.0.1:{port}/files/".
+    /// </summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static async Task<FileHost> StartSecureAsync(string identity, string key)
+    {
+        var root = Directory.CreateTempSubdirectory("mount-root-").FullName;
+        var keys = Path.Combine(Directory.CreateTempSubdirectory("mount-keys-").FullName, "keys.txt");
+        File.WriteAllText(keys, $"{identity}={key}\n");
+        File.SetUnixFileMode(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var host = CoapHostApplication.Build([
+            "--Coap:Address=127.0.0.1", "--Coap:Plain:Enabled=false", "--Coap:Security:Port=0", $"--Coap:Security:PskFile={keys}",
+            "--Access:TrustLoopback=false", $"--Modules:FileServer:Root={root}", "--Modules:FileServer:Writable=true"]);
+        await host.StartAsync();
+        File.Delete(keys);
+        Directory.Delete(Path.GetDirectoryName(keys)!);
+        var port = host.Services.GetRequiredService<CoapServer>().LocalEndPoints[0].Port;
+        return new FileHost(host, root, $"coaps://127.0.0.1:{port}/files/");
+    }
+
     public string PathOf(string relative) => Path.Combine(Root, relative);
 
     public async ValueTask DisposeAsync()

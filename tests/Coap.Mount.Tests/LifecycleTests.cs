@@ -25,6 +25,22 @@ public sealed class LifecycleTests
     }
 
     [FuseFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_mount_over_coaps_with_a_psk_identity_reads_and_writes()
+    {
+        await using var host = await FileHost.StartSecureAsync("alice", "mount-secret");
+        await File.WriteAllTextAsync(host.PathOf("hello.txt"), "over DTLS\n");
+        await using var mount = await MountedDirectory.StartAsync(host.Uri, "-u", "alice", "-k", "mount-secret");
+
+        var read = await mount.ShellAsync("cat hello.txt");
+        var write = await mount.ShellAsync("printf 'written through the mount\\n' > new.txt");
+
+        Assert.Equal("over DTLS\n", read.StandardOutput);
+        Assert.True(write.ExitCode == 0, write.StandardError);
+        Assert.Equal("written through the mount\n", await File.ReadAllTextAsync(host.PathOf("new.txt")));
+    }
+
+    [FuseFact]
     public async Task SIGINT_unmounts_cleanly_too()
     {
         await using var host = await FileHost.StartAsync();
