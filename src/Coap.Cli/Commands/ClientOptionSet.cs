@@ -2,12 +2,15 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Coap.Engine.Client;
+using Coap.Engine.Hosting;
+using Coap.Engine.Transport.Dtls;
 
 namespace Coap.Cli.Commands;
 
 /// <summary>
-/// The options every command has: --timeout, --non, --block-size, --verbose, and the PSK credentials for coaps://
-/// (-u/--identity with -k/--key or --key-file, as libcoap's coap-client takes them).
+/// The options every command has: --timeout, --non, --block-size, --verbose, and the credentials for coaps://: PSK
+/// (-u/--identity with -k/--key or --key-file, as libcoap's coap-client takes them) or certificates (--cert with
+/// --cert-key/-j, and --ca/-C; libcoap's -c is our --count and -k our PSK key, so the long names differ from its flags).
 /// </summary>
 internal sealed class ClientOptionSet
 {
@@ -51,6 +54,25 @@ internal sealed class ClientOptionSet
         HelpName = "KEY",
     };
 
+    private readonly Option<string?> _certificate = new("--cert")
+    {
+        Description = "Our certificate for coaps:// with certificates (PEM, P-256 ECDSA; leaf first); needs --cert-key.",
+        HelpName = "FILE",
+    };
+
+    private readonly Option<string?> _certificateKey = new("--cert-key", "-j")
+    {
+        Description = "The private key of --cert (PEM, unencrypted EC). Refused when other users may read it: chmod 600 it.",
+        HelpName = "FILE",
+    };
+
+    private readonly Option<string?> _ca = new("--ca", "-C")
+    {
+        Description = "CA certificates (PEM) the server's certificate must chain to. Without it, a certificate handshake "
+            + "verifies the server against the system's trusted CAs.",
+        HelpName = "FILE",
+    };
+
     private readonly Option<string?> _keyFile = new("--key-file")
     {
         Description = "Read the pre-shared key from this file (same syntax as -k; one trailing newline is ignored). "
@@ -67,6 +89,9 @@ internal sealed class ClientOptionSet
         command.Options.Add(_identity);
         command.Options.Add(_key);
         command.Options.Add(_keyFile);
+        command.Options.Add(_certificate);
+        command.Options.Add(_certificateKey);
+        command.Options.Add(_ca);
         command.Validators.Add(ValidateCredentials);
     }
 
@@ -76,7 +101,43 @@ internal sealed class ClientOptionSet
         {
             BlockSize = result.GetValue(_blockSize),
             Psk = ReadCredentials(result),
+            Certificate = ReadCertificate(result),
+            ServerCas = ReadCas(result),
         };
+
+    private DtlsCertificate? ReadCertificate(ParseResult result)
+    {
+        if (result.GetValue(_certificate) is not { } certificate)
+        {
+            return null;
+        }
+
+        try
+        {
+            return DtlsCertificate.Load(certificate, result.GetValue(_certificateKey)!, "--cert", "--cert-key");
+        }
+        catch (CoapConfigurationException error)
+        {
+            throw new UsageException(error.Message.TrimEnd('.'));
+        }
+    }
+
+    private DtlsTrustAnchors? ReadCas(ParseResult result)
+    {
+        if (result.GetValue(_ca) is not { } ca)
+        {
+            return null;
+        }
+
+        try
+        {
+            return DtlsTrustAnchors.Load(ca, "--ca");
+        }
+        catch (CoapConfigurationException error)
+        {
+            throw new UsageException(error.Message.TrimEnd('.'));
+        }
+    }
 
     private PskCredentials? ReadCredentials(ParseResult result)
     {
@@ -96,10 +157,31 @@ internal sealed class ClientOptionSet
         }
     }
 
-    /// <summary>-u needs exactly one of -k and --key-file, and so does a coaps:// URI among the command's arguments.</summary>
+    /// <summary>
+    /// -u needs exactly one of -k and --key-file; --cert and --cert-key go together; PSK and certificates are not mixed;
+    /// a coaps:// URI among the command's arguments needs one or the other.
+    /// </summary>
     private void ValidateCredentials(CommandResult command)
     {
         var hasIdentity = command.GetResult(_identity) is not null;
+        var hasCertificate = command.GetResult(_certificate) is not null;
+        var certificates = hasCertificate || command.GetResult(_ca) is not null;
+        if (hasCertificate != (command.GetResult(_certificateKey) is not null))
+        {
+            command.AddError(hasCertificate ? "--cert needs its private key: --cert-key FILE" : "--cert-key needs a certificate: --cert FILE");
+            return;
+        }
+
+        if (certificates)
+        {
+            if (hasIdentity || command.GetResult(_key) is not null || command.GetResult(_keyFile) is not null)
+            {
+                command.AddError("give PSK credentials (-u with -k or --key-file) or certificates (--cert, --cert-key, --ca), not both");
+            }
+
+            return;
+        }
+
         var keys = (command.GetResult(_key) is null ? 0 : 1) + (command.GetResult(_keyFile) is null ? 0 : 1);
         if (keys == 2)
         {
@@ -111,7 +193,7 @@ internal sealed class ClientOptionSet
         }
         else if (!hasIdentity && command.Tokens.Any(token => token.Value.StartsWith("coaps://", StringComparison.OrdinalIgnoreCase)))
         {
-            command.AddError("coaps:// needs DTLS credentials: -u/--identity ID and -k/--key KEY (or --key-file FILE)");
+            command.AddError("coaps:// needs DTLS credentials: -u/--identity ID and -k/--key KEY (or --key-file FILE), or --cert FILE --cert-key FILE (and --ca FILE)");
         }
     }
 

@@ -1,10 +1,12 @@
 using Coap.Engine.Client;
+using Coap.Engine.Transport.Dtls;
 
 namespace Coap.Cli.Commands;
 
 /// <summary>
 /// How to talk to the server: the timeout (null for the client's default), CON or NON, whether to trace, the
-/// block size for block-wise transfers (null for the client's default, 1024) and the PSK credentials for coaps://.
+/// block size for block-wise transfers (null for the client's default, 1024) and the PSK credentials or certificates
+/// for coaps://.
 /// </summary>
 internal sealed record ClientSettings(TimeSpan? Timeout, bool NonConfirmable, bool Verbose)
 {
@@ -16,9 +18,22 @@ internal sealed record ClientSettings(TimeSpan? Timeout, bool NonConfirmable, bo
     /// <summary>The identity and key from -u and -k (or --key-file); null without them.</summary>
     public PskCredentials? Psk { get; init; }
 
+    /// <summary>Our certificate and key from --cert and --cert-key; null without them.</summary>
+    public DtlsCertificate? Certificate { get; init; }
+
+    /// <summary>The CAs of --ca; null without (then the system's, when --cert is given).</summary>
+    public DtlsTrustAnchors? ServerCas { get; init; }
+
     public CoapClientOptions ToClientOptions()
     {
-        var options = new CoapClientOptions { Timeout = Timeout, NonConfirmable = NonConfirmable, Psk = Psk };
+        var options = new CoapClientOptions
+        {
+            Timeout = Timeout,
+            NonConfirmable = NonConfirmable,
+            Psk = Psk,
+            Certificate = Certificate,
+            ServerCas = ServerCas,
+        };
         if (BlockSize is { } size)
         {
             options.BlockSize = size;

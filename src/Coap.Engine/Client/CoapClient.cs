@@ -34,9 +34,9 @@ public sealed class CoapClient : IAsyncDisposable
         Options = options;
         _time = time;
         _endpoint = new CoapEndpoint(options, null, time, new Random(), logger is null ? null : new OneLoggerFactory(logger));
-        if (options.Psk is { } psk)
+        if (options.Psk is not null || options.Certificate is not null || options.ServerCas is not null)
         {
-            transport = _dtls = new DtlsClientTransport(transport, psk, options.HandshakeTimeout);
+            transport = _dtls = new DtlsClientTransport(transport, options);
         }
 
         _endpoint.Attach(transport);
@@ -122,7 +122,7 @@ public sealed class CoapClient : IAsyncDisposable
         {
             if (_dtls is null)
             {
-                throw new DtlsHandshakeException($"{uri} needs DTLS credentials: a PSK identity and key (CoapClientOptions.Psk).");
+                throw new DtlsHandshakeException($"{uri} needs DTLS credentials: a PSK identity and key (CoapClientOptions.Psk) or certificates (CoapClientOptions.Certificate, ServerCas).");
             }
 
             await _dtls.ConnectAsync(remote, cancellationToken).ConfigureAwait(false);

@@ -37,6 +37,19 @@ public sealed class CoapClientOptions : CoapEndpointOptions
     public PskCredentials? Psk { get; set; }
 
     /// <summary>
+    /// Our certificate and key for <c>coaps://</c> with certificates (ECDHE-ECDSA, P-256), sent when the server asks for
+    /// one. With it or <see cref="ServerCas"/> set, the client uses certificates rather than <see cref="Psk"/>.
+    /// </summary>
+    public Transport.Dtls.DtlsCertificate? Certificate { get; set; }
+
+    /// <summary>
+    /// The CAs a server's certificate must chain to; the handshake fails when it does not. Null with a
+    /// <see cref="Certificate"/> means the system's trust store (<see cref="Transport.Dtls.DtlsTrustAnchors.System"/>):
+    /// a server certificate is always verified. The server's name is not checked against the certificate.
+    /// </summary>
+    public Transport.Dtls.DtlsTrustAnchors? ServerCas { get; set; }
+
+    /// <summary>
     /// How long a DTLS handshake may take before the request fails (1 s to 5 min, default 10 s). A wrong key shows
     /// only this way: the server drops what it cannot decrypt.
     /// </summary>

@@ -109,8 +109,8 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
     public ValueTask DisposeAsync() => new(StopAsync(CancellationToken.None));
 
     /// <summary>
-    /// The plain CoAP sockets (unless <c>Coap:Plain:Enabled</c> is false) and, when <c>Coap:Security:PskFile</c> is
-    /// set, the DTLS ones, whose keys are read first.
+    /// The plain CoAP sockets (unless <c>Coap:Plain:Enabled</c> is false) and, when <c>Coap:Security:PskFile</c> or
+    /// <c>Coap:Security:CertificateFile</c> is set, the DTLS ones, whose keys and certificates are read first.
     /// </summary>
     private List<IDatagramTransport> BindTransports()
     {
@@ -123,11 +123,10 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
             }
 
             var security = _options.Security;
-            if (!string.IsNullOrWhiteSpace(security.PskFile))
+            if (DtlsCredentialFiles.Load(security) is { } credentials)
             {
-                var identities = PskKeyFile.Load(security.PskFile);
                 var logger = _loggers.CreateLogger<DtlsServerTransport>();
-                BindAll(transports, security.Port, "Coap:Security:Port", e => DtlsServerTransport.Bind(e, identities, security, logger));
+                BindAll(transports, security.Port, "Coap:Security:Port", e => DtlsServerTransport.Bind(e, credentials, security, logger));
             }
         }
         catch

@@ -166,9 +166,19 @@ internal sealed class CoapServerOptionsValidator : IValidateOptions<CoapServerOp
     private static void ValidateSecurity(CoapServerOptions options, List<string> failures)
     {
         var security = options.Security;
-        if (!options.Plain.Enabled && string.IsNullOrWhiteSpace(security.PskFile))
+        if (!options.Plain.Enabled && string.IsNullOrWhiteSpace(security.PskFile) && string.IsNullOrWhiteSpace(security.CertificateFile))
         {
-            failures.Add("Coap:Plain:Enabled is false and Coap:Security:PskFile is not set: the server would listen nowhere.");
+            failures.Add("Coap:Plain:Enabled is false and neither Coap:Security:PskFile nor Coap:Security:CertificateFile is set: the server would listen nowhere.");
+        }
+
+        if (string.IsNullOrWhiteSpace(security.CertificateFile) != string.IsNullOrWhiteSpace(security.PrivateKeyFile))
+        {
+            failures.Add("Coap:Security:CertificateFile and Coap:Security:PrivateKeyFile go together: set both or neither.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(security.CaFile) && string.IsNullOrWhiteSpace(security.CertificateFile))
+        {
+            failures.Add("Coap:Security:CaFile asks clients for certificates, which needs a server certificate: set Coap:Security:CertificateFile and PrivateKeyFile too.");
         }
 
         if (security.Port is < 0 or > 65535)

@@ -17,7 +17,7 @@ public sealed class UsageErrorTests
         var result = await CliRun.RunAsync("get", "coaps://localhost/time");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("coap: coaps:// needs DTLS credentials: -u/--identity ID and -k/--key KEY (or --key-file FILE)" + Environment.NewLine, result.Error);
+        Assert.Equal("coap: coaps:// needs DTLS credentials: -u/--identity ID and -k/--key KEY (or --key-file FILE), or --cert FILE --cert-key FILE (and --ca FILE)" + Environment.NewLine, result.Error);
     }
 
     [Theory]

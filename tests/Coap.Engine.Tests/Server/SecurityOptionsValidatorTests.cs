@@ -17,6 +17,9 @@ public sealed class SecurityOptionsValidatorTests
         { "Coap:Security:SessionIdleTimeout", o => o.Security.SessionIdleTimeout = TimeSpan.Zero },
         { "Coap:Security:SessionIdleTimeout", o => o.Security.SessionIdleTimeout = TimeSpan.FromDays(2) },
         { "Coap:Plain:Enabled", o => o.Plain.Enabled = false },
+        { "Coap:Security:PrivateKeyFile", o => o.Security.CertificateFile = "server.pem" },
+        { "Coap:Security:CertificateFile", o => o.Security.PrivateKeyFile = "server.key" },
+        { "Coap:Security:CaFile", o => o.Security.CaFile = "ca.pem" },
     };
 
     [Fact]
@@ -47,6 +50,18 @@ public sealed class SecurityOptionsValidatorTests
     public void Plain_switched_off_is_fine_when_coaps_listens()
     {
         var options = new CoapServerOptions { Plain = { Enabled = false }, Security = { PskFile = "keys.txt" } };
+
+        Assert.True(new CoapServerOptionsValidator().Validate(null, options).Succeeded);
+    }
+
+    [Fact]
+    public void Plain_switched_off_is_fine_when_coaps_listens_with_a_certificate_only()
+    {
+        var options = new CoapServerOptions
+        {
+            Plain = { Enabled = false },
+            Security = { CertificateFile = "server.pem", PrivateKeyFile = "server.key", CaFile = "ca.pem" },
+        };
 
         Assert.True(new CoapServerOptionsValidator().Validate(null, options).Succeeded);
     }

@@ -5,7 +5,11 @@ using Interop.Tests.Infrastructure;
 
 namespace Interop.Tests.Dtls;
 
-/// <summary>CoapHost with <c>Coap:Security:PskFile</c>: coaps beside coap, plain switched off, and the key file's guard.</summary>
+/// <summary>
+/// CoapHost with <c>Coap:Security:PskFile</c>: coaps beside coap, plain switched off, and the key file's guard; with
+/// <c>CertificateFile</c>, <c>PrivateKeyFile</c> and <c>CaFile</c>: the client certificate's CN is the identity the
+/// access policy judges, and a shared private key file is refused.
+/// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed partial class DtlsHostTests : IDisposable
 {
@@ -94,6 +98,54 @@ public sealed partial class DtlsHostTests : IDisposable
     }
 
     /// <summary>The plain and coaps ports from the host's "listening on" line.</summary>
+    [Fact]
+    public async Task The_common_name_of_a_client_certificate_is_the_identity_the_access_policy_judges()
+    {
+        using var pki = await TestCertificates.CreateAsync();
+        var server = await pki.IssueAsync("server", "localhost");
+        var carol = await pki.IssueAsync("carol", "carol");
+        var dave = await pki.IssueAsync("dave", "dave");
+        var root = Directory.CreateDirectory(Path.Combine(_directory, "root")).FullName;
+        var body = Path.Combine(_directory, "body.txt");
+        await File.WriteAllTextAsync(body, "written by carol");
+        using var process = HostProcess.Start(
+            $"--Coap:Security:CertificateFile={server.Certificate}", $"--Coap:Security:PrivateKeyFile={server.Key}", $"--Coap:Security:CaFile={pki.Ca}",
+            "--Coap:Security:Port=0", "--Coap:Plain:Enabled=false", $"--Modules:FileServer:Root={root}", "--Modules:FileServer:Writable=true",
+            "--Access:Rules:files:PUT=carol");
+        try
+        {
+            var (_, secure) = await ReadPortsAsync(process);
+            string[] Put((string Certificate, string Key) client, string name) =>
+                ["-B", "20", "-c", client.Certificate, "-j", client.Key, "-C", pki.Ca, "-m", "put", "-f", body, $"coaps://127.0.0.1:{secure}/files/{name}"];
+
+            var byDave = await Tool.RunAsync(Tool.Find("coap-client-openssl"), Put(dave, "dave.txt"), TimeSpan.FromSeconds(40));
+            var byCarol = await Tool.RunAsync(Tool.Find("coap-client-gnutls"), Put(carol, "carol.txt"), TimeSpan.FromSeconds(40));
+
+            Assert.Contains("4.03", byDave.StandardOutput + byDave.StandardError, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(root, "dave.txt")));
+            Assert.Equal("written by carol", await File.ReadAllTextAsync(Path.Combine(root, "carol.txt")));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Host_refuses_a_certificate_key_other_users_may_read()
+    {
+        using var pki = await TestCertificates.CreateAsync();
+        var server = await pki.IssueAsync("server", "localhost");
+        File.SetUnixFileMode(server.Key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+
+        var result = await Tool.RunAsync("dotnet", [HostProcess.Dll, "--Coap:Address=127.0.0.1", "--Coap:Port=0", "--Coap:Security:Port=0",
+            $"--Coap:Security:CertificateFile={server.Certificate}", $"--Coap:Security:PrivateKeyFile={server.Key}"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Matches($@"^coap-host: configuration error: [^\n]*Coap:Security:PrivateKeyFile '{Regex.Escape(server.Key)}'[^\n]*chmod 600[^\n]*\n$", result.StandardError);
+    }
+
     private static async Task<(int? Plain, int Secure)> ReadPortsAsync(Process process)
     {
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -12,7 +12,8 @@ namespace Interop.Tests.Dtls;
 /// Our engine behind a <see cref="DtlsServerTransport"/> on 127.0.0.1 and a free port, with identity <c>alice</c>
 /// (key <c>secret-key</c>) and <c>bob</c> (key 0x0102030405060708), and test resources: <c>whoami</c> answers the
 /// PSK identity the request came with, <c>data</c> a 1 MiB body, <c>store</c> keeps what is PUT, <c>counter</c> is
-/// observable and <c>gone</c> answers DELETE.
+/// observable and <c>gone</c> answers DELETE. Given <see cref="DtlsServerCredentials"/>, it authenticates with those
+/// instead (certificates, or PSK and certificates).
 /// </summary>
 public sealed class DtlsServerHarness : IAsyncDisposable
 {
@@ -23,7 +24,7 @@ public sealed class DtlsServerHarness : IAsyncDisposable
     private readonly ITimer _ticker;
     private int _value;
 
-    public DtlsServerHarness(CoapSecurityOptions? options = null)
+    public DtlsServerHarness(CoapSecurityOptions? options = null, DtlsServerCredentials? credentials = null)
     {
         Body = new byte[1024 * 1024];
         new Random(16).NextBytes(Body);
@@ -45,12 +46,15 @@ public sealed class DtlsServerHarness : IAsyncDisposable
             CoapCode.Content, Encoding.UTF8.GetBytes($"{Volatile.Read(ref _value)}\n"), ContentFormat.TextPlain));
         tree.Map("counter", Counter, TestObservableResource.Metadata);
 
-        var identities = PskKeyFile.Parse([$"{Identity}={Key}", "bob=0x0102030405060708"], "test keys");
+        var identities = TestKeys;
         Options = options ?? new CoapSecurityOptions { HandshakeTimeout = TimeSpan.FromSeconds(3) };
-        Transport = DtlsServerTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0), identities, Options);
+        Transport = DtlsServerTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0), credentials ?? new DtlsServerCredentials(identities, null, null), Options);
         _endpoint = TestEndpoints.StartServer(tree, Transport);
         _ticker = TimeProvider.System.CreateTimer(_ => Tick(), null, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200));
     }
+
+    /// <summary><c>alice</c> and <c>bob</c>, as the harness uses them unless given other credentials.</summary>
+    public static PskIdentities TestKeys => PskKeyFile.Parse([$"{Identity}={Key}", "bob=0x0102030405060708"], "test keys");
 
     public CoapSecurityOptions Options { get; }
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Coap.Engine.Client;
 using Org.BouncyCastle.Tls;
-using Org.BouncyCastle.Tls.Crypto;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
 namespace Coap.Engine.Transport.Dtls;
 
@@ -38,12 +38,12 @@ internal sealed class DtlsClientSession
     public bool IsFinished => Volatile.Read(ref _handshake) is not { IsCompleted: false };
 
     /// <summary>Starts the handshake unless it has started; completes when it has finished, or fails with a <see cref="DtlsHandshakeException"/>.</summary>
-    public Task ConnectAsync(TlsCrypto crypto, PskCredentials credentials, TimeSpan timeout)
+    public Task ConnectAsync(BcTlsCrypto crypto, CoapClientOptions options)
     {
         lock (_pumpLock)
         {
             return _handshake ??= Task.Factory.StartNew(
-                () => Handshake(crypto, credentials, timeout),
+                () => Handshake(crypto, options),
                 CancellationToken.None,
                 TaskCreationOptions.LongRunning,
                 TaskScheduler.Default);
@@ -108,20 +108,24 @@ internal sealed class DtlsClientSession
         }
     }
 
-    private void Handshake(TlsCrypto crypto, PskCredentials credentials, TimeSpan timeout)
+    private void Handshake(BcTlsCrypto crypto, CoapClientOptions options)
     {
+        var timeout = options.HandshakeTimeout;
         // BouncyCastle's own timeout ends the handshake; this one only guards against it waiting on a quiet link.
         using var watchdog = new Timer(static link => ((DtlsClientLink)link!).Close(), _link, timeout + TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
         DtlsTransport dtls;
         try
         {
-            dtls = new DtlsClientProtocol().Connect(new DtlsPskClient(crypto, credentials, timeout), _link);
+            TlsClient client = options.Certificate is null && options.ServerCas is null
+                ? new DtlsPskClient(crypto, options.Psk!, timeout)
+                : new DtlsCertificateClient(crypto, options.Certificate, options.ServerCas ?? DtlsTrustAnchors.System, timeout);
+            dtls = new DtlsClientProtocol().Connect(client, _link);
         }
         catch (IOException error)
         {
             _failed = true;
             _link.Close();
-            throw new DtlsHandshakeException($"DTLS handshake with {_server} failed: {Explain(error, credentials, timeout)}", error);
+            throw new DtlsHandshakeException($"DTLS handshake with {_server} failed: {Explain(error, options.Psk?.Identity, timeout)}", error);
         }
 
         lock (_pumpLock)
@@ -138,16 +142,24 @@ internal sealed class DtlsClientSession
         }
     }
 
-    private string Explain(Exception error, PskCredentials credentials, TimeSpan timeout) => error switch
+    private string Explain(Exception error, string? identity, TimeSpan timeout) => error switch
     {
         _ when _unreachable => "nothing listens there (ICMP port unreachable)",
         TlsFatalAlertReceived { AlertDescription: AlertDescription.unknown_psk_identity } =>
-            $"the server refused identity '{credentials.Identity}' (unknown_psk_identity)",
+            $"the server refused identity '{identity}' (unknown_psk_identity)",
         TlsFatalAlertReceived received => $"the server sent the alert {AlertDescription.GetName(received.AlertDescription)}",
-        TlsFatalAlert raised => $"{AlertDescription.GetName(raised.AlertDescription)} ({raised.Message})",
-        _ when _link.Answered => $"the handshake did not finish within {timeout.TotalSeconds:0.###} s: wrong key for identity '{credentials.Identity}'?",
+        TlsFatalAlert raised => $"{AlertDescription.GetName(raised.AlertDescription)} ({DetailOf(raised)})",
+        _ when _link.Answered && identity is not null => $"the handshake did not finish within {timeout.TotalSeconds:0.###} s: wrong key for identity '{identity}'?",
+        _ when _link.Answered => $"the handshake did not finish within {timeout.TotalSeconds:0.###} s",
         _ => $"no answer within {timeout.TotalSeconds:0.###} s: no DTLS server there, or it dropped the handshake (wrong key?)",
     };
+
+    /// <summary>An alert's own explanation, without the "name(code); " BouncyCastle puts before it.</summary>
+    private static string DetailOf(TlsFatalAlert alert)
+    {
+        var prefix = AlertDescription.GetText(alert.AlertDescription) + "; ";
+        return alert.Message.StartsWith(prefix, StringComparison.Ordinal) ? alert.Message[prefix.Length..] : alert.Message;
+    }
 
     /// <summary>Takes the CoAP messages out of the datagrams queued, serialised per session.</summary>
     private void Pump(IDatagramTransport transport, IDatagramReceiver receiver, SocketAddress remote)

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using Coap.Engine.Client;
 using Org.BouncyCastle.Security;
-using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
 namespace Coap.Engine.Transport.Dtls;
@@ -17,20 +16,19 @@ namespace Coap.Engine.Transport.Dtls;
 /// </summary>
 internal sealed class DtlsClientTransport : IDatagramTransport, IDatagramReceiver
 {
-    private static readonly TlsCrypto Crypto = new BcTlsCrypto(new SecureRandom());
+    private static readonly BcTlsCrypto Crypto = new(new SecureRandom());
 
     private readonly IDatagramTransport _socket;
-    private readonly PskCredentials _credentials;
-    private readonly TimeSpan _handshakeTimeout;
+    private readonly CoapClientOptions _options;
     private readonly ConcurrentDictionary<SocketAddress, DtlsClientSession> _sessions = new();
     private IDatagramReceiver? _receiver;
     private volatile bool _disposed;
 
-    public DtlsClientTransport(IDatagramTransport socket, PskCredentials credentials, TimeSpan handshakeTimeout)
+    /// <param name="options">Its PSK credentials, or certificate and server CAs (which take precedence), and handshake timeout.</param>
+    public DtlsClientTransport(IDatagramTransport socket, CoapClientOptions options)
     {
         _socket = socket;
-        _credentials = credentials;
-        _handshakeTimeout = handshakeTimeout;
+        _options = options;
     }
 
     public IPEndPoint LocalEndPoint => _socket.LocalEndPoint;
@@ -60,7 +58,7 @@ internal sealed class DtlsClientTransport : IDatagramTransport, IDatagramReceive
                 continue;
             }
 
-            await session.ConnectAsync(Crypto, _credentials, _handshakeTimeout).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await session.ConnectAsync(Crypto, _options).WaitAsync(cancellationToken).ConfigureAwait(false);
             if (_disposed)
             {
                 session.Close();

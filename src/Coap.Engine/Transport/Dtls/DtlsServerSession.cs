@@ -38,7 +38,7 @@ internal sealed class DtlsServerSession : DatagramTransport
     private volatile bool _muted;
     private volatile DtlsTransport? _dtls;
 
-    public DtlsServerSession(UdpTransport udp, SocketAddress remote, ReadOnlySpan<byte> clientRandom, PskDtlsServer server)
+    public DtlsServerSession(UdpTransport udp, SocketAddress remote, ReadOnlySpan<byte> clientRandom, CoapDtlsServer server)
     {
         _udp = udp;
         Remote = new SocketAddress(remote.Family, remote.Size);
@@ -55,7 +55,7 @@ internal sealed class DtlsServerSession : DatagramTransport
     /// <summary>The random of the ClientHello that started the session: a ClientHello with the same one is a retransmission.</summary>
     public byte[] ClientRandom { get; }
 
-    public PskDtlsServer Server { get; }
+    public CoapDtlsServer Server { get; }
 
     /// <summary>When the handshake started (<see cref="Environment.TickCount64"/>).</summary>
     public long Started { get; }
@@ -72,7 +72,7 @@ internal sealed class DtlsServerSession : DatagramTransport
     /// <summary>Whether the session ended: closed by either side, failed, or replaced.</summary>
     public bool IsClosed => _closed;
 
-    /// <summary>The PSK identity the peer authenticated with, once established.</summary>
+    /// <summary>The PSK identity or certificate CN the peer authenticated with, once established.</summary>
     public string? Identity => _dtls is null ? null : Server.Identity;
 
     /// <summary>A datagram for the handshake thread (while the handshake runs).</summary>

@@ -90,7 +90,7 @@ public sealed partial class DtlsServerTransport
             return;
         }
 
-        var session = new DtlsServerSession(_udp, remote, random, new PskDtlsServer(_crypto, _identities, _options.HandshakeTimeout));
+        var session = new DtlsServerSession(_udp, remote, random, new CoapDtlsServer(_crypto, _credentials, _options.HandshakeTimeout));
         if (!_sessions.TryAdd(session.Remote, session))
         {
             Interlocked.Decrement(ref _handshakes);

@@ -11,8 +11,8 @@ using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 namespace Coap.Engine.Transport.Dtls;
 
 /// <summary>
-/// CoAP over DTLS 1.2 with pre-shared keys (RFC 7252 §9), server side, over a <see cref="UdpTransport"/> of its own.
-/// The engine above sees plain datagrams and, through <see cref="IdentityOf"/>, the PSK identity of their sender.
+/// CoAP over DTLS 1.2 with pre-shared keys and/or certificates (RFC 7252 §9), server side, over a <see cref="UdpTransport"/> of its own.
+/// The engine above sees plain datagrams and, through <see cref="IdentityOf"/>, the identity of their sender (PSK identity or client certificate CN).
 /// A ClientHello from an address without a session is answered by a stateless HelloVerifyRequest
 /// (<see cref="DtlsVerifier"/>, RFC 6347 §4.2.1) and only a ClientHello carrying a valid cookie creates a session;
 /// handshakes run on threads of their own, at most <see cref="CoapSecurityOptions.MaxHandshakes"/> at once and each
@@ -23,7 +23,7 @@ namespace Coap.Engine.Transport.Dtls;
 public sealed partial class DtlsServerTransport : IDatagramTransport
 {
     private readonly UdpTransport _udp;
-    private readonly PskIdentities _identities;
+    private readonly DtlsServerCredentials _credentials;
     private readonly CoapSecurityOptions _options;
     private readonly ILogger _logger;
     private readonly BcTlsCrypto _crypto = new(new SecureRandom());
@@ -34,10 +34,10 @@ public sealed partial class DtlsServerTransport : IDatagramTransport
     private int _handshakes;
     private volatile bool _disposed;
 
-    private DtlsServerTransport(UdpTransport udp, PskIdentities identities, CoapSecurityOptions options, ILogger logger)
+    private DtlsServerTransport(UdpTransport udp, DtlsServerCredentials credentials, CoapSecurityOptions options, ILogger logger)
     {
         _udp = udp;
-        _identities = identities;
+        _credentials = credentials;
         _options = options;
         _logger = logger;
         _verifier = new DtlsVerifier(_crypto);
@@ -58,12 +58,16 @@ public sealed partial class DtlsServerTransport : IDatagramTransport
     /// <summary>Handshakes under way.</summary>
     public int HandshakeCount => Volatile.Read(ref _handshakes);
 
-    /// <summary>Binds a socket for DTLS with the keys of <paramref name="identities"/>.</summary>
-    public static DtlsServerTransport Bind(IPEndPoint endPoint, PskIdentities identities, CoapSecurityOptions options, ILogger? logger = null)
+    /// <summary>Binds a socket for DTLS with the keys of <paramref name="identities"/> (PSK only).</summary>
+    public static DtlsServerTransport Bind(IPEndPoint endPoint, PskIdentities identities, CoapSecurityOptions options, ILogger? logger = null) =>
+        Bind(endPoint, new DtlsServerCredentials(identities, null, null), options, logger);
+
+    /// <summary>Binds a socket for DTLS with <paramref name="credentials"/>.</summary>
+    public static DtlsServerTransport Bind(IPEndPoint endPoint, DtlsServerCredentials credentials, CoapSecurityOptions options, ILogger? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(identities);
+        ArgumentNullException.ThrowIfNull(credentials);
         ArgumentNullException.ThrowIfNull(options);
-        return new DtlsServerTransport(UdpTransport.Bind(endPoint), identities, options, logger ?? NullLogger.Instance);
+        return new DtlsServerTransport(UdpTransport.Bind(endPoint), credentials, options, logger ?? NullLogger.Instance);
     }
 
     public void Start(IDatagramReceiver receiver)
@@ -155,7 +159,7 @@ public sealed partial class DtlsServerTransport : IDatagramTransport
         }
         catch (IOException error)
         {
-            // A wrong key (timeout), an unknown identity, a peer that gave up, or the session replaced or shut down.
+            // A wrong key (timeout), an unknown identity, a client certificate that does not verify, a peer that gave up, or the session replaced or shut down.
             HandshakeFailed(_logger, session.Remote.ToIPEndPoint(), error.Message);
             session.Close();
         }

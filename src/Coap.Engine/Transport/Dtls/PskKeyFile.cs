@@ -12,26 +12,14 @@ public static class PskKeyFile
 {
     private const string Key = "Coap:Security:PskFile";
 
-    private const UnixFileMode GroupOrOthers =
-        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
-
     /// <summary>The identities and their keys; <see cref="CoapConfigurationException"/> naming the key and the file.</summary>
     public static PskIdentities Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        PrivateFile.RefuseShared(path, Key);
         string[] lines;
         try
         {
-            if (!OperatingSystem.IsWindows())
-            {
-                var mode = File.GetUnixFileMode(path);
-                if ((mode & GroupOrOthers) != 0)
-                {
-                    throw new CoapConfigurationException(
-                        $"{Key} '{path}' may be read or written by other users (mode {Octal(mode)}); allow its owner only: chmod 600 '{path}'.");
-                }
-            }
-
             lines = File.ReadAllLines(path);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
@@ -92,6 +80,4 @@ public static class PskKeyFile
 
         return new PskIdentities(keys);
     }
-
-    private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode & 0x1FF, 8).PadLeft(3, '0');
 }
