@@ -15,4 +15,7 @@ public sealed class CoapServerOptions : CoapEndpointOptions
 
     /// <summary>The UDP port; 0 picks a free port.</summary>
     public int Port { get; set; } = 5683;
+
+    /// <summary>OSCORE (RFC 8613): Coap:Oscore:Contexts:{identity} = a context folder.</summary>
+    public OscoreServerOptions Oscore { get; set; } = new();
 }
