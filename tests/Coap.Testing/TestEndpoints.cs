@@ -33,13 +33,14 @@ public static class TestEndpoints
     /// <summary>
     /// A real UDP server on 127.0.0.1 (or <paramref name="bind"/>, such as :: for a dual-stack socket) and a free
     /// port, for tests of programs that speak UDP; its clock (retransmission, observer check, lifetimes) is
-    /// <paramref name="time"/>, the system clock by default.
+    /// <paramref name="time"/>, the system clock by default; with <paramref name="oscore"/>, OSCORE requests are
+    /// unprotected with those contexts.
     /// </summary>
-    public static CoapEndpoint StartUdpServer(ResourceTree tree, CoapEndpointOptions? options = null, TimeProvider? time = null, IPAddress? bind = null)
+    public static CoapEndpoint StartUdpServer(ResourceTree tree, CoapEndpointOptions? options = null, TimeProvider? time = null, IPAddress? bind = null, OscoreContextTable? oscore = null)
     {
         options ??= new CoapEndpointOptions();
         time ??= TimeProvider.System;
-        var endpoint = new CoapEndpoint(options, sender => new CoapServerPipeline(tree, null, options, time, sender), time, new Random(), null);
+        var endpoint = new CoapEndpoint(options, sender => new CoapServerPipeline(tree, null, options, time, sender, oscore: oscore), time, new Random(), null);
         endpoint.Attach(UdpTransport.Bind(new IPEndPoint(bind ?? IPAddress.Loopback, 0)));
         return endpoint;
     }

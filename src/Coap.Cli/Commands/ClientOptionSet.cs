@@ -2,12 +2,13 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Coap.Engine.Client;
+using Coap.Engine.Oscore;
 
 namespace Coap.Cli.Commands;
 
 /// <summary>
 /// The options every command has: --timeout, --non, --block-size, --verbose, and the PSK credentials for coaps://
-/// (-u/--identity with -k/--key or --key-file, as libcoap's coap-client takes them).
+/// (-u/--identity with -k/--key or --key-file, as libcoap's coap-client takes them), and --oscore DIR for OSCORE.
 /// </summary>
 internal sealed class ClientOptionSet
 {
@@ -58,6 +59,14 @@ internal sealed class ClientOptionSet
         HelpName = "FILE",
     };
 
+    private readonly Option<string?> _oscore = new("--oscore")
+    {
+        Description = "Protect requests end to end with OSCORE (RFC 8613), with the security context in this folder "
+            + "(aiocoap's format: settings.json with sender-id_hex, recipient-id_hex, secret_hex, optional salt_hex; "
+            + "the sequence numbers are kept in it). Its secret must not be readable by others: chmod 600.",
+        HelpName = "DIR",
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(_timeout);
@@ -67,16 +76,39 @@ internal sealed class ClientOptionSet
         command.Options.Add(_identity);
         command.Options.Add(_key);
         command.Options.Add(_keyFile);
+        command.Options.Add(_oscore);
         command.Validators.Add(ValidateCredentials);
     }
 
-    /// <summary>Reads the options; a key file that cannot be read, or that others may read, is a <see cref="UsageException"/>.</summary>
+    /// <summary>
+    /// Reads the options; a key file or OSCORE context folder that cannot be read, or that others may read, is a
+    /// <see cref="UsageException"/>.
+    /// </summary>
     public ClientSettings Read(ParseResult result) =>
         new(result.GetValue(_timeout), result.GetValue(_non), result.GetValue(_verbose))
         {
             BlockSize = result.GetValue(_blockSize),
             Psk = ReadCredentials(result),
+            Oscore = OpenOscore(result),
         };
+
+    /// <summary>The folder stays open (locked) until the command ends, when its state is saved.</summary>
+    private OscoreSecurityContext? OpenOscore(ParseResult result)
+    {
+        if (result.GetValue(_oscore) is not { } directory)
+        {
+            return null;
+        }
+
+        try
+        {
+            return CommandResources.Own(OscoreContextFolder.Open(directory)).Context;
+        }
+        catch (Exception error) when (error is OscoreContextFolderException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new UsageException($"--oscore {directory}: {error.Message}");
+        }
+    }
 
     private PskCredentials? ReadCredentials(ParseResult result)
     {

@@ -1,10 +1,12 @@
 using Coap.Engine.Client;
+using Coap.Engine.Oscore;
 
 namespace Coap.Cli.Commands;
 
 /// <summary>
 /// How to talk to the server: the timeout (null for the client's default), CON or NON, whether to trace, the
-/// block size for block-wise transfers (null for the client's default, 1024) and the PSK credentials for coaps://.
+/// block size for block-wise transfers (null for the client's default, 1024), the PSK credentials for coaps:// and
+/// the OSCORE context (--oscore).
 /// </summary>
 internal sealed record ClientSettings(TimeSpan? Timeout, bool NonConfirmable, bool Verbose)
 {
@@ -16,9 +18,12 @@ internal sealed record ClientSettings(TimeSpan? Timeout, bool NonConfirmable, bo
     /// <summary>The identity and key from -u and -k (or --key-file); null without them.</summary>
     public PskCredentials? Psk { get; init; }
 
+    /// <summary>The OSCORE context of --oscore DIR, open (locked) until the command ends; null without it.</summary>
+    public OscoreSecurityContext? Oscore { get; init; }
+
     public CoapClientOptions ToClientOptions()
     {
-        var options = new CoapClientOptions { Timeout = Timeout, NonConfirmable = NonConfirmable, Psk = Psk };
+        var options = new CoapClientOptions { Timeout = Timeout, NonConfirmable = NonConfirmable, Psk = Psk, Oscore = Oscore };
         if (BlockSize is { } size)
         {
             options.BlockSize = size;
