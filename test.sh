@@ -19,6 +19,21 @@ if [ ${#missing[@]} -gt 0 ]; then
     || { echo "test.sh: could not install ${missing[*]}"; echo "tests: 0 passed, 1 failed, 0 skipped"; exit 1; }
 fi
 
+# aiocoap 0.4.12, the OSCORE peer of the interop tests, is only in bookworm-backports: add that suite of the Debian
+# mirror the machine already uses, then install it with what it needs.
+if ! [ -x /usr/bin/aiocoap-client ] || ! /usr/bin/python3 -c 'import filelock, cryptography, cbor2' >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    mirror=$(grep -hsE '^URIs:' /etc/apt/sources.list.d/*.sources | grep -v security | awk '{print $2}' | head -n 1)
+    [ -n "$mirror" ] || mirror=$(grep -hsE '^deb\s' /etc/apt/sources.list | grep -v security | awk '{print $2}' | head -n 1)
+    echo "deb ${mirror:-http://deb.debian.org/debian} bookworm-backports main" | $sudo tee /etc/apt/sources.list.d/bookworm-backports.list >/dev/null
+  fi
+  echo "test.sh: installing python3-aiocoap from bookworm-backports"
+  $sudo apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -t bookworm-backports \
+    python3-aiocoap python3-filelock python3-cryptography python3-cbor2 >/dev/null \
+    || echo "test.sh: could not install python3-aiocoap; the aiocoap interop tests will fail"
+fi
+
 results="$(pwd)/TestResults"
 rm -rf "$results"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

@@ -2,6 +2,7 @@ using System.Net;
 using Coap.Engine.Client;
 using Coap.Engine.Exchanges;
 using Coap.Engine.Messaging;
+using Coap.Engine.Oscore;
 using Coap.Engine.Server;
 using Coap.Engine.Server.Access;
 using Coap.Engine.Transport;
@@ -14,12 +15,16 @@ public static class TestEndpoints
 {
     public static readonly IPEndPoint ServerAddress = new(IPAddress.Loopback, 5683);
 
-    /// <summary>A server endpoint over a lockstep transport; with <paramref name="access"/>, requests pass that access policy first.</summary>
+    /// <summary>
+    /// A server endpoint over a lockstep transport; with <paramref name="access"/>, requests pass that access policy
+    /// first; with <paramref name="oscore"/>, requests carrying the OSCORE option are unprotected with those contexts.
+    /// </summary>
     public static (CoapEndpoint Endpoint, InMemoryTransport Transport) StartServer(
-        ResourceTree tree, TimeProvider time, CoapEndpointOptions? options = null, InMemoryNetwork? network = null, ILoggerFactory? loggers = null, AccessPolicy? access = null)
+        ResourceTree tree, TimeProvider time, CoapEndpointOptions? options = null, InMemoryNetwork? network = null, ILoggerFactory? loggers = null, AccessPolicy? access = null,
+        OscoreContextTable? oscore = null)
     {
         options ??= new CoapEndpointOptions();
-        var endpoint = new CoapEndpoint(options, sender => new CoapServerPipeline(tree, null, options, time, sender, loggers, access), time, new Random(7), loggers);
+        var endpoint = new CoapEndpoint(options, sender => new CoapServerPipeline(tree, null, options, time, sender, loggers, access, oscore), time, new Random(7), loggers);
         var transport = new InMemoryTransport(ServerAddress, network);
         endpoint.Attach(transport);
         return (endpoint, transport);
@@ -28,13 +33,14 @@ public static class TestEndpoints
     /// <summary>
     /// A real UDP server on 127.0.0.1 (or <paramref name="bind"/>, such as :: for a dual-stack socket) and a free
     /// port, for tests of programs that speak UDP; its clock (retransmission, observer check, lifetimes) is
-    /// <paramref name="time"/>, the system clock by default.
+    /// <paramref name="time"/>, the system clock by default; with <paramref name="oscore"/>, OSCORE requests are
+    /// unprotected with those contexts.
     /// </summary>
-    public static CoapEndpoint StartUdpServer(ResourceTree tree, CoapEndpointOptions? options = null, TimeProvider? time = null, IPAddress? bind = null)
+    public static CoapEndpoint StartUdpServer(ResourceTree tree, CoapEndpointOptions? options = null, TimeProvider? time = null, IPAddress? bind = null, OscoreContextTable? oscore = null)
     {
         options ??= new CoapEndpointOptions();
         time ??= TimeProvider.System;
-        var endpoint = new CoapEndpoint(options, sender => new CoapServerPipeline(tree, null, options, time, sender), time, new Random(), null);
+        var endpoint = new CoapEndpoint(options, sender => new CoapServerPipeline(tree, null, options, time, sender, oscore: oscore), time, new Random(), null);
         endpoint.Attach(UdpTransport.Bind(new IPEndPoint(bind ?? IPAddress.Loopback, 0)));
         return endpoint;
     }

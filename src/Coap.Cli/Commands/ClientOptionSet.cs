@@ -3,14 +3,16 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using Coap.Engine.Client;
 using Coap.Engine.Hosting;
+using Coap.Engine.Oscore;
 using Coap.Engine.Transport.Dtls;
 
 namespace Coap.Cli.Commands;
 
 /// <summary>
-/// The options every command has: --timeout, --non, --block-size, --verbose, and the credentials for coaps://: PSK
+/// The options every command has: --timeout, --non, --block-size, --verbose, the credentials for coaps://: PSK
 /// (-u/--identity with -k/--key or --key-file, as libcoap's coap-client takes them) or certificates (--cert with
-/// --cert-key/-j, and --ca/-C; libcoap's -c is our --count and -k our PSK key, so the long names differ from its flags).
+/// --cert-key/-j, and --ca/-C; libcoap's -c is our --count and -k our PSK key, so the long names differ from its flags),
+/// and --oscore DIR for OSCORE.
 /// </summary>
 internal sealed class ClientOptionSet
 {
@@ -80,6 +82,14 @@ internal sealed class ClientOptionSet
         HelpName = "FILE",
     };
 
+    private readonly Option<string?> _oscore = new("--oscore")
+    {
+        Description = "Protect requests end to end with OSCORE (RFC 8613), with the security context in this folder "
+            + "(aiocoap's format: settings.json with sender-id_hex, recipient-id_hex, secret_hex, optional salt_hex; "
+            + "the sequence numbers are kept in it). Its secret must not be readable by others: chmod 600.",
+        HelpName = "DIR",
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(_timeout);
@@ -92,10 +102,14 @@ internal sealed class ClientOptionSet
         command.Options.Add(_certificate);
         command.Options.Add(_certificateKey);
         command.Options.Add(_ca);
+        command.Options.Add(_oscore);
         command.Validators.Add(ValidateCredentials);
     }
 
-    /// <summary>Reads the options; a key file that cannot be read, or that others may read, is a <see cref="UsageException"/>.</summary>
+    /// <summary>
+    /// Reads the options; a key file or OSCORE context folder that cannot be read, or that others may read, is a
+    /// <see cref="UsageException"/>.
+    /// </summary>
     public ClientSettings Read(ParseResult result) =>
         new(result.GetValue(_timeout), result.GetValue(_non), result.GetValue(_verbose))
         {
@@ -103,6 +117,7 @@ internal sealed class ClientOptionSet
             Psk = ReadCredentials(result),
             Certificate = ReadCertificate(result),
             ServerCas = ReadCas(result),
+            Oscore = OpenOscore(result),
         };
 
     private DtlsCertificate? ReadCertificate(ParseResult result)
@@ -136,6 +151,24 @@ internal sealed class ClientOptionSet
         catch (CoapConfigurationException error)
         {
             throw new UsageException(error.Message.TrimEnd('.'));
+        }
+    }
+
+    /// <summary>The folder stays open (locked) until the command ends, when its state is saved.</summary>
+    private OscoreSecurityContext? OpenOscore(ParseResult result)
+    {
+        if (result.GetValue(_oscore) is not { } directory)
+        {
+            return null;
+        }
+
+        try
+        {
+            return CommandResources.Own(OscoreContextFolder.Open(directory)).Context;
+        }
+        catch (Exception error) when (error is OscoreContextFolderException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new UsageException($"--oscore {directory}: {error.Message}");
         }
     }
 

@@ -1,12 +1,13 @@
 using Coap.Engine.Client;
+using Coap.Engine.Oscore;
 using Coap.Engine.Transport.Dtls;
 
 namespace Coap.Cli.Commands;
 
 /// <summary>
 /// How to talk to the server: the timeout (null for the client's default), CON or NON, whether to trace, the
-/// block size for block-wise transfers (null for the client's default, 1024) and the PSK credentials or certificates
-/// for coaps://.
+/// block size for block-wise transfers (null for the client's default, 1024), the PSK credentials or certificates
+/// for coaps:// and the OSCORE context (--oscore).
 /// </summary>
 internal sealed record ClientSettings(TimeSpan? Timeout, bool NonConfirmable, bool Verbose)
 {
@@ -24,6 +25,9 @@ internal sealed record ClientSettings(TimeSpan? Timeout, bool NonConfirmable, bo
     /// <summary>The CAs of --ca; null without (then the system's, when --cert is given).</summary>
     public DtlsTrustAnchors? ServerCas { get; init; }
 
+    /// <summary>The OSCORE context of --oscore DIR, open (locked) until the command ends; null without it.</summary>
+    public OscoreSecurityContext? Oscore { get; init; }
+
     public CoapClientOptions ToClientOptions()
     {
         var options = new CoapClientOptions
@@ -33,6 +37,7 @@ internal sealed record ClientSettings(TimeSpan? Timeout, bool NonConfirmable, bo
             Psk = Psk,
             Certificate = Certificate,
             ServerCas = ServerCas,
+            Oscore = Oscore,
         };
         if (BlockSize is { } size)
         {

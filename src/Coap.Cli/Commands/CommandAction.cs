@@ -12,7 +12,7 @@ internal static class CommandAction
     {
         try
         {
-            return await body().ConfigureAwait(false);
+            return await CommandResources.RunAsync(body).ConfigureAwait(false);
         }
         catch (UsageException error)
         {

@@ -15,7 +15,9 @@ namespace Coap.Engine.Client;
 /// A CoAP client over its own UDP endpoint (an ephemeral port, dual stack). Requests are CON unless the options
 /// or the request say NON; responses come back as messages, whatever their code. With PSK credentials
 /// (<see cref="CoapClientOptions.Psk"/>) it also speaks coaps://: a DTLS 1.2 session per server, made on the first
-/// request to a coaps:// URI (or <see cref="ConnectAsync"/>), reused by later ones, closed with the client.
+/// request to a coaps:// URI (or <see cref="ConnectAsync"/>), reused by later ones, closed with the client. With an
+/// OSCORE context (<see cref="CoapClientOptions.Oscore"/>) every request is protected end to end (RFC 8613) and
+/// every response verified; the responses returned are the plain ones.
 /// </summary>
 public sealed class CoapClient : IAsyncDisposable
 {
@@ -224,6 +226,18 @@ public sealed class CoapClient : IAsyncDisposable
     }
 
     private async Task<CoapMessage> ExchangeOnceAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        if (Options.Oscore is not { } oscore)
+        {
+            return await TransmitAsync(request, remote, cancellationToken).ConfigureAwait(false);
+        }
+
+        var protectedRequest = OscoreClientProtection.Protect(oscore, request, out var binding);
+        var response = await TransmitAsync(protectedRequest, remote, cancellationToken).ConfigureAwait(false);
+        return OscoreClientProtection.Unprotect(oscore, response, binding);
+    }
+
+    private async Task<CoapMessage> TransmitAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(Options.EffectiveTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);

@@ -1,4 +1,5 @@
 using Coap.Engine.Messaging;
+using Coap.Engine.Oscore;
 
 namespace Coap.Engine.Client;
 
@@ -48,6 +49,14 @@ public sealed class CoapClientOptions : CoapEndpointOptions
     /// a server certificate is always verified. The server's name is not checked against the certificate.
     /// </summary>
     public Transport.Dtls.DtlsTrustAnchors? ServerCas { get; set; }
+
+    /// <summary>
+    /// The OSCORE security context (RFC 8613) every request is protected with and every response verified against,
+    /// usually a folder's (<see cref="OscoreContextFolder.Open"/>, which the caller disposes after the client, saving
+    /// the state); null for no OSCORE. A 4.01 with Echo inside a protected response (a restarted server, §B.1.2) is
+    /// answered by repeating the request with the Echo, protected anew.
+    /// </summary>
+    public OscoreSecurityContext? Oscore { get; set; }
 
     /// <summary>
     /// How long a DTLS handshake may take before the request fails (1 s to 5 min, default 10 s). A wrong key shows

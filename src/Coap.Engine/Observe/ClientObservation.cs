@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Coap.Engine.Blockwise;
 using Coap.Engine.Client;
 using Coap.Engine.Exchanges;
+using Coap.Engine.Oscore;
 using Coap.Engine.Protocol;
 
 namespace Coap.Engine.Observe;
@@ -10,7 +11,9 @@ namespace Coap.Engine.Observe;
 /// <summary>
 /// One observation from the client side (RFC 7641 §3): registers with GET Observe 0, yields every fresh
 /// notification (§3.4), re-registers with the same token when Max-Age passes without one (§3.3.1), and
-/// deregisters with GET Observe 1 when the caller stops reading (§3.6).
+/// deregisters with GET Observe 1 when the caller stops reading (§3.6). With an OSCORE context each (re-)registration
+/// is protected (outer FETCH, RFC 8613 §4.1.3.5) and each notification verified against the latest one; a
+/// notification that does not verify is dropped.
 /// </summary>
 internal sealed class ClientObservation
 {
@@ -27,6 +30,8 @@ internal sealed class ClientObservation
     private readonly TimeSpan _timeout;
     private readonly int _blockSize;
     private readonly Func<CoapMessage, CancellationToken, Task<CoapMessage>> _send;
+    private readonly OscoreSecurityContext? _oscore;
+    private OscoreRequestBinding? _binding;
 
     public ClientObservation(CoapEndpoint endpoint, CoapMessage request, IPEndPoint remote, TimeProvider time, CoapClientOptions options, Func<CoapMessage, CancellationToken, Task<CoapMessage>> send)
     {
@@ -37,6 +42,7 @@ internal sealed class ClientObservation
         _timeout = options.EffectiveTimeout;
         _blockSize = options.BlockSize;
         _send = send;
+        _oscore = options.Oscore;
     }
 
     /// <summary>
@@ -47,11 +53,12 @@ internal sealed class ClientObservation
     {
         _request.Observe = 0;
         var exchange = _endpoint.OpenStream(_request, _remote);
+
         var registered = false;
         var order = new NotificationOrder(_time);
         try
         {
-            _endpoint.Transmit(exchange, _request);
+            Transmit(exchange, _request);
             var sent = _request;
             var wait = _timeout;
             var reregistered = false;
@@ -80,7 +87,7 @@ internal sealed class ClientObservation
                     reregistered = true;
                     var again = BlockRequests.Derive(_request);
                     again.Observe = 0;
-                    _endpoint.Transmit(exchange, again);
+                    Transmit(exchange, again);
                     sent = again;
                     wait = _timeout;
                     continue;
@@ -90,7 +97,7 @@ internal sealed class ClientObservation
                 {
                     // The server wants the (re-)registration repeated with its Echo value (RFC 9175 §2.3), on the
                     // observation's token.
-                    _endpoint.Transmit(exchange, echoed);
+                    Transmit(exchange, echoed);
                     sent = echoed;
                     wait = _timeout;
                     continue;
@@ -128,13 +135,40 @@ internal sealed class ClientObservation
         }
     }
 
+    /// <summary>Sends a (re-)registration on the observation's exchange, protected when there is an OSCORE context.</summary>
+    private void Transmit(ClientExchange exchange, CoapMessage request)
+    {
+        if (_oscore is null)
+        {
+            _endpoint.Transmit(exchange, request);
+            return;
+        }
+
+        request.Token = exchange.Token;
+        _endpoint.Transmit(exchange, OscoreClientProtection.Protect(_oscore, request, out var binding));
+        _binding = binding;
+    }
+
     private async Task<CoapMessage?> NextAsync(ClientExchange exchange, TimeSpan wait, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(wait, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
         {
-            return await exchange.Notifications!.Reader.ReadAsync(linked.Token).ConfigureAwait(false);
+            while (true)
+            {
+                var next = await exchange.Notifications!.Reader.ReadAsync(linked.Token).ConfigureAwait(false);
+                if (_oscore is null)
+                {
+                    return next;
+                }
+
+                var result = OscoreClientProtection.TryUnprotect(_oscore, next, _binding!);
+                if (result.Succeeded)
+                {
+                    return result.Message;
+                }
+            }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -151,7 +185,7 @@ internal sealed class ClientObservation
         using var timeout = new CancellationTokenSource(_timeout < DeregistrationWait ? _timeout : DeregistrationWait, _time);
         try
         {
-            await _endpoint.SendRequestAsync(request, _remote, timeout.Token).ConfigureAwait(false);
+            await _endpoint.SendRequestAsync(_oscore is null ? request : OscoreClientProtection.Protect(_oscore, request, out _), _remote, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception error) when (error is CoapException or OperationCanceledException)
         {

@@ -1,4 +1,5 @@
 using Coap.Engine.Messaging;
+using Coap.Engine.Oscore;
 using Coap.Engine.Protocol;
 
 namespace Coap.Engine.Observe;
@@ -24,6 +25,9 @@ internal sealed class Observer
     public CoapToken Token { get; }
 
     public ObservationVariant Variant { get; }
+
+    /// <summary>Set for an observation registered through OSCORE: each notification to it is protected on its own.</summary>
+    public OscoreServerRequest? Oscore { get; init; }
 
     /// <summary>The position in <see cref="ObservationVariant.Observers"/>.</summary>
     public int Index { get; set; }

@@ -1,12 +1,15 @@
 using System.Buffers;
 using Coap.Engine.Messaging;
 using Coap.Engine.Protocol;
+using Coap.Engine.Server;
 
 namespace Coap.Engine.Observe;
 
 /// <summary>
 /// Rendering and fan-out (RFC 7641 §4.2, §4.5): one render per change and variant, then one message per observer,
-/// encoded into a pooled buffer; only confirmable notifications allocate (their retransmission state).
+/// encoded into a pooled buffer; only confirmable notifications allocate (their retransmission state). An observer
+/// registered through OSCORE gets the notification protected for it alone, with a Partial IV of the server's own
+/// (RFC 8613 §4.1.3.5, C.8).
 /// </summary>
 public sealed partial class ResourceObservers
 {
@@ -158,23 +161,27 @@ public sealed partial class ResourceObservers
                     observer.RegisteredSequence = -1;
                 }
 
+                var own = observer.Oscore is { } oscore
+                    ? new EncodedNotification(CoapServerPipeline.Protect(oscore, response, ownPartialIv: true))
+                    : notification;
+
                 if (!confirmable
                     && observer.InFlight is not { IsCompleted: false }
                     && now - observer.LastConfirmableAt < check
                     && observer.NonConfirmableRun < nonConfirmableRun)
                 {
-                    stage.RememberNonConfirmable(observer, sender.SendNonConfirmable(observer.Peer, notification, observer.Token));
+                    stage.RememberNonConfirmable(observer, sender.SendNonConfirmable(observer.Peer, own, observer.Token));
                     observer.NonConfirmableRun++;
                 }
                 else if (observer.InFlight is { IsCompleted: false }
-                    && sender.TryReplaceConfirmable(observer.Peer, observer.InFlightMessageId, notification, observer.Token) is { } replacement)
+                    && sender.TryReplaceConfirmable(observer.Peer, observer.InFlightMessageId, own, observer.Token) is { } replacement)
                 {
                     observer.InFlightMessageId = replacement;
                     observer.NonConfirmableRun = 0;
                 }
                 else
                 {
-                    var sent = sender.SendConfirmable(observer.Peer, notification, observer.Token);
+                    var sent = sender.SendConfirmable(observer.Peer, own, observer.Token);
                     observer.InFlight = sent.Transmission;
                     observer.InFlightMessageId = sent.MessageId;
                     observer.LastConfirmableAt = now;
@@ -235,7 +242,8 @@ public sealed partial class ResourceObservers
         }
 
         var ended = 0;
-        var notification = new EncodedNotification(CoapMessage.CreateResponse(code));
+        var final = CoapMessage.CreateResponse(code);
+        var notification = new EncodedNotification(final);
         foreach (var observer in evicted)
         {
             var stage = observer.Variant.Stage;
@@ -248,7 +256,8 @@ public sealed partial class ResourceObservers
             ended++;
             try
             {
-                stage.Notifications.SendConfirmable(observer.Peer, notification, observer.Token);
+                var own = observer.Oscore is { } oscore ? new EncodedNotification(CoapServerPipeline.Protect(oscore, final, ownPartialIv: true)) : notification;
+                stage.Notifications.SendConfirmable(observer.Peer, own, observer.Token);
             }
             catch (Exception error)
             {

@@ -114,6 +114,7 @@ public sealed partial class ResourceObservers
                 Index = variant.Observers.Count,
                 Registration = registration,
                 RegisteredSequence = sequence,
+                Oscore = context.Oscore,
 
                 // Observers registered together would otherwise all get their counted CON on the same change: started
                 // at staggered points of the count, they get it on different ones (each still at least once in N).

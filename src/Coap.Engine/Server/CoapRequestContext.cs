@@ -1,5 +1,6 @@
 using System.Net;
 using Coap.Engine.Messaging;
+using Coap.Engine.Oscore;
 using Coap.Engine.Protocol;
 
 namespace Coap.Engine.Server;
@@ -27,10 +28,12 @@ public sealed class CoapRequestContext
 
     /// <summary>
     /// The identity the requester authenticated with on a secured transport (a DTLS PSK identity, a certificate's
-    /// subject), or null for an anonymous peer (plain CoAP). Asked of the transport at each call: a peer that
-    /// reconnects on the same address and port with another identity is that identity from then on.
+    /// subject), or the identity of the OSCORE context (Coap:Oscore:Contexts) that verified the request, or null for
+    /// an anonymous peer (plain CoAP). OSCORE's comes first: it vouches for this very request. Otherwise asked of the
+    /// transport at each call: a peer that reconnects on the same address and port with another identity is that
+    /// identity from then on.
     /// </summary>
-    public string? Identity => Peer.Transport.IdentityOf(Peer.Address);
+    public string? Identity => Oscore?.Identity ?? Peer.Transport.IdentityOf(Peer.Address);
 
     /// <summary>The metadata of the resource the request was routed to.</summary>
     public ResourceMetadata Metadata => Entry.Metadata;
@@ -50,9 +53,12 @@ public sealed class CoapRequestContext
     /// <summary>The server's largest block size (Coap:MaxBlockSize), for resources that serve blocks themselves.</summary>
     internal int MaxBlockSize { get; init; } = 1024;
 
+    /// <summary>Set when the request came protected by OSCORE: its responses and notifications are protected too.</summary>
+    internal OscoreServerRequest? Oscore { get; init; }
+
     /// <summary>The same context for another request message: an assembled Block1 body, a notification's render.</summary>
     internal CoapRequestContext WithRequest(CoapMessage request) =>
-        new(request, Peer, Entry, Route, Services, Aborted) { MaxBlockSize = MaxBlockSize };
+        new(request, Peer, Entry, Route, Services, Aborted) { MaxBlockSize = MaxBlockSize, Oscore = Oscore };
 
     /// <summary>Shortcut for a response with a code, payload and Content-Format.</summary>
     public static CoapMessage Respond(CoapCode code, ReadOnlyMemory<byte> payload = default, int? contentFormat = null) =>

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Coap.Engine.Exchanges;
 using Coap.Engine.Hosting;
 using Coap.Engine.LinkFormat;
+using Coap.Engine.Oscore;
 using Coap.Engine.Server.Access;
 using Coap.Engine.Transport;
 using Coap.Engine.Transport.Dtls;
@@ -28,6 +29,7 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
     private readonly ILogger _logger;
     private CoapEndpoint? _endpoint;
     private List<IDatagramTransport>? _bound;
+    private OscoreServerContexts? _oscore;
 
     public CoapServer(
         IOptions<CoapServerOptions> options,
@@ -68,7 +70,8 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
 
         var access = _services.GetService(typeof(AccessPolicy)) as AccessPolicy;
         _tree.Map(WellKnownCoreResource.Path, new WellKnownCoreResource(_tree, access), WellKnownCoreResource.Metadata);
-        var endpoint = new CoapEndpoint(_options, sender => new CoapServerPipeline(_tree, _services, _options, _time, sender, _loggers, access), _time, new Random(), _loggers);
+        var oscore = _oscore = OscoreServerContexts.Load(_options.Oscore);
+        var endpoint = new CoapEndpoint(_options, sender => new CoapServerPipeline(_tree, _services, _options, _time, sender, _loggers, access, oscore?.Table), _time, new Random(), _loggers);
         try
         {
             var transports = _bound ?? BindTransports();
@@ -83,6 +86,8 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
         catch
         {
             endpoint.DisposeAsync().Forget(_logger, "closing the endpoint after a failed start");
+            _oscore?.Dispose();
+            _oscore = null;
             throw;
         }
 
@@ -104,6 +109,10 @@ public sealed class CoapServer : IHostedService, IAsyncDisposable
             _endpoint = null;
             await endpoint.DisposeAsync().ConfigureAwait(false);
         }
+
+        // After the endpoint: no request is protected or unprotected any more when the exact state is saved.
+        _oscore?.Dispose();
+        _oscore = null;
     }
 
     public ValueTask DisposeAsync() => new(StopAsync(CancellationToken.None));

@@ -21,4 +21,7 @@ public sealed class CoapServerOptions : CoapEndpointOptions
 
     /// <summary>CoAP over DTLS ("Coap:Security").</summary>
     public CoapSecurityOptions Security { get; set; } = new();
+
+    /// <summary>OSCORE (RFC 8613): Coap:Oscore:Contexts:{identity} = a context folder.</summary>
+    public OscoreServerOptions Oscore { get; set; } = new();
 }

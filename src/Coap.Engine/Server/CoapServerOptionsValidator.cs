@@ -28,6 +28,14 @@ internal sealed class CoapServerOptionsValidator : IValidateOptions<CoapServerOp
             failures.Add($"Coap:Port must be between 0 and 65535 (got {options.Port}).");
         }
 
+        foreach (var (identity, directory) in options.Oscore.Contexts)
+        {
+            if (string.IsNullOrWhiteSpace(directory))
+            {
+                failures.Add($"Coap:Oscore:Contexts:{identity} must name an OSCORE context folder.");
+            }
+        }
+
         var t = options.Transmission;
         if (t.AckTimeout <= TimeSpan.Zero)
         {

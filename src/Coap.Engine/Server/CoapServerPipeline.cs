@@ -3,6 +3,7 @@ using Coap.Engine.Blockwise;
 using Coap.Engine.Exchanges;
 using Coap.Engine.Messaging;
 using Coap.Engine.Observe;
+using Coap.Engine.Oscore;
 using Coap.Engine.Protocol;
 using Coap.Engine.Server.Access;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,10 @@ namespace Coap.Engine.Server;
 /// Content-Format checks (4.06, 4.15), then the stages (<see cref="IServerStage"/>): the access policy (4.01, 4.03;
 /// when there is one) → Observe (RFC 7641) → Block1
 /// assembly → Block2 slicing (RFC 7959) → the resource. Responses are answered without a payload when the code says
-/// all, with a short diagnostic payload and no Content-Format otherwise (RFC 7252 §5.5.2).
+/// all, with a short diagnostic payload and no Content-Format otherwise (RFC 7252 §5.5.2). A request carrying the
+/// OSCORE option is first unprotected (RFC 8613 §8.2, on the worker: it may fsync): a failure is answered with §8.2's
+/// unprotected error and goes no further; the plain request then takes the same path with the context's identity,
+/// and its response is protected (§8.3).
 /// </summary>
 internal sealed class CoapServerPipeline : IRequestDispatcher
 {
@@ -24,11 +28,16 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
     private readonly int _maxBlockSize;
     private readonly ObserveStage _observe;
     private readonly IServerStage _first;
+    private readonly OscoreContextTable? _oscore;
+    private readonly ILogger _logger;
 
     /// <param name="access">The access policy; without one every request goes on (engine tests of other stages).</param>
-    public CoapServerPipeline(ResourceTree tree, IServiceProvider? services, CoapEndpointOptions options, TimeProvider time, INotificationSender notifications, ILoggerFactory? loggers = null, AccessPolicy? access = null)
+    /// <param name="oscore">The OSCORE contexts; without them a request with the OSCORE option gets 4.02 (critical option).</param>
+    public CoapServerPipeline(ResourceTree tree, IServiceProvider? services, CoapEndpointOptions options, TimeProvider time, INotificationSender notifications, ILoggerFactory? loggers = null, AccessPolicy? access = null, OscoreContextTable? oscore = null)
     {
         _tree = tree;
+        _oscore = oscore;
+        _logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger<CoapServerPipeline>();
         _services = services;
         _maxBlockSize = options.MaxBlockSize;
         Block1 = new Block1Stage(options, time, (loggers ?? NullLoggerFactory.Instance).CreateLogger<Block1Stage>(), new Block2Stage(options, time, new ResourceStage()));
@@ -48,7 +57,47 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
 
     public void OnStopping() => _observe.RemoveAll();
 
-    public ValueTask<CoapMessage> DispatchAsync(CoapMessage request, CoapPeer peer, CancellationToken aborted)
+    public ValueTask<CoapMessage> DispatchAsync(CoapMessage request, CoapPeer peer, CancellationToken aborted) =>
+        _oscore is not null && request.Options.Contains(OptionNumber.Oscore)
+            ? DispatchProtected(_oscore, request, peer, aborted)
+            : DispatchPlain(request, peer, aborted, null);
+
+    /// <summary>
+    /// Unprotects, runs the plain request, protects its response. Failures (§8.2) are answered unprotected, except
+    /// the Echo challenge of a context whose replay window is unknown after a restart (§B.1.2), which is protected.
+    /// </summary>
+    private ValueTask<CoapMessage> DispatchProtected(OscoreContextTable table, CoapMessage request, CoapPeer peer, CancellationToken aborted)
+    {
+        var result = table.UnprotectRequest(request, out var identity, out var context);
+        if (!result.Succeeded)
+        {
+            ServerLog.OscoreRefused(_logger, peer, result.Failure);
+            if (result.Failure == OscoreFailure.EchoRequired && context is not null && result.Binding is { } challenged
+                && context.CreateEchoChallenge(challenged, out var challenge) == OscoreFailure.None)
+            {
+                return ValueTask.FromResult(challenge!);
+            }
+
+            return ValueTask.FromResult(result.Failure.ToErrorResponse());
+        }
+
+        var protection = new OscoreServerRequest(identity!, context!, result.Binding!);
+        var pending = DispatchPlain(result.Message!, peer, aborted, protection);
+        return pending.IsCompletedSuccessfully
+            ? ValueTask.FromResult(Protect(protection, pending.Result))
+            : ProtectLaterAsync(protection, pending);
+    }
+
+    private static async ValueTask<CoapMessage> ProtectLaterAsync(OscoreServerRequest protection, ValueTask<CoapMessage> pending) =>
+        Protect(protection, await pending.ConfigureAwait(false));
+
+    /// <summary>The protected response; an unprotected 5.00 when none can be protected (no sequence number left, state not saved).</summary>
+    internal static CoapMessage Protect(OscoreServerRequest protection, CoapMessage? plain, bool ownPartialIv = false) =>
+        protection.Context.ProtectResponse(plain ?? CoapMessage.CreateResponse(CoapCode.InternalServerError), protection.Binding, out var protectedResponse, ownPartialIv) == OscoreFailure.None
+            ? protectedResponse!
+            : CoapMessage.CreateResponse(CoapCode.InternalServerError);
+
+    private ValueTask<CoapMessage> DispatchPlain(CoapMessage request, CoapPeer peer, CancellationToken aborted, OscoreServerRequest? oscore)
     {
         if (request.Options.Contains(OptionNumber.ProxyUri) || request.Options.Contains(OptionNumber.ProxyScheme))
         {
@@ -79,7 +128,7 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
             return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.UnsupportedContentFormat));
         }
 
-        return _first.InvokeAsync(new CoapRequestContext(request, peer, entry, match, _services, aborted) { MaxBlockSize = _maxBlockSize });
+        return _first.InvokeAsync(new CoapRequestContext(request, peer, entry, match, _services, aborted) { MaxBlockSize = _maxBlockSize, Oscore = oscore });
     }
 
     private static bool Contains(IReadOnlyList<int> formats, int format)

@@ -1,0 +1,45 @@
+using Coap.Engine.Oscore;
+using Coap.Engine.Protocol;
+
+namespace Coap.Engine.Client;
+
+/// <summary>
+/// The client's side of OSCORE (RFC 8613 §8.1, §8.4): each request protected with a new Partial IV, each response
+/// verified against that request. An unprotected answer is accepted only as an error (a server's §8.2 refusal: 4.01
+/// security context not found, 4.02, 4.00), never as a success, since anyone on the path could have sent it.
+/// </summary>
+internal static class OscoreClientProtection
+{
+    public static CoapMessage Protect(OscoreSecurityContext context, CoapMessage plain, out OscoreRequestBinding binding)
+    {
+        if (context.ProtectRequest(plain, out var protectedRequest, out var made) != OscoreFailure.None)
+        {
+            throw new CoapException("OSCORE: the security context has no sequence number left, or its state could not be saved.");
+        }
+
+        binding = made!;
+        return protectedRequest!;
+    }
+
+    /// <summary>The plain response; throws when a response is neither verified nor an unprotected error.</summary>
+    public static CoapMessage Unprotect(OscoreSecurityContext context, CoapMessage response, OscoreRequestBinding binding)
+    {
+        var result = TryUnprotect(context, response, binding);
+        return result.Succeeded
+            ? result.Message!
+            : throw new CoapException($"OSCORE: the response ({response.Code}) could not be verified: {result.Failure}.");
+    }
+
+    /// <summary>As <see cref="Unprotect"/> without throwing; an unprotected error comes back as it is.</summary>
+    public static OscoreUnprotectResult TryUnprotect(OscoreSecurityContext context, CoapMessage response, OscoreRequestBinding binding)
+    {
+        if (!response.Options.Contains(OptionNumber.Oscore))
+        {
+            return response.Code.IsSuccess
+                ? new OscoreUnprotectResult(OscoreFailure.MalformedOption, null, binding, -1)
+                : new OscoreUnprotectResult(OscoreFailure.None, response, binding, -1);
+        }
+
+        return context.UnprotectResponse(response, binding);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text;
+using Coap.Engine.Exchanges;
+using Coap.Engine.Oscore;
+using Coap.Engine.Protocol;
+using Coap.Engine.Server;
+using Coap.Testing;
+
+namespace Coap.Cli.Tests.Commands;
+
+/// <summary>
+/// --oscore DIR: requests protected with the context folder's security context (RFC 8613, the C.1 context of
+/// Appendix C) against our server, which accepts only OSCORE for its resource; the folder is locked while a command
+/// runs and its state saved when it ends, so the next command starts where the last one stopped; a folder whose
+/// secret others may read is a usage error.
+/// </summary>
+public sealed class OscoreCommandTests : IAsyncDisposable
+{
+    private const string C1ClientSettings = """
+        {
+          "algorithm": "AES-CCM-16-64-128",
+          "sender-id_hex": "",
+          "recipient-id_hex": "01",
+          "secret_hex": "0102030405060708090a0b0c0d0e0f10",
+          "salt_hex": "9e7ca92223786340"
+        }
+        """;
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("coap-cli-oscore-").FullName;
+    private readonly TestResource _secret = new(context => ValueTask.FromResult(CoapMessage.CreateResponse(
+        context.Identity == "c1" ? CoapCode.Content : CoapCode.Unauthorized, Encoding.UTF8.GetBytes("only over OSCORE"))));
+
+    private readonly CoapEndpoint _server;
+
+    public OscoreCommandTests()
+    {
+        var tree = new ResourceTree();
+        tree.Map("secret", _secret);
+        var table = new OscoreContextTable();
+        table.Add("c1", new OscoreSecurityContext(new OscoreContextParameters(
+            Convert.FromHexString("0102030405060708090a0b0c0d0e0f10"), [0x01], [], Convert.FromHexString("9e7ca92223786340"))));
+        _server = TestEndpoints.StartUdpServer(tree, oscore: table);
+    }
+
+    private string Uri => $"coap://127.0.0.1:{_server.LocalEndPoints[0].Port}/secret";
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Get_with_oscore_is_answered_and_the_folder_state_is_saved_after_each_command()
+    {
+        WriteSettings(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        var first = await CliRun.RunAsync("get", Uri, "--oscore", _directory);
+        var second = await CliRun.RunAsync("get", Uri, "--oscore", _directory);
+        var plain = await CliRun.RunAsync("get", Uri);
+
+        Assert.Equal((0, "only over OSCORE\n"), (first.ExitCode, first.Text));
+        Assert.Equal((0, "only over OSCORE\n"), (second.ExitCode, second.Text));
+        Assert.Equal(4, plain.ExitCode);
+        Assert.Equal(3, _secret.Calls);
+        Assert.Contains("\"next-to-send\": 2", await File.ReadAllTextAsync(Path.Combine(_directory, "sequence.json")));
+    }
+
+    [Fact]
+    public async Task A_folder_whose_secret_others_may_read_is_a_usage_error()
+    {
+        WriteSettings(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+
+        var result = await CliRun.RunAsync("get", Uri, "--oscore", _directory);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--oscore", result.Error);
+        Assert.Contains("chmod 600", result.Error);
+        Assert.Equal(0, _secret.Calls);
+    }
+
+    private void WriteSettings(UnixFileMode mode)
+    {
+        var path = Path.Combine(_directory, "settings.json");
+        File.WriteAllText(path, C1ClientSettings);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, mode);
+        }
+    }
+}

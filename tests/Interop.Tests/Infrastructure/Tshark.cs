@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Interop.Tests.Infrastructure;
+
+/// <summary>
+/// A tshark capture of one UDP port on loopback, to prove what went on the wire: every request to the port carries the
+/// OSCORE option (a Partial IV) and none a Uri-Path in clear. Null when tshark is not installed.
+/// </summary>
+internal sealed class Tshark : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _file;
+    private readonly int _port;
+
+    private Tshark(Process process, string file, int port)
+    {
+        _process = process;
+        _file = file;
+        _port = port;
+    }
+
+    public static async Task<Tshark?> StartAsync(int port)
+    {
+        if (!File.Exists("/usr/bin/tshark"))
+        {
+            return null;
+        }
+
+        var file = Path.Combine(Path.GetTempPath(), $"oscore-{Guid.NewGuid():N}.pcapng");
+        var process = Tool.Start("/usr/bin/tshark", ["-i", "lo", "-f", $"udp port {port.ToString(CultureInfo.InvariantCulture)}", "-w", file]);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await process.StandardError.ReadLineAsync(cancel.Token) is { } line)
+        {
+            if (line.Contains("Capturing on", StringComparison.Ordinal))
+            {
+                _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
+                return new Tshark(process, file, port);
+            }
+        }
+
+        throw new InvalidOperationException("tshark ended without capturing.");
+    }
+
+    /// <summary>Stops the capture (SIGINT, so the file is complete) and returns (requests to the port, with OSCORE, with a Uri-Path).</summary>
+    public async Task<(int Requests, int Protected, int WithUriPath)> StopAndCountAsync()
+    {
+        using (var stop = Process.Start("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)])!)
+        {
+            await stop.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        var port = _port.ToString(CultureInfo.InvariantCulture);
+        var decode = new[] { "-r", _file, "-d", $"udp.port=={port},coap" };
+        async Task<int> CountAsync(string filter)
+        {
+            var result = await Tool.RunAsync("/usr/bin/tshark", [.. decode, "-Y", $"udp.dstport=={port} && coap && coap.code >= 1 && coap.code <= 31 {filter}"]);
+            return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+        }
+
+        return (await CountAsync(""), await CountAsync("&& coap.opt.object_security_piv"), await CountAsync("&& coap.opt.uri_path"));
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+
+        _process.Dispose();
+        File.Delete(_file);
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Coap.Engine.Exchanges;
+using Coap.Engine.Oscore;
+using Coap.Engine.Protocol;
+using Coap.Engine.Server;
+using Coap.Testing;
+using Interop.Tests.Infrastructure;
+
+namespace Interop.Tests.Oscore;
+
+/// <summary>
+/// aiocoap-client (aiocoap 0.4.12, the OSCORE peer Debian offers) against our server over OSCORE with the context of
+/// RFC 8613 C.1: GET and a 3000-byte PUT (aiocoap sends it in one datagram, protected as a whole). The resources answer only requests that came protected (their
+/// identity is the context's), and a tshark capture proves that every request on the wire carried the OSCORE option
+/// and no Uri-Path in clear (aiocoap can silently fall back to plaintext).
+/// </summary>
+public sealed class AiocoapClientAgainstOurServerTests : IAsyncDisposable
+{
+    internal const string C1ClientSettings = """
+        {"algorithm": "AES-CCM-16-64-128", "sender-id_hex": "", "recipient-id_hex": "01",
+         "secret_hex": "0102030405060708090a0b0c0d0e0f10", "salt_hex": "9e7ca92223786340"}
+        """;
+
+    internal const string C1ServerSettings = """
+        {"algorithm": "AES-CCM-16-64-128", "sender-id_hex": "01", "recipient-id_hex": "",
+         "secret_hex": "0102030405060708090a0b0c0d0e0f10", "salt_hex": "9e7ca92223786340"}
+        """;
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("aiocoap-oscore-").FullName;
+    private readonly CoapEndpoint _server;
+    private byte[] _stored = [];
+
+    public AiocoapClientAgainstOurServerTests()
+    {
+        var tree = new ResourceTree();
+        tree.Map("hello", new TestResource(context => Only(context, CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes("hello over OSCORE"), ContentFormat.TextPlain))));
+        tree.Map("store", new TestResource(Store));
+        var table = new OscoreContextTable();
+        table.Add("c1", new OscoreSecurityContext(new OscoreContextParameters(
+            Convert.FromHexString("0102030405060708090a0b0c0d0e0f10"), [0x01], [], Convert.FromHexString("9e7ca92223786340"))));
+        _server = TestEndpoints.StartUdpServer(tree, oscore: table);
+    }
+
+    private int Port => _server.LocalEndPoints[0].Port;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Get_and_block_wise_put_are_protected_on_the_wire()
+    {
+        var credentials = Aiocoap.Credentials(_directory, Port, ContextFolder(_directory, "client", C1ClientSettings));
+        var body = new byte[3000];
+        new Random(5).NextBytes(body);
+        var source = Path.Combine(_directory, "body.bin");
+        await File.WriteAllBytesAsync(source, body);
+        await using var capture = await Tshark.StartAsync(Port);
+
+        var get = await Aiocoap.ClientAsync("--credentials", credentials, Uri("hello"));
+        var put = await Aiocoap.ClientAsync("--credentials", credentials, "-m", "PUT", "--content-format", "application/octet-stream", "--payload", "@" + source, Uri("store"));
+
+        Assert.Equal(0, get.ExitCode);
+        Assert.Equal("hello over OSCORE", get.StandardOutput.Trim());
+        Assert.Equal(0, put.ExitCode);
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(body)), Convert.ToHexString(SHA256.HashData(Volatile.Read(ref _stored))));
+        if (capture is not null)
+        {
+            var (requests, protectedRequests, withUriPath) = await capture.StopAndCountAsync();
+            Assert.True(requests >= 1, $"{requests} requests captured");
+            Assert.Equal(requests, protectedRequests);
+            Assert.Equal(0, withUriPath);
+        }
+    }
+
+    /// <summary>A fresh context folder (aiocoap writes sequence.json and a lock file into it): settings.json, chmod 600.</summary>
+    internal static string ContextFolder(string parent, string name, string settings)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(parent, name)).FullName;
+        var path = Path.Combine(folder, "settings.json");
+        File.WriteAllText(path, settings);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return folder;
+    }
+
+    private string Uri(string path) => $"coap://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/{path}";
+
+    private ValueTask<CoapMessage> Store(CoapRequestContext context)
+    {
+        if (context.Request.Code == CoapCode.Put)
+        {
+            Volatile.Write(ref _stored, context.Request.Payload.ToArray());
+        }
+
+        return Only(context, CoapMessage.CreateResponse(context.Request.Code == CoapCode.Put ? CoapCode.Changed : CoapCode.Content, Volatile.Read(ref _stored)));
+    }
+
+    /// <summary>Refuses what did not come through OSCORE: a plaintext fallback fails the test instead of passing it.</summary>
+    private static ValueTask<CoapMessage> Only(CoapRequestContext context, CoapMessage response) =>
+        ValueTask.FromResult(context.Identity == "c1" ? response : CoapMessage.CreateResponse(CoapCode.Unauthorized));
+}
