@@ -53,6 +53,39 @@ public sealed class DtlsSessionLimitsTests
         }
     }
 
+    [Fact]
+    public async Task A_handshake_beyond_the_cap_gets_nowhere_while_a_wrong_key_client_holds_the_only_slot()
+    {
+        // A wrong key is noticed only at the handshake timeout (its Finished does not decrypt and is dropped), so that
+        // client holds the one slot for 10 s; a good client with 3 s of patience meanwhile must not get in.
+        await using var server = new DtlsServerHarness(new CoapSecurityOptions { MaxHandshakes = 1, HandshakeTimeout = TimeSpan.FromSeconds(10) });
+        using var holder = Tool.Start(Tool.Find("coap-client-openssl"), ["-u", DtlsServerHarness.Identity, "-k", "not-the-key", "-B", "30", "-m", "get", server.Uri("whoami")]);
+        try
+        {
+            Assert.True(SpinWait.SpinUntil(() => server.Transport.HandshakeCount == 1, TimeSpan.FromSeconds(15)), "the wrong-key handshake never started");
+
+            var blocked = await Tool.RunAsync(
+                Tool.Find("coap-client-openssl"),
+                ["-u", DtlsServerHarness.Identity, "-k", DtlsServerHarness.Key, "-B", "3", "-m", "get", server.Uri("whoami")],
+                TimeSpan.FromSeconds(30));
+            var heldMeanwhile = server.Transport.HandshakeCount == 1;
+            Assert.True(SpinWait.SpinUntil(() => server.Transport.HandshakeCount == 0, TimeSpan.FromSeconds(30)), "the held slot was never freed");
+            var later = await Tool.RunAsync(
+                Tool.Find("coap-client-openssl"),
+                ["-u", DtlsServerHarness.Identity, "-k", DtlsServerHarness.Key, "-B", "20", "-m", "get", server.Uri("whoami")],
+                TimeSpan.FromSeconds(40));
+
+            Assert.True(heldMeanwhile, "the wrong-key handshake ended before the good client gave up: the test proves nothing");
+            Assert.DoesNotContain("you are", blocked.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("you are alice", later.StandardOutput, StringComparison.Ordinal);
+        }
+        finally
+        {
+            holder.Kill(entireProcessTree: true);
+            await holder.WaitForExitAsync();
+        }
+    }
+
     private static System.Diagnostics.Process Observe(DtlsServerHarness server) =>
         Tool.Start(Tool.Find("coap-client-openssl"), ["-u", DtlsServerHarness.Identity, "-k", DtlsServerHarness.Key, "-B", "60", "-s", "60", "-m", "get", server.Uri("counter")]);
 }
