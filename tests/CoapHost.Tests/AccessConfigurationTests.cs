@@ -1,4 +1,4 @@
-using System.Formats.Cbor;
+using Coap.Testing;
 using System.Text;
 using Coap.Engine.Client;
 using Coap.Engine.Protocol;
@@ -42,7 +42,7 @@ public sealed class AccessConfigurationTests
     {
         await using var host = await HostFixture.StartAsync(["--Modules:PubSub:StateDirectory=", .. access]);
         await using var client = new CoapClient(new CoapClientOptions { Timeout = TimeSpan.FromSeconds(10) });
-        var request = client.NewRequest(CoapCode.Post, Topic("rooms"), 606);
+        var request = client.NewRequest(CoapCode.Post, TopicMaps.Named("rooms"), 606);
 
         var response = await client.SendAsync(request, CoapUri.Parse(host.Uri("ps")), new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
         var read = await client.GetAsync(host.Uri("ps"));
@@ -79,17 +79,5 @@ public sealed class AccessConfigurationTests
         Assert.Equal("authenticated", options.Rules["files/inbox"].Put);
         Assert.True(policy.IsMember(new Principal(PrincipalKind.Identity, "alice"), "admin"));
         Assert.False(policy.IsMember(new Principal(PrincipalKind.Identity, "node-1"), "admin"));
-    }
-
-    private static byte[] Topic(string name)
-    {
-        var writer = new CborWriter();
-        writer.WriteStartMap(2);
-        writer.WriteInt32(0);
-        writer.WriteTextString(name);
-        writer.WriteInt32(2);
-        writer.WriteTextString("core.ps.data");
-        writer.WriteEndMap();
-        return writer.Encode();
     }
 }

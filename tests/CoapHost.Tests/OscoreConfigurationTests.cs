@@ -1,4 +1,4 @@
-using System.Formats.Cbor;
+using Coap.Testing;
 using Coap.Engine.Client;
 using Coap.Engine.Oscore;
 using Coap.Engine.Protocol;
@@ -31,8 +31,8 @@ public sealed class OscoreConfigurationTests : IDisposable
             await using var protectedClient = new CoapClient(new CoapClientOptions { Timeout = TimeSpan.FromSeconds(10), Oscore = context });
             await using var plainClient = new CoapClient(new CoapClientOptions { Timeout = TimeSpan.FromSeconds(10) });
 
-            var plain = await plainClient.SendAsync(plainClient.NewRequest(CoapCode.Post, Topic("a"), 606), CoapUri.Parse(host.Uri("ps")));
-            var created = await protectedClient.SendAsync(protectedClient.NewRequest(CoapCode.Post, Topic("b"), 606), CoapUri.Parse(host.Uri("ps")));
+            var plain = await plainClient.SendAsync(plainClient.NewRequest(CoapCode.Post, TopicMaps.Named("a"), 606), CoapUri.Parse(host.Uri("ps")));
+            var created = await protectedClient.SendAsync(protectedClient.NewRequest(CoapCode.Post, TopicMaps.Named("b"), 606), CoapUri.Parse(host.Uri("ps")));
 
             Assert.Equal(CoapCode.Unauthorized, plain.Code);
             Assert.Equal(CoapCode.Created, created.Code);
@@ -64,17 +64,5 @@ public sealed class OscoreConfigurationTests : IDisposable
         {
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
-    }
-
-    private static byte[] Topic(string name)
-    {
-        var writer = new CborWriter();
-        writer.WriteStartMap(2);
-        writer.WriteInt32(0);
-        writer.WriteTextString(name);
-        writer.WriteInt32(2);
-        writer.WriteTextString("core.ps.data");
-        writer.WriteEndMap();
-        return writer.Encode();
     }
 }

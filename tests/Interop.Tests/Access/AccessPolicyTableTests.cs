@@ -1,3 +1,4 @@
+using Coap.Testing;
 using System.Net;
 using Coap.Engine.Protocol;
 
@@ -114,7 +115,7 @@ public sealed class AccessPolicyTableTests
             case "ps GET":
                 return AccessServer.Request(CoapCode.Get, "ps");
             case "ps POST":
-                return AccessServer.Request(CoapCode.Post, "ps", AccessServer.TopicMap("new"), 606);
+                return AccessServer.Request(CoapCode.Post, "ps", TopicMaps.Named("new"), 606);
             case "ps publish":
                 var (_, data) = await server.CreateTopicAsync(root, "rooms");
                 return AccessServer.Request(CoapCode.Put, data, "21"u8.ToArray(), ContentFormat.TextPlain);

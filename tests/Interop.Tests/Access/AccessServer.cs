@@ -82,7 +82,7 @@ internal sealed class AccessServer : IAsyncDisposable
     /// <summary>Creates a topic as <paramref name="from"/> and returns its configuration path ("ps/abc") and data path ("ps/data/def").</summary>
     public async Task<(string Topic, string Data)> CreateTopicAsync(IPEndPoint from, string name)
     {
-        var created = await SendAsync(from, Request(CoapCode.Post, "ps", TopicMap(name), 606));
+        var created = await SendAsync(from, Request(CoapCode.Post, "ps", TopicMaps.Named(name), 606));
         Assert.Equal(CoapCode.Created, created.Code);
         var reader = new CborReader(created.Payload);
         reader.ReadStartMap();
@@ -106,17 +106,6 @@ internal sealed class AccessServer : IAsyncDisposable
         return request;
     }
 
-    public static byte[] TopicMap(string name)
-    {
-        var writer = new CborWriter();
-        writer.WriteStartMap(2);
-        writer.WriteInt32(0);
-        writer.WriteTextString(name);
-        writer.WriteInt32(2);
-        writer.WriteTextString("core.ps.data");
-        writer.WriteEndMap();
-        return writer.Encode();
-    }
 
     /// <summary>A DNS query for example.com/A, as DoC's FETCH and POST carry it.</summary>
     public static byte[] DnsQuery()
