@@ -19,4 +19,7 @@ internal sealed class ResourceMapper : IResourceMapper
 
     public void Map(string template, ICoapResource resource, ResourceMetadata? metadata = null) =>
         _tree.Map(template, resource, metadata, _owner);
+
+    public void MapForwardProxy(ICoapResource resource, ResourceMetadata? metadata = null) =>
+        _tree.MapForwardProxy(resource, metadata, _owner);
 }

@@ -53,6 +53,12 @@ public sealed partial class ResourceObservers
         }
     }
 
+    /// <summary>
+    /// Raised when the last observer left (deregistered, reset, not acknowledged, ended by an error): an intermediary
+    /// cancels its own upstream observation then (RFC 7641 §5). It may run on the receive thread: do no I/O in it.
+    /// </summary>
+    public event Action<ResourceObservers>? Emptied;
+
     /// <summary>How many observers the resource has now.</summary>
     public int Count
     {
@@ -129,6 +135,7 @@ public sealed partial class ResourceObservers
     /// <summary>Takes the observer off the list and returns what it left in flight; null when it was already gone.</summary>
     internal DetachedObserver? Detach(Observer observer)
     {
+        DetachedObserver detached;
         lock (_gate)
         {
             if (observer.Removed)
@@ -148,10 +155,17 @@ public sealed partial class ResourceObservers
             }
 
             _count--;
-            return new DetachedObserver(
+            detached = new DetachedObserver(
                 observer.InFlight is { IsCompleted: false } ? observer.InFlightMessageId : null,
                 observer.HasNonConfirmable ? observer.LastNonConfirmable : null);
+            if (_count > 0)
+            {
+                return detached;
+            }
         }
+
+        Emptied?.Invoke(this);
+        return detached;
     }
 
     /// <summary>Callers hold the lock.</summary>

@@ -54,6 +54,7 @@ public readonly record struct CoapCode(byte Value)
     public static readonly CoapCode ServiceUnavailable = From(5, 3);
     public static readonly CoapCode GatewayTimeout = From(5, 4);
     public static readonly CoapCode ProxyingNotSupported = From(5, 5);
+    public static readonly CoapCode HopLimitReached = From(5, 8);
 
     /// <summary>The registered name ("Content", "Not Found"), or null for an unregistered code.</summary>
     public string? Name => CoapCodeNames.Find(Value);

@@ -1,6 +1,6 @@
 namespace Coap.Engine.Protocol;
 
-/// <summary>Names of the registered method and response codes (RFC 7252 §12.1, RFC 8132, RFC 7959, RFC 8516).</summary>
+/// <summary>Names of the registered method and response codes (RFC 7252 §12.1, RFC 8132, RFC 7959, RFC 8516, RFC 8768).</summary>
 internal static class CoapCodeNames
 {
     private static readonly Dictionary<byte, string> Names = new()
@@ -15,7 +15,7 @@ internal static class CoapCodeNames
         [0x8D] = "Request Entity Too Large", [0x8F] = "Unsupported Content-Format",
         [0x96] = "Unprocessable Entity", [0x9D] = "Too Many Requests",
         [0xA0] = "Internal Server Error", [0xA1] = "Not Implemented", [0xA2] = "Bad Gateway",
-        [0xA3] = "Service Unavailable", [0xA4] = "Gateway Timeout", [0xA5] = "Proxying Not Supported",
+        [0xA3] = "Service Unavailable", [0xA4] = "Gateway Timeout", [0xA5] = "Proxying Not Supported", [0xA8] = "Hop Limit Reached",
     };
 
     public static string? Find(byte value) => Names.GetValueOrDefault(value);

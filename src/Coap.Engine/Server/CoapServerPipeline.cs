@@ -12,7 +12,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Coap.Engine.Server;
 
 /// <summary>
-/// The server side of a request after the message layer: option checks (4.02, 5.05), routing (4.04),
+/// The server side of a request after the message layer: option checks (4.02; 5.05 for Proxy-Uri or Proxy-Scheme
+/// unless a module mapped a forward proxy, which then takes such requests instead of routing), routing (4.04),
 /// Content-Format checks (4.06, 4.15), then the stages (<see cref="IServerStage"/>): the access policy (4.01, 4.03;
 /// when there is one) → Observe (RFC 7641) → Block1
 /// assembly → Block2 slicing (RFC 7959) → the resource. Responses are answered without a payload when the code says
@@ -99,18 +100,23 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
 
     private ValueTask<CoapMessage> DispatchPlain(CoapMessage request, CoapPeer peer, CancellationToken aborted, OscoreServerRequest? oscore)
     {
-        if (request.Options.Contains(OptionNumber.ProxyUri) || request.Options.Contains(OptionNumber.ProxyScheme))
+        var forwarding = request.Options.Contains(OptionNumber.ProxyUri) || request.Options.Contains(OptionNumber.ProxyScheme);
+        if (forwarding && _tree.ForwardProxy is null)
         {
             return Diagnostic(CoapCode.ProxyingNotSupported, "this server is not a proxy");
         }
 
-        var refused = CriticalOptions.FindRefused(request);
+        var refused = CriticalOptions.FindRefused(request, forwarding);
         if (refused >= 0)
         {
             return Diagnostic(CoapCode.BadOption, $"critical option {OptionDefinition.NameOf(refused)} ({refused}) not understood or malformed");
         }
 
         ElectiveOptions.DropMalformed(request.Options);
+        if (forwarding)
+        {
+            return _first.InvokeAsync(new CoapRequestContext(request, peer, _tree.ForwardProxy!, RouteMatch.Empty, _services, aborted) { MaxBlockSize = _maxBlockSize, Oscore = oscore });
+        }
 
         if (!_tree.TryMatch(request, out var entry, out var match))
         {

@@ -15,8 +15,12 @@ internal static class CriticalOptions
         OptionNumber.UriPath, OptionNumber.UriQuery, OptionNumber.Accept, OptionNumber.Block2, OptionNumber.Block1,
     ];
 
-    /// <summary>The number of the first refused option, or -1.</summary>
-    public static int FindRefused(CoapMessage request)
+    /// <summary>
+    /// The number of the first refused option, or -1. A request to be <paramref name="forwarded"/> (RFC 7252 §5.7.2)
+    /// also has Proxy-Uri and Proxy-Scheme understood, and its Safe-to-Forward options pass whether understood or not:
+    /// the proxy forwards them; an unsafe one it does not understand is refused as above.
+    /// </summary>
+    public static int FindRefused(CoapMessage request, bool forwarded = false)
     {
         var previous = -1;
         foreach (var option in request.Options)
@@ -29,7 +33,13 @@ internal static class CriticalOptions
                 continue;
             }
 
-            if (!Understood.Contains(number))
+            var proxyOption = forwarded && number is OptionNumber.ProxyUri or OptionNumber.ProxyScheme;
+            if (forwarded && !proxyOption && !OptionNumber.IsUnsafe(number))
+            {
+                continue;
+            }
+
+            if (!proxyOption && !Understood.Contains(number))
             {
                 return number;
             }

@@ -22,6 +22,27 @@ public sealed class ResourceTree
     public IReadOnlyList<ResourceEntry> Entries => _entries;
 
     /// <summary>
+    /// The forward proxy (RFC 7252 §5.7): the resource that takes every request carrying Proxy-Uri or Proxy-Scheme,
+    /// whatever its Uri-Path; null when no module maps one, and such requests are answered 5.05.
+    /// </summary>
+    public ResourceEntry? ForwardProxy { get; private set; }
+
+    /// <summary>Makes <paramref name="resource"/> the forward proxy; a second one is refused, naming both owners.</summary>
+    public void MapForwardProxy(ICoapResource resource, ResourceMetadata? metadata = null, string owner = EngineOwner)
+    {
+        lock (_gate)
+        {
+            if (ForwardProxy is { } existing)
+            {
+                throw new CoapConfigurationException(
+                    $"Module '{owner}' maps a forward proxy but module '{existing.Owner}' already does; only one module may take Proxy-Uri requests.");
+            }
+
+            ForwardProxy = new ResourceEntry(RouteTemplate.Parse(string.Empty), resource, metadata ?? ResourceMetadata.None, owner);
+        }
+    }
+
+    /// <summary>
     /// Maps a template; a second resource on the same template is refused, naming both owners, and so is a template
     /// of one module whose catch-all would take another module's paths ("{**path}" mounted at "/" and "time"). The
     /// engine's own resources (/.well-known/core) may sit under any module's catch-all: the more specific route wins.

@@ -3,6 +3,7 @@ using CoapHost.Plugins;
 using Microsoft.Extensions.Configuration;
 using Services.Doc;
 using Services.FileServer;
+using Services.Proxy;
 using Services.PubSub;
 using Services.Terminal;
 using Services.Time;
@@ -28,7 +29,7 @@ internal sealed class ModuleCatalog
     public IReadOnlyList<ICoapModule> Enabled { get; }
 
     public static IReadOnlyList<ICoapModule> BuiltIn() =>
-        [new FileServerModule(), new TimeModule(), new DocModule(), new PubSubModule(), new TerminalModule()];
+        [new FileServerModule(), new TimeModule(), new DocModule(), new PubSubModule(), new TerminalModule(), new ProxyModule()];
 
     public static ModuleCatalog Load(IConfiguration configuration, string contentRoot)
     {

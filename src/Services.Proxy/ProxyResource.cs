@@ -1,0 +1,252 @@
+using System.Net;
+using System.Net.Sockets;
+using Coap.Engine.Client;
+using Coap.Engine.Hosting;
+using Coap.Engine.Observe;
+using Coap.Engine.Protocol;
+using Coap.Engine.Server;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Services.Proxy;
+
+/// <summary>
+/// The CoAP-to-CoAP proxy (RFC 7252 §5.7): the engine's forward proxy (requests with Proxy-Uri or Proxy-Scheme) and
+/// the reverse routes under "/{Path}/{route}/…". A request goes through the Hop-Limit check (RFC 8768), the cache
+/// (GET), the aggregated observations (RFC 7641 §5) and the upstream's in-flight limit to the upstream, through the
+/// engine's client. The engine acknowledges a CON request at once when the answer takes longer
+/// (Coap:SeparateResponseAfter) and serves large answers in blocks.
+/// </summary>
+internal sealed class ProxyResource : IObservableRoute
+{
+    public const string RouteName = "route";
+    public const string RestName = "path";
+
+    private readonly ProxyOptions _options;
+    private readonly Dictionary<string, CoapUri> _routes;
+    private readonly Upstreams _upstreams;
+    private readonly ProxyCache? _cache;
+    private readonly ObservationPool _observations;
+    private readonly ILogger _logger;
+    private readonly string _identity;
+
+    public ProxyResource(IOptions<ProxyOptions> options, Upstreams upstreams, ProxyCache cache, ObservationPool observations, ILogger<ProxyResource> logger)
+    {
+        _options = options.Value;
+        _routes = _options.Routes.ToDictionary(pair => pair.Key, pair => CoapUri.Parse(pair.Value), StringComparer.Ordinal);
+        _upstreams = upstreams;
+        _cache = _options.Cache ? cache : null;
+        _observations = observations;
+        _logger = logger;
+        _identity = _options.Identity ?? Dns.GetHostName();
+    }
+
+    public static ResourceMetadata Metadata { get; } = new() { Observable = true, Title = "CoAP proxy" };
+
+    public ResourceObservers? ObserversOf(CoapRequestContext context)
+    {
+        if (context.Request.Observe != 0)
+        {
+            // A deregistration (Observe 1) needs a list to be matched against; it finds its observer by token.
+            return _observations.Inert;
+        }
+
+        var target = TargetOf(context, out _);
+        return target is null ? null : _observations.GetOrAdd(ProxyCache.KeyOf(context.Request, target), target.Uri)?.Observers;
+    }
+
+    public async ValueTask<CoapMessage> HandleAsync(CoapRequestContext context)
+    {
+        if (!_options.AllowRemote && context.Identity is null && !IPAddress.IsLoopback(context.RemoteEndPoint.Address))
+        {
+            ProxyLog.Refused(_logger, context.RemoteEndPoint, "anonymous and not on loopback");
+            return Errors.Diagnostic(CoapCode.Forbidden, "the proxy serves loopback peers only");
+        }
+
+        var request = context.Request;
+        var target = TargetOf(context, out var error);
+        if (target is null)
+        {
+            return error!;
+        }
+
+        var upstream = UpstreamMessages.Request(request, target, _options.HopLimit);
+        if (upstream is null)
+        {
+            return Errors.Diagnostic(CoapCode.HopLimitReached, $"hop limit reached at {_identity}");
+        }
+
+        var key = ProxyCache.KeyOf(request, target);
+        if (request.Observe == 0 && _observations.TryGet(key, out var observation))
+        {
+            return await ObserveAsync(observation!, upstream, target, context.Aborted).ConfigureAwait(false);
+        }
+
+        CacheEntry? cached = null;
+        var cacheable = _cache is not null && request.Code == CoapCode.Get && request.Observe is null;
+        if (cacheable)
+        {
+            cached = _cache!.Find(key);
+            if (cached is not null)
+            {
+                if (_cache.Remaining(cached) > 0)
+                {
+                    return FromCache(cached, request);
+                }
+
+                if (!cached.ETag.IsEmpty && !HasETag(upstream, cached.ETag.Span))
+                {
+                    // Revalidation (RFC 7252 §5.6.2): a 2.03 makes the stale entry fresh without its body.
+                    upstream.Options.Add(new CoapOption(OptionNumber.ETag, cached.ETag));
+                }
+            }
+        }
+
+        var (response, fromUpstream) = await ExchangeAsync(upstream, target, context.Aborted).ConfigureAwait(false);
+        if (!fromUpstream)
+        {
+            return response;
+        }
+
+        if (UpstreamMessages.UnknownUnsafe(response) is var unknown and >= 0)
+        {
+            ProxyLog.UpstreamFailed(_logger, target.Uri, $"unknown unsafe option {unknown} in the response");
+            return Errors.Diagnostic(CoapCode.BadGateway, $"upstream answered with unknown unsafe option {unknown}");
+        }
+
+        if (cacheable)
+        {
+            if (response.Code == CoapCode.Valid && cached is not null && (!response.Options.TryGet(OptionNumber.ETag, out var valid) || valid.Value.Span.SequenceEqual(cached.ETag.Span)))
+            {
+                _cache!.Refresh(cached, response);
+                return FromCache(cached, request);
+            }
+
+            if (response.Code == CoapCode.Content)
+            {
+                _cache!.Store(key, target.Uri, UpstreamMessages.Response(response));
+            }
+        }
+        else if (_cache is not null && IsUnsafe(request.Code) && response.Code.IsSuccess)
+        {
+            _cache.Invalidate(target.Uri);
+        }
+
+        return UpstreamMessages.Response(response);
+    }
+
+    /// <summary>Forward requests name their target in Proxy-Uri or Proxy-Scheme; the others came by a reverse route.</summary>
+    private ProxyTarget? TargetOf(CoapRequestContext context, out CoapMessage? error)
+    {
+        var request = context.Request;
+        if (request.Options.Contains(OptionNumber.ProxyUri) || request.Options.Contains(OptionNumber.ProxyScheme))
+        {
+            return ProxyTarget.FromForwardRequest(request, out error);
+        }
+
+        if (context.Route[RouteName] is { } name && _routes.TryGetValue(name, out var route))
+        {
+            error = null;
+            return ProxyTarget.FromRoute(route, context.Route.TryGetSegments(RestName, out var rest) ? rest : [], request);
+        }
+
+        error = CoapMessage.CreateResponse(CoapCode.NotFound);
+        return null;
+    }
+
+    /// <summary>
+    /// A registration on a key the pool holds: the first one starts the upstream observation and waits for its first
+    /// answer; later ones (and the engine's renders for each notification) get the latest at once.
+    /// </summary>
+    private async ValueTask<CoapMessage> ObserveAsync(PooledObservation observation, CoapMessage upstream, ProxyTarget target, CancellationToken aborted)
+    {
+        if (observation.TryStart())
+        {
+            try
+            {
+                var remote = await Upstreams.ResolveAsync(target, aborted).ConfigureAwait(false);
+                ProxyLog.ObservationStarted(_logger, target.Uri);
+                observation.RunAsync(_upstreams.Client.ObserveAsync(upstream, remote, CancellationToken.None)).Forget(_logger, "observing an upstream");
+            }
+            catch (SocketException failure)
+            {
+                observation.Stop();
+                return Errors.Diagnostic(CoapCode.BadGateway, failure.Message);
+            }
+        }
+
+        var latest = await observation.LatestAsync().WaitAsync(_options.Timeout, aborted).ConfigureAwait(false);
+        return Copy(latest);
+    }
+
+    private async ValueTask<(CoapMessage Response, bool FromUpstream)> ExchangeAsync(CoapMessage upstream, ProxyTarget target, CancellationToken aborted)
+    {
+        var gate = _upstreams.GateOf(target);
+        if (!await gate.EnterAsync(_options.Timeout, aborted).ConfigureAwait(false))
+        {
+            ProxyLog.Busy(_logger, target.UpstreamKey, upstream.Code.ToString(), target.Uri);
+            return (Errors.Busy(target.UpstreamKey, _options.BusyMaxAge), false);
+        }
+
+        try
+        {
+            var remote = await Upstreams.ResolveAsync(target, aborted).ConfigureAwait(false);
+            return (await _upstreams.Client.SendAsync(upstream, remote, aborted).ConfigureAwait(false), true);
+        }
+        catch (CoapTimeoutException)
+        {
+            ProxyLog.UpstreamTimeout(_logger, target.UpstreamKey, upstream.Code.ToString(), target.Uri);
+            return (Errors.Diagnostic(CoapCode.GatewayTimeout, $"upstream {target.UpstreamKey} did not answer"), false);
+        }
+        catch (Exception failure) when (failure is CoapException or SocketException)
+        {
+            ProxyLog.UpstreamFailed(_logger, target.Uri, failure.Message);
+            return (Errors.Diagnostic(CoapCode.BadGateway, $"upstream {target.UpstreamKey}: {failure.Message}"), false);
+        }
+        finally
+        {
+            gate.Exit();
+        }
+    }
+
+    /// <summary>A cache hit: 2.03 when the client's own ETag matches the entry (RFC 7252 §5.10.6.2), the entry otherwise.</summary>
+    private CoapMessage FromCache(CacheEntry entry, CoapMessage request)
+    {
+        if (!entry.ETag.IsEmpty && HasETag(request, entry.ETag.Span))
+        {
+            var valid = CoapMessage.CreateResponse(CoapCode.Valid);
+            valid.Options.Add(new CoapOption(OptionNumber.ETag, entry.ETag));
+            valid.MaxAge = (uint)Math.Max(0, _cache!.Remaining(entry));
+            return valid;
+        }
+
+        return _cache!.Serve(entry);
+    }
+
+    private static bool HasETag(CoapMessage message, ReadOnlySpan<byte> etag)
+    {
+        foreach (var option in message.Options.GetAll(OptionNumber.ETag))
+        {
+            if (option.Value.Span.SequenceEqual(etag))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static CoapMessage Copy(CoapMessage message)
+    {
+        var copy = CoapMessage.CreateResponse(message.Code, message.Payload);
+        foreach (var option in message.Options)
+        {
+            copy.Options.Add(option);
+        }
+
+        return copy;
+    }
+
+    private static bool IsUnsafe(CoapCode method) =>
+        method == CoapCode.Post || method == CoapCode.Put || method == CoapCode.Delete || method == CoapCode.Patch || method == CoapCode.IPatch;
+}
