@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Coap.Engine.Client;
+using Coap.Engine.Protocol;
+using Coap.Testing;
+using Coap.Testing.Programs;
+
+namespace Services.Proxy.Tests;
+
+/// <summary>Aggregated observations (RFC 7641 §5): one registration upstream, fanned out to every client.</summary>
+public sealed class ObservationTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Three_clients_one_of_them_libcoap_share_one_upstream_registration_until_the_last_leaves()
+    {
+        var value = "v0";
+        var upstream = TestObservableResource.Text(() => Volatile.Read(ref value));
+        var upstreamEmptied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        upstream.Observers.Emptied += _ => upstreamEmptied.TrySetResult();
+        await using var harness = ProxyHarness.Start(tree => tree.Map("obs", upstream, TestObservableResource.Metadata));
+        await using var clientA = new CoapClient();
+        await using var clientB = new CoapClient();
+        var a = clientA.ObserveAsync(harness.ForwardRequest(CoapCode.Get, "obs"), harness.ProxyEndPoint).GetAsyncEnumerator();
+        var b = clientB.ObserveAsync(harness.ForwardRequest(CoapCode.Get, "obs"), harness.ProxyEndPoint).GetAsyncEnumerator();
+        using var libcoap = Tool.Start(Tool.Find("coap-client-notls"),
+            ["-B", "60", "-s", "60", "-P", $"coap://127.0.0.1:{harness.Proxy.Port.ToString(CultureInfo.InvariantCulture)}", harness.UpstreamUri("obs")]);
+        var lines = new OutputWatcher(libcoap);
+        try
+        {
+            Assert.Equal("v0", await NextAsync(a));
+            Assert.Equal("v0", await NextAsync(b));
+            await lines.WaitForAsync("v0").WaitAsync(Bound);
+            Assert.Equal(1, upstream.Observers.Count);
+
+            foreach (var next in new[] { "v1", "v2" })
+            {
+                Volatile.Write(ref value, next);
+                upstream.Observers.NotifyChanged();
+                Assert.Equal(next, await NextAsync(a));
+                Assert.Equal(next, await NextAsync(b));
+                await lines.WaitForAsync(next).WaitAsync(Bound);
+            }
+
+            Assert.Equal(1, upstream.Observers.Count);
+            await a.DisposeAsync();
+            await b.DisposeAsync();
+            Assert.False(upstreamEmptied.Task.IsCompleted, "the upstream observation ended while libcoap still observed");
+        }
+        finally
+        {
+            libcoap.Kill(entireProcessTree: true);
+            await libcoap.WaitForExitAsync();
+        }
+
+        // The next notification finds libcoap's port closed (ICMP): its observer goes, the last one, and the proxy
+        // cancels upstream.
+        Volatile.Write(ref value, "v3");
+        upstream.Observers.NotifyChanged();
+        await upstreamEmptied.Task.WaitAsync(Bound);
+        Assert.Equal(0, upstream.Observers.Count);
+    }
+
+    [Fact]
+    public async Task A_later_observer_gets_the_latest_value_at_once_and_an_upstream_error_ends_every_observation()
+    {
+        var value = "first";
+        var failing = false;
+        var upstream = new TestObservableResource(_ => Volatile.Read(ref failing)
+            ? CoapMessage.CreateResponse(CoapCode.NotFound)
+            : CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes(Volatile.Read(ref value))));
+        await using var harness = ProxyHarness.Start(tree => tree.Map("obs", upstream, TestObservableResource.Metadata));
+        await using var clientA = new CoapClient();
+        await using var clientB = new CoapClient();
+
+        var a = clientA.ObserveAsync(harness.ForwardRequest(CoapCode.Get, "obs"), harness.ProxyEndPoint).GetAsyncEnumerator();
+        Assert.Equal("first", await NextAsync(a));
+        Volatile.Write(ref value, "second");
+        upstream.Observers.NotifyChanged();
+        Assert.Equal("second", await NextAsync(a));
+        var callsBeforeB = upstream.Calls;
+        var b = clientB.ObserveAsync(harness.ForwardRequest(CoapCode.Get, "obs"), harness.ProxyEndPoint).GetAsyncEnumerator();
+        Assert.Equal("second", await NextAsync(b));
+        Assert.Equal(callsBeforeB, upstream.Calls);
+
+        Volatile.Write(ref failing, true);
+        upstream.Observers.NotifyChanged();
+        Assert.True(await a.MoveNextAsync().AsTask().WaitAsync(Bound));
+        Assert.True(await b.MoveNextAsync().AsTask().WaitAsync(Bound));
+
+        Assert.Equal(CoapCode.NotFound, a.Current.Code);
+        Assert.Equal(CoapCode.NotFound, b.Current.Code);
+        Assert.False(await a.MoveNextAsync().AsTask().WaitAsync(Bound));
+        Assert.False(await b.MoveNextAsync().AsTask().WaitAsync(Bound));
+        await a.DisposeAsync();
+        await b.DisposeAsync();
+    }
+
+    private static async Task<string> NextAsync(IAsyncEnumerator<CoapMessage> notifications)
+    {
+        Assert.True(await notifications.MoveNextAsync().AsTask().WaitAsync(Bound), "the observation ended");
+        Assert.Equal(CoapCode.Content, notifications.Current.Code);
+        return Encoding.UTF8.GetString(notifications.Current.Payload.Span);
+    }
+
+    /// <summary>
+    /// Reads a process's standard output as it comes; a test awaits a text in it. libcoap's client writes each
+    /// notification's payload without a line break, so this watches the text, not lines.
+    /// </summary>
+    private sealed class OutputWatcher
+    {
+        private readonly Lock _gate = new();
+        private readonly StringBuilder _text = new();
+        private readonly List<(string Text, TaskCompletionSource Seen)> _waiting = [];
+
+        public OutputWatcher(Process process)
+        {
+            _ = Task.Run(async () =>
+            {
+                var buffer = new char[256];
+                int read;
+                while ((read = await process.StandardOutput.ReadAsync(buffer)) > 0)
+                {
+                    lock (_gate)
+                    {
+                        _text.Append(buffer, 0, read);
+                        var text = _text.ToString();
+                        foreach (var (wanted, seen) in _waiting)
+                        {
+                            if (text.Contains(wanted, StringComparison.Ordinal))
+                            {
+                                seen.TrySetResult();
+                            }
+                        }
+                    }
+                }
+            });
+        }
+
+        public Task WaitForAsync(string text)
+        {
+            lock (_gate)
+            {
+                if (_text.ToString().Contains(text, StringComparison.Ordinal))
+                {
+                    return Task.CompletedTask;
+                }
+
+                var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiting.Add((text, seen));
+                return seen.Task;
+            }
+        }
+    }
+}
