@@ -20,12 +20,12 @@ internal sealed class ProxyTarget
         var text = new StringBuilder("coap://").Append(AuthorityText(authority)).Append('/');
         for (var i = 0; i < path.Count; i++)
         {
-            text.Append(i == 0 ? string.Empty : "/").Append(System.Uri.EscapeDataString(path[i]));
+            PercentEncoding.AppendPathSegment(text.Append(i == 0 ? string.Empty : "/"), path[i]);
         }
 
         for (var i = 0; i < query.Count; i++)
         {
-            text.Append(i == 0 ? '?' : '&').Append(System.Uri.EscapeDataString(query[i]));
+            PercentEncoding.AppendQueryPart(text.Append(i == 0 ? '?' : '&'), query[i]);
         }
 
         Uri = text.ToString();

@@ -12,7 +12,7 @@ namespace Coap.Cli.Commands;
 /// The options every command has: --timeout, --non, --block-size, --verbose, the credentials for coaps://: PSK
 /// (-u/--identity with -k/--key or --key-file, as libcoap's coap-client takes them) or certificates (--cert with
 /// --cert-key/-j, and --ca/-C; libcoap's -c is our --count and -k our PSK key, so the long names differ from its flags),
-/// and --oscore DIR for OSCORE.
+/// --oscore DIR for OSCORE, and --proxy/-P for a forward proxy.
 /// </summary>
 internal sealed class ClientOptionSet
 {
@@ -90,8 +90,16 @@ internal sealed class ClientOptionSet
         HelpName = "DIR",
     };
 
+    private readonly Option<CoapUri?> _proxy = new("--proxy", "-P")
+    {
+        Description = "Send the request through this forward proxy (coap://gw[:port]), the target in Proxy-Uri (RFC 7252 §5.7), like coap-client -P.",
+        HelpName = "URI",
+        CustomParser = ParseProxy,
+    };
+
     public void AddTo(Command command)
     {
+        command.Options.Add(_proxy);
         command.Options.Add(_timeout);
         command.Options.Add(_non);
         command.Options.Add(_blockSize);
@@ -118,7 +126,20 @@ internal sealed class ClientOptionSet
             Certificate = ReadCertificate(result),
             ServerCas = ReadCas(result),
             Oscore = OpenOscore(result),
+            Proxy = result.GetValue(_proxy),
         };
+
+    private static CoapUri? ParseProxy(ArgumentResult result)
+    {
+        var text = result.Tokens[0].Value;
+        if (!CoapUri.TryParse(text, out var uri, out var error))
+        {
+            result.AddError($"invalid --proxy URI '{text}': {error}");
+            return null;
+        }
+
+        return uri;
+    }
 
     private DtlsCertificate? ReadCertificate(ParseResult result)
     {

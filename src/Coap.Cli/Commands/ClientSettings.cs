@@ -28,6 +28,9 @@ internal sealed record ClientSettings(TimeSpan? Timeout, bool NonConfirmable, bo
     /// <summary>The OSCORE context of --oscore DIR, open (locked) until the command ends; null without it.</summary>
     public OscoreSecurityContext? Oscore { get; init; }
 
+    /// <summary>The forward proxy of --proxy (Proxy-Uri names the target); null to talk to the target itself.</summary>
+    public CoapUri? Proxy { get; init; }
+
     public CoapClientOptions ToClientOptions()
     {
         var options = new CoapClientOptions

@@ -30,7 +30,7 @@ internal static class RequestSender
                 request.Options.Add(CoapOption.FromString(OptionNumber.UriQuery, argument));
             }
 
-            var remote = await ConnectAsync(client, plan.Uri, cancellationToken).ConfigureAwait(false);
+            var remote = await ConnectAsync(client, ProxyRoute.Apply(request, plan.Uri, settings.Proxy), cancellationToken).ConfigureAwait(false);
             if (settings.Verbose)
             {
                 MessageTrace.WriteRequest(console.Error, request, remote);

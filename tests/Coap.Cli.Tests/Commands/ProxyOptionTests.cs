@@ -1,0 +1,55 @@
+using System.Text;
+using Coap.Engine.Protocol;
+using Coap.Engine.Server;
+using Coap.Testing;
+
+namespace Coap.Cli.Tests.Commands;
+
+/// <summary>--proxy: the request goes to the proxy with its target in Proxy-Uri (RFC 7252 §5.7), like coap-client -P.</summary>
+public sealed class ProxyOptionTests
+{
+    [Fact]
+    public async Task Get_through_a_proxy_names_the_target_in_Proxy_Uri_and_sends_no_Uri_options()
+    {
+        var tree = new ResourceTree();
+        tree.MapForwardProxy(new TestResource(context => ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes(Describe(context.Request))))));
+        await using var gateway = TestEndpoints.StartUdpServer(tree);
+
+        var result = await CliRun.RunAsync("get", "coap://device.example:5700/a/b c?x=1", "--proxy", $"coap://127.0.0.1:{gateway.LocalEndPoints[0].Port}");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("coap://device.example:5700/a/b%20c?x=1 path=0 query=0\n", result.Text);
+    }
+
+    [Fact]
+    public async Task Observe_through_a_proxy_names_the_target_in_Proxy_Uri()
+    {
+        var tree = new ResourceTree();
+        var resource = new TestObservableResource(context => CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes(Describe(context.Request))));
+        tree.MapForwardProxy(resource, TestObservableResource.Metadata);
+        await using var gateway = TestEndpoints.StartUdpServer(tree);
+
+        var result = await CliRun.RunAsync("observe", "coap://[::1]:5800/t", "--count", "1", "-P", $"coap://127.0.0.1:{gateway.LocalEndPoints[0].Port}");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("coap://[::1]:5800/t path=0 query=0", result.Text, StringComparison.Ordinal);
+    }
+
+    private static string Describe(CoapMessage request)
+    {
+        var uri = request.Options.TryGet(OptionNumber.ProxyUri, out var option) ? option.GetString() : "none";
+        var paths = 0;
+        foreach (var _ in request.Options.GetAll(OptionNumber.UriPath))
+        {
+            paths++;
+        }
+
+        var queries = 0;
+        foreach (var _ in request.Options.GetAll(OptionNumber.UriQuery))
+        {
+            queries++;
+        }
+
+        return $"{uri} path={paths} query={queries}";
+    }
+}

@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using Coap.Engine.Client;
+using Coap.Engine.Protocol;
+using Coap.Testing;
+
+namespace Services.Proxy.Tests;
+
+/// <summary>Block-wise transfers through the proxy (RFC 7959): the proxy moves whole bodies upstream and serves blocks.</summary>
+public sealed class BlockwiseTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task A_1_MiB_Block2_resource_arrives_whole_through_the_proxy()
+    {
+        var body = RandomNumberGenerator.GetBytes(1024 * 1024);
+        await using var harness = ProxyHarness.Start(tree => tree.Map("big", new TestResource(_ =>
+            ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Content, body, ContentFormat.OctetStream)))));
+
+        var response = await harness.ForwardAsync(CoapCode.Get, "big").WaitAsync(Bound);
+
+        Assert.Equal(CoapCode.Content, response.Code);
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(body)), Convert.ToHexString(SHA256.HashData(response.Payload.Span)));
+    }
+
+    [Fact]
+    public async Task A_Block1_upload_is_forwarded_whole()
+    {
+        var body = RandomNumberGenerator.GetBytes(100 * 1024);
+        byte[]? received = null;
+        await using var harness = ProxyHarness.Start(tree => tree.Map("up", new TestResource(context =>
+        {
+            received = context.Request.Payload.ToArray();
+            return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Changed));
+        })));
+        await using var client = new CoapClient(new CoapClientOptions { BlockSize = 256 });
+
+        var response = await client.SendAsync(harness.ForwardRequest(CoapCode.Put, "up", body), harness.ProxyEndPoint).WaitAsync(Bound);
+
+        Assert.Equal(CoapCode.Changed, response.Code);
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(body)), Convert.ToHexString(SHA256.HashData(received!)));
+    }
+}
