@@ -62,8 +62,16 @@ internal sealed class ClientEndpoint : IDisposable
             _request.Payload = Enumerable.Repeat((byte)'x', options.PayloadBytes).ToArray();
         }
 
-        _request.SetUriPath(options.Path);
-        if (options.Query.Length > 1)
+        if (options.ProxyUri is { } proxyUri)
+        {
+            _request.Options.Add(CoapOption.FromString(OptionNumber.ProxyUri, proxyUri));
+        }
+        else
+        {
+            _request.SetUriPath(options.Path);
+        }
+
+        if (options.ProxyUri is null && options.Query.Length > 1)
         {
             _request.SetUriQuery(options.Query);
         }

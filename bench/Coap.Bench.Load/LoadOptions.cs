@@ -10,7 +10,7 @@ internal sealed class LoadOptions
 {
     public const string Usage = """
         usage: Coap.Bench.Load coap://HOST[:PORT]/path[?a=b&c] [-w W] [-c C] [-d SEC] [-W SEC] [-t T] [-n]
-                               [-k TKL] [-T MS] [-r MSGS] [-P PID] [-m METHOD] [-p BYTES] [-f FORMAT] [-q]
+                               [-k TKL] [-T MS] [-r MSGS] [-P PID] [-m METHOD] [-p BYTES] [-f FORMAT] [-x URI] [-q]
           -w W      requests outstanding in total (default 16)
           -c C      client sockets (source ports); slots spread round-robin (default 16, <= W)
           -t T      generator threads; sockets spread round-robin; a thread with one socket blocks in
@@ -26,6 +26,7 @@ internal sealed class LoadOptions
           -m METHOD GET (default), PUT or POST
           -p BYTES  a payload of BYTES bytes ('x'), 0..1024 (default 0)
           -f FORMAT the payload's Content-Format (default none)
+          -x URI    send to HOST:PORT as a forward proxy: the request carries Proxy-Uri URI and no Uri-Path/Query
           -q        only print the final machine-readable line
         Loopback targets only.
         """;
@@ -64,6 +65,9 @@ internal sealed class LoadOptions
 
     public bool Quiet { get; init; }
 
+    /// <summary>With -x: the Proxy-Uri of every request; the target is then a forward proxy.</summary>
+    public string? ProxyUri { get; init; }
+
     /// <summary>Parses the arguments; returns null and sets <paramref name="error"/> when they are wrong.</summary>
     public static LoadOptions? Parse(string[] args, out string? error)
     {
@@ -75,6 +79,7 @@ internal sealed class LoadOptions
         int payload = 0;
         var method = CoapCode.Get;
         bool non = false, quiet = false;
+        string? proxyUri = null;
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
@@ -118,6 +123,7 @@ internal sealed class LoadOptions
                 "-m" => TryParseMethod(value, out method),
                 "-p" => int.TryParse(value, CultureInfo.InvariantCulture, out payload) && payload is >= 0 and <= 1024,
                 "-f" => TryParseInt(value, out format),
+                "-x" => (proxyUri = value).StartsWith("coap://", StringComparison.Ordinal),
                 _ => false,
             };
             if (!ok)
@@ -148,6 +154,7 @@ internal sealed class LoadOptions
             TimeoutMilliseconds = timeout,
             RotateAfter = rotate,
             ServerPid = pid,
+            ProxyUri = proxyUri,
             Method = method,
             PayloadBytes = payload,
             ContentFormat = format,

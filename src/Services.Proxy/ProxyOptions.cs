@@ -27,7 +27,7 @@ public sealed class ProxyOptions
     public int MaxInFlightPerUpstream { get; set; } = 8;
 
     /// <summary>Requests that wait for a slot of a busy upstream; beyond them (or with 0) a request gets 5.03 with Max-Age <see cref="BusyMaxAge"/>.</summary>
-    public int QueuePerUpstream { get; set; }
+    public int QueuePerUpstream { get; set; } = 32;
 
     /// <summary>The Max-Age of the 5.03 a request gets when its upstream is busy.</summary>
     public TimeSpan BusyMaxAge { get; set; } = TimeSpan.FromSeconds(2);

@@ -16,6 +16,7 @@ public sealed class UpstreamLimitTests
         await using var harness = ProxyHarness.Start(tree => tree.Map("slow", slow.Resource), new Dictionary<string, string?>
         {
             ["Modules:Proxy:MaxInFlightPerUpstream"] = "1",
+            ["Modules:Proxy:QueuePerUpstream"] = "0",
             ["Modules:Proxy:BusyMaxAge"] = "00:00:05",
             ["Modules:Proxy:Cache"] = "false",
         });
