@@ -47,6 +47,9 @@ public sealed class ProxyOptions
     /// <summary>The cache's size in bytes (payloads and options); the least recently used entries go first.</summary>
     public long CacheBytes { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>The largest representation the proxy fetches from an upstream in Block2 blocks; a larger one is 5.02.</summary>
+    public long MaxBodySize { get; set; } = 16L * 1024 * 1024;
+
     /// <summary>Upstream observations held at once (RFC 7641 §5); a registration beyond them is answered as a plain GET.</summary>
     public int MaxObservations { get; set; } = 1000;
 }

@@ -73,6 +73,11 @@ internal sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
             failures.Add($"{S}:CacheBytes must be between 0 and 16 GiB (got {options.CacheBytes}).");
         }
 
+        if (options.MaxBodySize is < 1024 or > 1L << 30)
+        {
+            failures.Add($"{S}:MaxBodySize must be between 1024 bytes and 1 GiB (got {options.MaxBodySize}).");
+        }
+
         if (options.MaxObservations is < 0 or > 100_000)
         {
             failures.Add($"{S}:MaxObservations must be between 0 and 100000 (got {options.MaxObservations}).");

@@ -29,6 +29,7 @@ internal sealed class ProxyResource : IObservableRoute
     private readonly ObservationPool _observations;
     private readonly ILogger _logger;
     private readonly string _identity;
+    private readonly BodyLimit _bodyLimit;
 
     public ProxyResource(IOptions<ProxyOptions> options, Upstreams upstreams, ProxyCache cache, ObservationPool observations, ILogger<ProxyResource> logger)
     {
@@ -39,6 +40,7 @@ internal sealed class ProxyResource : IObservableRoute
         _observations = observations;
         _logger = logger;
         _identity = _options.Identity ?? Dns.GetHostName();
+        _bodyLimit = new BodyLimit(_options.MaxBodySize);
     }
 
     public static ResourceMetadata Metadata { get; } = new() { Observable = true, Title = "CoAP proxy" };
@@ -191,7 +193,7 @@ internal sealed class ProxyResource : IObservableRoute
         try
         {
             var remote = await Upstreams.ResolveAsync(target, aborted).ConfigureAwait(false);
-            return (await _upstreams.Client.SendAsync(upstream, remote, aborted).ConfigureAwait(false), true);
+            return (await _upstreams.Client.SendAsync(upstream, remote, _bodyLimit, aborted).ConfigureAwait(false), true);
         }
         catch (CoapTimeoutException)
         {

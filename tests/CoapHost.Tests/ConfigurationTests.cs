@@ -59,7 +59,7 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
-    public async Task Modules_are_enabled_by_their_switch_and_terminal_is_off_by_default()
+    public async Task Modules_are_enabled_by_their_switch_and_terminal_and_proxy_are_off_by_default()
     {
         await using var host = await HostFixture.StartAsync("--Modules:Time:Enabled=false");
 
@@ -68,7 +68,8 @@ public sealed class ConfigurationTests
 
         Assert.DoesNotContain("Time", enabled);
         Assert.DoesNotContain("Terminal", enabled);
+        Assert.DoesNotContain("Proxy", enabled);
         Assert.Contains("FileServer", enabled);
-        Assert.Equal(5, catalog.All.Count);
+        Assert.Equal(6, catalog.All.Count);
     }
 }

@@ -24,6 +24,19 @@ public sealed class BlockwiseTests
     }
 
     [Fact]
+    public async Task A_representation_beyond_MaxBodySize_is_5_02_not_held()
+    {
+        var body = new byte[64 * 1024];
+        await using var harness = ProxyHarness.Start(tree => tree.Map("huge", new TestResource(_ =>
+            ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Content, body)))), new Dictionary<string, string?> { ["Modules:Proxy:MaxBodySize"] = "16384" });
+
+        var response = await harness.ForwardAsync(CoapCode.Get, "huge").WaitAsync(Bound);
+
+        Assert.Equal(CoapCode.BadGateway, response.Code);
+        Assert.Contains("16384", System.Text.Encoding.UTF8.GetString(response.Payload.Span), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_Block1_upload_is_forwarded_whole()
     {
         var body = RandomNumberGenerator.GetBytes(100 * 1024);

@@ -90,6 +90,33 @@ public sealed class ServerPipelineTests
     }
 
     [Fact]
+    public async Task A_mapped_forward_proxy_takes_Proxy_Uri_requests_and_their_safe_options_whatever_the_path()
+    {
+        await using var server = new ServerFixture(t =>
+        {
+            t.Map("r", TestResource.Text("not the proxy"));
+            t.MapForwardProxy(new TestResource(context => ValueTask.FromResult(
+                CoapMessage.CreateResponse(CoapCode.Content, context.Request.Options.TryGet(OptionNumber.ProxyUri, out var uri) ? uri.Value : default))));
+        });
+        var forwarded = ServerFixture.Request(CoapCode.Get, "r", 1);
+        forwarded.Options.Add(CoapOption.FromString(OptionNumber.ProxyUri, "coap://example.org/x"));
+        forwarded.Options.Add(2053, new byte[] { 1 });
+        var unsafeOption = ServerFixture.Request(CoapCode.Get, "r", 2);
+        unsafeOption.Options.Add(CoapOption.FromString(OptionNumber.ProxyUri, "coap://example.org/x"));
+        unsafeOption.Options.Add(2051, new byte[] { 1 });
+
+        server.Peer.Send(forwarded);
+        var answer = server.Peer.Expect();
+        server.Peer.Send(unsafeOption);
+        var refused = server.Peer.Expect();
+
+        // 2053 is critical and Safe-to-Forward: a proxy forwards it unread; 2051 is critical and unsafe (RFC 7252 §5.7.2).
+        Assert.Equal(CoapCode.Content, answer.Code);
+        Assert.Equal("coap://example.org/x", Encoding.UTF8.GetString(answer.Payload.Span));
+        Assert.Equal(CoapCode.BadOption, refused.Code);
+    }
+
+    [Fact]
     public async Task Accept_the_resource_cannot_produce_is_4_06()
     {
         var metadata = new ResourceMetadata { ContentFormats = [ContentFormat.TextPlain] };
