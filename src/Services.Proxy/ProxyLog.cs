@@ -11,10 +11,10 @@ internal static partial class ProxyLog
     [LoggerMessage(901, LogLevel.Information, "Proxy: {Upstream} did not answer {Method} {Uri} in time")]
     public static partial void UpstreamTimeout(ILogger logger, string upstream, string method, string uri);
 
-    [LoggerMessage(902, LogLevel.Warning, "Proxy: {Uri} failed upstream: {Reason}")]
+    [LoggerMessage(902, LogLevel.Information, "Proxy: {Uri} failed upstream: {Reason}")]
     public static partial void UpstreamFailed(ILogger logger, string uri, string reason);
 
-    [LoggerMessage(903, LogLevel.Information, "Proxy: upstream {Upstream} busy, {Method} {Uri} refused with 5.03")]
+    [LoggerMessage(903, LogLevel.Debug, "Proxy: upstream {Upstream} busy, {Method} {Uri} refused with 5.03")]
     public static partial void Busy(ILogger logger, string upstream, string method, string uri);
 
     [LoggerMessage(904, LogLevel.Debug, "Proxy: observing {Uri} upstream")]
@@ -23,6 +23,6 @@ internal static partial class ProxyLog
     [LoggerMessage(905, LogLevel.Debug, "Proxy: stopped observing {Uri} upstream ({Reason})")]
     public static partial void ObservationStopped(ILogger logger, string uri, string reason);
 
-    [LoggerMessage(906, LogLevel.Information, "Proxy: request from {Peer} refused: {Reason}")]
+    [LoggerMessage(906, LogLevel.Debug, "Proxy: request from {Peer} refused: {Reason}")]
     public static partial void Refused(ILogger logger, System.Net.IPEndPoint peer, string reason);
 }

@@ -53,13 +53,13 @@ internal sealed class ProxyResource : IObservableRoute
             return _observations.Inert;
         }
 
-        var target = TargetOf(context, out _);
+        var target = Refused(context) ? null : TargetOf(context, out _);
         return target is null ? null : _observations.GetOrAdd(ProxyCache.KeyOf(context.Request, target), target.Uri)?.Observers;
     }
 
     public async ValueTask<CoapMessage> HandleAsync(CoapRequestContext context)
     {
-        if (!_options.AllowRemote && context.Identity is null && !IPAddress.IsLoopback(context.RemoteEndPoint.Address))
+        if (Refused(context))
         {
             ProxyLog.Refused(_logger, context.RemoteEndPoint, "anonymous and not on loopback");
             return Errors.Diagnostic(CoapCode.Forbidden, "the proxy serves loopback peers only");
@@ -136,6 +136,10 @@ internal sealed class ProxyResource : IObservableRoute
 
         return UpstreamMessages.Response(response);
     }
+
+    /// <summary>Whether the peer may not use the proxy: anonymous and off loopback without AllowRemote.</summary>
+    private bool Refused(CoapRequestContext context) =>
+        !_options.AllowRemote && context.Identity is null && !IPAddress.IsLoopback(context.RemoteEndPoint.Address);
 
     /// <summary>Forward requests name their target in Proxy-Uri or Proxy-Scheme; the others came by a reverse route.</summary>
     private ProxyTarget? TargetOf(CoapRequestContext context, out CoapMessage? error)
