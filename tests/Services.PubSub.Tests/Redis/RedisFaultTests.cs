@@ -74,4 +74,29 @@ public sealed class RedisFaultTests
         Assert.Equal("2", TestBroker.Text(next));
         Assert.True(next.Observe > first.Observe);
     }
+
+    [Fact]
+    public async Task A_host_started_while_Redis_is_down_refuses_writes_and_takes_the_topics_once_Redis_is_up()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using (var first = SharedHosts.Start(redis))
+        {
+            await first.CreateAsync("before");
+        }
+
+        await redis.KillAsync();
+        await using var a = SharedHosts.Start(redis);
+        var refused = await a.Send(CoapCode.Post, "ps", Maps.Topic("while-down"), Maps.Format);
+        var resynced = a.Store().NextResync;
+        await redis.RestartAsync();
+        await using var b = SharedHosts.Start(redis);
+        var created = await b.Send(CoapCode.Post, "ps", Maps.Topic("once-up"), Maps.Format);
+        await resynced.WaitAsync(TestBroker.Timeout);
+        await a.HeardAllAsync();
+
+        Assert.Equal(CoapCode.ServiceUnavailable, refused.Code);
+        Assert.Equal(CoapCode.Created, created.Code);
+        Assert.Equal(CoapCode.Created, (await a.Send(CoapCode.Post, "ps", Maps.Topic("on-a"), Maps.Format)).Code);
+        Assert.Single(a.Broker().All(), topic => topic.Configuration.Name == "once-up");
+    }
 }

@@ -65,7 +65,14 @@ internal sealed partial class RedisTopicStore
 
     private void OnConnectionRestored() => RequestResync();
 
-    private void RequestResync() => Enqueue(default);
+    /// <summary>Asks the loop to read everything again; requests made before it starts are one.</summary>
+    private void RequestResync()
+    {
+        if (Interlocked.Exchange(ref _resyncWanted, 1) == 0)
+        {
+            Enqueue(default);
+        }
+    }
 
     private void Enqueue(Event item)
     {
@@ -87,6 +94,7 @@ internal sealed partial class RedisTopicStore
                 {
                     if (item.Message is null || Interlocked.Exchange(ref _overflowed, 0) == 1)
                     {
+                        Interlocked.Exchange(ref _resyncWanted, 0);
                         await ResyncAsync().ConfigureAwait(false);
                     }
                     else
@@ -98,6 +106,11 @@ internal sealed partial class RedisTopicStore
                 {
                     // Redis went away while this was read: the reconnection reads everything again.
                     Interlocked.Exchange(ref _unavailable, 1);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Stopping.
+                    return;
                 }
                 catch (Exception error)
                 {

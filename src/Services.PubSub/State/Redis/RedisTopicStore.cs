@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.Channels;
+using Coap.Engine.Hosting;
 using Microsoft.Extensions.Logging;
 using Services.PubSub.Topics;
 using StackExchange.Redis;
@@ -17,8 +18,8 @@ namespace Services.PubSub.State.Redis;
 /// </summary>
 internal sealed partial class RedisTopicStore : IDisposable
 {
-    /// <summary>Announcements waiting for the broker; beyond this the store drops them and reads everything again.</summary>
-    private const int MaxWaitingEvents = 65536;
+    /// <summary>Announcements waiting for the broker (with 64 KiB values, 64 MiB at most); beyond this the store drops them and reads everything again.</summary>
+    private const int MaxWaitingEvents = 1024;
 
     private readonly ConnectionMultiplexer _redis;
     private readonly IDatabase _db;
@@ -30,7 +31,8 @@ internal sealed partial class RedisTopicStore : IDisposable
     private readonly Channel<Event> _events = Channel.CreateBounded<Event>(new BoundedChannelOptions(MaxWaitingEvents) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
     private ISharedTopics? _topics;
     private ChannelMessageQueue? _queue;
-    private string? _epoch;
+    private volatile string? _epoch;
+    private int _resyncWanted;
     private int _overflowed;
     private int _unavailable;
     private TaskCompletionSource _resynced = NewSignal();
@@ -66,7 +68,7 @@ internal sealed partial class RedisTopicStore : IDisposable
     public IReadOnlyList<StoredTopic>? Start(ISharedTopics topics)
     {
         _topics = topics;
-        _ = Task.Run(ProcessEventsAsync);
+        Task.Run(ProcessEventsAsync).Forget(_logger, "applying the changes heard from Redis");
         try
         {
             Subscribe();
