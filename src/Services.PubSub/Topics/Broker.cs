@@ -16,7 +16,9 @@ namespace Services.PubSub.Topics;
 /// commit: publications that wait together share their syncs), so the changes' tasks complete after the disk has them;
 /// without one they complete at once. Subscribers are the observers of a topic's data; the broker sets their limit
 /// and observer check and ends them with 4.04 when the topic or its data goes or max-subscribers is lowered below
-/// their number, logging a warning that names how many, the topic's creator and who made the change.
+/// their number, logging a warning that names how many, the topic's creator and who made the change. With
+/// Modules:PubSub:Store = Redis every change is made in Redis instead and the topics are shared with every host on it
+/// (Broker.Shared.cs).
 /// </summary>
 internal sealed partial class Broker : IDisposable
 {
