@@ -55,6 +55,7 @@ internal sealed partial class RedisTopicStore
 
     private void OnConnectionFailed(ConnectionFailedEventArgs failure)
     {
+        _synced = false;
         if (Interlocked.Exchange(ref _unavailable, 1) == 0)
         {
             PubSubLog.RedisUnavailable(_logger, failure.Exception, failure.FailureType.ToString());
@@ -211,6 +212,7 @@ internal sealed partial class RedisTopicStore
 
         topics.Resynced(all);
         _epoch = epoch;
+        _synced = true;
         Interlocked.Exchange(ref _unavailable, 0);
         PubSubLog.RedisResynced(_logger, all.Count);
         Interlocked.Exchange(ref _resynced, NewSignal()).TrySetResult();

@@ -32,6 +32,7 @@ internal sealed partial class RedisTopicStore : IDisposable
     private ISharedTopics? _topics;
     private ChannelMessageQueue? _queue;
     private volatile string? _epoch;
+    private volatile bool _synced;
     private int _resyncWanted;
     private int _overflowed;
     private int _unavailable;
@@ -73,7 +74,9 @@ internal sealed partial class RedisTopicStore : IDisposable
         {
             Subscribe();
             _epoch = Epoch();
-            return Parse((RedisResult[])_db.ScriptEvaluate(RedisScripts.LoadAll, [_ids], [_prefix])!);
+            var loaded = Parse((RedisResult[])_db.ScriptEvaluate(RedisScripts.LoadAll, [_ids], [_prefix])!);
+            _synced = true;
+            return loaded;
         }
         catch (Exception error) when (error is RedisException or TimeoutException)
         {
@@ -83,8 +86,11 @@ internal sealed partial class RedisTopicStore : IDisposable
         }
     }
 
-    /// <summary>False until the topics were read at start or after a reconnection; writes are refused while false.</summary>
-    public bool Synced => _epoch is not null;
+    /// <summary>
+    /// False until the topics were read at start, and from a lost connection until they were read again: writes are
+    /// refused meanwhile, so that none acts on a Redis that came back empty before this host put its topics back.
+    /// </summary>
+    public bool Synced => _synced;
 
     public async Task<CreateOutcome> CreateAsync(string id, TopicConfiguration configuration, Publication? value)
     {
