@@ -25,28 +25,4 @@ internal static class SharedHosts
 
     /// <summary>Waits until <paramref name="host"/> has taken every change announced so far by any host.</summary>
     public static Task HeardAllAsync(this TestBroker host) => host.Store().HeardAllAsync().WaitAsync(TestBroker.Timeout);
-
-    /// <summary>Starts one broker per name, disposing the ones started if a later one fails.</summary>
-    public static async Task<TestBroker[]> StartManyAsync(RedisServer redis, int count)
-    {
-        var hosts = new List<TestBroker>();
-        try
-        {
-            for (var i = 0; i < count; i++)
-            {
-                hosts.Add(Start(redis));
-            }
-
-            return [.. hosts];
-        }
-        catch
-        {
-            foreach (var host in hosts)
-            {
-                await host.DisposeAsync();
-            }
-
-            throw;
-        }
-    }
 }
