@@ -12,6 +12,7 @@ command -v fusermount3 >/dev/null 2>&1 || missing+=(fuse3)
 [ -e /usr/lib/x86_64-linux-gnu/libfuse3.so.3 ] || ldconfig -p 2>/dev/null | grep -q 'libfuse3\.so\.3 ' || missing+=(libfuse3-3)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v tshark >/dev/null 2>&1 || missing+=(tshark)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi

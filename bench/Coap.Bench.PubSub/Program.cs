@@ -14,29 +14,26 @@ using Services.PubSub;
 
 // Pub-sub fan-out: the broker module on the engine over loopback; SOCKETS client sockets × TOKENS subscriptions each
 // to one topic and one publisher, first in lockstep (each value reaches every subscriber before the next), then as
-// fast as the broker answers, SECONDS each.
-//   dotnet bench/Coap.Bench.PubSub/bin/Release/net10.0/Coap.Bench.PubSub.dll [SOCKETS] [TOKENS] [SECONDS] [persist]
+// fast as the broker answers, SECONDS each. With redis=CONFIGURATION, HOSTS brokers in this process share that Redis
+// (Modules:PubSub:Store = Redis); the publisher uses the first, the subscriber sockets are spread over all of them.
+//   dotnet bench/Coap.Bench.PubSub/bin/Release/net10.0/Coap.Bench.PubSub.dll [SOCKETS] [TOKENS] [SECONDS] [persist|redis=127.0.0.1:6379] [HOSTS]
 var sockets = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100;
 var tokens = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
 var seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 5;
 var persist = args.Length > 3 && args[3] == "persist";
+var redis = args.Length > 3 && args[3].StartsWith("redis=", StringComparison.Ordinal) ? args[3]["redis=".Length..] : null;
+var hostCount = redis is not null && args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 1;
 var subscribers = sockets * tokens;
 var state = persist ? Directory.CreateTempSubdirectory("coap-bench-pubsub-").FullName : string.Empty;
+var prefix = $"bench-{Guid.NewGuid():N}:";
 
-var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+var hosts = new List<(CoapServer Server, ServiceProvider Provider)>();
+for (var h = 0; h < hostCount; h++)
 {
-    ["Modules:PubSub:StateDirectory"] = state,
-    ["Modules:PubSub:MaxSubscribers"] = Math.Max(subscribers, 1).ToString(CultureInfo.InvariantCulture),
-}).Build();
-var services = new ServiceCollection();
-services.AddSingleton(TimeProvider.System);
-services.AddLogging();
-var module = new PubSubModule();
-module.ConfigureServices(services, configuration.GetSection("Modules:PubSub"));
-await using var provider = services.BuildServiceProvider();
-var options = Options.Create(new CoapServerOptions { Address = "127.0.0.1", Port = 0 });
-await using var server = new CoapServer(options, new ResourceTree(), [module], provider, TimeProvider.System, NullLoggerFactory.Instance);
-await server.StartAsync(CancellationToken.None);
+    hosts.Add(await StartHost());
+}
+
+var server = hosts[0].Server;
 var endPoint = server.LocalEndPoints[0];
 var broker = $"coap://127.0.0.1:{endPoint.Port.ToString(CultureInfo.InvariantCulture)}";
 
@@ -59,11 +56,21 @@ var dataPath = reader.ReadTextString().Split('/');
 using var publisher = new Publisher(endPoint, dataPath);
 publisher.Publish();
 
+// Every other host must have heard of the topic and its value before its subscribers register.
+foreach (var (other, _) in hosts.Skip(1))
+{
+    var uri = $"coap://127.0.0.1:{other.LocalEndPoints[0].Port.ToString(CultureInfo.InvariantCulture)}/{string.Join('/', dataPath)}";
+    while ((await setup.GetAsync(uri)).Code != CoapCode.Content)
+    {
+        await Task.Delay(10);
+    }
+}
+
 var clients = new SubscriberSocket[sockets];
 var samplesPerSocket = Math.Max(1000, 4_000_000 / sockets);
 for (var i = 0; i < sockets; i++)
 {
-    clients[i] = new SubscriberSocket(endPoint, samplesPerSocket);
+    clients[i] = new SubscriberSocket(hosts[i % hosts.Count].Server.LocalEndPoints[0], samplesPerSocket);
 }
 
 using var stop = new CancellationTokenSource();
@@ -89,7 +96,8 @@ await WaitFor(() => clients.Sum(c => c.Responses) >= 2L * subscribers);
 registering.Stop();
 var m2 = GC.GetTotalMemory(forceFullCollection: true);
 var dedup = (m1 - m0) / (double)subscribers;
-Console.WriteLine($"subscribers: {subscribers} ({sockets} sockets x {tokens}), registered in {registering.Elapsed.TotalMilliseconds:F0} ms{(persist ? ", state persisted (fsync per publication)" : ", state in memory")}");
+var store = redis is not null ? $", {hosts.Count} host(s) on Redis {redis}" : persist ? ", state persisted (fsync per publication)" : ", state in memory";
+Console.WriteLine($"subscribers: {subscribers} ({sockets} sockets x {tokens}), registered in {registering.Elapsed.TotalMilliseconds:F0} ms{store}");
 Console.WriteLine($"memory per subscriber: {((m2 - m1) / (double)subscribers) - dedup:F0} B (plus {dedup:F0} B per request in the deduplication table for EXCHANGE_LIFETIME)");
 
 // Warm-up, then the measured run.
@@ -159,10 +167,43 @@ foreach (var client in clients)
     client.Dispose();
 }
 
-await server.StopAsync(CancellationToken.None);
+foreach (var (host, provider) in hosts)
+{
+    await host.StopAsync(CancellationToken.None);
+    await host.DisposeAsync();
+    await provider.DisposeAsync();
+}
+
 if (persist)
 {
     Directory.Delete(state, recursive: true);
+}
+
+async Task<(CoapServer, ServiceProvider)> StartHost()
+{
+    var settings = new Dictionary<string, string?>
+    {
+        ["Modules:PubSub:StateDirectory"] = state,
+        ["Modules:PubSub:MaxSubscribers"] = Math.Max(subscribers, 1).ToString(CultureInfo.InvariantCulture),
+    };
+    if (redis is not null)
+    {
+        settings["Modules:PubSub:Store"] = "Redis";
+        settings["Modules:PubSub:Redis:Configuration"] = redis;
+        settings["Modules:PubSub:Redis:KeyPrefix"] = prefix;
+    }
+
+    var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+    var services = new ServiceCollection();
+    services.AddSingleton(TimeProvider.System);
+    services.AddLogging();
+    var module = new PubSubModule();
+    module.ConfigureServices(services, configuration.GetSection("Modules:PubSub"));
+    var provider = services.BuildServiceProvider();
+    var options = Options.Create(new CoapServerOptions { Address = "127.0.0.1", Port = 0 });
+    var host = new CoapServer(options, new ResourceTree(), [module], provider, TimeProvider.System, NullLoggerFactory.Instance);
+    await host.StartAsync(CancellationToken.None);
+    return (host, provider);
 }
 
 static long Percentile(long[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];

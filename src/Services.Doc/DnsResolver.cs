@@ -15,7 +15,7 @@ namespace Services.Doc;
 /// stay DNS answers (RFC 9953 §4.3.3): OPCODE other than QUERY → NOTIMP, an upstream that fails or answers garbage →
 /// SERVFAIL, both with Max-Age 0 and never cached.
 /// </summary>
-internal sealed partial class DnsResolver(IOptions<DocOptions> options, IDnsUpstream upstream, DnsAnswerCache cache, ILogger<DnsResolver> logger)
+internal sealed partial class DnsResolver(IOptions<DocOptions> options, IDnsUpstream upstream, DnsAnswerCache cache, ILogger<DnsResolver> logger, SharedAnswerCache? shared = null)
 {
     private readonly uint _negativeMaxAge = options.Value.NegativeMaxAge;
     private readonly ConcurrentDictionary<string, Task<DocAnswer?>> _pending = new(StringComparer.Ordinal);
@@ -56,9 +56,18 @@ internal sealed partial class DnsResolver(IOptions<DocOptions> options, IDnsUpst
         return answer is { } found ? new DocAnswer(WithId(found.Body, query.Header.Id), found.MaxAge) : Error(query, DnsRcode.ServFail);
     }
 
-    /// <summary>One upstream lookup for everyone asking the same query meanwhile: the answer with ID 0, or null for SERVFAIL.</summary>
+    /// <summary>
+    /// One lookup for everyone asking the same query meanwhile: from the shared cache (Cache = Redis) when another host
+    /// has the answer, else upstream; the answer with ID 0, or null for SERVFAIL.
+    /// </summary>
     private async Task<DocAnswer?> LookUpAsync(string key, ReadOnlyMemory<byte> queryBytes, DnsMessage query)
     {
+        if (shared is not null && await shared.TryGetAsync(key).ConfigureAwait(false) is { } other)
+        {
+            cache.Add(key, other.Body, other.MaxAge);
+            return new DocAnswer(other.Body, other.MaxAge);
+        }
+
         try
         {
             var response = DnsMessage.Parse((await upstream.QueryAsync(queryBytes, CancellationToken.None).ConfigureAwait(false)).AsSpan());
@@ -67,6 +76,11 @@ internal sealed partial class DnsResolver(IOptions<DocOptions> options, IDnsUpst
             if (!rewritten.Header.Truncated && rewritten.Header.Rcode is DnsRcode.NoError or DnsRcode.NxDomain)
             {
                 cache.Add(key, body, maxAge);
+                if (shared is not null)
+                {
+                    // Shared before the answer goes out, so a host asked next finds it; a Redis that fails does not delay it (no backlog).
+                    await shared.AddAsync(key, body, maxAge).ConfigureAwait(false);
+                }
             }
 
             return new DocAnswer(body, maxAge);

@@ -18,6 +18,7 @@ public sealed class DocModule : ICoapModule
         services.AddCoapOptions<DocOptions, DocOptionsValidator>(section);
         services.TryAddSingleton<IDnsUpstream, NetworkDnsUpstream>();
         services.TryAddSingleton<DnsAnswerCache>();
+        services.TryAddSingleton<SharedAnswerCache>();
         services.TryAddSingleton<DnsResolver>();
         services.TryAddSingleton<DnsResource>();
     }

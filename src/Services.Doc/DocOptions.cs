@@ -29,6 +29,23 @@ public sealed class DocOptions
     /// <summary>Max-Age in seconds of a negative answer without any record (with records the smallest TTL rules, and an SOA's MINIMUM caps it, RFC 2308 §5).</summary>
     public uint NegativeMaxAge { get; set; } = 60;
 
+    /// <summary>
+    /// Where answers are cached besides this host's memory: "Memory" (the default: only there) or "Redis" (also in the
+    /// Redis server of <see cref="DocRedisOptions.Configuration"/>, with their Max-Age as TTL, so that every host on it
+    /// answers from the others' lookups).
+    /// </summary>
+    public string Cache { get; set; } = MemoryCache;
+
+    public const string MemoryCache = "Memory";
+
+    public const string RedisCache = "Redis";
+
+    /// <summary>The shared cache's settings, "Modules:Doc:Redis"; read only with Cache = Redis.</summary>
+    public DocRedisOptions Redis { get; set; } = new();
+
+    /// <summary>True when <see cref="Cache"/> is "Redis" (any letter case).</summary>
+    public bool SharesCache => string.Equals(Cache, RedisCache, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Answers kept in the cache at most; 0 turns caching off.</summary>
     public int CacheEntries { get; set; } = 10_000;
 

@@ -1,5 +1,6 @@
 using Coap.Engine.Hosting;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using Services.Doc.Upstream;
 
 namespace Services.Doc;
@@ -53,6 +54,39 @@ internal sealed class DocOptionsValidator : IValidateOptions<DocOptions>
             failures.Add($"{DocOptions.SectionName}:CacheBytes must not be negative (got {options.CacheBytes}).");
         }
 
+        ValidateCache(options, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateCache(DocOptions options, List<string> failures)
+    {
+        if (!string.Equals(options.Cache, DocOptions.MemoryCache, StringComparison.OrdinalIgnoreCase) && !options.SharesCache)
+        {
+            failures.Add($"{DocOptions.SectionName}:Cache must be Memory or Redis (got '{options.Cache}').");
+            return;
+        }
+
+        if (!options.SharesCache)
+        {
+            return;
+        }
+
+        var redis = options.Redis ?? new DocRedisOptions();
+        try
+        {
+            if (string.IsNullOrWhiteSpace(redis.Configuration) || ConfigurationOptions.Parse(redis.Configuration).EndPoints.Count == 0)
+            {
+                failures.Add($"{DocOptions.SectionName}:Redis:Configuration must name the Redis server (\"host:port,...\") when Cache is Redis (got '{redis.Configuration}').");
+            }
+        }
+        catch (ArgumentException error)
+        {
+            failures.Add($"{DocOptions.SectionName}:Redis:Configuration is not a StackExchange.Redis configuration string: {error.Message}");
+        }
+
+        if (string.IsNullOrEmpty(redis.KeyPrefix) || redis.KeyPrefix.Length > 200 || redis.KeyPrefix.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            failures.Add($"{DocOptions.SectionName}:Redis:KeyPrefix must be 1 to 200 characters without spaces (got '{redis.KeyPrefix}').");
+        }
     }
 }

@@ -22,4 +22,19 @@ internal static partial class PubSubLog
 
     [LoggerMessage(710, LogLevel.Warning, "Topic {Name} (created by {Creator}): {Count} subscriber(s) ended with a final 4.04 because {Requester} {Change}")]
     public static partial void SubscribersEnded(ILogger logger, int count, string name, string creator, string requester, string change);
+
+    [LoggerMessage(720, LogLevel.Warning, "Redis is unreachable or refused a command ({What}); changes are refused with 5.03 and reads answered from this host's last known state until it is back")]
+    public static partial void RedisUnavailable(ILogger logger, Exception? error, string what);
+
+    [LoggerMessage(721, LogLevel.Information, "Redis is reachable; {Count} topics read again and subscribers told of what they missed")]
+    public static partial void RedisResynced(ILogger logger, int count);
+
+    [LoggerMessage(722, LogLevel.Warning, "Redis lost its data (its epoch key is new); this host put back the {Count} topics it holds")]
+    public static partial void RedisRestored(ILogger logger, int count);
+
+    [LoggerMessage(723, LogLevel.Error, "Topic {Id} in Redis cannot be read ({Reason}); it is left out")]
+    public static partial void RedisRecordUnreadable(ILogger logger, string id, string reason);
+
+    [LoggerMessage(724, LogLevel.Information, "Pub-sub broker loaded {Count} topics from Redis")]
+    public static partial void LoadedFromRedis(ILogger logger, int count);
 }

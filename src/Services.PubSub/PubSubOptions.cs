@@ -11,7 +11,23 @@ public sealed class PubSubOptions
     /// <summary>The Content-Format of configuration maps, application/core-pubsub+cbor: "TBD606" in the draft, 606 as its sample broker.</summary>
     public int ContentFormat { get; set; } = 606;
 
-    /// <summary>Where topics, their configurations and last values are kept across restarts; empty keeps them in memory only.</summary>
+    /// <summary>
+    /// Where topics live: "File" (the default) keeps them in <see cref="StateDirectory"/> on this host; "Redis" keeps them
+    /// in the Redis server of <see cref="PubSubRedisOptions.Configuration"/>, shared by every host configured alike.
+    /// </summary>
+    public string Store { get; set; } = FileStore;
+
+    public const string FileStore = "File";
+
+    public const string RedisStore = "Redis";
+
+    /// <summary>The Redis store's settings, "Modules:PubSub:Redis"; read only with Store = Redis.</summary>
+    public PubSubRedisOptions Redis { get; set; } = new();
+
+    /// <summary>True when <see cref="Store"/> is "Redis" (any letter case).</summary>
+    public bool UsesRedis => string.Equals(Store, RedisStore, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Where topics, their configurations and last values are kept across restarts (Store = File); empty keeps them in memory only.</summary>
     public string StateDirectory { get; set; } = "pubsub";
 
     /// <summary>How many topics the broker holds; creating one more is refused with 4.03.</summary>

@@ -1,5 +1,6 @@
 using Coap.Engine.Hosting;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Services.PubSub;
 
@@ -49,6 +50,46 @@ internal sealed class PubSubOptionsValidator : IValidateOptions<PubSubOptions>
             failures.Add($"{PubSubOptions.SectionName}:MinPublishInterval must not be negative (got {options.MinPublishInterval}).");
         }
 
+        ValidateStore(options, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateStore(PubSubOptions options, List<string> failures)
+    {
+        if (!string.Equals(options.Store, PubSubOptions.FileStore, StringComparison.OrdinalIgnoreCase) && !options.UsesRedis)
+        {
+            failures.Add($"{PubSubOptions.SectionName}:Store must be File or Redis (got '{options.Store}').");
+            return;
+        }
+
+        if (!options.UsesRedis)
+        {
+            return;
+        }
+
+        var redis = options.Redis ?? new PubSubRedisOptions();
+        if (string.IsNullOrWhiteSpace(redis.Configuration))
+        {
+            failures.Add($"{PubSubOptions.SectionName}:Redis:Configuration must name the Redis server (\"host:port,...\") when Store is Redis.");
+        }
+        else
+        {
+            try
+            {
+                if (ConfigurationOptions.Parse(redis.Configuration).EndPoints.Count == 0)
+                {
+                    failures.Add($"{PubSubOptions.SectionName}:Redis:Configuration names no Redis endpoint (got '{redis.Configuration}').");
+                }
+            }
+            catch (ArgumentException error)
+            {
+                failures.Add($"{PubSubOptions.SectionName}:Redis:Configuration is not a StackExchange.Redis configuration string: {error.Message}");
+            }
+        }
+
+        if (string.IsNullOrEmpty(redis.KeyPrefix) || redis.KeyPrefix.Length > 200 || redis.KeyPrefix.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            failures.Add($"{PubSubOptions.SectionName}:Redis:KeyPrefix must be 1 to 200 characters without spaces (got '{redis.KeyPrefix}').");
+        }
     }
 }

@@ -7,6 +7,21 @@ namespace Services.Doc.Tests;
 
 public sealed class DocOptionsValidatorTests
 {
+    [Theory]
+    [InlineData("Elsewhere", "", "coap:doc:", "Modules:Doc:Cache")]
+    [InlineData("Redis", "", "coap:doc:", "Modules:Doc:Redis:Configuration")]
+    [InlineData("Redis", "127.0.0.1:6379,nonsense=1", "coap:doc:", "Modules:Doc:Redis:Configuration")]
+    [InlineData("Redis", "127.0.0.1:6379", "two words", "Modules:Doc:Redis:KeyPrefix")]
+    public void A_bad_shared_cache_setting_is_named_by_its_key(string cache, string configuration, string prefix, string key)
+    {
+        var options = new DocOptions { Cache = cache, Redis = new DocRedisOptions { Configuration = configuration, KeyPrefix = prefix } };
+
+        var result = new DocOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(key, result.FailureMessage, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_defaults_are_valid()
     {

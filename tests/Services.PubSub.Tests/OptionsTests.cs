@@ -86,4 +86,25 @@ public sealed class OptionsTests
         Assert.Equal(65000, response.ContentFormat);
         Assert.StartsWith("broker/topics/data/", (string)Maps.Read(response.Payload)[1], StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Store", "Postgres", "Modules:PubSub:Store")]
+    [InlineData("Store", "Redis", "Modules:PubSub:Redis:Configuration")]
+    [InlineData("Redis:Configuration", "127.0.0.1:6379,nonsense=1", "Modules:PubSub:Redis:Configuration")]
+    [InlineData("Redis:Configuration", ",", "Modules:PubSub:Redis:Configuration")]
+    [InlineData("Redis:KeyPrefix", "", "Modules:PubSub:Redis:KeyPrefix")]
+    [InlineData("Redis:KeyPrefix", "two words", "Modules:PubSub:Redis:KeyPrefix")]
+    public void A_bad_store_setting_is_refused_at_start_naming_the_key(string key, string value, string named)
+    {
+        var settings = new Dictionary<string, string?> { [$"Modules:PubSub:{key}"] = value, ["Modules:PubSub:StateDirectory"] = string.Empty };
+        if (key.StartsWith("Redis:", StringComparison.Ordinal))
+        {
+            settings["Modules:PubSub:Store"] = "Redis";
+            settings.TryAdd("Modules:PubSub:Redis:Configuration", "127.0.0.1:1");
+        }
+
+        var error = Assert.Throws<OptionsValidationException>(() => new UdpModuleServer(new PubSubModule(), settings));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
 }

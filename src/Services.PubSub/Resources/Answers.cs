@@ -27,6 +27,14 @@ internal static class Answers
         return ValueTask.FromResult(response);
     }
 
+    /// <summary>The shared store (Redis) is unreachable, so the change was not made known as done: 5.03 with Max-Age, retry then.</summary>
+    public static ValueTask<CoapMessage> Unavailable(StoreUnavailableException error)
+    {
+        var response = CoapMessage.CreateResponse(CoapCode.ServiceUnavailable, Encoding.UTF8.GetBytes(error.Message));
+        response.MaxAge = StoreUnavailableException.RetryAfterSeconds;
+        return ValueTask.FromResult(response);
+    }
+
     public static ValueTask<CoapMessage> TooLarge(PayloadTooLargeException error)
     {
         var response = CoapMessage.CreateResponse(CoapCode.RequestEntityTooLarge, Encoding.UTF8.GetBytes(error.Message));

@@ -124,6 +124,10 @@ internal sealed class CollectionResource : CoapResource
         {
             return await Answers.Busy(error).ConfigureAwait(false);
         }
+        catch (StoreUnavailableException error)
+        {
+            return await Answers.Unavailable(error).ConfigureAwait(false);
+        }
 
         var response = CoapMessage.CreateResponse(CoapCode.Created, ConfigurationCodec.Write(topic.Configuration), _format);
         response.SetLocationPathSegments([.. _broker.Path.Split('/'), topic.Id]);

@@ -105,6 +105,10 @@ internal sealed class TopicDataResource : CoapResource, IObservableRoute
         {
             return await Answers.Busy(error).ConfigureAwait(false);
         }
+        catch (StoreUnavailableException error)
+        {
+            return await Answers.Unavailable(error).ConfigureAwait(false);
+        }
     }
 
     protected override ValueTask<CoapMessage> OnDelete(CoapRequestContext context)
@@ -135,6 +139,10 @@ internal sealed class TopicDataResource : CoapResource, IObservableRoute
         catch (WriterBusyException error)
         {
             return await Answers.Busy(error).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException error)
+        {
+            return await Answers.Unavailable(error).ConfigureAwait(false);
         }
     }
 

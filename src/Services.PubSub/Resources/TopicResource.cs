@@ -90,6 +90,10 @@ internal sealed class TopicResource : CoapResource
         {
             return await Answers.Busy(error).ConfigureAwait(false);
         }
+        catch (StoreUnavailableException error)
+        {
+            return await Answers.Unavailable(error).ConfigureAwait(false);
+        }
 
         return CoapMessage.CreateResponse(CoapCode.Deleted);
     }
@@ -156,6 +160,10 @@ internal sealed class TopicResource : CoapResource
         catch (WriterBusyException error)
         {
             return await Answers.Busy(error).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException error)
+        {
+            return await Answers.Unavailable(error).ConfigureAwait(false);
         }
     }
 

@@ -4,6 +4,7 @@ using Coap.Engine.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Services.PubSub.State;
+using Services.PubSub.State.Redis;
 
 namespace Services.PubSub.Topics;
 
@@ -15,9 +16,11 @@ namespace Services.PubSub.Topics;
 /// commit: publications that wait together share their syncs), so the changes' tasks complete after the disk has them;
 /// without one they complete at once. Subscribers are the observers of a topic's data; the broker sets their limit
 /// and observer check and ends them with 4.04 when the topic or its data goes or max-subscribers is lowered below
-/// their number, logging a warning that names how many, the topic's creator and who made the change.
+/// their number, logging a warning that names how many, the topic's creator and who made the change. With
+/// Modules:PubSub:Store = Redis every change is made in Redis instead and the topics are shared with every host on it
+/// (Broker.Shared.cs).
 /// </summary>
-internal sealed class Broker : IDisposable
+internal sealed partial class Broker : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Topic> _byId = new(StringComparer.Ordinal);
@@ -28,6 +31,7 @@ internal sealed class Broker : IDisposable
     private readonly ILogger _logger;
     private readonly StateStore? _store;
     private readonly StateWriter? _writer;
+    private readonly RedisTopicStore? _shared;
 
     /// <summary>When an expired topic's file cannot be removed, the next attempt comes this much later.</summary>
     private static readonly TimeSpan ExpireRetry = TimeSpan.FromMinutes(1);
@@ -42,7 +46,12 @@ internal sealed class Broker : IDisposable
         _logger = logger;
         Path = _options.Path.Trim('/');
         DataPrefix = Path + "/data/";
-        if (_options.StateDirectory.Length > 0)
+        if (_options.UsesRedis)
+        {
+            _shared = new RedisTopicStore(_options.Redis, logger);
+            LoadShared(_shared);
+        }
+        else if (_options.StateDirectory.Length > 0)
         {
             _store = new StateStore(_options.StateDirectory, time, logger, sync);
             Load(_store);
@@ -95,43 +104,51 @@ internal sealed class Broker : IDisposable
     /// Creates a topic recording <paramref name="creator"/>; refusals are <see cref="ConfigurationException"/> (4.00)
     /// or <see cref="BrokerFullException"/> (4.03).
     /// </summary>
-    public Task<Topic> CreateAsync(ConfigurationFields fields, string creator) => Change(() => Create(fields, creator));
+    public Task<Topic> CreateAsync(ConfigurationFields fields, string creator) =>
+        _shared is not null ? CreateSharedAsync(_shared, fields, creator) : Change(() => Create(fields, creator));
 
     private Topic Create(ConfigurationFields fields, string creator)
     {
         lock (_gate)
         {
-            if (_byId.Count >= _options.MaxTopics)
-            {
-                throw new BrokerFullException($"the broker holds its maximum of {_options.MaxTopics} topics ({PubSubOptions.SectionName}:MaxTopics)");
-            }
-
-            var configuration = ConfigurationRules.Create(fields, DataPrefix, NewId(_byData), _time.GetUtcNow()) with { Creator = creator };
-            if (_byName.ContainsKey(configuration.Name))
-            {
-                throw new ConfigurationException($"a topic named {PeerText.Quote(configuration.Name)} exists");
-            }
-
-            var topic = new Topic(NewId(_byId), configuration);
-            if (_byData.ContainsKey(topic.DataId))
-            {
-                throw new ConfigurationException($"topic-data {PeerText.Quote(configuration.DataPath)} belongs to another topic");
-            }
-
-            if (fields.Initialize is { } initial)
-            {
-                CheckSize(initial.Length);
-                topic.Value = new Publication(initial, configuration.ContentFormat);
-                topic.LastPublishedAt = _time.GetTimestamp();
-            }
-
+            var topic = NewTopic(fields, creator);
             _store?.Save(topic.Id, topic.Configuration, topic.Value);
             _byId.Add(topic.Id, topic);
             _byData.Add(topic.DataId, topic);
-            _byName.Add(configuration.Name, topic);
+            _byName.Add(topic.Configuration.Name, topic);
             Configure(topic);
             return topic;
         }
+    }
+
+    /// <summary>A new topic, checked against the ones this broker holds, not yet added; the caller holds the broker's lock.</summary>
+    private Topic NewTopic(ConfigurationFields fields, string creator)
+    {
+        if (_byId.Count >= _options.MaxTopics)
+        {
+            throw new BrokerFullException($"the broker holds its maximum of {_options.MaxTopics} topics ({PubSubOptions.SectionName}:MaxTopics)");
+        }
+
+        var configuration = ConfigurationRules.Create(fields, DataPrefix, NewId(_byData), _time.GetUtcNow()) with { Creator = creator };
+        if (_byName.ContainsKey(configuration.Name))
+        {
+            throw new ConfigurationException($"a topic named {PeerText.Quote(configuration.Name)} exists");
+        }
+
+        var topic = new Topic(NewId(_byId), configuration);
+        if (_byData.ContainsKey(topic.DataId))
+        {
+            throw new ConfigurationException($"topic-data {PeerText.Quote(configuration.DataPath)} belongs to another topic");
+        }
+
+        if (fields.Initialize is { } initial)
+        {
+            CheckSize(initial.Length);
+            topic.Value = new Publication(initial, configuration.ContentFormat);
+            topic.LastPublishedAt = _time.GetTimestamp();
+        }
+
+        return topic;
     }
 
     /// <summary>
@@ -140,7 +157,9 @@ internal sealed class Broker : IDisposable
     /// once, surplus subscribers get 4.04 (logged with <paramref name="requester"/>). Returns the new configuration.
     /// </summary>
     public Task<TopicConfiguration> ReconfigureAsync(Topic topic, Func<TopicConfiguration, TopicConfiguration> change, byte[]? initialize, string requester) =>
-        Change(() => Reconfigure(topic, change, initialize, requester));
+        _shared is not null
+            ? ReconfigureSharedAsync(_shared, topic, change, initialize, requester)
+            : Change(() => Reconfigure(topic, change, initialize, requester));
 
     private TopicConfiguration Reconfigure(Topic topic, Func<TopicConfiguration, TopicConfiguration> change, byte[]? initialize, string requester)
     {
@@ -186,6 +205,11 @@ internal sealed class Broker : IDisposable
     /// </summary>
     public async ValueTask<(TimeSpan Wait, bool Replaced)> PublishAsync(Topic topic, ReadOnlyMemory<byte> payload, int? contentFormat)
     {
+        if (_shared is not null)
+        {
+            return await PublishSharedAsync(_shared, topic, payload, contentFormat).ConfigureAwait(false);
+        }
+
         Publication value;
         bool replaced;
         lock (topic.Gate)
@@ -250,6 +274,12 @@ internal sealed class Broker : IDisposable
     /// <summary>DELETE on the topic-data: back to "half created"; subscribers get a final 4.04.</summary>
     public async Task ClearValueAsync(Topic topic, string requester)
     {
+        if (_shared is not null)
+        {
+            await ClearSharedAsync(_shared, topic, requester).ConfigureAwait(false);
+            return;
+        }
+
         await Change(() =>
         {
             lock (topic.Gate)
@@ -271,6 +301,11 @@ internal sealed class Broker : IDisposable
     /// </summary>
     public async Task<bool> DeleteAsync(Topic topic, string? requester)
     {
+        if (_shared is not null)
+        {
+            return await DeleteSharedAsync(_shared, topic, requester).ConfigureAwait(false);
+        }
+
         if (!await Change(() => Remove(topic)).ConfigureAwait(false))
         {
             return false;
@@ -341,6 +376,8 @@ internal sealed class Broker : IDisposable
         {
             PubSubLog.StoppedWhileSaving(_logger, _options.StateDirectory);
         }
+
+        _shared?.Dispose();
     }
 
     /// <summary>A request's configuration map: <see cref="PayloadTooLargeException"/> above <see cref="MaxConfigurationBytes"/>, unparsed.</summary>
@@ -458,7 +495,7 @@ internal sealed class Broker : IDisposable
                 PubSubLog.Expired(_logger, topic.Configuration.Name);
             }
         }
-        catch (Exception error) when (error is StateWriteException or WriterBusyException)
+        catch (Exception error) when (error is StateWriteException or WriterBusyException or StoreUnavailableException)
         {
             // The store has logged why, or the writer is behind; the topic stays until a later attempt removes it.
             lock (topic.Gate)

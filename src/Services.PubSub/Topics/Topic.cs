@@ -30,6 +30,15 @@ internal sealed class Topic
     /// <summary>When the last publication was accepted, in TimeProvider timestamp ticks; null before the first.</summary>
     public long? LastPublishedAt { get; set; }
 
+    /// <summary>
+    /// With the Redis store: the number the store gave the current value (or its clearing), growing with each; a value
+    /// heard of with a number not above it is older or already known and is dropped. Zero with the file store.
+    /// </summary>
+    public long Sequence { get; set; }
+
+    /// <summary>With the Redis store: the number of the current configuration, growing with each change of it.</summary>
+    public long Generation { get; set; }
+
     /// <summary>Set once the topic is deleted: requests that still hold it answer 4.04.</summary>
     public bool Deleted { get; set; }
 

@@ -132,7 +132,8 @@ public sealed class LibcoapPubSubTests : IAsyncLifetime
         }
     }
 
-    private static async Task ReadUntilAsync(System.Diagnostics.Process process, StringBuilder seen, string wanted, CancellationToken cancellationToken)
+    /// <summary>Reads a process's standard output into <paramref name="seen"/> until it holds <paramref name="wanted"/>.</summary>
+    internal static async Task ReadUntilAsync(System.Diagnostics.Process process, StringBuilder seen, string wanted, CancellationToken cancellationToken)
     {
         var buffer = new char[256];
         while (!seen.ToString().Contains(wanted, StringComparison.Ordinal))
