@@ -30,13 +30,17 @@ public sealed class AiocoapClientAgainstOurServerTests : IAsyncDisposable
 
     private readonly string _directory = Directory.CreateTempSubdirectory("aiocoap-oscore-").FullName;
     private readonly CoapEndpoint _server;
+    private readonly TestObservableResource _clock;
     private byte[] _stored = [];
+    private int _tick;
 
     public AiocoapClientAgainstOurServerTests()
     {
         var tree = new ResourceTree();
         tree.Map("hello", new TestResource(context => Only(context, CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes("hello over OSCORE"), ContentFormat.TextPlain))));
         tree.Map("store", new TestResource(Store));
+        _clock = new TestObservableResource(context => Only(context, CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes("tick " + Volatile.Read(ref _tick)), ContentFormat.TextPlain)));
+        tree.Map("clock", _clock, TestObservableResource.Metadata);
         var table = new OscoreContextTable();
         table.Add("c1", new OscoreSecurityContext(new OscoreContextParameters(
             Convert.FromHexString("0102030405060708090a0b0c0d0e0f10"), [0x01], [], Convert.FromHexString("9e7ca92223786340"))));
@@ -68,6 +72,48 @@ public sealed class AiocoapClientAgainstOurServerTests : IAsyncDisposable
         Assert.Equal("hello over OSCORE", get.StandardOutput.Trim());
         Assert.Equal(0, put.ExitCode);
         Assert.Equal(Convert.ToHexString(SHA256.HashData(body)), Convert.ToHexString(SHA256.HashData(Volatile.Read(ref _stored))));
+        if (capture is not null)
+        {
+            var (requests, protectedRequests, withUriPath) = await capture.StopAndCountAsync();
+            Assert.True(requests >= 1, $"{requests} requests captured");
+            Assert.Equal(requests, protectedRequests);
+            Assert.Equal(0, withUriPath);
+        }
+    }
+
+    /// <summary>
+    /// Observe through OSCORE (§4.1.3.5, C.8): aiocoap accepts the registration response (the request's nonce) and each
+    /// notification (a Partial IV of our own, which it uses as the notification's order) and delivers every change.
+    /// aiocoap-client --observe prints only the first response (chrysn/aiocoap#395), so aiocoap_observe.py drives
+    /// aiocoap's library; it runs until killed.
+    /// </summary>
+    [Fact]
+    public async Task Observe_delivers_every_change_and_is_protected_on_the_wire()
+    {
+        var credentials = Aiocoap.Credentials(_directory, Port, ContextFolder(_directory, "client", C1ClientSettings));
+        await using var capture = await Tshark.StartAsync(Port);
+        using var observer = Aiocoap.Start(Path.Combine(AppContext.BaseDirectory, "Oscore", "aiocoap_observe.py"), [credentials, Uri("clock")]);
+        var errors = observer.StandardError.ReadToEndAsync();
+        var seen = new List<string>();
+        try
+        {
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            async Task<string?> NextLineAsync() => await observer.StandardOutput.ReadLineAsync(cancel.Token) is { } line ? line : null;
+            seen.Add(await NextLineAsync() ?? "(ended)");
+            for (var tick = 1; tick <= 2 && seen[^1] != "(ended)"; tick++)
+            {
+                Volatile.Write(ref _tick, tick);
+                _clock.Observers.NotifyChanged();
+                seen.Add(await NextLineAsync() ?? "(ended)");
+            }
+        }
+        finally
+        {
+            observer.Kill();
+            await observer.WaitForExitAsync();
+        }
+
+        Assert.True(seen.SequenceEqual(["2.05 Content tick 0", "2.05 Content tick 1", "2.05 Content tick 2"]), string.Join(" | ", seen) + "\n" + await errors);
         if (capture is not null)
         {
             var (requests, protectedRequests, withUriPath) = await capture.StopAndCountAsync();
