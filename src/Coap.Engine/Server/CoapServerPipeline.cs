@@ -29,6 +29,7 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
     private readonly ObserveStage _observe;
     private readonly IServerStage _first;
     private readonly OscoreContextTable? _oscore;
+    private readonly OscoreOuterBlock2? _outerBlock2;
     private readonly ILogger _logger;
 
     /// <param name="access">The access policy; without one every request goes on (engine tests of other stages).</param>
@@ -37,6 +38,7 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
     {
         _tree = tree;
         _oscore = oscore;
+        _outerBlock2 = oscore is null ? null : new OscoreOuterBlock2(time, options.Transmission.ExchangeLifetime);
         _logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger<CoapServerPipeline>();
         _services = services;
         _maxBlockSize = options.MaxBlockSize;
@@ -68,6 +70,11 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
     /// </summary>
     private ValueTask<CoapMessage> DispatchProtected(OscoreContextTable table, CoapMessage request, CoapPeer peer, CancellationToken aborted)
     {
+        if (_outerBlock2!.TryServeLater(request, peer, out var later))
+        {
+            return ValueTask.FromResult(later);
+        }
+
         var result = table.UnprotectRequest(request, out var identity, out var context);
         if (!result.Succeeded)
         {
@@ -84,12 +91,12 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
         var protection = new OscoreServerRequest(identity!, context!, result.Binding!);
         var pending = DispatchPlain(result.Message!, peer, aborted, protection);
         return pending.IsCompletedSuccessfully
-            ? ValueTask.FromResult(Protect(protection, pending.Result))
-            : ProtectLaterAsync(protection, pending);
+            ? ValueTask.FromResult(_outerBlock2.Limit(request, peer, Protect(protection, pending.Result)))
+            : ProtectLaterAsync(request, peer, protection, pending);
     }
 
-    private static async ValueTask<CoapMessage> ProtectLaterAsync(OscoreServerRequest protection, ValueTask<CoapMessage> pending) =>
-        Protect(protection, await pending.ConfigureAwait(false));
+    private async ValueTask<CoapMessage> ProtectLaterAsync(CoapMessage request, CoapPeer peer, OscoreServerRequest protection, ValueTask<CoapMessage> pending) =>
+        _outerBlock2!.Limit(request, peer, Protect(protection, await pending.ConfigureAwait(false)));
 
     /// <summary>The protected response; an unprotected 5.00 when none can be protected (no sequence number left, state not saved).</summary>
     internal static CoapMessage Protect(OscoreServerRequest protection, CoapMessage? plain, bool ownPartialIv = false) =>

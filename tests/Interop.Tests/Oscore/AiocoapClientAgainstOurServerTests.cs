@@ -12,7 +12,8 @@ namespace Interop.Tests.Oscore;
 
 /// <summary>
 /// aiocoap-client (aiocoap 0.4.12, the OSCORE peer Debian offers) against our server over OSCORE with the context of
-/// RFC 8613 C.1: GET and a 3000-byte PUT (aiocoap sends it in one datagram, protected as a whole). The resources answer only requests that came protected (their
+/// RFC 8613 C.1: GET, a 3000-byte PUT (aiocoap sends it in one datagram, protected as a whole), a GET of 4000 bytes
+/// (inner Block2: four protected requests), and Observe. The resources answer only requests that came protected (their
 /// identity is the context's), and a tshark capture proves that every request on the wire carried the OSCORE option
 /// and no Uri-Path in clear (aiocoap can silently fall back to plaintext).
 /// </summary>
@@ -28,6 +29,9 @@ public sealed class AiocoapClientAgainstOurServerTests : IAsyncDisposable
          "secret_hex": "0102030405060708090a0b0c0d0e0f10", "salt_hex": "9e7ca92223786340"}
         """;
 
+    /// <summary>A text of 4000 bytes: four inner Block2 blocks of 1024.</summary>
+    private static readonly string BigText = string.Concat(Enumerable.Range(0, 400).Select(i => $"line {i,4}\n"));
+
     private readonly string _directory = Directory.CreateTempSubdirectory("aiocoap-oscore-").FullName;
     private readonly CoapEndpoint _server;
     private readonly TestObservableResource _clock;
@@ -39,6 +43,7 @@ public sealed class AiocoapClientAgainstOurServerTests : IAsyncDisposable
         var tree = new ResourceTree();
         tree.Map("hello", new TestResource(context => Only(context, CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes("hello over OSCORE"), ContentFormat.TextPlain))));
         tree.Map("store", new TestResource(Store));
+        tree.Map("big", new TestResource(context => Only(context, CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes(BigText), ContentFormat.TextPlain))));
         _clock = new TestObservableResource(context => Only(context, CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes("tick " + Volatile.Read(ref _tick)), ContentFormat.TextPlain)));
         tree.Map("clock", _clock, TestObservableResource.Metadata);
         var table = new OscoreContextTable();
@@ -56,7 +61,7 @@ public sealed class AiocoapClientAgainstOurServerTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Get_and_block_wise_put_are_protected_on_the_wire()
+    public async Task Get_put_and_a_block_wise_get_are_protected_on_the_wire()
     {
         var credentials = Aiocoap.Credentials(_directory, Port, ContextFolder(_directory, "client", C1ClientSettings));
         var body = new byte[3000];
@@ -67,15 +72,18 @@ public sealed class AiocoapClientAgainstOurServerTests : IAsyncDisposable
 
         var get = await Aiocoap.ClientAsync("--credentials", credentials, Uri("hello"));
         var put = await Aiocoap.ClientAsync("--credentials", credentials, "-m", "PUT", "--content-format", "application/octet-stream", "--payload", "@" + source, Uri("store"));
+        var big = await Aiocoap.ClientAsync("--credentials", credentials, Uri("big"));
 
         Assert.Equal(0, get.ExitCode);
         Assert.Equal("hello over OSCORE", get.StandardOutput.Trim());
         Assert.Equal(0, put.ExitCode);
         Assert.Equal(Convert.ToHexString(SHA256.HashData(body)), Convert.ToHexString(SHA256.HashData(Volatile.Read(ref _stored))));
+        Assert.True(big.ExitCode == 0, big.StandardError);
+        Assert.Equal(BigText.TrimEnd(), big.StandardOutput.TrimEnd());
         if (capture is not null)
         {
             var (requests, protectedRequests, withUriPath) = await capture.StopAndCountAsync();
-            Assert.True(requests >= 1, $"{requests} requests captured");
+            Assert.True(requests >= 6, $"{requests} requests captured (GET, PUT, four blocks of the large GET)");
             Assert.Equal(requests, protectedRequests);
             Assert.Equal(0, withUriPath);
         }
