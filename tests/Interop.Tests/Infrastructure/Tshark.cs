@@ -104,6 +104,14 @@ internal sealed class Tshark : IAsyncDisposable
         return (await CountAsync(""), await CountAsync("&& coap.opt.object_security_piv"), await CountAsync("&& coap.opt.uri_path"));
     }
 
+    /// <summary>After <see cref="StopAndCountAsync"/>: the datagrams of the requests to the port, in capture order.</summary>
+    public async Task<IReadOnlyList<byte[]>> RequestDatagramsAsync()
+    {
+        var port = _port.ToString(CultureInfo.InvariantCulture);
+        var result = await Tool.RunAsync("/usr/bin/tshark", ["-r", _file, "-d", $"udp.port=={port},coap", "-Y", $"udp.dstport=={port} && coap && coap.code >= 1 && coap.code <= 31", "-T", "fields", "-e", "udp.payload"]);
+        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => Convert.FromHexString(line.Trim().Replace(":", string.Empty, StringComparison.Ordinal))).ToList();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

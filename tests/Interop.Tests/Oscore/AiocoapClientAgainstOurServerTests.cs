@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Coap.Engine.Codec;
 using Coap.Engine.Exchanges;
 using Coap.Engine.Oscore;
 using Coap.Engine.Protocol;
@@ -35,13 +36,15 @@ public sealed class AiocoapClientAgainstOurServerTests : IAsyncDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("aiocoap-oscore-").FullName;
     private readonly CoapEndpoint _server;
     private readonly TestObservableResource _clock;
+    private readonly TestResource _hello;
     private byte[] _stored = [];
     private int _tick;
 
     public AiocoapClientAgainstOurServerTests()
     {
         var tree = new ResourceTree();
-        tree.Map("hello", new TestResource(context => Only(context, CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes("hello over OSCORE"), ContentFormat.TextPlain))));
+        _hello = new TestResource(context => Only(context, CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes("hello over OSCORE"), ContentFormat.TextPlain)));
+        tree.Map("hello", _hello);
         tree.Map("store", new TestResource(Store));
         tree.Map("big", new TestResource(context => Only(context, CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes(BigText), ContentFormat.TextPlain))));
         _clock = new TestObservableResource(context => Only(context, CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes("tick " + Volatile.Read(ref _tick)), ContentFormat.TextPlain)));
@@ -129,6 +132,33 @@ public sealed class AiocoapClientAgainstOurServerTests : IAsyncDisposable
             Assert.Equal(requests, protectedRequests);
             Assert.Equal(0, withUriPath);
         }
+    }
+
+    /// <summary>
+    /// A protected request aiocoap sent, captured on the wire and sent again from another port (an attacker's replay),
+    /// is refused with an unprotected 4.01 "Replay detected" and never reaches the resource.
+    /// </summary>
+    [Fact]
+    public async Task A_captured_request_replayed_from_another_port_is_refused_and_not_processed()
+    {
+        var credentials = Aiocoap.Credentials(_directory, Port, ContextFolder(_directory, "client", C1ClientSettings));
+        await using var capture = await Tshark.StartAsync(Port);
+        Assert.NotNull(capture);
+        var get = await Aiocoap.ClientAsync("--credentials", credentials, Uri("hello"));
+        await capture.StopAndCountAsync();
+        var captured = Assert.Single(await capture.RequestDatagramsAsync());
+
+        using var attacker = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        await attacker.SendAsync(captured, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, Port));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var answer = await attacker.ReceiveAsync(cancel.Token);
+
+        Assert.Equal(0, get.ExitCode);
+        Assert.Equal(CoapDecodeError.None, CoapMessageReader.TryReadCopy(answer.Buffer, out var refusal));
+        Assert.Equal(CoapCode.Unauthorized, refusal!.Code);
+        Assert.False(refusal.Options.Contains(OptionNumber.Oscore));
+        Assert.Equal("Replay detected", Encoding.UTF8.GetString(refusal.Payload.Span));
+        Assert.Equal(1, _hello.Calls);
     }
 
     /// <summary>A fresh context folder (aiocoap writes sequence.json and a lock file into it): settings.json, chmod 600.</summary>
