@@ -70,14 +70,10 @@ internal sealed partial class AmplificationGuard
     /// <summary>
     /// The response to send (its token set): the response itself when the peer is verified or the response is within
     /// the factor, the challenge otherwise; should even the challenge exceed the factor (a request of a few bytes), a
-    /// bare 4.01, which is never larger than the request. A protected response (the OSCORE option) was capped by the
-    /// server pipeline already, with a protected challenge.
+    /// bare 4.01, which is never larger than the request. The server pipeline caps a protected response first, with a
+    /// protected challenge, so that one always passes here.
     /// </summary>
-    public CoapMessage Limit(CoapPeer peer, CoapMessage request, CoapMessage response) =>
-        response.Options.Contains(OptionNumber.Oscore) ? response : LimitAny(peer, request, response);
-
-    /// <summary>As <see cref="Limit"/> for any response, protected or not, with an unprotected challenge.</summary>
-    public CoapMessage LimitAny(CoapPeer peer, CoapMessage request, CoapMessage response)
+    public CoapMessage Limit(CoapPeer peer, CoapMessage request, CoapMessage response)
     {
         if (IsVerified(peer) || Fits(request, response))
         {

@@ -78,7 +78,7 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
     {
         if (_outerBlock2!.TryServeLater(request, peer, out var later))
         {
-            return ValueTask.FromResult(_amplification.LimitAny(peer, request, later));
+            return ValueTask.FromResult(_amplification.Limit(peer, request, later));
         }
 
         var result = table.UnprotectRequest(request, out var identity, out var context);
@@ -112,9 +112,11 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
         Finish(request, peer, protection, verified, await pending.ConfigureAwait(false));
 
     /// <summary>The protected response, in Outer blocks when asked for, or the protected challenge when it is too large for an unverified peer.</summary>
+    /// <remarks>Measured with the request's token, as the endpoint's own cap measures it afterwards.</remarks>
     private CoapMessage Finish(CoapMessage request, CoapPeer peer, OscoreServerRequest protection, bool verified, CoapMessage? plain)
     {
         var response = _outerBlock2!.Limit(request, peer, Protect(protection, plain));
+        response.Token = request.Token;
         return verified || _amplification.Fits(request, response) ? response : Challenge(request, peer, protection);
     }
 
@@ -122,6 +124,7 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
     private CoapMessage Challenge(CoapMessage request, CoapPeer peer, OscoreServerRequest protection)
     {
         var challenge = Protect(protection, _amplification.CreateChallenge(peer));
+        challenge.Token = request.Token;
         return _amplification.Fits(request, challenge) ? challenge : CoapMessage.CreateResponse(CoapCode.Unauthorized);
     }
 
