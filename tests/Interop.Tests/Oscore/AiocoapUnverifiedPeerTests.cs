@@ -16,7 +16,7 @@ namespace Interop.Tests.Oscore;
 /// larger than three times its request must come inside the protected response, where aiocoap takes the Echo and
 /// repeats its request with it; an unprotected challenge would end aiocoap's request with an error.
 /// </summary>
-public sealed class AiocoapUnverifiedPeerTests : IAsyncDisposable
+public sealed class AiocoapUnverifiedPeerTests : IAsyncLifetime
 {
     private static readonly string BigText = string.Concat(Enumerable.Range(0, 60).Select(i => $"line {i,4}\n"));
 
@@ -39,7 +39,10 @@ public sealed class AiocoapUnverifiedPeerTests : IAsyncDisposable
 
     private string Uri(string path) => $"coap://127.0.0.1:{_server.LocalEndPoints[0].Port.ToString(CultureInfo.InvariantCulture)}/{path}";
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>xunit 2 calls this (IAsyncLifetime), not IAsyncDisposable.DisposeAsync.</summary>
+    public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
         Directory.Delete(_directory, recursive: true);

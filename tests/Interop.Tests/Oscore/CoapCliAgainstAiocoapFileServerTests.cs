@@ -11,14 +11,17 @@ namespace Interop.Tests.Oscore;
 /// aiocoap as the server): ls, get of a file larger than a block (inner Block2 through OSCORE) and put of one
 /// (inner Block1). A tshark capture proves that every request on the wire carried the OSCORE option and no Uri-Path.
 /// </summary>
-public sealed class CoapCliAgainstAiocoapFileServerTests : IAsyncDisposable
+public sealed class CoapCliAgainstAiocoapFileServerTests : IAsyncLifetime
 {
     private static readonly string Coap = Path.Combine(AppContext.BaseDirectory, "coap.dll");
 
     private readonly string _directory = Directory.CreateTempSubdirectory("aiocoap-files-").FullName;
     private Process? _server;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>xunit 2 calls this (IAsyncLifetime), not IAsyncDisposable.DisposeAsync.</summary>
+    public async Task DisposeAsync()
     {
         if (_server is { HasExited: false })
         {
