@@ -58,7 +58,7 @@ public sealed partial class CoapFileClient
         var entries = new ListingEntries();
         foreach (var link in links)
         {
-            AddEntry(entries, link);
+            AddEntry(entries, link, uri);
         }
 
         return entries;
@@ -85,8 +85,12 @@ public sealed partial class CoapFileClient
         return new RemoteFileInfo(RemotePath.IsDirectory(uri), size, etag, response.ContentFormat);
     }
 
-    /// <summary>A link as an entry: its target decoded, so that an encoded slash or dot is seen as what it is.</summary>
-    private static void AddEntry(ListingEntries entries, WebLink link)
+    /// <summary>
+    /// A link as an entry: its target decoded, so that an encoded slash or dot is seen as what it is. A target that is
+    /// an absolute path (aiocoap-fileserver lists <c>&lt;/dir/name&gt;</c>) counts when it names a child of the listed
+    /// directory; any other is refused like a name with a slash.
+    /// </summary>
+    private static void AddEntry(ListingEntries entries, WebLink link, CoapUri directory)
     {
         var target = link.Target;
         var isDirectory = target.EndsWith('/');
@@ -94,6 +98,10 @@ public sealed partial class CoapFileClient
         if (raw.StartsWith("./", StringComparison.Ordinal))
         {
             raw = raw[2..];
+        }
+        else if (raw.StartsWith('/'))
+        {
+            raw = ChildSegment(raw, directory);
         }
 
         if (!PercentEncoding.TryDecode(raw, out var name, out _))
@@ -104,6 +112,27 @@ public sealed partial class CoapFileClient
 
         var format = Number(link.GetAttribute("ct")) is { } ct and <= ushort.MaxValue ? (int)ct : (int?)null;
         entries.Add(new RemoteEntry(name, isDirectory, Number(link.GetAttribute("sz")), format));
+    }
+
+    /// <summary>The last segment of an absolute path whose other segments are the directory's, else the path as it is.</summary>
+    private static string ChildSegment(string absolutePath, CoapUri directory)
+    {
+        var segments = absolutePath[1..].Split('/');
+        var parent = Math.Max(directory.PathSegments.Count - 1, 0);
+        if (segments.Length != parent + 1)
+        {
+            return absolutePath;
+        }
+
+        for (var i = 0; i < parent; i++)
+        {
+            if (!PercentEncoding.TryDecode(segments[i], out var segment, out _) || segment != directory.PathSegments[i])
+            {
+                return absolutePath;
+            }
+        }
+
+        return segments[^1];
     }
 
     private static long? Number(string? value) =>

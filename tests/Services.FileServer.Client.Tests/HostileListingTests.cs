@@ -41,6 +41,18 @@ public sealed class HostileListingTests : IDisposable
         Assert.Equal(ExpectedRefused, listing.Refused.Select(refused => refused.Shown));
     }
 
+    /// <summary>aiocoap-fileserver lists absolute paths: those of the directory's children count, no other.</summary>
+    [Fact]
+    public async Task A_link_format_listing_with_absolute_paths_keeps_the_directory_s_children_only()
+    {
+        await using var server = new HostileFileServer("</files/a%20b.txt>;sz=3,</files/sub/>,</other/x.txt>,</files/sub/deep.txt>,</files/..>,</x.txt>", []);
+
+        var listing = await ListAsync(server, details: false);
+
+        Assert.Equal([("a b.txt", false), ("sub", true)], listing.Entries.Select(entry => (entry.Name, entry.IsDirectory)));
+        Assert.Equal(["%2Fother%2Fx.txt", "%2Ffiles%2Fsub%2Fdeep.txt", "%2E%2E", "%2Fx.txt"], listing.Refused.Select(refused => refused.Shown));
+    }
+
     [Fact]
     public async Task A_CBOR_listing_keeps_only_plain_names()
     {

@@ -234,6 +234,7 @@ public sealed class CoapClient : IAsyncDisposable
 
         var protectedRequest = OscoreClientProtection.Protect(oscore, request, out var binding);
         var response = await TransmitAsync(protectedRequest, remote, cancellationToken).ConfigureAwait(false);
+        response = await OscoreClientProtection.CompleteOuterBlocksAsync(protectedRequest, response, (next, cancel) => TransmitAsync(next, remote, cancel), cancellationToken).ConfigureAwait(false);
         return OscoreClientProtection.Unprotect(oscore, response, binding);
     }
 

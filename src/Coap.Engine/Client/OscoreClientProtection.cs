@@ -1,3 +1,4 @@
+using Coap.Engine.Blockwise;
 using Coap.Engine.Oscore;
 using Coap.Engine.Protocol;
 
@@ -19,6 +20,33 @@ internal static class OscoreClientProtection
 
         binding = made!;
         return protectedRequest!;
+    }
+
+    /// <summary>The most of a protected response that is fetched in Outer blocks before it is verified.</summary>
+    public const int MaxOuterBlockwiseBytes = 1024 * 1024;
+
+    /// <summary>
+    /// The whole protected response when the server (or a proxy) sent it in Outer Block2 blocks (RFC 8613 §4.1.3.4.2):
+    /// the later blocks are asked for with the protected request's options (its OSCORE option included) and no payload,
+    /// as RFC 7959 does for any request, and joined before anything is verified. At most
+    /// <see cref="MaxOuterBlockwiseBytes"/>, else a <see cref="CoapException"/>. A response without Outer Block2 comes back as it is.
+    /// </summary>
+    public static Task<CoapMessage> CompleteOuterBlocksAsync(CoapMessage protectedRequest, CoapMessage first, Func<CoapMessage, CancellationToken, Task<CoapMessage>> send, CancellationToken cancellationToken)
+    {
+        if (!first.Options.Contains(OptionNumber.Oscore) || !first.Options.Contains(OptionNumber.Block2))
+        {
+            return Task.FromResult(first);
+        }
+
+        long received = first.Payload.Length;
+        return BlockwiseDownload.CompleteAsync(protectedRequest, first, 1024, async (next, cancel) =>
+        {
+            var block = await send(next, cancel).ConfigureAwait(false);
+            received += block.Payload.Length;
+            return received <= MaxOuterBlockwiseBytes
+                ? block
+                : throw new CoapException($"OSCORE: the protected response comes in Outer blocks of more than {MaxOuterBlockwiseBytes} bytes.");
+        }, null, cancellationToken);
     }
 
     /// <summary>The plain response; throws when a response is neither verified nor an unprotected error.</summary>

@@ -42,18 +42,15 @@ internal sealed partial class AmplificationGuard
     /// <summary>
     /// Before the request is dispatched: a valid Echo verifies the peer. A peer still unverified gets the challenge
     /// returned here instead of being dispatched for an Observe registration (GET or FETCH with Observe 0), and for an
-    /// unsafe request to a resource that says <see cref="Server.ResourceMetadata.ChangesNeedVerifiedPeer"/>.
+    /// unsafe request to a resource that says <see cref="Server.ResourceMetadata.ChangesNeedVerifiedPeer"/>. A request
+    /// with the OSCORE option is left to the dispatcher: its method, Observe and Echo are inside the encryption, and so
+    /// must the challenge be for the client to accept it (RFC 8613, RFC 9175 §2.4); the server pipeline applies the
+    /// same rules to the unprotected request (<see cref="NeedsVerifiedPeer"/>, <see cref="Verify"/>,
+    /// <see cref="Fits"/>), and without OSCORE contexts answers 4.02.
     /// </summary>
     public CoapMessage? Admit(CoapPeer peer, CoapMessage request, IRequestDispatcher? dispatcher)
     {
-        if (IsVerified(peer) || Verify(peer, request))
-        {
-            return null;
-        }
-
-        var code = request.Code;
-        var registration = request.Observe == 0 && (code == CoapCode.Get || code == CoapCode.Fetch);
-        if (!registration && (code == CoapCode.Get || code == CoapCode.Fetch || dispatcher?.ChangesNeedVerifiedPeer(request) != true))
+        if (IsVerified(peer) || Verify(peer, request) || request.Options.Contains(OptionNumber.Oscore) || !NeedsVerifiedPeer(request, dispatcher))
         {
             return null;
         }
@@ -62,28 +59,30 @@ internal sealed partial class AmplificationGuard
         return Challenge(peer, request);
     }
 
+    /// <summary>Whether the request may run for a verified peer only: a registration, or a change the resource guards.</summary>
+    public static bool NeedsVerifiedPeer(CoapMessage request, IRequestDispatcher? dispatcher)
+    {
+        var code = request.Code;
+        var registration = request.Observe == 0 && (code == CoapCode.Get || code == CoapCode.Fetch);
+        return registration || (code != CoapCode.Get && code != CoapCode.Fetch && dispatcher?.ChangesNeedVerifiedPeer(request) == true);
+    }
+
     /// <summary>
     /// The response to send (its token set): the response itself when the peer is verified or the response is within
     /// the factor, the challenge otherwise; should even the challenge exceed the factor (a request of a few bytes), a
-    /// bare 4.01, which is never larger than the request.
+    /// bare 4.01, which is never larger than the request. The server pipeline caps a protected response first, with a
+    /// protected challenge, so that one always passes here.
     /// </summary>
     public CoapMessage Limit(CoapPeer peer, CoapMessage request, CoapMessage response)
     {
-        if (IsVerified(peer))
+        if (IsVerified(peer) || Fits(request, response))
         {
             return response;
         }
 
-        var allowed = (long)_factor * request.DatagramLength;
-        var length = CoapMessageWriter.GetEncodedLength(response);
-        if (length <= allowed)
-        {
-            return response;
-        }
-
-        Replaced(_logger, peer, length, request.DatagramLength);
+        Replaced(_logger, peer, CoapMessageWriter.GetEncodedLength(response), request.DatagramLength);
         var challenge = Challenge(peer, request);
-        if (CoapMessageWriter.GetEncodedLength(challenge) <= allowed)
+        if (Fits(request, challenge))
         {
             return challenge;
         }
@@ -91,6 +90,18 @@ internal sealed partial class AmplificationGuard
         var bare = CoapMessage.CreateResponse(CoapCode.Unauthorized);
         bare.Token = request.Token;
         return bare;
+    }
+
+    /// <summary>Whether the response is within the factor of the request's datagram.</summary>
+    public bool Fits(CoapMessage request, CoapMessage response) =>
+        CoapMessageWriter.GetEncodedLength(response) <= (long)_factor * request.DatagramLength;
+
+    /// <summary>A 4.01 with an Echo for the peer's address: unprotected as it is, or for OSCORE to protect.</summary>
+    public CoapMessage CreateChallenge(CoapPeer peer)
+    {
+        var challenge = CoapMessage.CreateResponse(CoapCode.Unauthorized);
+        challenge.Options.Add(OptionNumber.Echo, _echo.Create(peer.Address, Seconds(_time.GetTimestamp())));
+        return challenge;
     }
 
     /// <summary>Whether the peer is loopback (when that counts) or has verified its address within the lifetime.</summary>
@@ -111,8 +122,11 @@ internal sealed partial class AmplificationGuard
         return until > _time.GetTimestamp();
     }
 
-    /// <summary>An Echo the peer had no reason to send, or one that does not verify, is ignored (RFC 9175 §2.3).</summary>
-    private bool Verify(CoapPeer peer, CoapMessage request)
+    /// <summary>
+    /// Whether the request's Echo verifies the peer (and then it counts as verified for the lifetime). An Echo the peer
+    /// had no reason to send, or one that does not verify, is ignored (RFC 9175 §2.3).
+    /// </summary>
+    public bool Verify(CoapPeer peer, CoapMessage request)
     {
         if (!request.Options.TryGet(OptionNumber.Echo, out var echo))
         {
@@ -132,8 +146,7 @@ internal sealed partial class AmplificationGuard
 
     private CoapMessage Challenge(CoapPeer peer, CoapMessage request)
     {
-        var challenge = CoapMessage.CreateResponse(CoapCode.Unauthorized);
-        challenge.Options.Add(OptionNumber.Echo, _echo.Create(peer.Address, Seconds(_time.GetTimestamp())));
+        var challenge = CreateChallenge(peer);
         challenge.Token = request.Token;
         return challenge;
     }

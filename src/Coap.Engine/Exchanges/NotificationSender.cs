@@ -7,9 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace Coap.Engine.Exchanges;
 
 /// <summary>The endpoint's side of <see cref="INotificationSender"/>: notifications go through its message layer.</summary>
-internal sealed class NotificationSender(MessageManager messages, ILogger logger) : INotificationSender
+internal sealed class NotificationSender(MessageManager messages, ILogger logger, AmplificationGuard amplification) : INotificationSender
 {
     public TimeProvider Time => messages.Time;
+
+    public AmplificationGuard Amplification => amplification;
 
     public ILogger Logger => logger;
 

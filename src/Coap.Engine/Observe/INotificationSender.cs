@@ -1,3 +1,4 @@
+using Coap.Engine.Exchanges;
 using Coap.Engine.Messaging;
 using Coap.Engine.Protocol;
 using Microsoft.Extensions.Logging;
@@ -30,4 +31,7 @@ internal interface INotificationSender
 
     /// <summary>Stops retransmitting a CON notification.</summary>
     void Cancel(CoapPeer peer, ushort messageId);
+
+    /// <summary>The endpoint's amplification guard, which the server pipeline applies to OSCORE requests after unprotecting them.</summary>
+    AmplificationGuard Amplification { get; }
 }

@@ -30,6 +30,8 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
     private readonly ObserveStage _observe;
     private readonly IServerStage _first;
     private readonly OscoreContextTable? _oscore;
+    private readonly OscoreOuterBlock2? _outerBlock2;
+    private readonly AmplificationGuard _amplification;
     private readonly ILogger _logger;
 
     /// <param name="access">The access policy; without one every request goes on (engine tests of other stages).</param>
@@ -38,6 +40,8 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
     {
         _tree = tree;
         _oscore = oscore;
+        _amplification = notifications.Amplification;
+        _outerBlock2 = oscore is null ? null : new OscoreOuterBlock2(time, options.Transmission.ExchangeLifetime);
         _logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger<CoapServerPipeline>();
         _services = services;
         _maxBlockSize = options.MaxBlockSize;
@@ -66,9 +70,18 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
     /// <summary>
     /// Unprotects, runs the plain request, protects its response. Failures (§8.2) are answered unprotected, except
     /// the Echo challenge of a context whose replay window is unknown after a restart (§B.1.2), which is protected.
+    /// The amplification guard (RFC 9175 §2.4) judges the unprotected request, since its method, Observe and Echo are
+    /// encrypted: a peer whose address is not verified gets a protected 4.01 with the guard's Echo, which the client
+    /// repeats inside its next protected request, for a registration, a guarded change, and a protected response
+    /// larger than the factor allows. Later Outer blocks, which are not unprotected, are capped as any response.
     /// </summary>
     private ValueTask<CoapMessage> DispatchProtected(OscoreContextTable table, CoapMessage request, CoapPeer peer, CancellationToken aborted)
     {
+        if (_outerBlock2!.TryServeLater(request, peer, out var later))
+        {
+            return ValueTask.FromResult(_amplification.Limit(peer, request, later));
+        }
+
         var result = table.UnprotectRequest(request, out var identity, out var context);
         if (!result.Succeeded)
         {
@@ -83,14 +96,38 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
         }
 
         var protection = new OscoreServerRequest(identity!, context!, result.Binding!);
-        var pending = DispatchPlain(result.Message!, peer, aborted, protection);
+        var plain = result.Message!;
+        var verified = _amplification.IsVerified(peer) || _amplification.Verify(peer, plain);
+        if (!verified && AmplificationGuard.NeedsVerifiedPeer(plain, this))
+        {
+            return ValueTask.FromResult(Challenge(request, peer, protection));
+        }
+
+        var pending = DispatchPlain(plain, peer, aborted, protection);
         return pending.IsCompletedSuccessfully
-            ? ValueTask.FromResult(Protect(protection, pending.Result))
-            : ProtectLaterAsync(protection, pending);
+            ? ValueTask.FromResult(Finish(request, peer, protection, verified, pending.Result))
+            : FinishLaterAsync(request, peer, protection, verified, pending);
     }
 
-    private static async ValueTask<CoapMessage> ProtectLaterAsync(OscoreServerRequest protection, ValueTask<CoapMessage> pending) =>
-        Protect(protection, await pending.ConfigureAwait(false));
+    private async ValueTask<CoapMessage> FinishLaterAsync(CoapMessage request, CoapPeer peer, OscoreServerRequest protection, bool verified, ValueTask<CoapMessage> pending) =>
+        Finish(request, peer, protection, verified, await pending.ConfigureAwait(false));
+
+    /// <summary>The protected response, in Outer blocks when asked for, or the protected challenge when it is too large for an unverified peer.</summary>
+    /// <remarks>Measured with the request's token, as the endpoint's own cap measures it afterwards.</remarks>
+    private CoapMessage Finish(CoapMessage request, CoapPeer peer, OscoreServerRequest protection, bool verified, CoapMessage? plain)
+    {
+        var response = _outerBlock2!.Limit(request, peer, Protect(protection, plain));
+        response.Token = request.Token;
+        return verified || _amplification.Fits(request, response) ? response : Challenge(request, peer, protection);
+    }
+
+    /// <summary>A protected 4.01 with the guard's Echo; a bare unprotected 4.01 should even that exceed the factor.</summary>
+    private CoapMessage Challenge(CoapMessage request, CoapPeer peer, OscoreServerRequest protection)
+    {
+        var challenge = Protect(protection, _amplification.CreateChallenge(peer));
+        challenge.Token = request.Token;
+        return _amplification.Fits(request, challenge) ? challenge : CoapMessage.CreateResponse(CoapCode.Unauthorized);
+    }
 
     /// <summary>The protected response; an unprotected 5.00 when none can be protected (no sequence number left, state not saved).</summary>
     internal static CoapMessage Protect(OscoreServerRequest protection, CoapMessage? plain, bool ownPartialIv = false) =>

@@ -10,7 +10,10 @@ internal static class Aiocoap
 {
     public static string StandIn => Path.Combine(AppContext.BaseDirectory, "Oscore", "LakersStandIn");
 
-    /// <summary>Starts an aiocoap program (aiocoap-client, aiocoap-fileserver) with its output redirected.</summary>
+    /// <summary>
+    /// Starts an aiocoap program (aiocoap-client, aiocoap-fileserver) or a script of this folder's (a rooted path) with
+    /// its output redirected.
+    /// </summary>
     public static Process Start(string program, IEnumerable<string> arguments)
     {
         var info = new ProcessStartInfo("/usr/bin/python3")
@@ -20,7 +23,7 @@ internal static class Aiocoap
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add("/usr/bin/" + program);
+        info.ArgumentList.Add(Path.IsPathRooted(program) ? program : "/usr/bin/" + program);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Coap.Engine.Codec;
 using Coap.Engine.Exchanges;
 using Coap.Engine.Oscore;
 using Coap.Engine.Protocol;
@@ -12,11 +13,12 @@ namespace Interop.Tests.Oscore;
 
 /// <summary>
 /// aiocoap-client (aiocoap 0.4.12, the OSCORE peer Debian offers) against our server over OSCORE with the context of
-/// RFC 8613 C.1: GET and a 3000-byte PUT (aiocoap sends it in one datagram, protected as a whole). The resources answer only requests that came protected (their
+/// RFC 8613 C.1: GET, a 3000-byte PUT (aiocoap sends it in one datagram, protected as a whole), a GET of 4000 bytes
+/// (inner Block2: four protected requests), and Observe. The resources answer only requests that came protected (their
 /// identity is the context's), and a tshark capture proves that every request on the wire carried the OSCORE option
 /// and no Uri-Path in clear (aiocoap can silently fall back to plaintext).
 /// </summary>
-public sealed class AiocoapClientAgainstOurServerTests : IAsyncDisposable
+public sealed class AiocoapClientAgainstOurServerTests : IAsyncLifetime
 {
     internal const string C1ClientSettings = """
         {"algorithm": "AES-CCM-16-64-128", "sender-id_hex": "", "recipient-id_hex": "01",
@@ -28,15 +30,25 @@ public sealed class AiocoapClientAgainstOurServerTests : IAsyncDisposable
          "secret_hex": "0102030405060708090a0b0c0d0e0f10", "salt_hex": "9e7ca92223786340"}
         """;
 
+    /// <summary>A text of 4000 bytes: four inner Block2 blocks of 1024.</summary>
+    private static readonly string BigText = string.Concat(Enumerable.Range(0, 400).Select(i => $"line {i,4}\n"));
+
     private readonly string _directory = Directory.CreateTempSubdirectory("aiocoap-oscore-").FullName;
     private readonly CoapEndpoint _server;
+    private readonly TestObservableResource _clock;
+    private readonly TestResource _hello;
     private byte[] _stored = [];
+    private int _tick;
 
     public AiocoapClientAgainstOurServerTests()
     {
         var tree = new ResourceTree();
-        tree.Map("hello", new TestResource(context => Only(context, CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes("hello over OSCORE"), ContentFormat.TextPlain))));
+        _hello = new TestResource(context => Only(context, CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes("hello over OSCORE"), ContentFormat.TextPlain)));
+        tree.Map("hello", _hello);
         tree.Map("store", new TestResource(Store));
+        tree.Map("big", new TestResource(context => Only(context, CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes(BigText), ContentFormat.TextPlain))));
+        _clock = new TestObservableResource(context => Only(context, CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes("tick " + Volatile.Read(ref _tick)), ContentFormat.TextPlain)));
+        tree.Map("clock", _clock, TestObservableResource.Metadata);
         var table = new OscoreContextTable();
         table.Add("c1", new OscoreSecurityContext(new OscoreContextParameters(
             Convert.FromHexString("0102030405060708090a0b0c0d0e0f10"), [0x01], [], Convert.FromHexString("9e7ca92223786340"))));
@@ -45,14 +57,17 @@ public sealed class AiocoapClientAgainstOurServerTests : IAsyncDisposable
 
     private int Port => _server.LocalEndPoints[0].Port;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>xunit 2 calls this (IAsyncLifetime), not IAsyncDisposable.DisposeAsync.</summary>
+    public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
     }
 
     [Fact]
-    public async Task Get_and_block_wise_put_are_protected_on_the_wire()
+    public async Task Get_put_and_a_block_wise_get_are_protected_on_the_wire()
     {
         var credentials = Aiocoap.Credentials(_directory, Port, ContextFolder(_directory, "client", C1ClientSettings));
         var body = new byte[3000];
@@ -63,11 +78,56 @@ public sealed class AiocoapClientAgainstOurServerTests : IAsyncDisposable
 
         var get = await Aiocoap.ClientAsync("--credentials", credentials, Uri("hello"));
         var put = await Aiocoap.ClientAsync("--credentials", credentials, "-m", "PUT", "--content-format", "application/octet-stream", "--payload", "@" + source, Uri("store"));
+        var big = await Aiocoap.ClientAsync("--credentials", credentials, Uri("big"));
 
         Assert.Equal(0, get.ExitCode);
         Assert.Equal("hello over OSCORE", get.StandardOutput.Trim());
         Assert.Equal(0, put.ExitCode);
         Assert.Equal(Convert.ToHexString(SHA256.HashData(body)), Convert.ToHexString(SHA256.HashData(Volatile.Read(ref _stored))));
+        Assert.True(big.ExitCode == 0, big.StandardError);
+        Assert.Equal(BigText.TrimEnd(), big.StandardOutput.TrimEnd());
+        if (capture is not null)
+        {
+            var (requests, protectedRequests, withUriPath) = await capture.StopAndCountAsync();
+            Assert.True(requests >= 6, $"{requests} requests captured (GET, PUT, four blocks of the large GET)");
+            Assert.Equal(requests, protectedRequests);
+            Assert.Equal(0, withUriPath);
+        }
+    }
+
+    /// <summary>
+    /// Observe through OSCORE (§4.1.3.5, C.8): aiocoap accepts the registration response (the request's nonce) and each
+    /// notification (a Partial IV of our own, which it uses as the notification's order) and delivers every change.
+    /// aiocoap-client --observe prints only the first response (chrysn/aiocoap#395), so aiocoap_observe.py drives
+    /// aiocoap's library; it runs until killed.
+    /// </summary>
+    [Fact]
+    public async Task Observe_delivers_every_change_and_is_protected_on_the_wire()
+    {
+        var credentials = Aiocoap.Credentials(_directory, Port, ContextFolder(_directory, "client", C1ClientSettings));
+        await using var capture = await Tshark.StartAsync(Port);
+        using var observer = Aiocoap.Start(Path.Combine(AppContext.BaseDirectory, "Oscore", "aiocoap_observe.py"), [credentials, Uri("clock")]);
+        var errors = observer.StandardError.ReadToEndAsync();
+        var seen = new List<string>();
+        try
+        {
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            async Task<string?> NextLineAsync() => await observer.StandardOutput.ReadLineAsync(cancel.Token) is { } line ? line : null;
+            seen.Add(await NextLineAsync() ?? "(ended)");
+            for (var tick = 1; tick <= 2 && seen[^1] != "(ended)"; tick++)
+            {
+                Volatile.Write(ref _tick, tick);
+                _clock.Observers.NotifyChanged();
+                seen.Add(await NextLineAsync() ?? "(ended)");
+            }
+        }
+        finally
+        {
+            observer.Kill();
+            await observer.WaitForExitAsync();
+        }
+
+        Assert.True(seen.SequenceEqual(["2.05 Content tick 0", "2.05 Content tick 1", "2.05 Content tick 2"]), string.Join(" | ", seen) + "\n" + await errors);
         if (capture is not null)
         {
             var (requests, protectedRequests, withUriPath) = await capture.StopAndCountAsync();
@@ -75,6 +135,33 @@ public sealed class AiocoapClientAgainstOurServerTests : IAsyncDisposable
             Assert.Equal(requests, protectedRequests);
             Assert.Equal(0, withUriPath);
         }
+    }
+
+    /// <summary>
+    /// A protected request aiocoap sent, captured on the wire and sent again from another port (an attacker's replay),
+    /// is refused with an unprotected 4.01 "Replay detected" and never reaches the resource.
+    /// </summary>
+    [Fact]
+    public async Task A_captured_request_replayed_from_another_port_is_refused_and_not_processed()
+    {
+        var credentials = Aiocoap.Credentials(_directory, Port, ContextFolder(_directory, "client", C1ClientSettings));
+        await using var capture = await Tshark.StartAsync(Port);
+        Assert.NotNull(capture);
+        var get = await Aiocoap.ClientAsync("--credentials", credentials, Uri("hello"));
+        await capture.StopAndCountAsync();
+        var captured = Assert.Single(await capture.RequestDatagramsAsync());
+
+        using var attacker = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        await attacker.SendAsync(captured, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, Port));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var answer = await attacker.ReceiveAsync(cancel.Token);
+
+        Assert.Equal(0, get.ExitCode);
+        Assert.Equal(CoapDecodeError.None, CoapMessageReader.TryReadCopy(answer.Buffer, out var refusal));
+        Assert.Equal(CoapCode.Unauthorized, refusal!.Code);
+        Assert.False(refusal.Options.Contains(OptionNumber.Oscore));
+        Assert.Equal("Replay detected", Encoding.UTF8.GetString(refusal.Payload.Span));
+        Assert.Equal(1, _hello.Calls);
     }
 
     /// <summary>A fresh context folder (aiocoap writes sequence.json and a lock file into it): settings.json, chmod 600.</summary>
