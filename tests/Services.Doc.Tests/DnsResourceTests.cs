@@ -12,7 +12,7 @@ using Services.Doc.Upstream;
 
 namespace Services.Doc.Tests;
 
-public sealed class DnsResourceTests : IAsyncDisposable
+public sealed class DnsResourceTests : IAsyncLifetime
 {
     private readonly IDnsUpstream _upstream = Substitute.For<IDnsUpstream>();
     private ModuleServer _server;
@@ -24,7 +24,9 @@ public sealed class DnsResourceTests : IAsyncDisposable
         _server = Start();
     }
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
 
     private ModuleServer Start(Dictionary<string, string?>? settings = null) =>
         new(new DocModule(), settings, configureServices: services => services.AddSingleton(_upstream));

@@ -4,13 +4,15 @@ using Coap.Engine.Protocol;
 namespace Services.Terminal.Tests;
 
 /// <summary>Malformed bodies and options get 4.00, 4.02 or 4.15; nothing of them is typed and the session runs on.</summary>
-public sealed class MalformedInputTests : IAsyncDisposable
+public sealed class MalformedInputTests : IAsyncLifetime
 {
     private static readonly byte[] Huge = [0x1b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
 
     private readonly TerminalServer _server = new(new() { ["Modules:Terminal:MaxSessions"] = "1" });
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
 
     public static TheoryData<string, byte[], int> BadInput => new()
     {

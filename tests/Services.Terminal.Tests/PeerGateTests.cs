@@ -5,7 +5,7 @@ using Coap.Testing;
 namespace Services.Terminal.Tests;
 
 /// <summary>Only loopback and AllowedPeers may use the terminal: anyone else gets 4.01 and no process starts.</summary>
-public sealed class PeerGateTests : IAsyncDisposable
+public sealed class PeerGateTests : IAsyncLifetime
 {
     private static readonly IPEndPoint Outsider = new(IPAddress.Parse("198.51.100.9"), 40001);
     private static readonly IPEndPoint Neighbour = new(IPAddress.Parse("192.0.2.7"), 40002);
@@ -17,7 +17,9 @@ public sealed class PeerGateTests : IAsyncDisposable
         ["Modules:Terminal:AllowedPeers:0"] = "192.0.2.0/24",
     });
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
         Assert.Empty(ProcessTable.Children().Except(_childrenBefore));

@@ -9,7 +9,7 @@ namespace Services.Terminal.Tests;
 /// it at the IdentityOf seam; here the lockstep transport): the same identity from another address uses it, another
 /// identity (from any address, the owner's too) gets 4.03, and an anonymous peer gets 4.01 before the terminal runs.
 /// </summary>
-public sealed class SessionIdentityTests : IAsyncDisposable
+public sealed class SessionIdentityTests : IAsyncLifetime
 {
     private static readonly IPEndPoint Alice = new(IPAddress.Parse("192.0.2.20"), 40001);
     private static readonly IPEndPoint AliceElsewhere = new(IPAddress.Parse("192.0.2.21"), 41001);
@@ -32,7 +32,9 @@ public sealed class SessionIdentityTests : IAsyncDisposable
         _server.Transport.Authenticate(Bob, "bob");
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
         Assert.Empty(ProcessTable.Children().Except(_childrenBefore));

@@ -5,11 +5,13 @@ using Coap.Engine.Protocol;
 namespace Services.Terminal.Tests;
 
 /// <summary>Bad requests get the RFC's answer, and the session they were aimed at keeps running.</summary>
-public sealed class TerminalRequestTests : IAsyncDisposable
+public sealed class TerminalRequestTests : IAsyncLifetime
 {
     private readonly TerminalServer _server = new(new() { ["Modules:Terminal:InputQueueBytes"] = "16" });
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Requests_to_no_session_or_an_unknown_part_get_4_04_and_wrong_methods_4_05()

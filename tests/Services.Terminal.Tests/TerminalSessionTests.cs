@@ -7,11 +7,13 @@ using Coap.Engine.Protocol;
 namespace Services.Terminal.Tests;
 
 /// <summary>A session running /bin/sh on a pseudo-terminal, driven over real UDP; every test ends with no child process left.</summary>
-public sealed partial class TerminalSessionTests : IAsyncDisposable
+public sealed partial class TerminalSessionTests : IAsyncLifetime
 {
     private readonly TerminalServer _server = new();
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
 
     [GeneratedRegex(@"(?:\n|[#$] )hello-(\d+)\r\n")]
     private static partial Regex EchoLine();

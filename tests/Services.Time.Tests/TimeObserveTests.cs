@@ -4,12 +4,14 @@ using Coap.Testing;
 
 namespace Services.Time.Tests;
 
-public sealed class TimeObserveTests : IAsyncDisposable
+public sealed class TimeObserveTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 22, 3, 0, 0, 250, TimeSpan.Zero);
     private readonly ModuleServer _server = new(new TimeModule(), time: new FakeTimeProvider(Start));
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
 
     private CoapMessage Observe(int observe, ushort mid)
     {

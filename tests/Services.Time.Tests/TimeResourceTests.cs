@@ -7,13 +7,15 @@ using Coap.Testing;
 
 namespace Services.Time.Tests;
 
-public sealed class TimeResourceTests : IAsyncDisposable
+public sealed class TimeResourceTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 3, 4, 5, 678, TimeSpan.Zero);
     private ModuleServer _server = new(new TimeModule(), time: new FakeTimeProvider(Now));
     private ushort _mid;
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
 
     private CoapMessage Get(int? accept = null, params string[] queries)
     {

@@ -7,12 +7,14 @@ namespace Services.Time.Tests;
 /// The exact bytes of each CBOR time answer at 2026-11-22T03:04:05.678Z (UNIX 1795316645), worked out by hand from
 /// RFC 8949 §3.4.2 and RFC 9581: what a client decodes must not change with the CBOR library underneath.
 /// </summary>
-public sealed class TimeWireBytesTests : IAsyncDisposable
+public sealed class TimeWireBytesTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 3, 4, 5, 678, TimeSpan.Zero);
     private ModuleServer? _server;
 
-    public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => (_server?.DisposeAsync() ?? ValueTask.CompletedTask).AsTask();
 
     [Theory]
     [InlineData("Seconds", "", "c11a6b025ba5")]

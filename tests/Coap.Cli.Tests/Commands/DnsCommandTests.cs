@@ -8,7 +8,7 @@ using Services.Doc.Dns;
 namespace Coap.Cli.Tests.Commands;
 
 /// <summary>`coap dns` against a stand-in DoC resource on real UDP that answers from a fixed zone.</summary>
-public sealed class DnsCommandTests : IAsyncDisposable
+public sealed class DnsCommandTests : IAsyncLifetime
 {
     private readonly CoapEndpoint _server;
     private DnsMessage? _lastQuery;
@@ -24,7 +24,9 @@ public sealed class DnsCommandTests : IAsyncDisposable
 
     private string Uri(string path = "") => $"coap://127.0.0.1:{_server.LocalEndPoints[0].Port}/{path}";
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
 
     private ValueTask<CoapMessage> Answer(CoapRequestContext context)
     {

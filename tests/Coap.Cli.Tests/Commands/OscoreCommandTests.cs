@@ -13,7 +13,7 @@ namespace Coap.Cli.Tests.Commands;
 /// runs and its state saved when it ends, so the next command starts where the last one stopped; a folder whose
 /// secret others may read is a usage error.
 /// </summary>
-public sealed class OscoreCommandTests : IAsyncDisposable
+public sealed class OscoreCommandTests : IAsyncLifetime
 {
     private const string C1ClientSettings = """
         {
@@ -43,7 +43,9 @@ public sealed class OscoreCommandTests : IAsyncDisposable
 
     private string Uri => $"coap://127.0.0.1:{_server.LocalEndPoints[0].Port}/secret";
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
         Directory.Delete(_directory, recursive: true);

@@ -3,11 +3,13 @@ using Coap.Cli.Term;
 namespace Coap.Cli.Tests.Commands;
 
 /// <summary>`coap term` without a terminal service: usage errors, the refusal of a server without one, and the --exec line.</summary>
-public sealed class TermCommandTests : IAsyncDisposable
+public sealed class TermCommandTests : IAsyncLifetime
 {
     private readonly CliServer _server = new();
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Exec_with_attach_is_a_usage_error()

@@ -11,7 +11,7 @@ using Coap.Testing;
 namespace Coap.Cli.Tests.Commands;
 
 /// <summary>`coap time` against time servers of every form, on real UDP; the clock it would step is a stand-in.</summary>
-public sealed class TimeCommandTests : IAsyncDisposable
+public sealed class TimeCommandTests : IAsyncLifetime
 {
     private static readonly TimeSpan Ahead = TimeSpan.FromSeconds(10);
     private readonly CoapEndpoint _server;
@@ -31,7 +31,9 @@ public sealed class TimeCommandTests : IAsyncDisposable
 
     private string Uri(string path) => $"coap://127.0.0.1:{_server.LocalEndPoints[0].Port}/{path}";
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Set_steps_the_clock_by_the_measured_offset()

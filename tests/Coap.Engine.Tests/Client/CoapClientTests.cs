@@ -7,7 +7,7 @@ using Coap.Testing;
 namespace Coap.Engine.Tests.Client;
 
 /// <summary>CoapClient against an engine server over an in-memory network with a fake clock.</summary>
-public sealed class CoapClientTests : IAsyncDisposable
+public sealed class CoapClientTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new();
     private readonly InMemoryNetwork _network = new();
@@ -25,7 +25,9 @@ public sealed class CoapClientTests : IAsyncDisposable
 
     private static string Uri(string path) => $"coap://127.0.0.1:{TestEndpoints.ServerAddress.Port}/{path}";
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Get_and_put_round_trip()

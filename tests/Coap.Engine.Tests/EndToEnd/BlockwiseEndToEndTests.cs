@@ -14,7 +14,7 @@ namespace Coap.Engine.Tests.EndToEnd;
 /// block by block (RFC 7959) in both directions and compared byte for byte. Nothing sleeps; each block is one
 /// round trip through the thread pool.
 /// </summary>
-public sealed class BlockwiseEndToEndTests : IAsyncDisposable
+public sealed class BlockwiseEndToEndTests : IAsyncLifetime
 {
     private const int SmallBlocksBody = 3 * 1024 * 1024;
     private const int LargeBlocksBody = 1024 * 1024;
@@ -28,7 +28,9 @@ public sealed class BlockwiseEndToEndTests : IAsyncDisposable
         _output = output;
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         if (_server is not null)
         {

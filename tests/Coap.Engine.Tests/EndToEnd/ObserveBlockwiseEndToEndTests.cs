@@ -12,7 +12,7 @@ namespace Coap.Engine.Tests.EndToEnd;
 /// server: the server sends block 0 in each notification, the client fetches the rest with Block2 requests and
 /// yields the whole representation.
 /// </summary>
-public sealed class ObserveBlockwiseEndToEndTests : IAsyncDisposable
+public sealed class ObserveBlockwiseEndToEndTests : IAsyncLifetime
 {
     private const int Length = 5000;
     private const int BlockSize = 1024;
@@ -45,7 +45,9 @@ public sealed class ObserveBlockwiseEndToEndTests : IAsyncDisposable
         };
     }
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Each_notification_is_the_whole_representation_fetched_after_block_0()

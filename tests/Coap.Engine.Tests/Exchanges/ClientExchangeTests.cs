@@ -8,7 +8,7 @@ using Coap.Testing;
 namespace Coap.Engine.Tests.Exchanges;
 
 /// <summary>The client side of exchanges, with the test playing the server byte for byte.</summary>
-public sealed class ClientExchangeTests : IAsyncDisposable
+public sealed class ClientExchangeTests : IAsyncLifetime
 {
     private static readonly IPEndPoint Server = TestEndpoints.ServerAddress;
     private readonly FakeTimeProvider _time = new();
@@ -20,7 +20,9 @@ public sealed class ClientExchangeTests : IAsyncDisposable
         (_client, _transport) = TestEndpoints.StartClientEndpoint(_time);
     }
 
-    public ValueTask DisposeAsync() => _client.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _client.DisposeAsync().AsTask();
 
     private CoapMessage Sent()
     {

@@ -15,7 +15,7 @@ namespace Coap.Engine.Tests.Oscore;
 /// does not count here): the challenge, 4.01 with an Echo, travels inside the protected response, and the client's
 /// repeat carries the Echo inside its protected request; an unprotected challenge would be refused by the client.
 /// </summary>
-public sealed class OscoreAmplificationTests : IAsyncDisposable
+public sealed class OscoreAmplificationTests : IAsyncLifetime
 {
     private static readonly byte[] Secret = Convert.FromHexString("0102030405060708090a0b0c0d0e0f10");
     private static readonly byte[] Body = BlockwiseEndToEndTests.RandomBody(600, seed: 23);
@@ -46,7 +46,9 @@ public sealed class OscoreAmplificationTests : IAsyncDisposable
         };
     }
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
 
     private CoapClient Client() => TestEndpoints.CreateClient(_time, _network, new CoapClientOptions
     {

@@ -19,7 +19,7 @@ namespace Coap.Engine.Tests.Oscore;
 /// requests and responses travel protected (no Uri-Path, no payload in clear), the resource sees the plain request
 /// with the context's identity, which the access policy judges; failures are answered unprotected and never processed.
 /// </summary>
-public sealed class OscoreEndToEndTests : IAsyncDisposable
+public sealed class OscoreEndToEndTests : IAsyncLifetime
 {
     private static readonly byte[] Secret = Convert.FromHexString("0102030405060708090a0b0c0d0e0f10");
     private static readonly byte[] Salt = Convert.FromHexString("9e7ca92223786340");
@@ -73,7 +73,9 @@ public sealed class OscoreEndToEndTests : IAsyncDisposable
 
     private static string Uri(string path) => $"coap://127.0.0.1:{TestEndpoints.ServerAddress.Port}/{path}";
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
 
     [Fact]
     public async Task A_get_goes_protected_and_comes_back_plain()

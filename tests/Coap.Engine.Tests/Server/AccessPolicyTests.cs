@@ -13,7 +13,7 @@ namespace Coap.Engine.Tests.Server;
 /// peer, anonymous), by whether the method writes the resource it was routed to, and by the rule with the longest
 /// path prefix that says something of that method; a refused request never reaches the resource.
 /// </summary>
-public sealed class AccessPolicyTests : IAsyncDisposable
+public sealed class AccessPolicyTests : IAsyncLifetime
 {
     private static readonly IPEndPoint Stranger = new(IPAddress.Parse("192.0.2.7"), 40001);
     private static readonly IPEndPoint Alice = new(IPAddress.Parse("192.0.2.20"), 40002);
@@ -25,7 +25,9 @@ public sealed class AccessPolicyTests : IAsyncDisposable
     private CoapEndpoint? _endpoint;
     private ushort _id;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         if (_endpoint is not null)
         {

@@ -6,7 +6,7 @@ using System.Text;
 namespace Interop.Tests.Dtls;
 
 /// <summary>Wireshark's dissector reads a captured handshake and exchange with our server without a malformed frame.</summary>
-public sealed class DtlsCaptureTests : IAsyncDisposable
+public sealed class DtlsCaptureTests : IAsyncLifetime
 {
     private readonly DtlsServerHarness _server = new();
     private readonly StringBuilder _decoded = new();
@@ -16,7 +16,9 @@ public sealed class DtlsCaptureTests : IAsyncDisposable
     private readonly int _startPort = Tool.FreeUdpPort();
     private readonly int _endPort = Tool.FreeUdpPort();
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         _probe.Dispose();
         _startSeen.Dispose();

@@ -8,14 +8,16 @@ namespace Interop.Tests.Dtls;
 /// ClientHellos that never return their cookie, as a spoofing sender's do, cost the server no state (RFC 6347 §4.2.1):
 /// each is answered by a HelloVerifyRequest and forgotten, and a real client still connects.
 /// </summary>
-public sealed class HandshakeFloodTests : IAsyncDisposable
+public sealed class HandshakeFloodTests : IAsyncLifetime
 {
     private const int Sockets = 50;
     private const int HellosPerSocket = 200;
 
     private readonly DtlsServerHarness _server = new();
 
-    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task Ten_thousand_client_hellos_without_cookies_leave_no_session_and_a_real_client_connects()

@@ -9,14 +9,16 @@ namespace Interop.Tests.Dtls;
 /// block-wise PUT and GET, Observe, DELETE; a wrong key or an unknown identity gets nowhere while others are served; a
 /// client restarted on the same port reconnects; close_notify ends the session.
 /// </summary>
-public sealed class LibcoapDtlsClientTests : IAsyncDisposable
+public sealed class LibcoapDtlsClientTests : IAsyncLifetime
 {
     private readonly DtlsServerHarness _server = new();
     private readonly string _file = Path.GetTempFileName();
 
     public static TheoryData<string> Clients => ["coap-client-openssl", "coap-client-gnutls"];
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         File.Delete(_file);
         await _server.DisposeAsync();

@@ -14,7 +14,7 @@ namespace Interop.Tests.Libcoap;
 /// response larger than three times its request is first answered with 4.01 and an Echo, which the client repeats
 /// its request with.
 /// </summary>
-public sealed class EchoRoundTripTests : IAsyncDisposable
+public sealed class EchoRoundTripTests : IAsyncLifetime
 {
     private static readonly string Coap = Path.Combine(AppContext.BaseDirectory, "coap.dll");
     private static readonly string Body = string.Concat(Enumerable.Range(0, 400).Select(i => $"line {i:D4}\n"));
@@ -46,7 +46,9 @@ public sealed class EchoRoundTripTests : IAsyncDisposable
 
     private string Uri(string path) => $"coap://127.0.0.1:{_server.LocalEndPoints[0].Port}/{path}";
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Libcoap_client_gets_a_block_wise_resource_after_repeating_its_request_with_the_echo()

@@ -8,7 +8,7 @@ using Interop.Tests.Infrastructure;
 namespace Interop.Tests.Libcoap;
 
 /// <summary>libcoap's coap-client moves large bodies to and from our engine block by block over real UDP (RFC 7959).</summary>
-public sealed class LibcoapBlockwiseTests : IAsyncDisposable
+public sealed class LibcoapBlockwiseTests : IAsyncLifetime
 {
     private static readonly int[] Sizes = [0, 1, 1023, 1024, 1025, 100_000, 1024 * 1024];
     private readonly Dictionary<int, byte[]> _bodies = [];
@@ -37,7 +37,9 @@ public sealed class LibcoapBlockwiseTests : IAsyncDisposable
 
     private string Uri(string path) => $"coap://127.0.0.1:{_server.LocalEndPoints[0].Port}/{path}";
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         File.Delete(_file);
         await _server.DisposeAsync();

@@ -8,7 +8,7 @@ using Interop.Tests.Infrastructure;
 namespace Interop.Tests.Libcoap;
 
 /// <summary>libcoap's coap-client talks to our engine over real UDP on loopback.</summary>
-public sealed class LibcoapClientAgainstOurServerTests : IAsyncDisposable
+public sealed class LibcoapClientAgainstOurServerTests : IAsyncLifetime
 {
     private static readonly TimeSpan SlowHandler = TimeSpan.FromMilliseconds(1500);
     private readonly CoapEndpoint _server;
@@ -30,7 +30,9 @@ public sealed class LibcoapClientAgainstOurServerTests : IAsyncDisposable
 
     private string Uri(string path) => $"coap://127.0.0.1:{_server.LocalEndPoints[0].Port}/{path}";
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Discovery_lists_our_resources_in_link_format()

@@ -9,7 +9,7 @@ using Interop.Tests.Infrastructure;
 namespace Interop.Tests.Libcoap;
 
 /// <summary>libcoap's coap-client observes a resource of our engine over real UDP (RFC 7641).</summary>
-public sealed class LibcoapObserveTests : IAsyncDisposable
+public sealed class LibcoapObserveTests : IAsyncLifetime
 {
     private readonly CoapEndpoint _server;
     private readonly TestObservableResource _counter;
@@ -28,7 +28,9 @@ public sealed class LibcoapObserveTests : IAsyncDisposable
         _ticker = TimeProvider.System.CreateTimer(_ => Tick(), null, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200));
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         await _ticker.DisposeAsync();
         await _server.DisposeAsync();

@@ -8,13 +8,15 @@ using Services.PubSub;
 namespace Coap.Cli.Tests.Commands.PubSub;
 
 /// <summary>`coap ps`, `coap pub` and `coap sub` against the real broker module on loopback UDP.</summary>
-public sealed partial class PubSubCommandTests : IAsyncDisposable
+public sealed partial class PubSubCommandTests : IAsyncLifetime
 {
     private readonly UdpModuleServer _broker = new(new PubSubModule(), new Dictionary<string, string?> { ["Modules:PubSub:StateDirectory"] = string.Empty });
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
-    public ValueTask DisposeAsync() => _broker.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _broker.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Ps_create_prints_the_topic_and_data_uris_and_ls_lists_them_as_a_table()
