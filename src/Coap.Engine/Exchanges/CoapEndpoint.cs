@@ -159,6 +159,9 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
     /// <summary>An ICMP error said nothing receives at the peer's address: its observations end at once.</summary>
     internal void OnUnreachable(CoapPeer peer) => _dispatcher?.OnUnreachable(peer);
 
+    /// <summary>The peer's DTLS session ended: the observations registered through it end with it.</summary>
+    internal void OnSessionEnded(CoapPeer peer) => _dispatcher?.OnSessionEnded(peer);
+
     /// <summary>
     /// RFC 7252 §4.2/§4.3: a malformed CON is rejected with RST, anything else is dropped; either is counted for the
     /// Warning summary and logged at Debug.

@@ -21,6 +21,11 @@ internal interface IRequestDispatcher
     /// <summary>A datagram to the peer was answered by an ICMP error (port, host or network unreachable).</summary>
     void OnUnreachable(CoapPeer peer);
 
+    /// <summary>The peer's DTLS session ended: the observations registered through it end too.</summary>
+    void OnSessionEnded(CoapPeer peer)
+    {
+    }
+
     /// <summary>Called once when the endpoint is disposed, before its transports close.</summary>
     void OnStopping();
 }

@@ -57,15 +57,25 @@ internal sealed class TransportBinding : IDatagramReceiver
 
     public void OnUnreachable(IDatagramTransport transport, SocketAddress remote)
     {
-        CoapPeer? peer;
-        lock (_peers)
-        {
-            peer = _peers.Find(remote);
-        }
-
-        if (peer is not null)
+        if (Find(remote) is { } peer)
         {
             _endpoint.OnUnreachable(peer);
+        }
+    }
+
+    public void OnSessionEnded(IDatagramTransport transport, SocketAddress remote)
+    {
+        if (Find(remote) is { } peer)
+        {
+            _endpoint.OnSessionEnded(peer);
+        }
+    }
+
+    private CoapPeer? Find(SocketAddress remote)
+    {
+        lock (_peers)
+        {
+            return _peers.Find(remote);
         }
     }
 }

@@ -60,6 +60,8 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
 
     public void OnUnreachable(CoapPeer peer) => _observe.RemoveObserversOf(peer, "its address is unreachable (ICMP)");
 
+    public void OnSessionEnded(CoapPeer peer) => _observe.RemoveObserversOf(peer, "its DTLS session ended");
+
     public void OnStopping() => _observe.RemoveAll();
 
     public ValueTask<CoapMessage> DispatchAsync(CoapMessage request, CoapPeer peer, CancellationToken aborted) =>

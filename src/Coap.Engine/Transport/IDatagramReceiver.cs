@@ -16,6 +16,14 @@ public interface IDatagramReceiver
     void OnUnreachable(IDatagramTransport transport, SocketAddress remote);
 
     /// <summary>
+    /// The security session (DTLS) with <paramref name="remote"/> ended: closed, timed out or replaced by a new
+    /// handshake from the same address. What was bound to it, such as observations, ends with it (RFC 7252 §9.1).
+    /// </summary>
+    void OnSessionEnded(IDatagramTransport transport, SocketAddress remote)
+    {
+    }
+
+    /// <summary>
     /// No more datagrams are waiting: the transport is about to block for the next one. The endpoint lets its request
     /// workers catch up here (briefly), so that datagrams arriving meanwhile are taken in one go afterwards rather than
     /// each waking the receive thread. True asks to be called again after a short while (a millisecond) if no datagram

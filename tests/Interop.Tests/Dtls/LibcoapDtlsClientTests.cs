@@ -146,6 +146,10 @@ public sealed class LibcoapDtlsClientTests : IAsyncLifetime
         var second = await RunAsync(client, DtlsServerHarness.Identity, DtlsServerHarness.Key, "-p", port.ToString(CultureInfo.InvariantCulture), "-m", "get", _server.Uri("whoami"));
 
         Assert.Contains("you are alice", second.StandardOutput, StringComparison.Ordinal);
+
+        // The first client's observation was bound to the session the new handshake replaced: it ended with it, and no
+        // notification with the old token reaches the new client (which took one for its answer before).
+        Assert.Equal(0, _server.Counter.Observers.Count);
     }
 
     private static Task<ProcessResult> RunAsync(string client, string identity, string key, params string[] arguments) =>

@@ -113,6 +113,10 @@ public sealed partial class DtlsServerTransport : IDatagramTransport
         if (_sessions.TryRemove(KeyValuePair.Create(session.Remote, session)))
         {
             SessionEnded(_logger, session.Remote.ToIPEndPoint(), session.Identity);
+            if (session.IsEstablished)
+            {
+                _receiver?.OnSessionEnded(this, session.Remote);
+            }
         }
     }
 
