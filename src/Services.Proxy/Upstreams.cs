@@ -27,6 +27,9 @@ internal sealed class Upstreams : IAsyncDisposable
             new CoapClientOptions
             {
                 Timeout = options.Timeout,
+
+                // The proxy's continuation only passes the answer on (no I/O but a send): no hand-over to the pool.
+                ContinueOnReceiveThread = true,
                 Transmission = new CoapTransmissionOptions
                 {
                     AckTimeout = options.AckTimeout,

@@ -35,7 +35,7 @@ public sealed class CoapClient : IAsyncDisposable
     {
         Options = options;
         _time = time;
-        _endpoint = new CoapEndpoint(options, null, time, new Random(), logger is null ? null : new OneLoggerFactory(logger));
+        _endpoint = new CoapEndpoint(options, null, time, new Random(), logger is null ? null : new OneLoggerFactory(logger)) { InlineResponses = options.ContinueOnReceiveThread };
         if (options.Psk is not null || options.Certificate is not null || options.ServerCas is not null)
         {
             transport = _dtls = new DtlsClientTransport(transport, options);
