@@ -172,7 +172,7 @@ internal sealed class ProxyResource : IObservableRoute
             {
                 var remote = await Upstreams.ResolveAsync(target, aborted).ConfigureAwait(false);
                 ProxyLog.ObservationStarted(_logger, target.Uri);
-                observation.RunAsync(_upstreams.Client.ObserveAsync(upstream, remote, CancellationToken.None)).Forget(_logger, "observing an upstream");
+                observation.RunAsync(_upstreams.Of(target).Client.ObserveAsync(upstream, remote, CancellationToken.None)).Forget(_logger, "observing an upstream");
             }
             catch (SocketException failure)
             {
@@ -181,14 +181,15 @@ internal sealed class ProxyResource : IObservableRoute
             }
         }
 
-        var latest = await observation.LatestAsync().WaitAsync(_options.Timeout, aborted).ConfigureAwait(false);
+        var latest = await observation.LatestAsync().WaitAsync(_upstreams.Of(target).Timeout, aborted).ConfigureAwait(false);
         return Copy(latest);
     }
 
     private async ValueTask<(CoapMessage Response, bool FromUpstream)> ExchangeAsync(CoapMessage upstream, ProxyTarget target, CancellationToken aborted)
     {
-        var gate = _upstreams.GateOf(target);
-        if (!await gate.EnterAsync(_options.Timeout, aborted).ConfigureAwait(false))
+        var settings = _upstreams.Of(target);
+        var gate = _upstreams.GateOf(target, settings);
+        if (!await gate.EnterAsync(settings.Timeout, aborted).ConfigureAwait(false))
         {
             ProxyLog.Busy(_logger, target.UpstreamKey, upstream.Code.ToString(), target.Uri);
             return (Errors.Busy(target.UpstreamKey, _options.BusyMaxAge), false);
@@ -197,7 +198,7 @@ internal sealed class ProxyResource : IObservableRoute
         try
         {
             var remote = await Upstreams.ResolveAsync(target, aborted).ConfigureAwait(false);
-            return (await _upstreams.Client.SendAsync(upstream, remote, _bodyLimit, aborted).ConfigureAwait(false), true);
+            return (await settings.Client.SendAsync(upstream, remote, _bodyLimit, aborted).ConfigureAwait(false), true);
         }
         catch (CoapTimeoutException)
         {
