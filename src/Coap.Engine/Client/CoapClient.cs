@@ -160,6 +160,13 @@ public sealed class CoapClient : IAsyncDisposable
     public IAsyncEnumerable<CoapMessage> ObserveAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken = default) =>
         new ClientObservation(_endpoint, request, remote, _time, Options, (message, token) => SendOnceAsync(message, remote, token)).ReadAsync(cancellationToken);
 
+    /// <summary>
+    /// As <see cref="ObserveAsync(CoapMessage, IPEndPoint, CancellationToken)"/>; <paramref name="renewal"/> lets the
+    /// caller ask for a re-registration with the same token at any time (a fresh value as the next notification).
+    /// </summary>
+    public IAsyncEnumerable<CoapMessage> ObserveAsync(CoapMessage request, IPEndPoint remote, ObservationRenewal? renewal, CancellationToken cancellationToken = default) =>
+        new ClientObservation(_endpoint, request, remote, _time, Options, (message, token) => SendOnceAsync(message, remote, token), renewal).ReadAsync(cancellationToken);
+
     public Task<CoapMessage> GetAsync(string uri, CancellationToken cancellationToken = default) =>
         SendAsync(NewRequest(CoapCode.Get, default, null), Parse(uri), cancellationToken);
 
