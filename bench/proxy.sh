@@ -4,7 +4,7 @@
 # forward proxy (coap-server-notls -P), in the same run. Servers pinned to CPU 0 (device and proxy share it), the
 # load generator (bench/Coap.Bench.Load, -x for Proxy-Uri) on CPU 1.
 #
-#   bench/proxy.sh [--rounds N] [-w W] [-c C] [-d SEC] [-W SEC]     (defaults 1 16 16 5 1)
+#   bench/proxy.sh [--rounds N] [-w W] [-c C] [-d SEC] [-W SEC] [--host DLL]     (defaults 1 16 16 5 1, this tree's host)
 #
 # Needs a Release build of src/CoapHost (dotnet build Everything.sln -c Release). Every process started here is
 # killed on exit. Output: one line per run, then the medians and each ratio to the device asked directly.
@@ -12,7 +12,7 @@ set -euo pipefail
 
 source "$(dirname "$0")/bench-lib.sh"
 bench_locate
-ROUNDS=1; WINDOW=16; CLIENTS=16; DURATION=5; WARMUP=1; READY_TIMEOUT=30
+HOST=""; ROUNDS=1; WINDOW=16; CLIENTS=16; DURATION=5; WARMUP=1; READY_TIMEOUT=30
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -20,12 +20,13 @@ while [ $# -gt 0 ]; do
     -c) CLIENTS="$2"; shift 2 ;;
     -d) DURATION="$2"; shift 2 ;;
     -W) WARMUP="$2"; shift 2 ;;
+    --host) HOST="$2"; shift 2 ;;
     -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
 
-HOST="$ROOT/src/CoapHost/bin/Release/net10.0/CoapHost.dll"
+HOST="${HOST:-$ROOT/src/CoapHost/bin/Release/net10.0/CoapHost.dll}"
 [ -f "$HOST" ] || { echo "build first: dotnet build Everything.sln -c Release ($HOST is missing)" >&2; exit 2; }
 bench_setup
 need_libcoap

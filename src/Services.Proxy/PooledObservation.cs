@@ -12,9 +12,10 @@ namespace Services.Proxy;
 /// </summary>
 internal sealed class PooledObservation
 {
-    private readonly TaskCompletionSource<CoapMessage> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
+    private TaskCompletionSource<CoapMessage> _next = NewNext();
     private CoapMessage? _latest;
+    private int _published;
     private int _started;
     private int _ended;
 
@@ -30,6 +31,9 @@ internal sealed class PooledObservation
 
     public ResourceObservers Observers { get; } = new();
 
+    /// <summary>How a new observer has the upstream observation re-registered (same token) for a fresh value.</summary>
+    public ObservationRenewal Renewal { get; } = new();
+
     /// <summary>Whether the upstream observation is over (cancelled, ended by the upstream, failed).</summary>
     public bool Ended => Volatile.Read(ref _ended) != 0;
 
@@ -40,7 +44,18 @@ internal sealed class PooledObservation
     public bool TryStart() => Interlocked.Exchange(ref _started, 1) == 0;
 
     /// <summary>The first upstream answer once it came, then always the latest notification (or the error that ended it).</summary>
-    public Task<CoapMessage> LatestAsync() => Volatile.Read(ref _latest) is { } latest ? Task.FromResult(latest) : _first.Task;
+    public Task<CoapMessage> LatestAsync() => Volatile.Read(ref _latest) is { } latest ? Task.FromResult(latest) : Volatile.Read(ref _next).Task;
+
+    /// <summary>
+    /// The upstream's answer to a re-registration asked for now (RFC 7641 §5: a new observer never starts from a
+    /// stale value), or whatever the upstream publishes next.
+    /// </summary>
+    public Task<CoapMessage> RenewAsync()
+    {
+        var next = Volatile.Read(ref _next).Task;
+        Renewal.Request();
+        return next;
+    }
 
     /// <summary>
     /// Reads the upstream notifications until the observation ends: each becomes the latest and is fanned out. An
@@ -95,12 +110,39 @@ internal sealed class PooledObservation
         _stop.Cancel();
     }
 
+    /// <summary>
+    /// Makes a message the latest and fans it out; an answer to a re-registration that says what the latest said
+    /// already is not sent to the observers again.
+    /// </summary>
     private void Publish(CoapMessage message)
     {
-        Volatile.Write(ref _latest, message);
-        if (!_first.TrySetResult(message))
+        var previous = Interlocked.Exchange(ref _latest, message);
+        Interlocked.Exchange(ref _next, NewNext()).TrySetResult(message);
+        if (Interlocked.Exchange(ref _published, 1) != 0 && (previous is null || !Same(previous, message)))
         {
             Observers.NotifyChanged();
         }
     }
+
+    private static bool Same(CoapMessage a, CoapMessage b)
+    {
+        if (a.Code != b.Code || !a.Payload.Span.SequenceEqual(b.Payload.Span) || a.Options.Count != b.Options.Count)
+        {
+            return false;
+        }
+
+        using var left = a.Options.GetEnumerator();
+        using var right = b.Options.GetEnumerator();
+        while (left.MoveNext() && right.MoveNext())
+        {
+            if (left.Current.Number != right.Current.Number || !left.Current.Value.Span.SequenceEqual(right.Current.Value.Span))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static TaskCompletionSource<CoapMessage> NewNext() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -41,6 +41,12 @@ public sealed class ProxyOptions
     /// <summary>MAX_RETRANSMIT towards upstreams (RFC 7252 §4.8).</summary>
     public int MaxRetransmit { get; set; } = 4;
 
+    /// <summary>
+    /// Settings of single upstreams by name (a route's name, or any name with <see cref="UpstreamOptions.Uri"/>):
+    /// Timeout, AckTimeout, MaxRetransmit, MaxInFlight; what is unset is the proxy-wide value.
+    /// </summary>
+    public Dictionary<string, UpstreamOptions> Upstreams { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Whether 2.05 answers to GET are cached by Max-Age (RFC 7252 §5.6).</summary>
     public bool Cache { get; set; } = true;
 

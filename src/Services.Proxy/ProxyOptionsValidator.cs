@@ -33,6 +33,11 @@ internal sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
             }
         }
 
+        foreach (var (upstream, own) in options.Upstreams)
+        {
+            CheckUpstream(failures, $"{S}:Upstreams:{upstream}", upstream, own, options.Routes);
+        }
+
         if (options.HopLimit is < 1 or > 255)
         {
             failures.Add($"{S}:HopLimit must be between 1 and 255 (got {options.HopLimit}).");
@@ -84,5 +89,40 @@ internal sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckUpstream(List<string> failures, string key, string name, UpstreamOptions own, Dictionary<string, string> routes)
+    {
+        if (own.Uri is null)
+        {
+            if (!routes.ContainsKey(name))
+            {
+                failures.Add($"{key} names no route: give {key}:Uri (coap://host:port) or use a route's name.");
+            }
+        }
+        else if (!CoapUri.TryParse(own.Uri, out var parsed, out var error) || parsed.Scheme != "coap")
+        {
+            failures.Add($"{key}:Uri must be a coap:// URI (got '{own.Uri}'{(error is null ? string.Empty : $": {error}")}).");
+        }
+
+        if (own.Timeout is { } timeout && (timeout < TimeSpan.FromMilliseconds(100) || timeout > TimeSpan.FromHours(1)))
+        {
+            failures.Add($"{key}:Timeout must be between 100 ms and 1 hour (got {timeout}).");
+        }
+
+        if (own.AckTimeout is { } ackTimeout && (ackTimeout < TimeSpan.FromMilliseconds(10) || ackTimeout > TimeSpan.FromMinutes(5)))
+        {
+            failures.Add($"{key}:AckTimeout must be between 10 ms and 5 minutes (got {ackTimeout}).");
+        }
+
+        if (own.MaxRetransmit is < 0 or > 10)
+        {
+            failures.Add($"{key}:MaxRetransmit must be between 0 and 10 (got {own.MaxRetransmit}).");
+        }
+
+        if (own.MaxInFlight is < 1 or > 1024)
+        {
+            failures.Add($"{key}:MaxInFlight must be between 1 and 1024 (got {own.MaxInFlight}).");
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Coap.Engine.Client;
 using Coap.Engine.Hosting;
 using Coap.Engine.Observe;
@@ -30,6 +31,7 @@ internal sealed class ProxyResource : IObservableRoute
     private readonly ILogger _logger;
     private readonly string _identity;
     private readonly BodyLimit _bodyLimit;
+    private readonly ConditionalWeakTable<CoapMessage, PooledObservation> _registrations = new();
 
     public ProxyResource(IOptions<ProxyOptions> options, Upstreams upstreams, ProxyCache cache, ObservationPool observations, ILogger<ProxyResource> logger)
     {
@@ -54,7 +56,14 @@ internal sealed class ProxyResource : IObservableRoute
         }
 
         var target = Refused(context) ? null : TargetOf(context, out _);
-        return target is null ? null : _observations.GetOrAdd(ProxyCache.KeyOf(context.Request, target), target.Uri)?.Observers;
+        if (target is null || _observations.GetOrAdd(ProxyCache.KeyOf(context.Request, target), target.Uri) is not { } observation)
+        {
+            return null;
+        }
+
+        // Only registrations pass here (the engine renders notifications past it): HandleAsync tells them by this mark.
+        _registrations.AddOrUpdate(context.Request, observation);
+        return observation.Observers;
     }
 
     public async ValueTask<CoapMessage> HandleAsync(CoapRequestContext context)
@@ -81,7 +90,7 @@ internal sealed class ProxyResource : IObservableRoute
         var key = ProxyCache.KeyOf(request, target);
         if (request.Observe == 0 && _observations.TryGet(key, out var observation))
         {
-            return await ObserveAsync(observation!, upstream, target, context.Aborted).ConfigureAwait(false);
+            return await ObserveAsync(observation!, upstream, target, _registrations.Remove(request), context.Aborted).ConfigureAwait(false);
         }
 
         CacheEntry? cached = null;
@@ -162,17 +171,19 @@ internal sealed class ProxyResource : IObservableRoute
 
     /// <summary>
     /// A registration on a key the pool holds: the first one starts the upstream observation and waits for its first
-    /// answer; later ones (and the engine's renders for each notification) get the latest at once.
+    /// answer; a later one has the upstream re-registered and waits for that answer; the engine's renders for each
+    /// notification get the latest at once.
     /// </summary>
-    private async ValueTask<CoapMessage> ObserveAsync(PooledObservation observation, CoapMessage upstream, ProxyTarget target, CancellationToken aborted)
+    private async ValueTask<CoapMessage> ObserveAsync(PooledObservation observation, CoapMessage upstream, ProxyTarget target, bool registering, CancellationToken aborted)
     {
+        var timeout = _upstreams.Of(target).Timeout;
         if (observation.TryStart())
         {
             try
             {
                 var remote = await Upstreams.ResolveAsync(target, aborted).ConfigureAwait(false);
                 ProxyLog.ObservationStarted(_logger, target.Uri);
-                observation.RunAsync(_upstreams.Client.ObserveAsync(upstream, remote, CancellationToken.None)).Forget(_logger, "observing an upstream");
+                observation.RunAsync(_upstreams.Of(target).Client.ObserveAsync(upstream, remote, observation.Renewal, CancellationToken.None)).Forget(_logger, "observing an upstream");
             }
             catch (SocketException failure)
             {
@@ -180,15 +191,29 @@ internal sealed class ProxyResource : IObservableRoute
                 return Errors.Diagnostic(CoapCode.BadGateway, failure.Message);
             }
         }
+        else if (registering)
+        {
+            // A new observer of a running observation: the upstream is asked again (same token) so that this client
+            // does not start from a value gone stale; the others get the answer as a notification.
+            try
+            {
+                return Copy(await observation.RenewAsync().WaitAsync(timeout, aborted).ConfigureAwait(false));
+            }
+            catch (TimeoutException)
+            {
+                // No answer yet: the latest value it is; the upstream observation's own timeout ends it if need be.
+            }
+        }
 
-        var latest = await observation.LatestAsync().WaitAsync(_options.Timeout, aborted).ConfigureAwait(false);
+        var latest = await observation.LatestAsync().WaitAsync(timeout, aborted).ConfigureAwait(false);
         return Copy(latest);
     }
 
     private async ValueTask<(CoapMessage Response, bool FromUpstream)> ExchangeAsync(CoapMessage upstream, ProxyTarget target, CancellationToken aborted)
     {
-        var gate = _upstreams.GateOf(target);
-        if (!await gate.EnterAsync(_options.Timeout, aborted).ConfigureAwait(false))
+        var settings = _upstreams.Of(target);
+        var gate = _upstreams.GateOf(target, settings);
+        if (!await gate.EnterAsync(settings.Timeout, aborted).ConfigureAwait(false))
         {
             ProxyLog.Busy(_logger, target.UpstreamKey, upstream.Code.ToString(), target.Uri);
             return (Errors.Busy(target.UpstreamKey, _options.BusyMaxAge), false);
@@ -197,7 +222,7 @@ internal sealed class ProxyResource : IObservableRoute
         try
         {
             var remote = await Upstreams.ResolveAsync(target, aborted).ConfigureAwait(false);
-            return (await _upstreams.Client.SendAsync(upstream, remote, _bodyLimit, aborted).ConfigureAwait(false), true);
+            return (await settings.Client.SendAsync(upstream, remote, _bodyLimit, aborted).ConfigureAwait(false), true);
         }
         catch (CoapTimeoutException)
         {

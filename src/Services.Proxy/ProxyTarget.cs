@@ -43,6 +43,9 @@ internal sealed class ProxyTarget
     /// <summary>"host:port" of the upstream, the key of its in-flight limit.</summary>
     public string UpstreamKey => AuthorityText(Authority);
 
+    /// <summary>The <see cref="UpstreamKey"/> of a coap:// URI's authority (its path ignored).</summary>
+    public static string UpstreamKeyOf(CoapUri uri) => AuthorityText(AuthorityOf(uri.Host, uri.Port));
+
     /// <summary>The target of a forward-proxy request; null with the error response when it names none we can reach.</summary>
     public static ProxyTarget? FromForwardRequest(CoapMessage request, out CoapMessage? error)
     {

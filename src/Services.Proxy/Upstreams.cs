@@ -7,39 +7,38 @@ using Microsoft.Extensions.Logging;
 namespace Services.Proxy;
 
 /// <summary>
-/// The proxy's side towards upstreams: one engine client (its own UDP port) with the upstream transmission settings,
-/// and one <see cref="UpstreamGate"/> per upstream. The table of gates is bounded: past its size, idle gates are
-/// forgotten, so a peer naming endless upstreams in Proxy-Uri holds no memory.
+/// The proxy's side towards upstreams: an engine client (its own UDP port) with the proxy-wide transmission settings,
+/// one more for each upstream with settings of its own ("Modules:Proxy:Upstreams"), and one
+/// <see cref="UpstreamGate"/> per upstream. The table of gates is bounded: past its size, idle gates are forgotten,
+/// so a peer naming endless upstreams in Proxy-Uri holds no memory.
 /// </summary>
 internal sealed class Upstreams : IAsyncDisposable
 {
     private const int MaxGates = 4096;
 
     private readonly ConcurrentDictionary<string, UpstreamGate> _gates = new(StringComparer.Ordinal);
-    private readonly int _maxInFlight;
+    private readonly UpstreamSettings _default;
+    private readonly Dictionary<string, UpstreamSettings> _own = new(StringComparer.Ordinal);
     private readonly int _queueLimit;
 
     public Upstreams(ProxyOptions options, ILogger logger)
     {
-        _maxInFlight = options.MaxInFlightPerUpstream;
         _queueLimit = options.QueuePerUpstream;
-        Client = new CoapClient(
-            new CoapClientOptions
-            {
-                Timeout = options.Timeout,
-                Transmission = new CoapTransmissionOptions
-                {
-                    AckTimeout = options.AckTimeout,
-                    MaxRetransmit = options.MaxRetransmit,
-                    NStart = options.MaxInFlightPerUpstream,
-                },
-            },
-            logger);
+        _default = new UpstreamSettings(NewClient(options.Timeout, options.AckTimeout, options.MaxRetransmit, options.MaxInFlightPerUpstream, logger), options.Timeout, options.MaxInFlightPerUpstream);
+        foreach (var (name, own) in options.Upstreams)
+        {
+            var key = ProxyTarget.UpstreamKeyOf(CoapUri.Parse(own.Uri ?? options.Routes[name]));
+            var timeout = own.Timeout ?? options.Timeout;
+            var maxInFlight = own.MaxInFlight ?? options.MaxInFlightPerUpstream;
+            _own[key] = new UpstreamSettings(
+                NewClient(timeout, own.AckTimeout ?? options.AckTimeout, own.MaxRetransmit ?? options.MaxRetransmit, maxInFlight, logger), timeout, maxInFlight);
+        }
     }
 
-    public CoapClient Client { get; }
+    /// <summary>The settings (and the client) for the upstream of a target.</summary>
+    public UpstreamSettings Of(ProxyTarget target) => _own.Count > 0 && _own.TryGetValue(target.UpstreamKey, out var own) ? own : _default;
 
-    public UpstreamGate GateOf(ProxyTarget target)
+    public UpstreamGate GateOf(ProxyTarget target, UpstreamSettings settings)
     {
         if (_gates.TryGetValue(target.UpstreamKey, out var gate))
         {
@@ -57,7 +56,7 @@ internal sealed class Upstreams : IAsyncDisposable
             }
         }
 
-        return _gates.GetOrAdd(target.UpstreamKey, _ => new UpstreamGate(_maxInFlight, _queueLimit));
+        return _gates.GetOrAdd(target.UpstreamKey, _ => new UpstreamGate(settings.MaxInFlight, _queueLimit));
     }
 
     /// <summary>The upstream's address: an IP literal as it is, a name through DNS.</summary>
@@ -66,5 +65,31 @@ internal sealed class Upstreams : IAsyncDisposable
             ? ValueTask.FromResult(new IPEndPoint(address, target.Authority.Port))
             : new ValueTask<IPEndPoint>(CoapClient.ResolveAsync(target.Authority, cancellationToken));
 
-    public ValueTask DisposeAsync() => Client.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _default.Client.DisposeAsync().ConfigureAwait(false);
+        foreach (var own in _own.Values)
+        {
+            await own.Client.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static CoapClient NewClient(TimeSpan timeout, TimeSpan ackTimeout, int maxRetransmit, int maxInFlight, ILogger logger) => new(
+        new CoapClientOptions
+        {
+            Timeout = timeout,
+
+            // The proxy's continuation only passes the answer on (no I/O but a send): no hand-over to the pool.
+            ContinueOnReceiveThread = true,
+            Transmission = new CoapTransmissionOptions
+            {
+                AckTimeout = ackTimeout,
+                MaxRetransmit = maxRetransmit,
+                NStart = maxInFlight,
+            },
+        },
+        logger);
 }
+
+/// <summary>One upstream's client (with its transmission settings), exchange timeout and in-flight limit.</summary>
+internal sealed record UpstreamSettings(CoapClient Client, TimeSpan Timeout, int MaxInFlight);

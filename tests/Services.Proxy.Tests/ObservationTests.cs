@@ -83,7 +83,7 @@ public sealed class ObservationTests
         var callsBeforeB = upstream.Calls;
         var b = clientB.ObserveAsync(harness.ForwardRequest(CoapCode.Get, "obs"), harness.ProxyEndPoint).GetAsyncEnumerator();
         Assert.Equal("second", await NextAsync(b));
-        Assert.Equal(callsBeforeB, upstream.Calls);
+        Assert.Equal(callsBeforeB + 1, upstream.Calls);
 
         Volatile.Write(ref failing, true);
         upstream.Observers.NotifyChanged();
@@ -94,6 +94,28 @@ public sealed class ObservationTests
         Assert.Equal(CoapCode.NotFound, b.Current.Code);
         Assert.False(await a.MoveNextAsync().AsTask().WaitAsync(Bound));
         Assert.False(await b.MoveNextAsync().AsTask().WaitAsync(Bound));
+        await a.DisposeAsync();
+        await b.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_new_observer_has_the_upstream_re_registered_with_the_same_token_and_never_starts_stale()
+    {
+        var value = "v0";
+        var upstream = TestObservableResource.Text(() => Volatile.Read(ref value));
+        await using var harness = ProxyHarness.Start(tree => tree.Map("obs", upstream, TestObservableResource.Metadata));
+        await using var clientA = new CoapClient();
+        await using var clientB = new CoapClient();
+        var a = clientA.ObserveAsync(harness.ForwardRequest(CoapCode.Get, "obs"), harness.ProxyEndPoint).GetAsyncEnumerator();
+        Assert.Equal("v0", await NextAsync(a));
+
+        // The upstream's value changes without a notification (one lost, say): the proxy's latest is stale.
+        Volatile.Write(ref value, "v1");
+        var b = clientB.ObserveAsync(harness.ForwardRequest(CoapCode.Get, "obs"), harness.ProxyEndPoint).GetAsyncEnumerator();
+
+        Assert.Equal("v1", await NextAsync(b));
+        Assert.Equal("v1", await NextAsync(a));
+        Assert.Equal(1, upstream.Observers.Count);
         await a.DisposeAsync();
         await b.DisposeAsync();
     }

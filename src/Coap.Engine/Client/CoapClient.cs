@@ -35,7 +35,7 @@ public sealed class CoapClient : IAsyncDisposable
     {
         Options = options;
         _time = time;
-        _endpoint = new CoapEndpoint(options, null, time, new Random(), logger is null ? null : new OneLoggerFactory(logger));
+        _endpoint = new CoapEndpoint(options, null, time, new Random(), logger is null ? null : new OneLoggerFactory(logger)) { InlineResponses = options.ContinueOnReceiveThread };
         if (options.Psk is not null || options.Certificate is not null || options.ServerCas is not null)
         {
             transport = _dtls = new DtlsClientTransport(transport, options);
@@ -159,6 +159,13 @@ public sealed class CoapClient : IAsyncDisposable
     /// </summary>
     public IAsyncEnumerable<CoapMessage> ObserveAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken = default) =>
         new ClientObservation(_endpoint, request, remote, _time, Options, (message, token) => SendOnceAsync(message, remote, token)).ReadAsync(cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ObserveAsync(CoapMessage, IPEndPoint, CancellationToken)"/>; <paramref name="renewal"/> lets the
+    /// caller ask for a re-registration with the same token at any time (a fresh value as the next notification).
+    /// </summary>
+    public IAsyncEnumerable<CoapMessage> ObserveAsync(CoapMessage request, IPEndPoint remote, ObservationRenewal? renewal, CancellationToken cancellationToken = default) =>
+        new ClientObservation(_endpoint, request, remote, _time, Options, (message, token) => SendOnceAsync(message, remote, token), renewal).ReadAsync(cancellationToken);
 
     public Task<CoapMessage> GetAsync(string uri, CancellationToken cancellationToken = default) =>
         SendAsync(NewRequest(CoapCode.Get, default, null), Parse(uri), cancellationToken);

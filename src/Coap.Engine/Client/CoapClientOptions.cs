@@ -70,6 +70,14 @@ public sealed class CoapClientOptions : CoapEndpointOptions
             : throw new ArgumentOutOfRangeException(nameof(value), value, "The DTLS handshake timeout is 1 s to 5 min.");
     }
 
+    /// <summary>
+    /// Whether what follows an awaited <c>SendAsync</c> runs on the thread that received the response instead of
+    /// being handed to the thread pool (default false). Saves a thread hand-over per request for a caller whose
+    /// continuation is short and never blocks, such as a proxy that only passes the answer on; a continuation that
+    /// blocks or does slow work would hold up every later response to this client.
+    /// </summary>
+    public bool ContinueOnReceiveThread { get; set; }
+
     /// <summary>The timeout in force.</summary>
     public TimeSpan EffectiveTimeout => Timeout ?? Transmission.MaxTransmitWait;
 }

@@ -11,10 +11,12 @@ namespace Coap.Engine.Exchanges;
 /// </summary>
 internal sealed class ClientExchange
 {
-    public ClientExchange(CoapPeer peer, CoapToken token, bool streaming = false)
+    /// <param name="inline">Whether the awaiter of <see cref="Response"/> continues on the thread that delivers it.</param>
+    public ClientExchange(CoapPeer peer, CoapToken token, bool streaming = false, bool inline = false)
     {
         Peer = peer;
         Token = token;
+        Response = new(inline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
         if (streaming)
         {
             Notifications = Channel.CreateUnbounded<CoapMessage>(new UnboundedChannelOptions { SingleReader = true });
@@ -28,7 +30,7 @@ internal sealed class ClientExchange
     /// <summary>The message ID of the latest request, to stop its retransmission once any response arrives.</summary>
     public ushort MessageId { get; set; }
 
-    public TaskCompletionSource<CoapMessage> Response { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public TaskCompletionSource<CoapMessage> Response { get; }
 
     /// <summary>Every response of a streaming exchange, in arrival order; null for a single-response exchange.</summary>
     public Channel<CoapMessage>? Notifications { get; }

@@ -10,6 +10,9 @@ namespace Coap.Engine.Exchanges;
 /// <summary>Requests out: tokens, NSTART, reliable transmission and response matching (RFC 7252 §4.7, §5.3).</summary>
 public sealed partial class CoapEndpoint
 {
+    /// <summary>Whether awaiters of a response continue on the thread that received it (<see cref="CoapClientOptions.ContinueOnReceiveThread"/>).</summary>
+    internal bool InlineResponses { get; init; }
+
     /// <summary>
     /// Sends a request and returns its response. A token is chosen unless the request carries one; the message
     /// ID is always fresh. Throws <see cref="CoapTimeoutException"/> when a CON goes unacknowledged,
@@ -28,7 +31,7 @@ public sealed partial class CoapEndpoint
             exchange.MessageId = request.MessageId;
             if (request.Type == CoapMessageType.Confirmable)
             {
-                _ = WatchTransmissionAsync(exchange, _messages.SendConfirmable(peer, request));
+                _ = WatchTransmissionAsync(exchange, _messages.SendConfirmable(peer, request, InlineResponses));
             }
             else
             {
@@ -93,7 +96,7 @@ public sealed partial class CoapEndpoint
                 request.Token = CoapToken.FromUInt64(_messages.NextRandom(), CoapToken.MaxLength);
             }
 
-            var exchange = new ClientExchange(peer, request.Token, streaming);
+            var exchange = new ClientExchange(peer, request.Token, streaming, InlineResponses);
             if (_matcher.TryAdd(exchange))
             {
                 return exchange;

@@ -9,19 +9,20 @@ internal sealed partial class MessageManager
 {
     /// <summary>
     /// Sends a CON message (its message ID already set) and retransmits it until an ACK or RST with the same
-    /// ID arrives, or MAX_RETRANSMIT retransmissions went unanswered.
+    /// ID arrives, or MAX_RETRANSMIT retransmissions went unanswered. With <paramref name="inline"/> the awaiter of the
+    /// outcome continues on the thread that ends the transmission (the receive thread for an ACK): for a short one.
     /// </summary>
-    public Task<TransmissionOutcome> SendConfirmable(CoapPeer peer, CoapMessage message)
+    public Task<TransmissionOutcome> SendConfirmable(CoapPeer peer, CoapMessage message, bool inline = false)
     {
-        var transmission = SendConfirmable(peer, message.MessageId, CoapMessageWriter.ToArray(message));
+        var transmission = SendConfirmable(peer, message.MessageId, CoapMessageWriter.ToArray(message), inline);
         LogSent(message, peer);
         return transmission;
     }
 
-    /// <summary>As <see cref="SendConfirmable(CoapPeer, CoapMessage)"/> for a datagram already encoded under <paramref name="messageId"/>.</summary>
-    public Task<TransmissionOutcome> SendConfirmable(CoapPeer peer, ushort messageId, byte[] datagram)
+    /// <summary>As <see cref="SendConfirmable(CoapPeer, CoapMessage, bool)"/> for a datagram already encoded under <paramref name="messageId"/>.</summary>
+    public Task<TransmissionOutcome> SendConfirmable(CoapPeer peer, ushort messageId, byte[] datagram, bool inline = false)
     {
-        var entry = new OutgoingConfirmable(new MessageKey(peer, messageId), datagram, InitialTimeout());
+        var entry = new OutgoingConfirmable(new MessageKey(peer, messageId), datagram, InitialTimeout(), inline);
         lock (_gate)
         {
             _outgoing[entry.Key] = entry;

@@ -3,8 +3,10 @@ namespace Coap.Engine.Messaging;
 /// <summary>A CON message waiting for its ACK: the bytes to send again and the retransmission state (RFC 7252 §4.2).</summary>
 internal sealed class OutgoingConfirmable
 {
-    public OutgoingConfirmable(MessageKey key, byte[] datagram, TimeSpan timeout)
+    /// <param name="inline">Whether the awaiter of <see cref="Completion"/> continues on the thread that ends the transmission.</param>
+    public OutgoingConfirmable(MessageKey key, byte[] datagram, TimeSpan timeout, bool inline = false)
     {
+        Completion = new(inline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
         Key = key;
         Datagram = datagram;
         Timeout = timeout;
@@ -20,5 +22,5 @@ internal sealed class OutgoingConfirmable
 
     public ITimer? Timer { get; set; }
 
-    public TaskCompletionSource<TransmissionOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public TaskCompletionSource<TransmissionOutcome> Completion { get; }
 }

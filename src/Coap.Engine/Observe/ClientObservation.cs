@@ -23,6 +23,9 @@ internal sealed class ClientObservation
     /// <summary>The longest wait for the answer to a deregistration, so that stopping an observation stays quick.</summary>
     private static readonly TimeSpan DeregistrationWait = TimeSpan.FromSeconds(5);
 
+    /// <summary>What <see cref="NextAsync"/> returns when the owner asked for a re-registration.</summary>
+    private static readonly CoapMessage RenewalDue = new();
+
     private readonly CoapEndpoint _endpoint;
     private readonly CoapMessage _request;
     private readonly IPEndPoint _remote;
@@ -31,10 +34,12 @@ internal sealed class ClientObservation
     private readonly int _blockSize;
     private readonly Func<CoapMessage, CancellationToken, Task<CoapMessage>> _send;
     private readonly OscoreSecurityContext? _oscore;
+    private readonly ObservationRenewal? _renewal;
     private OscoreRequestBinding? _binding;
 
-    public ClientObservation(CoapEndpoint endpoint, CoapMessage request, IPEndPoint remote, TimeProvider time, CoapClientOptions options, Func<CoapMessage, CancellationToken, Task<CoapMessage>> send)
+    public ClientObservation(CoapEndpoint endpoint, CoapMessage request, IPEndPoint remote, TimeProvider time, CoapClientOptions options, Func<CoapMessage, CancellationToken, Task<CoapMessage>> send, ObservationRenewal? renewal = null)
     {
+        _renewal = renewal;
         _endpoint = endpoint;
         _request = request;
         _remote = remote;
@@ -67,13 +72,25 @@ internal sealed class ClientObservation
                 CoapMessage? next;
                 try
                 {
-                    next = await NextAsync(exchange, wait, cancellationToken).ConfigureAwait(false);
+                    next = await NextAsync(exchange, wait, registered ? _renewal : null, cancellationToken).ConfigureAwait(false);
                 }
                 catch (CoapException)
                 {
                     // RST or an unacknowledged registration: the server keeps no observation to cancel.
                     registered = false;
                     throw;
+                }
+
+                if (ReferenceEquals(next, RenewalDue))
+                {
+                    // The owner asked for a fresh value: re-register with the same token (RFC 7641 §3.3.1).
+                    _renewal!.Consume();
+                    var renewal = BlockRequests.Derive(_request);
+                    renewal.Observe = 0;
+                    Transmit(exchange, renewal);
+                    sent = renewal;
+                    wait = _timeout;
+                    continue;
                 }
 
                 if (next is null)
@@ -149,7 +166,11 @@ internal sealed class ClientObservation
         _binding = binding;
     }
 
-    private async Task<CoapMessage?> NextAsync(ClientExchange exchange, TimeSpan wait, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next notification; null when <paramref name="wait"/> passed without one; <see cref="RenewalDue"/> when the
+    /// owner asked for a re-registration meanwhile.
+    /// </summary>
+    private async Task<CoapMessage?> NextAsync(ClientExchange exchange, TimeSpan wait, ObservationRenewal? renewal, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(wait, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
@@ -157,6 +178,17 @@ internal sealed class ClientObservation
         {
             while (true)
             {
+                if (renewal is not null && !exchange.Notifications!.Reader.TryPeek(out _))
+                {
+                    var waiting = exchange.Notifications.Reader.WaitToReadAsync(linked.Token).AsTask();
+                    if (await Task.WhenAny(waiting, renewal.Requested).ConfigureAwait(false) != waiting)
+                    {
+                        linked.Cancel();
+                        _ = waiting.ContinueWith(static done => _ = done.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                        return RenewalDue;
+                    }
+                }
+
                 var next = await exchange.Notifications!.Reader.ReadAsync(linked.Token).ConfigureAwait(false);
                 if (_oscore is null)
                 {
