@@ -15,7 +15,7 @@ public sealed class UpstreamSettingsTests
     [Fact]
     public async Task A_route_of_its_own_is_serialised_although_the_proxy_wide_limit_is_higher()
     {
-        var slow = new SlowResource();
+        var slow = new SlowUpstream();
         await using var harness = ProxyHarness.Start(tree => tree.Map("slow", slow.Resource), new Dictionary<string, string?>
         {
             ["Modules:Proxy:MaxInFlightPerUpstream"] = "8",
@@ -37,7 +37,7 @@ public sealed class UpstreamSettingsTests
     [Fact]
     public async Task An_upstream_named_by_Uri_gets_its_own_Timeout()
     {
-        var slow = new SlowResource();
+        var slow = new SlowUpstream();
         await using var harness = ProxyHarness.Start(tree => tree.Map("slow", slow.Resource), new Dictionary<string, string?>
         {
             ["Modules:Proxy:Timeout"] = "00:10:00",
@@ -84,28 +84,5 @@ public sealed class UpstreamSettingsTests
         Assert.Contains("Modules:Proxy:Upstreams:mesh:MaxRetransmit", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("Modules:Proxy:Upstreams:mesh:MaxInFlight", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("Modules:Proxy:Upstreams:mesh:Timeout", result.FailureMessage, StringComparison.Ordinal);
-    }
-
-    /// <summary>An upstream resource whose answers wait for the test.</summary>
-    private sealed class SlowResource
-    {
-        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public SlowResource()
-        {
-            Resource = new TestResource(async _ =>
-            {
-                _entered.TrySetResult();
-                await _release.Task;
-                return CoapMessage.CreateResponse(CoapCode.Content, "done"u8.ToArray());
-            });
-        }
-
-        public TestResource Resource { get; }
-
-        public Task Entered => _entered.Task;
-
-        public void Release() => _release.TrySetResult();
     }
 }
