@@ -8,14 +8,15 @@ namespace Coap.Engine.Blockwise;
 
 /// <summary>
 /// The client side of Q-Block2 (RFC 9177 §4.4): after a first response in Block2 blocks (block 0 with M set and
-/// Size2), the rest of the representation is asked for with NON requests listing the wanted blocks in Q-Block2
-/// options (at most MAX_PAYLOADS per request), all with one token, and the blocks arrive as NON bursts. Blocks not
+/// Size2), block 1 is asked for with a CON Q-Block2 request (the probe: a server without Q-Block answers 4.02), then
+/// the rest with NON requests listing the wanted blocks in Q-Block2 options (at most MAX_PAYLOADS per request), all
+/// with one token, and the blocks arrive as NON bursts. Blocks not
 /// received within the RTO count as lost and are asked for again (the missing-block recovery of §4.4); how many may
 /// be outstanding is <see cref="QBlockWindow"/>'s congestion window. Payloads go to the writer in order as soon as the
 /// blocks before them are in, so no more than the window (plus the blocks held up by a lost one, bounded) is buffered.
 /// </summary>
 /// <remarks>
-/// A 4.02 (or a response without Q-Block2) to the first Q-Block2 request means the server does not support it: nothing
+/// A 4.02, an RST, no acknowledgement, or a response without Q-Block2 to the probe means the server does not support it: nothing
 /// more was written and the caller goes on with RFC 7959 from the first response. Every block must carry block 0's
 /// ETag and size; another ETag means the representation changed (a <see cref="CoapException"/>). An error response
 /// later ends the transfer and is returned. The transfer fails with <see cref="CoapTimeoutException"/> when no block
@@ -45,6 +46,7 @@ internal sealed class QBlockDownload
     private long _bytes;
     private int _retransmissions;
     private bool _served;
+    private bool _probed;
     private bool _arrivedSinceLoss;
     private long _lastArrival;
 
@@ -120,6 +122,11 @@ internal sealed class QBlockDownload
                     }
                     catch (TimeoutException)
                     {
+                    }
+                    catch (ChannelClosedException closed) when (closed.InnerException is CoapException failure)
+                    {
+                        // The CON probe went unacknowledged or was reset: no Q-Block there, unless blocks already came.
+                        return _served ? throw failure : null;
                     }
                 }
 
@@ -293,8 +300,9 @@ internal sealed class QBlockDownload
     {
         var available = _lost.Count + Math.Max(0, Math.Min(_count, _written + _maxAhead) - Math.Max(_next, 1));
         var full = Math.Min(_options.QBlock.MaxPayloads, available);
-        var room = Math.Min(_window.Size - _outstanding.Count, full);
-        if (room <= 0 || (room < full && _outstanding.Count > 0))
+        // The probe asks for one block only: its answer comes piggybacked on the ACK, with no NON burst ahead of it.
+        var room = _probed ? Math.Min(_window.Size - _outstanding.Count, full) : 1;
+        if (room <= 0 || (room < full && _outstanding.Count > 0 && _probed))
         {
             // Whole requests of MAX_PAYLOADS blocks while others are outstanding: fewer, fuller requests.
             return null;
@@ -328,7 +336,10 @@ internal sealed class QBlockDownload
 
         var now = _time.GetTimestamp();
         var request = BlockRequests.Derive(_template);
-        request.Type = CoapMessageType.NonConfirmable;
+        // The first request is the probe, CON as libcoap's: a server without Q-Block must answer its critical option
+        // with 4.02 (RFC 7252 §5.4.1), while a NON one may just be dropped (libcoap 4.3.1 does). The rest go NON.
+        request.Type = _probed ? CoapMessageType.NonConfirmable : CoapMessageType.Confirmable;
+        _probed = true;
         if (_template.Code == CoapCode.Fetch)
         {
             request.Payload = _template.Payload;
