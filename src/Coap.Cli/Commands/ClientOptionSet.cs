@@ -9,7 +9,7 @@ using Coap.Engine.Transport.Dtls;
 namespace Coap.Cli.Commands;
 
 /// <summary>
-/// The options every command has: --timeout, --non, --block-size, --verbose, the credentials for coaps://: PSK
+/// The options every command has: --timeout, --non, --block-size, --verbose, --no-qblock, the credentials for coaps://: PSK
 /// (-u/--identity with -k/--key or --key-file, as libcoap's coap-client takes them) or certificates (--cert with
 /// --cert-key/-j, and --ca/-C; libcoap's -c is our --count and -k our PSK key, so the long names differ from its flags),
 /// --oscore DIR for OSCORE, and --proxy/-P for a forward proxy.
@@ -41,6 +41,11 @@ internal sealed class ClientOptionSet
     private readonly Option<bool> _verbose = new("--verbose", "-v")
     {
         Description = "Trace the request and the response (type, code, options, payload size) on stderr.",
+    };
+
+    private readonly Option<bool> _noQBlock = new("--no-qblock")
+    {
+        Description = "Do not use Q-Block (RFC 9177) for large downloads; plain block-wise (RFC 7959) only.",
     };
 
     private readonly Option<string?> _identity = new("--identity", "-u")
@@ -104,6 +109,7 @@ internal sealed class ClientOptionSet
         command.Options.Add(_non);
         command.Options.Add(_blockSize);
         command.Options.Add(_verbose);
+        command.Options.Add(_noQBlock);
         command.Options.Add(_identity);
         command.Options.Add(_key);
         command.Options.Add(_keyFile);
@@ -122,6 +128,7 @@ internal sealed class ClientOptionSet
         new(result.GetValue(_timeout), result.GetValue(_non), result.GetValue(_verbose))
         {
             BlockSize = result.GetValue(_blockSize),
+            NoQBlock = result.GetValue(_noQBlock),
             Psk = ReadCredentials(result),
             Certificate = ReadCertificate(result),
             ServerCas = ReadCas(result),

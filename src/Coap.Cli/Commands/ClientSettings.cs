@@ -16,6 +16,9 @@ internal sealed record ClientSettings(TimeSpan? Timeout, bool NonConfirmable, bo
 
     public int? BlockSize { get; init; }
 
+    /// <summary>--no-qblock: RFC 7959 block-wise only, no Q-Block (RFC 9177).</summary>
+    public bool NoQBlock { get; init; }
+
     /// <summary>The identity and key from -u and -k (or --key-file); null without them.</summary>
     public PskCredentials? Psk { get; init; }
 
@@ -47,6 +50,8 @@ internal sealed record ClientSettings(TimeSpan? Timeout, bool NonConfirmable, bo
             options.BlockSize = size;
         }
 
+        options.QBlock.Enabled = !NoQBlock;
+
         if (Timeout is { } timeout && timeout < HandshakeTimeout)
         {
             // --timeout bounds the handshake too, down to the least the client takes (1 s).
@@ -54,5 +59,15 @@ internal sealed record ClientSettings(TimeSpan? Timeout, bool NonConfirmable, bo
         }
 
         return options;
+    }
+
+    /// <summary>The transfer settings in force, for --verbose: Q-Block and its window, the retransmission timing.</summary>
+    public static string DescribeTransfer(CoapClientOptions options)
+    {
+        var q = options.QBlock;
+        var t = options.Transmission;
+        var qblock = q.Enabled ? $"Q-Block on (MAX_PAYLOADS {q.MaxPayloads}, window {q.InitialWindow}-{q.MaxWindow} blocks)" : "Q-Block off";
+        var rto = t.MeasureRtt ? $"RTO from measured RTT ({t.MinRto.TotalMilliseconds:0} ms-{t.MaxRto.TotalSeconds:0} s)" : $"ACK_TIMEOUT {t.AckTimeout.TotalSeconds:0.###} s";
+        return $"transfer: block size {options.BlockSize}, {qblock}, {rto}";
     }
 }

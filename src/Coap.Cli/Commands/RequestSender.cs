@@ -33,6 +33,7 @@ internal static class RequestSender
             var remote = await ConnectAsync(client, ProxyRoute.Apply(request, plan.Uri, settings.Proxy), cancellationToken).ConfigureAwait(false);
             if (settings.Verbose)
             {
+                console.Error.WriteLine(ClientSettings.DescribeTransfer(client.Options));
                 MessageTrace.WriteRequest(console.Error, request, remote);
             }
 

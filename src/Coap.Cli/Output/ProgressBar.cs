@@ -4,7 +4,9 @@ namespace Coap.Cli.Output;
 
 /// <summary>
 /// A one-line progress bar for block-wise transfers on stderr, redrawn in place with '\r'. Drawn only when stderr is
-/// a terminal and the transfer has already taken a while, so that pipes, logs and tests never see it.
+/// a terminal and the transfer has already taken a while, so that pipes, logs and tests never see it. It shows the
+/// goodput (bytes delivered per second since the start) and, when some were lost on the way, the blocks asked for again
+/// (Q-Block, RFC 9177).
 /// </summary>
 internal sealed class ProgressBar(CliConsole console, TimeProvider time) : IProgress<TransferProgress>
 {
@@ -33,7 +35,7 @@ internal sealed class ProgressBar(CliConsole console, TimeProvider time) : IProg
             }
 
             _drawnAt = now;
-            var line = Describe(value);
+            var line = $"{Describe(value)}, {ByteCount.Format((long)(value.BytesDone / Math.Max(now.TotalSeconds, 0.001)))}/s{Again(value)}";
             console.Error.Write($"\r{line.PadRight(_drawnLength)}");
             console.Error.Flush();
             _drawnLength = line.Length;
@@ -53,6 +55,9 @@ internal sealed class ProgressBar(CliConsole console, TimeProvider time) : IProg
             }
         }
     }
+
+    private static string Again(TransferProgress value) =>
+        value.Retransmissions > 0 ? $", {value.Retransmissions} blocks asked again" : string.Empty;
 
     private static string Describe(TransferProgress value)
     {

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -24,6 +26,7 @@ public sealed class CoapClient : IAsyncDisposable
     private readonly CoapEndpoint _endpoint;
     private readonly TimeProvider _time;
     private readonly DtlsClientTransport? _dtls;
+    private readonly ConcurrentDictionary<IPEndPoint, bool> _plainOnly = new();
 
     public CoapClient(CoapClientOptions? options = null, ILogger? logger = null)
         : this(options ?? new CoapClientOptions(), TimeProvider.System, logger, BindDefault())
@@ -54,7 +57,10 @@ public sealed class CoapClient : IAsyncDisposable
     /// (RFC 7959) are transparent: a payload larger than <see cref="CoapClientOptions.BlockSize"/> goes out in
     /// Block1 blocks, and a response in Block2 blocks is fetched whole. The response returned then carries the
     /// whole representation and no Block2 or Size2 option. A request that already has a Block1 or Block2 option
-    /// is sent as it is, for callers that move blocks themselves. The timeout applies to each exchange.
+    /// is sent as it is, for callers that move blocks themselves. The timeout applies to each exchange. When the first
+    /// response of a GET or FETCH is block 0 of several and Q-Block is on (<see cref="CoapEndpointOptions.QBlock"/>),
+    /// the rest comes by Q-Block2 (RFC 9177) in NON bursts sized by congestion control; a server that answers that
+    /// with 4.02 is served by RFC 7959 instead, now and later.
     /// </summary>
     public Task<CoapMessage> SendAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken = default) =>
         SendAsync(request, remote, null, cancellationToken);
@@ -96,7 +102,44 @@ public sealed class CoapClient : IAsyncDisposable
             }
         }
 
+        if (QBlockDownload.Applies(request, first, Options) && !_plainOnly.ContainsKey(remote))
+        {
+            var body = new ArrayBufferWriter<byte>();
+            var result = await QBlockDownload.ContinueAsync(_endpoint, request, first, remote, Options, _time, (block, _) =>
+            {
+                body.Write(block.Span);
+                return ValueTask.CompletedTask;
+            }, progress, cancellationToken).ConfigureAwait(false);
+            if (result is not null)
+            {
+                if (result.Code.IsSuccess)
+                {
+                    result.Payload = body.WrittenMemory;
+                }
+
+                return result;
+            }
+
+            RememberPlainOnly(remote);
+        }
+
         return await BlockwiseDownload.CompleteAsync(request, first, Options.BlockSize, Send, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether the server at <paramref name="remote"/> answered Q-Block2 (RFC 9177) with 4.02 before: then this client
+    /// uses RFC 7959 block-wise with it from the start. Remembers at most 256 servers.
+    /// </summary>
+    public bool IsKnownWithoutQBlock(IPEndPoint remote) => _plainOnly.ContainsKey(remote);
+
+    private void RememberPlainOnly(IPEndPoint remote)
+    {
+        if (_plainOnly.Count >= 256)
+        {
+            _plainOnly.Clear();
+        }
+
+        _plainOnly[remote] = true;
     }
 
     /// <summary>Sends a request to a coap:// URI: its path and query become options, its host is resolved.</summary>

@@ -9,6 +9,12 @@ public sealed class CoapClientOptions : CoapEndpointOptions
     private int _blockSize = 1024;
     private TimeSpan _handshakeTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>A client measures each server's round-trip time and times its retransmissions from it (<see cref="CoapTransmissionOptions.MeasureRtt"/>).</summary>
+    public CoapClientOptions()
+    {
+        Transmission = new CoapTransmissionOptions { MeasureRtt = true };
+    }
+
     /// <summary>
     /// How long one request may take in all, separate responses included; null means MAX_TRANSMIT_WAIT
     /// (93 s with the default parameters, RFC 7252 §4.8.2).

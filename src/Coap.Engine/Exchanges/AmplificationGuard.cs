@@ -13,8 +13,9 @@ namespace Coap.Engine.Exchanges;
 /// times the request's datagram; a larger one is replaced by 4.01 Unauthorized with an Echo option
 /// (<see cref="EchoValue"/>). A peer that repeats a request with that value proves it receives at its address and
 /// counts as verified for <see cref="CoapEndpointOptions.EchoVerificationLifetime"/>, on its <see cref="CoapPeer"/>.
-/// An Observe registration from an unverified peer is challenged before its handler runs, whatever the size of its
-/// first response: the notifications it would start are not bounded by that size. Loopback peers count as verified
+/// An Observe registration or a Q-Block2 request (RFC 9177) from an unverified peer is challenged before its handler
+/// runs, whatever the size of its first response: the notifications or the burst it would start are not bounded by
+/// that size. Loopback peers count as verified
 /// unless <see cref="CoapEndpointOptions.LoopbackPeersVerified"/> is off.
 /// </summary>
 /// <remarks>
@@ -63,7 +64,8 @@ internal sealed partial class AmplificationGuard
     public static bool NeedsVerifiedPeer(CoapMessage request, IRequestDispatcher? dispatcher)
     {
         var code = request.Code;
-        var registration = request.Observe == 0 && (code == CoapCode.Get || code == CoapCode.Fetch);
+        // An Observe registration or a Q-Block2 request (RFC 9177) starts responses not bounded by its own size.
+        var registration = (request.Observe == 0 || request.Options.Contains(OptionNumber.QBlock2)) && (code == CoapCode.Get || code == CoapCode.Fetch);
         return registration || (code != CoapCode.Get && code != CoapCode.Fetch && dispatcher?.ChangesNeedVerifiedPeer(request) == true);
     }
 

@@ -115,6 +115,9 @@ public class CoapEndpointOptions
     /// <summary>How long a peer counts as verified after it repeated a request with a valid Echo (RFC 9175 §2.4).</summary>
     public TimeSpan EchoVerificationLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Q-Block (RFC 9177): robust block-wise transfer in NON bursts; see <see cref="Blockwise.CoapQBlockOptions"/>.</summary>
+    public Blockwise.CoapQBlockOptions QBlock { get; set; } = new();
+
     /// <summary>Peers on a loopback address (127.0.0.0/8, ::1) count as verified without an Echo round trip.</summary>
     public bool LoopbackPeersVerified { get; set; } = true;
 }

@@ -48,6 +48,9 @@ internal sealed partial class CoapPeer
         set => Volatile.Write(ref _verifiedUntil, value);
     }
 
+    /// <summary>The peer's round-trip time, once measured (<see cref="CoapTransmissionOptions.MeasureRtt"/>); guarded by the message manager's lock.</summary>
+    public RttEstimator? Rtt { get; set; }
+
     /// <summary>Requests a client has outstanding to this peer; at most NSTART (RFC 7252 §4.7).</summary>
     public SemaphoreSlim? NStartGate { get; set; }
 

@@ -18,6 +18,19 @@ public sealed class CoapTransmissionOptions
     /// <summary>MAX_LATENCY: the longest time a datagram is expected to travel.</summary>
     public TimeSpan MaxLatency { get; set; } = TimeSpan.FromSeconds(100);
 
+    /// <summary>
+    /// Measure each peer's round-trip time on acknowledged CON messages and time the first retransmission from it
+    /// (RFC 6298 §2 smoothing, in the spirit of CoCoA) instead of from ACK_TIMEOUT, which stays the timeout until the
+    /// first measurement. On for clients (<see cref="Client.CoapClientOptions"/>), off for servers by default.
+    /// </summary>
+    public bool MeasureRtt { get; set; }
+
+    /// <summary>The smallest retransmission timeout a measured RTT may give (RFC 6298 §2.4 bound; default 200 ms).</summary>
+    public TimeSpan MinRto { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The largest retransmission timeout a measured RTT may give (default 60 s, RFC 6298 §2.5).</summary>
+    public TimeSpan MaxRto { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>MAX_TRANSMIT_SPAN = ACK_TIMEOUT × (2^MAX_RETRANSMIT − 1) × ACK_RANDOM_FACTOR.</summary>
     public TimeSpan MaxTransmitSpan => AckTimeout * (((1 << MaxRetransmit) - 1) * AckRandomFactor);
 

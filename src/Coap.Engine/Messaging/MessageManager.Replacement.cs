@@ -20,6 +20,7 @@ internal sealed partial class MessageManager
 
             entry.Key = new MessageKey(peer, replacementId);
             entry.Datagram = replacement;
+            entry.SentAt = Now;
             _outgoing[entry.Key] = entry;
         }
 

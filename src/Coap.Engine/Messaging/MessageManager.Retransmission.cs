@@ -22,9 +22,11 @@ internal sealed partial class MessageManager
     /// <summary>As <see cref="SendConfirmable(CoapPeer, CoapMessage, bool)"/> for a datagram already encoded under <paramref name="messageId"/>.</summary>
     public Task<TransmissionOutcome> SendConfirmable(CoapPeer peer, ushort messageId, byte[] datagram, bool inline = false)
     {
-        var entry = new OutgoingConfirmable(new MessageKey(peer, messageId), datagram, InitialTimeout(), inline);
+        var entry = new OutgoingConfirmable(new MessageKey(peer, messageId), datagram, TimeSpan.Zero, inline);
         lock (_gate)
         {
+            entry.Timeout = InitialTimeout(peer);
+            entry.SentAt = Now;
             _outgoing[entry.Key] = entry;
             entry.Timer = _time.CreateTimer(OnRetransmitTimer, entry, entry.Timeout, Timeout.InfiniteTimeSpan);
         }
@@ -70,6 +72,11 @@ internal sealed partial class MessageManager
             }
 
             entry.Timer?.Dispose();
+            if (_transmission.MeasureRtt && entry.Retransmissions == 0 && outcome.Result != TransmissionResult.Cancelled)
+            {
+                // Karn's rule: only a message sent once gives an unambiguous sample.
+                (key.Peer.Rtt ??= new RttEstimator()).Add(_time.GetElapsedTime(entry.SentAt));
+            }
         }
 
         entry.Completion.TrySetResult(outcome);
@@ -117,15 +124,17 @@ internal sealed partial class MessageManager
         entry.Completion.TrySetResult(new TransmissionOutcome(TransmissionResult.TimedOut, null));
     }
 
-    /// <summary>A random duration between ACK_TIMEOUT and ACK_TIMEOUT × ACK_RANDOM_FACTOR (§4.2).</summary>
-    private TimeSpan InitialTimeout()
+    /// <summary>
+    /// A random duration between ACK_TIMEOUT and ACK_TIMEOUT × ACK_RANDOM_FACTOR (§4.2); with
+    /// <see cref="CoapTransmissionOptions.MeasureRtt"/> and a measurement of the peer, the RTO in place of ACK_TIMEOUT.
+    /// Called under the lock.
+    /// </summary>
+    private TimeSpan InitialTimeout(CoapPeer peer)
     {
-        double factor;
-        lock (_gate)
-        {
-            factor = 1.0 + (_random.NextDouble() * (_transmission.AckRandomFactor - 1.0));
-        }
-
-        return _transmission.AckTimeout * factor;
+        var factor = 1.0 + (_random.NextDouble() * (_transmission.AckRandomFactor - 1.0));
+        var timeout = _transmission.MeasureRtt && peer.Rtt is { HasSample: true } rtt
+            ? rtt.Rto(_transmission.MinRto, _transmission.MaxRto)
+            : _transmission.AckTimeout;
+        return timeout * factor;
     }
 }

@@ -18,6 +18,9 @@ internal sealed class OutgoingConfirmable
 
     public int Retransmissions { get; set; }
 
+    /// <summary>When the message was first sent (a timestamp of the manager's clock), for the RTT sample.</summary>
+    public long SentAt { get; set; }
+
     public TimeSpan Timeout { get; set; }
 
     public ITimer? Timer { get; set; }

@@ -24,7 +24,7 @@ public sealed record OptionDefinition(ushort Number, string Name, OptionFormat F
         new(OptionNumber.Block2, "Block2", OptionFormat.UInt, 0, 3, false),
         new(OptionNumber.Block1, "Block1", OptionFormat.UInt, 0, 3, false),
         new(OptionNumber.Size2, "Size2", OptionFormat.UInt, 0, 4, false),
-        new(OptionNumber.QBlock2, "Q-Block2", OptionFormat.UInt, 0, 3, false),
+        new(OptionNumber.QBlock2, "Q-Block2", OptionFormat.UInt, 0, 3, true),
         new(OptionNumber.ProxyUri, "Proxy-Uri", OptionFormat.String, 1, 1034, false),
         new(OptionNumber.ProxyScheme, "Proxy-Scheme", OptionFormat.String, 1, 255, false),
         new(OptionNumber.Size1, "Size1", OptionFormat.UInt, 0, 4, false),

@@ -62,6 +62,27 @@ internal sealed class CoapServerOptionsValidator : IValidateOptions<CoapServerOp
             failures.Add($"Coap:Transmission:MaxLatency must not be negative (got {t.MaxLatency}).");
         }
 
+        if (t.MinRto <= TimeSpan.Zero || t.MinRto > t.MaxRto)
+        {
+            failures.Add($"Coap:Transmission:MinRto must be positive and at most Coap:Transmission:MaxRto (got {t.MinRto} and {t.MaxRto}).");
+        }
+
+        var q = options.QBlock;
+        if (q.MaxPayloads is < 1 or > 64)
+        {
+            failures.Add($"Coap:QBlock:MaxPayloads must be between 1 and 64 (got {q.MaxPayloads}).");
+        }
+
+        if (q.MaxWindow is < 1 or > 4096)
+        {
+            failures.Add($"Coap:QBlock:MaxWindow must be between 1 and 4096 (got {q.MaxWindow}).");
+        }
+
+        if (q.InitialWindow < 1 || q.InitialWindow > q.MaxWindow)
+        {
+            failures.Add($"Coap:QBlock:InitialWindow must be between 1 and Coap:QBlock:MaxWindow (got {q.InitialWindow}).");
+        }
+
         if (options.SeparateResponseAfter <= TimeSpan.Zero || options.SeparateResponseAfter >= t.AckTimeout)
         {
             failures.Add($"Coap:SeparateResponseAfter must be positive and below Coap:Transmission:AckTimeout (got {options.SeparateResponseAfter}).");

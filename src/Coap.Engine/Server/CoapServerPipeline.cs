@@ -16,7 +16,7 @@ namespace Coap.Engine.Server;
 /// unless a module mapped a forward proxy, which then takes such requests instead of routing), routing (4.04),
 /// Content-Format checks (4.06, 4.15), then the stages (<see cref="IServerStage"/>): the access policy (4.01, 4.03;
 /// when there is one) → Observe (RFC 7641) → Block1
-/// assembly → Block2 slicing (RFC 7959) → the resource. Responses are answered without a payload when the code says
+/// assembly → Q-Block2 bursts (RFC 9177) → Block2 slicing (RFC 7959) → the resource. Responses are answered without a payload when the code says
 /// all, with a short diagnostic payload and no Content-Format otherwise (RFC 7252 §5.5.2). A request carrying the
 /// OSCORE option is first unprotected (RFC 8613 §8.2, on the worker: it may fsync): a failure is answered with §8.2's
 /// unprotected error and goes no further; the plain request then takes the same path with the context's identity,
@@ -45,7 +45,7 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
         _logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger<CoapServerPipeline>();
         _services = services;
         _maxBlockSize = options.MaxBlockSize;
-        Block1 = new Block1Stage(options, time, (loggers ?? NullLoggerFactory.Instance).CreateLogger<Block1Stage>(), new Block2Stage(options, time, new ResourceStage()));
+        Block1 = new Block1Stage(options, time, (loggers ?? NullLoggerFactory.Instance).CreateLogger<Block1Stage>(), new QBlock2Stage(options.QBlock, notifications, new Block2Stage(options, time, new ResourceStage())));
         _observe = new ObserveStage(notifications, options, Block1);
         _first = access is null ? _observe : new AccessStage(access, _observe);
     }

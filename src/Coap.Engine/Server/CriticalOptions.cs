@@ -5,7 +5,8 @@ namespace Coap.Engine.Server;
 /// <summary>
 /// Finds the options a server must refuse (RFC 7252 §5.4.1): critical options it does not understand, and
 /// critical options with a bad length (§5.4.3) or repeated though not repeatable (§5.4.5). Block1 and Block2
-/// (RFC 7959 §2.1) are understood by the block-wise stages; Size1 and Size2 are elective.
+/// (RFC 7959 §2.1) are understood by the block-wise stages, Q-Block2 (RFC 9177 §4) by the Q-Block2 stage (which
+/// answers 4.02 itself when Q-Block is off); Size1 and Size2 are elective.
 /// </summary>
 internal static class CriticalOptions
 {
@@ -13,6 +14,7 @@ internal static class CriticalOptions
     [
         OptionNumber.IfMatch, OptionNumber.UriHost, OptionNumber.IfNoneMatch, OptionNumber.UriPort,
         OptionNumber.UriPath, OptionNumber.UriQuery, OptionNumber.Accept, OptionNumber.Block2, OptionNumber.Block1,
+        OptionNumber.QBlock2,
     ];
 
     /// <summary>

@@ -54,4 +54,16 @@ public sealed class ProgressBarTests
         Assert.Contains("\r2.9 KiB transferred", text, StringComparison.Ordinal);
         Assert.EndsWith("\r", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_line_shows_the_goodput_and_the_blocks_asked_for_again()
+    {
+        var bar = Bar(terminal: true);
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        bar.Report(new TransferProgress(1024 * 1024, 2048 * 1024, Retransmissions: 7));
+        bar.Clear();
+
+        Assert.Contains("1.0 MiB of 2.0 MiB, 512.0 KiB/s, 7 blocks asked again", _error.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,87 @@
+using Coap.Engine.Messaging;
+
+namespace Coap.Engine.Blockwise;
+
+/// <summary>
+/// The congestion control of a Q-Block transfer (RFC 9177 §7, RFC 8085 §3.1): how many blocks may be requested and
+/// not yet received. It starts at <see cref="CoapQBlockOptions.InitialWindow"/> (one MAX_PAYLOADS set), grows by one
+/// block per block received while below the slow-start threshold (doubling each round trip) and by one block per
+/// window above it, and shrinks by 30 % on loss, at most once per round trip, never below the initial window (the set
+/// RFC 9177 §7.2 sends on any path) nor above <see cref="CoapQBlockOptions.MaxWindow"/>. So the window settles near
+/// the path's bandwidth-delay product within the configured bounds, and random loss (a radio link) does not starve
+/// the transfer. The RTO comes from the round trips measured on blocks requested once (Karn's rule), with exponential
+/// back-off (up to 8 times) while nothing at all arrives. Used by one transfer at a time, not thread-safe.
+/// </summary>
+internal sealed class QBlockWindow
+{
+    private readonly int _max;
+    private readonly int _min;
+    private readonly TimeSpan _minRto;
+    private readonly TimeSpan _maxRto;
+    private readonly TimeSpan _initialRto;
+    private readonly RttEstimator _rtt = new();
+    private double _window;
+    private double _threshold;
+    private long _lastReduction;
+    private int _backoff;
+
+    public QBlockWindow(CoapQBlockOptions options, CoapTransmissionOptions transmission)
+    {
+        _max = options.MaxWindow;
+        _window = options.InitialWindow;
+        _min = options.InitialWindow;
+        _threshold = options.MaxWindow;
+        _minRto = transmission.MinRto;
+        _maxRto = transmission.MaxRto;
+        _initialRto = transmission.AckTimeout;
+    }
+
+    /// <summary>The blocks that may be outstanding now.</summary>
+    public int Size => Math.Max(1, (int)_window);
+
+    /// <summary>The smoothed round-trip time, zero before the first measurement.</summary>
+    public TimeSpan SmoothedRtt => _rtt.Smoothed;
+
+    /// <summary>How long a requested block may take before it counts as lost.</summary>
+    public TimeSpan Rto
+    {
+        get
+        {
+            var rto = _rtt.HasSample ? _rtt.Rto(_minRto, _maxRto) : _initialRto;
+            var backedOff = rto * (1 << Math.Min(_backoff, 3));
+            return backedOff < _maxRto ? backedOff : _maxRto;
+        }
+    }
+
+    /// <summary>A block arrived; <paramref name="rtt"/> is its round trip when it was requested only once.</summary>
+    public void OnReceived(TimeSpan? rtt)
+    {
+        _backoff = 0;
+        if (rtt is { } sample)
+        {
+            _rtt.Add(sample);
+        }
+
+        _window += _window < _threshold ? 1 : 1 / _window;
+        _window = Math.Min(_window, _max);
+    }
+
+    /// <summary>Blocks were lost at <paramref name="now"/> (a timestamp); <paramref name="nothingArrived"/> when no block came since the last loss.</summary>
+    public void OnLoss(long now, long frequency, bool nothingArrived)
+    {
+        if (nothingArrived)
+        {
+            _backoff++;
+        }
+
+        var roundTrip = (long)(Math.Max(_rtt.Smoothed.TotalSeconds, _minRto.TotalSeconds) * frequency);
+        if (_lastReduction != 0 && now - _lastReduction < roundTrip)
+        {
+            return;
+        }
+
+        _lastReduction = now;
+        _threshold = Math.Max(_window * 0.7, _min);
+        _window = _threshold;
+    }
+}
