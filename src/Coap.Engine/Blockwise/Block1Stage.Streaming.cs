@@ -106,9 +106,9 @@ internal sealed partial class Block1Stage
     /// Block 0: an upload already under the key is dropped (a restart), the new one is counted against the limits (or
     /// refused with 5.03 before anything is opened), then the resource opens its sink, which may refuse in turn.
     /// </summary>
-    private async ValueTask<(PendingUpload? Upload, CoapMessage? Refusal)> OpenAsync(CoapRequestContext context, ICoapUploadResource resource, UploadKey key, bool more)
+    private async ValueTask<(PendingUpload? Upload, CoapMessage? Refusal)> OpenAsync(CoapRequestContext context, ICoapUploadResource resource, UploadKey key, bool more, QBlock1State? qblock = null)
     {
-        var upload = new PendingUpload(key) { Received = context.Request.Payload.Length };
+        var upload = new PendingUpload(key) { Received = context.Request.Payload.Length, QBlock = qblock };
         PendingUpload? dropped = null;
         var fits = true;
         lock (_gate)

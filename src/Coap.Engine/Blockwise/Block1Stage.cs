@@ -32,6 +32,7 @@ internal sealed partial class Block1Stage : IServerStage
     private readonly int _maxExponent;
     private readonly long _maxBody;
     private readonly long _maxAssembled;
+    private readonly bool _qblock;
     private readonly object _gate = new();
     private readonly Dictionary<UploadKey, PendingUpload> _uploads = [];
 
@@ -48,11 +49,17 @@ internal sealed partial class Block1Stage : IServerStage
         _maxPendingPerPeer = options.MaxPendingUploadBytesPerPeer;
         _maxOpen = options.MaxOpenUploads;
         _maxOpenPerPeer = options.MaxOpenUploadsPerPeer;
+        _qblock = options.QBlock.Enabled;
     }
 
     public ValueTask<CoapMessage> InvokeAsync(CoapRequestContext context)
     {
         var request = context.Request;
+        if (request.Options.Contains(OptionNumber.QBlock1))
+        {
+            return QBlock1Async(context);
+        }
+
         var announced = request.Options.GetUInt(OptionNumber.Size1);
         if (!request.Options.TryGet(OptionNumber.Block1, out var option))
         {

@@ -33,6 +33,9 @@ internal sealed class PendingUpload
 
     public ITimer? Expiry { get; set; }
 
+    /// <summary>The state of a Q-Block1 upload (RFC 9177); null for Block1.</summary>
+    public QBlock1State? QBlock { get; init; }
+
     /// <summary>The assembled body so far.</summary>
     public ReadOnlyMemory<byte> Body => _buffer.AsMemory(0, (int)Received);
 

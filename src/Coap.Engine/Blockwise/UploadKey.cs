@@ -5,7 +5,7 @@ namespace Coap.Engine.Blockwise;
 
 /// <summary>
 /// What ties the blocks of one body together (RFC 7959 §2.5, RFC 9175 §3): the peer, the method and the request's
-/// cache-key options, that is every option except the NoCacheKey ones (Size1, Size2, …) and Block1/Block2; a
+/// cache-key options, that is every option except the NoCacheKey ones (Size1, Size2, …) and Block1/Block2/Q-Block1/Q-Block2; a
 /// Request-Tag is a cache-key option, so uploads with different tags stay apart.
 /// </summary>
 internal readonly struct UploadKey : IEquatable<UploadKey>
@@ -26,7 +26,7 @@ internal readonly struct UploadKey : IEquatable<UploadKey>
     public CoapPeer Peer { get; }
 
     public static UploadKey From(CoapPeer peer, CoapMessage request) =>
-        new(peer, RequestCacheKey.Encode(request, [OptionNumber.Block1, OptionNumber.Block2], includePayload: false));
+        new(peer, RequestCacheKey.Encode(request, [OptionNumber.Block1, OptionNumber.Block2, OptionNumber.QBlock1, OptionNumber.QBlock2], includePayload: false));
 
     public bool Equals(UploadKey other) =>
         ReferenceEquals(Peer, other.Peer) && _options.AsSpan().SequenceEqual(other._options);

@@ -60,7 +60,8 @@ public sealed class CoapClient : IAsyncDisposable
     /// is sent as it is, for callers that move blocks themselves. The timeout applies to each exchange. When the first
     /// response of a GET or FETCH is block 0 of several and Q-Block is on (<see cref="CoapEndpointOptions.QBlock"/>),
     /// the rest comes by Q-Block2 (RFC 9177) in NON bursts sized by congestion control; a server that answers that
-    /// with 4.02 is served by RFC 7959 instead, now and later.
+    /// with 4.02 is served by RFC 7959 instead, now and later. Likewise a PUT or POST payload larger than a block goes by
+    /// Q-Block1 (block 0 as a CON probe, the rest in NON bursts, missing blocks sent again) and by Block1 on a 4.02.
     /// </summary>
     public Task<CoapMessage> SendAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken = default) =>
         SendAsync(request, remote, null, cancellationToken);
@@ -77,7 +78,17 @@ public sealed class CoapClient : IAsyncDisposable
         CoapMessage first;
         if (request.Payload.Length > Options.BlockSize)
         {
-            first = await BlockwiseUpload.RunAsync(request, Options.BlockSize, Send, progress, cancellationToken).ConfigureAwait(false);
+            CoapMessage? uploaded = null;
+            if (QBlockUpload.Applies(request, Options) && !_plainOnly.ContainsKey(remote))
+            {
+                uploaded = await QBlockUpload.RunAsync(_endpoint, request, remote, Options, _time, progress, cancellationToken).ConfigureAwait(false);
+                if (uploaded is null)
+                {
+                    RememberPlainOnly(remote);
+                }
+            }
+
+            first = uploaded ?? await BlockwiseUpload.RunAsync(request, Options.BlockSize, Send, progress, cancellationToken).ConfigureAwait(false);
         }
         else
         {

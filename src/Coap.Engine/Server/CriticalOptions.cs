@@ -14,7 +14,7 @@ internal static class CriticalOptions
     [
         OptionNumber.IfMatch, OptionNumber.UriHost, OptionNumber.IfNoneMatch, OptionNumber.UriPort,
         OptionNumber.UriPath, OptionNumber.UriQuery, OptionNumber.Accept, OptionNumber.Block2, OptionNumber.Block1,
-        OptionNumber.QBlock2,
+        OptionNumber.QBlock1, OptionNumber.QBlock2,
     ];
 
     /// <summary>

@@ -122,7 +122,7 @@ public sealed class ClientBlockwiseTests
     [Fact]
     public async Task Upload_handles_continue_and_a_server_that_reduces_the_block_size()
     {
-        await using var peer = new ClientLockstep(new CoapClientOptions { BlockSize = 64 });
+        await using var peer = new ClientLockstep(new CoapClientOptions { BlockSize = 64 , QBlock = new() { Enabled = false } });
         var body = Bytes(200);
         var progress = new List<TransferProgress>();
         var pending = peer.Client.SendAsync(
@@ -169,7 +169,7 @@ public sealed class ClientBlockwiseTests
     [Fact]
     public async Task Upload_with_a_block_wise_response_fetches_the_rest()
     {
-        await using var peer = new ClientLockstep(new CoapClientOptions { BlockSize = 16 });
+        await using var peer = new ClientLockstep(new CoapClientOptions { BlockSize = 16 , QBlock = new() { Enabled = false } });
         var answer = Bytes(20, 9);
         var pending = peer.Client.PostAsync(ClientLockstep.Uri("rpc"), Bytes(20));
 

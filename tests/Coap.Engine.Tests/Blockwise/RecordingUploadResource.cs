@@ -9,6 +9,9 @@ internal sealed class RecordingUploadResource : ICoapUploadResource
 {
     public List<RecordingSink> Sinks { get; } = [];
 
+    /// <summary>The request (block 0) that opened each sink.</summary>
+    public List<CoapMessage> Starts { get; } = [];
+
     /// <summary>What the next sinks refuse the upload with at once.</summary>
     public CoapMessage? RefuseWith { get; set; }
 
@@ -30,6 +33,7 @@ internal sealed class RecordingUploadResource : ICoapUploadResource
     {
         var sink = new RecordingSink { Limit = Limit, Refusal = RefuseWith, FailDisposalWith = FailDisposalWith };
         Sinks.Add(sink);
+        Starts.Add(context.Request);
         return ValueTask.FromResult<ICoapUploadSink>(sink);
     }
 }

@@ -32,7 +32,6 @@ public sealed class ServerPipelineTests
     [Theory]
     [InlineData(9)]
     [InlineData(2049)]
-    [InlineData(OptionNumber.QBlock1)]
     public async Task Unrecognised_critical_option_is_4_02(int option)
     {
         var resource = TestResource.Text("x");
