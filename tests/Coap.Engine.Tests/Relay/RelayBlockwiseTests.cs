@@ -15,7 +15,7 @@ namespace Coap.Engine.Tests.Relay;
 /// Plain block-wise (RFC 7959), CON, one block per round trip, through the impairment relay at 20 ms each way: the
 /// transfer completes because lost blocks are retransmitted after the measured RTO rather than after ACK_TIMEOUT.
 /// </summary>
-public sealed class RelayBlockwiseTests(ITestOutputHelper output) : IAsyncDisposable
+public sealed class RelayBlockwiseTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Length = 1024 * 1024;
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(3);
@@ -23,7 +23,9 @@ public sealed class RelayBlockwiseTests(ITestOutputHelper output) : IAsyncDispos
     private CoapEndpoint? _server;
     private ImpairmentRelay? _relay;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         if (_relay is not null)
         {

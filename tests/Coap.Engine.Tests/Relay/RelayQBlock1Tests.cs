@@ -20,7 +20,7 @@ namespace Coap.Engine.Tests.Relay;
 /// the 3-minute bound yet: every lost block stalls the window for about an RTO); each upload has its own Request-Tag;
 /// a server without Q-Block gets Block1.
 /// </summary>
-public sealed class RelayQBlock1Tests(ITestOutputHelper output) : IAsyncDisposable
+public sealed class RelayQBlock1Tests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Length = 1024 * 1024;
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(3);
@@ -29,7 +29,9 @@ public sealed class RelayQBlock1Tests(ITestOutputHelper output) : IAsyncDisposab
     private CoapEndpoint? _server;
     private ImpairmentRelay? _relay;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         if (_relay is not null)
         {

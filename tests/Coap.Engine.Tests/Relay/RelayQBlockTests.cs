@@ -18,7 +18,7 @@ namespace Coap.Engine.Tests.Relay;
 /// download completes with the same bytes at every loss rate, lost blocks being asked for again; a server without
 /// Q-Block gets plain block-wise.
 /// </summary>
-public sealed class RelayQBlockTests(ITestOutputHelper output) : IAsyncDisposable
+public sealed class RelayQBlockTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Length = 1024 * 1024;
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(3);
@@ -26,7 +26,9 @@ public sealed class RelayQBlockTests(ITestOutputHelper output) : IAsyncDisposabl
     private CoapEndpoint? _server;
     private ImpairmentRelay? _relay;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         if (_relay is not null)
         {
