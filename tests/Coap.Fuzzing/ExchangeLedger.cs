@@ -170,7 +170,7 @@ internal sealed class ExchangeLedger(Findings findings)
         // What the resource's own format says is checked only when the request is certain: a notification's token may
         // since have been reused by a request to another resource, and a token used twice in a row leaves open which
         // of the two a separate or NON answer is for. A piggybacked answer is tied to its request by the message ID.
-        var whole = !response.Options.Contains(OptionNumber.Block2);
+        var whole = !response.Options.Contains(OptionNumber.Block2) && !response.Options.Contains(OptionNumber.QBlock2);
         var exact = response.Type == CoapMessageType.Acknowledgement || (response.Observe is null && !request.Shared);
         var path = exact ? request.Request!.GetUriPathSegments() : [];
         var brokerMap = path.Count is 1 or 2 && path[0] == Served.PubSub && path[^1] != "data";
