@@ -114,20 +114,32 @@ public sealed class UdpTransport : IDatagramTransport
         }
     }
 
+    /// <summary>
+    /// Sends once more after an ICMP error consumed the last try; each further ICMP error (several peers' datagrams,
+    /// or one peer's several notifications, can have failed) consumes one more try, up to <see cref="SendTries"/>.
+    /// </summary>
     private void SendAgain(ReadOnlySpan<byte> datagram, SocketAddress remote)
     {
-        try
+        for (var attempt = 1; attempt < SendTries; attempt++)
         {
-            _socket.SendTo(datagram, SocketFlags.None, remote);
-        }
-        catch (SocketException)
-        {
-            // Failed for a reason of its own (or another ICMP error came in between): lost like a datagram.
-        }
-        catch (ObjectDisposedException)
-        {
+            try
+            {
+                _socket.SendTo(datagram, SocketFlags.None, remote);
+                return;
+            }
+            catch (SocketException)
+            {
+                // Another ICMP error came in between (or it failed for a reason of its own): try again, bounded.
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
         }
     }
+
+    /// <summary>How many times one datagram is tried when ICMP errors for earlier ones fail the sends.</summary>
+    private const int SendTries = 4;
 
     public int ReceivePending(IDatagramReceiver receiver, int max)
     {
