@@ -7,7 +7,8 @@ namespace Services.PubSub.Tests;
 
 /// <summary>
 /// A subscriber on its own UDP socket that sees every message as sent: it registers with GET Observe 0 and then
-/// either acknowledges confirmable notifications or, as a vanished client would, never answers anything.
+/// either acknowledges confirmable notifications and, as a CoAP client does (RFC 7252 §4.5), sees a retransmission
+/// only once, or, as a vanished client would, never answers anything and sees every retransmission.
 /// </summary>
 internal sealed class RawSubscriber : IDisposable
 {
@@ -15,6 +16,7 @@ internal sealed class RawSubscriber : IDisposable
     private readonly IPEndPoint _server;
     private readonly bool _acknowledge;
     private readonly byte[] _buffer = new byte[2048];
+    private readonly HashSet<ushort> _acknowledged = [];
 
     public RawSubscriber(int port, bool acknowledge)
     {
@@ -36,19 +38,29 @@ internal sealed class RawSubscriber : IDisposable
         return await ReceiveUntilAsync(m => m.Type == CoapMessageType.Acknowledgement);
     }
 
-    /// <summary>The next message from the broker (acknowledging a CON when this subscriber answers), within the timeout.</summary>
+    /// <summary>
+    /// The next message from the broker within the timeout. A subscriber that answers acknowledges each CON and skips
+    /// the retransmissions of one it acknowledged already (its ACK may have come after the broker's ACK timeout).
+    /// </summary>
     public async Task<CoapMessage> ReceiveAsync()
     {
         using var timeout = new CancellationTokenSource(TestBroker.Timeout);
-        var received = await _socket.ReceiveFromAsync(_buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
-        Assert.Equal(CoapDecodeError.None, CoapMessageReader.TryReadCopy(_buffer.AsSpan(0, received.ReceivedBytes), out var message));
-        if (_acknowledge && message!.Type == CoapMessageType.Confirmable)
+        while (true)
         {
+            var received = await _socket.ReceiveFromAsync(_buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
+            Assert.Equal(CoapDecodeError.None, CoapMessageReader.TryReadCopy(_buffer.AsSpan(0, received.ReceivedBytes), out var message));
+            if (!_acknowledge || message!.Type != CoapMessageType.Confirmable)
+            {
+                return message!;
+            }
+
             var ack = CoapMessage.CreateEmpty(CoapMessageType.Acknowledgement, message.MessageId);
             await _socket.SendToAsync(CoapMessageWriter.ToArray(ack), SocketFlags.None, _server);
+            if (_acknowledged.Add(message.MessageId))
+            {
+                return message;
+            }
         }
-
-        return message!;
     }
 
     /// <summary>Messages until one is <paramref name="wanted"/>; retransmissions and older values are skipped.</summary>
