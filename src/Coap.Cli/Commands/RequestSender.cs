@@ -30,7 +30,7 @@ internal static class RequestSender
                 request.Options.Add(CoapOption.FromString(OptionNumber.UriQuery, argument));
             }
 
-            var remote = await ConnectAsync(client, ProxyRoute.Apply(request, plan.Uri, settings.Proxy), cancellationToken).ConfigureAwait(false);
+            var remote = await ConnectAsync(client, ProxyRoute.Apply(request, plan.Uri, settings.Proxy, settings.Oscore is not null), cancellationToken).ConfigureAwait(false);
             if (settings.Verbose)
             {
                 console.Error.WriteLine(ClientSettings.DescribeTransfer(client.Options));

@@ -64,10 +64,18 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
 
     public void OnStopping() => _observe.RemoveAll();
 
+    /// <summary>
+    /// A request with the OSCORE option is unprotected here unless it is for a forward proxy mapped on this server
+    /// (Proxy-Uri or Proxy-Scheme among its outer options): that one is protected end to end for the upstream and
+    /// passes through untouched (RFC 8613 §2, §4.1.3.3), even when this server has contexts of its own.
+    /// </summary>
     public ValueTask<CoapMessage> DispatchAsync(CoapMessage request, CoapPeer peer, CancellationToken aborted) =>
-        _oscore is not null && request.Options.Contains(OptionNumber.Oscore)
+        _oscore is not null && request.Options.Contains(OptionNumber.Oscore) && !IsForwarded(request)
             ? DispatchProtected(_oscore, request, peer, aborted)
             : DispatchPlain(request, peer, aborted, null);
+
+    private bool IsForwarded(CoapMessage request) =>
+        _tree.ForwardProxy is not null && (request.Options.Contains(OptionNumber.ProxyUri) || request.Options.Contains(OptionNumber.ProxyScheme));
 
     /// <summary>
     /// Unprotects, runs the plain request, protects its response. Failures (§8.2) are answered unprotected, except

@@ -1,4 +1,5 @@
 using System.Text;
+using Coap.Engine.Client;
 using Coap.Engine.Exchanges;
 using Coap.Engine.Oscore;
 using Coap.Engine.Protocol;
@@ -68,6 +69,37 @@ public sealed class OscoreCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Get_with_oscore_through_a_proxy_names_only_scheme_host_and_port_in_the_clear_and_is_answered()
+    {
+        WriteSettings(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        CoapMessage? seen = null;
+        await using var forwarder = new CoapClient(new CoapClientOptions { Timeout = TimeSpan.FromSeconds(10) });
+        var gatewayTree = new ResourceTree();
+        gatewayTree.MapForwardProxy(new TestResource(async context =>
+        {
+            seen = context.Request;
+            var upstream = new CoapMessage { Type = CoapMessageType.Confirmable, Code = context.Request.Code, Payload = context.Request.Payload };
+            upstream.Options.Add(Single(context.Request, OptionNumber.Oscore));
+            var answer = await forwarder.SendAsync(upstream, _server.LocalEndPoints[0]);
+            var response = CoapMessage.CreateResponse(answer.Code, answer.Payload);
+            response.Options.Add(Single(answer, OptionNumber.Oscore));
+            return response;
+        }));
+        await using var gateway = TestEndpoints.StartUdpServer(gatewayTree);
+
+        var result = await CliRun.RunAsync("get", Uri, "--oscore", _directory, "--proxy", $"coap://127.0.0.1:{gateway.LocalEndPoints[0].Port}");
+
+        Assert.Equal((0, "only over OSCORE\n"), (result.ExitCode, result.Text));
+        Assert.NotNull(seen);
+        Assert.Equal("coap", Single(seen, OptionNumber.ProxyScheme).GetString());
+        Assert.Equal("127.0.0.1", Single(seen, OptionNumber.UriHost).GetString());
+        Assert.True(seen.Options.TryGet(OptionNumber.UriPort, out var port) && port.TryGetUInt(out var number) && number == _server.LocalEndPoints[0].Port);
+        Assert.False(seen.Options.Contains(OptionNumber.UriPath));
+        Assert.False(seen.Options.Contains(OptionNumber.ProxyUri));
+        Assert.Equal(1, _secret.Calls);
+    }
+
+    [Fact]
     public async Task A_folder_whose_secret_others_may_read_is_a_usage_error()
     {
         WriteSettings(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
@@ -79,6 +111,9 @@ public sealed class OscoreCommandTests : IAsyncLifetime
         Assert.Contains("chmod 600", result.Error);
         Assert.Equal(0, _secret.Calls);
     }
+
+    private static CoapOption Single(CoapMessage message, ushort number) =>
+        message.Options.TryGet(number, out var option) ? option : throw new InvalidOperationException($"no option {number}");
 
     private void WriteSettings(UnixFileMode mode)
     {
