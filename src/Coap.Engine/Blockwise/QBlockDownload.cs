@@ -142,9 +142,10 @@ internal sealed class QBlockDownload : QBlockTransfer
         var now = Time.GetTimestamp();
         TimeSpan? rtt = null;
         // Karn's rule; block 1 went in the CON probe, which the message layer may have sent again.
-        if (_outstanding.Remove(number, out var asked) && asked.Tries == 1 && number > 1)
+        if (_outstanding.Remove(number, out var asked))
         {
-            rtt = Time.GetElapsedTime(asked.At, now);
+            rtt = asked.Tries == 1 && number > 1 ? Time.GetElapsedTime(asked.At, now) : null;
+            Skipped(number, asked.At, now);
         }
 
         _lost.Remove(number);
@@ -189,6 +190,38 @@ internal sealed class QBlockDownload : QBlockTransfer
         _written++;
         _bytes += payload.Length;
         _progress?.Report(new TransferProgress(_bytes, _total, _retransmissions));
+    }
+
+    /// <summary>
+    /// The server sends the blocks of one request in the order they were listed (ascending): those of the request that
+    /// <paramref name="number"/> came in answer to and listed before it, still outstanding, are lost; they are asked
+    /// for again at once rather than after the RTO, and the window shrinks.
+    /// </summary>
+    private void Skipped(int number, long askedAt, long now)
+    {
+        List<int>? skipped = null;
+        foreach (var (other, asked) in _outstanding)
+        {
+            if (asked.At == askedAt && other < number)
+            {
+                (skipped ??= []).Add(other);
+            }
+        }
+
+        if (skipped is null)
+        {
+            return;
+        }
+
+        foreach (var other in skipped)
+        {
+            _outstanding.Remove(other, out var asked);
+            _lost.Add(other);
+            _retransmissions++;
+            _lostTries[other] = asked.Tries;
+        }
+
+        _window.OnLoss(now, Time.TimestampFrequency, nothingArrived: false);
     }
 
     /// <summary>Blocks asked for longer than the RTO ago are lost: asked for again, and the window shrinks.</summary>
