@@ -57,7 +57,7 @@ internal sealed class QBlockDownload : QBlockTransfer
         _write = write;
         _progress = progress;
         _window = new QBlockWindow(options.QBlock, options.Transmission);
-        _etag = first.Options.TryGet(OptionNumber.ETag, out var etag) ? etag.Value : null;
+        _etag = first.Options.TryGet(OptionNumber.ETag, out var etag) ? etag.Value : (ReadOnlyMemory<byte>?)null;
         _exponent = block.SizeExponent;
         _size = block.Size;
         _total = total;

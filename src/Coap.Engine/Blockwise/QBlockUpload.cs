@@ -42,6 +42,7 @@ internal sealed class QBlockUpload : QBlockTransfer
     private readonly int[] _tries;
     private readonly Dictionary<int, long> _outstanding = [];
     private readonly SortedSet<int> _lost = [];
+    private readonly List<int> _probe = [];
     private int _firstUnacked;
     private int _next;
     private long _ackedBytes;
@@ -194,6 +195,7 @@ internal sealed class QBlockUpload : QBlockTransfer
         _acked[number] = true;
         var sentAt = _outstanding.Remove(number, out var at) ? at : (long?)null;
         _lost.Remove(number);
+        _probe.Remove(number);
         _ackedBytes += Math.Min(_size, _payload.Length - ((long)number * _size));
         _window.OnReceived(sample && _tries[number] == 1 && sentAt is { } once ? Time.GetElapsedTime(once, now) : null);
         while (_firstUnacked < _count && _acked[_firstUnacked])
@@ -253,7 +255,7 @@ internal sealed class QBlockUpload : QBlockTransfer
         {
             if (_outstanding.Remove(number))
             {
-                _lost.Add(number);
+                _probe.Add(number);
                 _retransmissions++;
             }
         }
@@ -312,6 +314,14 @@ internal sealed class QBlockUpload : QBlockTransfer
     /// <summary>The next block to send when the window has room: a lost one first, then a new one.</summary>
     protected override CoapMessage? Next()
     {
+        if (_probe.Count > 0)
+        {
+            // The probe goes whatever the window: it is what draws the answer that opens it again.
+            var probe = _probe[0];
+            _probe.RemoveAt(0);
+            return Block(probe);
+        }
+
         if (!Served || _sentThisTurn >= _options.QBlock.MaxPayloads || !HasMore || InFlight(Time.GetTimestamp(), out _) >= _window.Size)
         {
             return null;
