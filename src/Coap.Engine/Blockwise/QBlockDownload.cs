@@ -195,34 +195,10 @@ internal sealed class QBlockDownload : QBlockTransfer
     /// <summary>
     /// The server sends the blocks of one request in the order they were listed (ascending): those of the request that
     /// <paramref name="number"/> came in answer to and listed before it, still outstanding, are lost; they are asked
-    /// for again at once rather than after the RTO, and the window shrinks.
+    /// for again at once rather than after the RTO.
     /// </summary>
-    private void Skipped(int number, long askedAt, long now)
-    {
-        List<int>? skipped = null;
-        foreach (var (other, asked) in _outstanding)
-        {
-            if (asked.At == askedAt && other < number)
-            {
-                (skipped ??= []).Add(other);
-            }
-        }
-
-        if (skipped is null)
-        {
-            return;
-        }
-
-        foreach (var other in skipped)
-        {
-            _outstanding.Remove(other, out var asked);
-            _lost.Add(other);
-            _retransmissions++;
-            _lostTries[other] = asked.Tries;
-        }
-
-        _window.OnLoss(now, Time.TimestampFrequency, nothingArrived: false);
-    }
+    private void Skipped(int number, long askedAt, long now) =>
+        Lose((other, asked) => asked.At == askedAt && other < number, now, nothingArrived: false);
 
     /// <summary>Blocks asked for longer than the RTO ago are lost: asked for again, and the window shrinks.</summary>
     protected override void Expire()
@@ -234,21 +210,30 @@ internal sealed class QBlockDownload : QBlockTransfer
         }
 
         var rto = _window.Rto;
-        List<int>? expired = null;
+        if (Lose((_, asked) => Time.GetElapsedTime(asked.At, now) >= rto, now, !_arrivedSinceLoss))
+        {
+            _arrivedSinceLoss = false;
+        }
+    }
+
+    /// <summary>The outstanding blocks that <paramref name="lost"/> picks are asked for again, and the window shrinks; false when none.</summary>
+    private bool Lose(Func<int, (long At, int Tries), bool> lost, long now, bool nothingArrived)
+    {
+        List<int>? picked = null;
         foreach (var (number, asked) in _outstanding)
         {
-            if (Time.GetElapsedTime(asked.At, now) >= rto)
+            if (lost(number, asked))
             {
-                (expired ??= []).Add(number);
+                (picked ??= []).Add(number);
             }
         }
 
-        if (expired is null)
+        if (picked is null)
         {
-            return;
+            return false;
         }
 
-        foreach (var number in expired)
+        foreach (var number in picked)
         {
             _outstanding.Remove(number, out var asked);
             _lost.Add(number);
@@ -256,8 +241,8 @@ internal sealed class QBlockDownload : QBlockTransfer
             _lostTries[number] = asked.Tries;
         }
 
-        _window.OnLoss(now, Time.TimestampFrequency, !_arrivedSinceLoss);
-        _arrivedSinceLoss = false;
+        _window.OnLoss(now, Time.TimestampFrequency, nothingArrived);
+        return true;
     }
 
     /// <summary>The wait until the oldest outstanding block's RTO runs out.</summary>
