@@ -1,5 +1,4 @@
 using System.Net;
-using System.Threading.Channels;
 using Coap.Engine.Client;
 using Coap.Engine.Exchanges;
 using Coap.Engine.Protocol;
@@ -22,12 +21,11 @@ namespace Coap.Engine.Blockwise;
 /// later ends the transfer and is returned. The transfer fails with <see cref="CoapTimeoutException"/> when no block
 /// arrives for the client's timeout (NON_PARTIAL_TIMEOUT's role).
 /// </remarks>
-internal sealed class QBlockDownload
+internal sealed class QBlockDownload : QBlockTransfer
 {
-    private readonly CoapEndpoint _endpoint;
     private readonly CoapMessage _template;
+    private readonly CoapMessage _first;
     private readonly CoapClientOptions _options;
-    private readonly TimeProvider _time;
     private readonly Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> _write;
     private readonly IProgress<TransferProgress>? _progress;
     private readonly QBlockWindow _window;
@@ -45,22 +43,21 @@ internal sealed class QBlockDownload
     private int _next;
     private long _bytes;
     private int _retransmissions;
-    private bool _served;
     private bool _probed;
     private bool _arrivedSinceLoss;
     private long _lastArrival;
 
     private QBlockDownload(CoapEndpoint endpoint, CoapMessage template, CoapMessage first, BlockValue block, long total, CoapClientOptions options, TimeProvider time,
         Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write, IProgress<TransferProgress>? progress)
+        : base(endpoint, time)
     {
-        _endpoint = endpoint;
         _template = template;
+        _first = first;
         _options = options;
-        _time = time;
         _write = write;
         _progress = progress;
         _window = new QBlockWindow(options.QBlock, options.Transmission);
-        _etag = first.Options.TryGet(OptionNumber.ETag, out var etag) ? etag.Value : null;
+        _etag = first.Options.TryGet(OptionNumber.ETag, out var etag) ? etag.Value : (ReadOnlyMemory<byte>?)null;
         _exponent = block.SizeExponent;
         _size = block.Size;
         _total = total;
@@ -99,72 +96,24 @@ internal sealed class QBlockDownload
         }
 
         var download = new QBlockDownload(endpoint, template, first, block, total, options, time, write, progress);
-        return await download.RunAsync(first, remote, cancellationToken).ConfigureAwait(false);
+        return await download.RunAsync(download.Next()!, remote, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<CoapMessage?> RunAsync(CoapMessage first, IPEndPoint remote, CancellationToken cancellationToken)
+    protected override void Started() => _lastArrival = Time.GetTimestamp();
+
+    protected override async ValueTask<(bool Done, CoapMessage? Result)> TakeAsync(CoapMessage response, CancellationToken cancellationToken)
     {
-        var request = NextRequest();
-        var exchange = _endpoint.OpenStream(request!, remote);
-        try
-        {
-            _endpoint.Transmit(exchange, request!);
-            _lastArrival = _time.GetTimestamp();
-            var reader = exchange.Notifications!.Reader;
-            while (true)
-            {
-                CoapMessage? response = null;
-                if (!reader.TryRead(out response))
-                {
-                    try
-                    {
-                        response = await reader.ReadAsync(cancellationToken).AsTask().WaitAsync(NextDeadline(), _time, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (TimeoutException)
-                    {
-                    }
-                    catch (ChannelClosedException closed) when (closed.InnerException is CoapException failure)
-                    {
-                        // The CON probe went unacknowledged or was reset: no Q-Block there, unless blocks already came.
-                        return _served ? throw failure : null;
-                    }
-                }
-
-                if (response is not null)
-                {
-                    var outcome = await TakeAsync(response, first, cancellationToken).ConfigureAwait(false);
-                    if (outcome.Done)
-                    {
-                        return outcome.Result;
-                    }
-                }
-
-                Expire();
-                while (NextRequest() is { } more)
-                {
-                    _endpoint.Transmit(exchange, more);
-                }
-            }
-        }
-        finally
-        {
-            _endpoint.CloseStream(exchange);
-        }
-    }
-
-    /// <summary>Handles one response; Done with the result when the transfer is over.</summary>
-    private async ValueTask<(bool Done, CoapMessage? Result)> TakeAsync(CoapMessage response, CoapMessage first, CancellationToken cancellationToken)
-    {
+        var first = _first;
         if (!response.Code.IsSuccess || !BlockRequests.TryGetBlock(response, OptionNumber.QBlock2, out var block))
         {
             if (response.Code == CoapCode.ServiceUnavailable)
             {
                 // The server's queue for us is full (5.03, Max-Age): the blocks asked for come again after the RTO.
-                _window.OnLoss(_time.GetTimestamp(), _time.TimestampFrequency, nothingArrived: false);
+                _window.OnLoss(Time.GetTimestamp(), Time.TimestampFrequency, nothingArrived: false);
                 return (false, null);
             }
 
-            if (_served)
+            if (Served)
             {
                 return (true, response);
             }
@@ -175,7 +124,7 @@ internal sealed class QBlockDownload
             return (true, fallBack ? null : response);
         }
 
-        _served = true;
+        Served = true;
         var etag = response.Options.TryGet(OptionNumber.ETag, out var option) ? option.Value : (ReadOnlyMemory<byte>?)null;
         if (etag.HasValue != _etag.HasValue || (etag is { } a && !a.Span.SequenceEqual(_etag!.Value.Span)))
         {
@@ -190,11 +139,13 @@ internal sealed class QBlockDownload
             throw new CoapException($"The server sent Q-Block2 {block} with {response.Payload.Length} bytes, which does not fit the {_total}-byte representation in {_size}-byte blocks (RFC 9177 §4.4).");
         }
 
-        var now = _time.GetTimestamp();
+        var now = Time.GetTimestamp();
         TimeSpan? rtt = null;
-        if (_outstanding.Remove(number, out var asked) && asked.Tries == 1)
+        // Karn's rule; block 1 went in the CON probe, which the message layer may have sent again.
+        if (_outstanding.Remove(number, out var asked))
         {
-            rtt = _time.GetElapsedTime(asked.At, now);
+            rtt = asked.Tries == 1 && number > 1 ? Time.GetElapsedTime(asked.At, now) : null;
+            Skipped(number, asked.At, now);
         }
 
         _lost.Remove(number);
@@ -241,31 +192,48 @@ internal sealed class QBlockDownload
         _progress?.Report(new TransferProgress(_bytes, _total, _retransmissions));
     }
 
+    /// <summary>
+    /// The server sends the blocks of one request in the order they were listed (ascending): those of the request that
+    /// <paramref name="number"/> came in answer to and listed before it, still outstanding, are lost; they are asked
+    /// for again at once rather than after the RTO.
+    /// </summary>
+    private void Skipped(int number, long askedAt, long now) =>
+        Lose((other, asked) => asked.At == askedAt && other < number, now, nothingArrived: false);
+
     /// <summary>Blocks asked for longer than the RTO ago are lost: asked for again, and the window shrinks.</summary>
-    private void Expire()
+    protected override void Expire()
     {
-        var now = _time.GetTimestamp();
-        if (_time.GetElapsedTime(_lastArrival, now) > _options.EffectiveTimeout)
+        var now = Time.GetTimestamp();
+        if (Time.GetElapsedTime(_lastArrival, now) > _options.EffectiveTimeout)
         {
             throw new CoapTimeoutException($"No Q-Block2 block arrived within {_options.EffectiveTimeout.TotalSeconds:0.###} s.");
         }
 
         var rto = _window.Rto;
-        List<int>? expired = null;
+        if (Lose((_, asked) => Time.GetElapsedTime(asked.At, now) >= rto, now, !_arrivedSinceLoss))
+        {
+            _arrivedSinceLoss = false;
+        }
+    }
+
+    /// <summary>The outstanding blocks that <paramref name="lost"/> picks are asked for again, and the window shrinks; false when none.</summary>
+    private bool Lose(Func<int, (long At, int Tries), bool> lost, long now, bool nothingArrived)
+    {
+        List<int>? picked = null;
         foreach (var (number, asked) in _outstanding)
         {
-            if (_time.GetElapsedTime(asked.At, now) >= rto)
+            if (lost(number, asked))
             {
-                (expired ??= []).Add(number);
+                (picked ??= []).Add(number);
             }
         }
 
-        if (expired is null)
+        if (picked is null)
         {
-            return;
+            return false;
         }
 
-        foreach (var number in expired)
+        foreach (var number in picked)
         {
             _outstanding.Remove(number, out var asked);
             _lost.Add(number);
@@ -273,30 +241,30 @@ internal sealed class QBlockDownload
             _lostTries[number] = asked.Tries;
         }
 
-        _window.OnLoss(now, _time.TimestampFrequency, !_arrivedSinceLoss);
-        _arrivedSinceLoss = false;
+        _window.OnLoss(now, Time.TimestampFrequency, nothingArrived);
+        return true;
     }
 
     /// <summary>The wait until the oldest outstanding block's RTO runs out.</summary>
-    private TimeSpan NextDeadline()
+    protected override TimeSpan NextDeadline()
     {
-        var now = _time.GetTimestamp();
+        var now = Time.GetTimestamp();
         var rto = _window.Rto;
         var wait = rto;
         foreach (var (_, asked) in _outstanding)
         {
-            var left = rto - _time.GetElapsedTime(asked.At, now);
+            var left = rto - Time.GetElapsedTime(asked.At, now);
             if (left < wait)
             {
                 wait = left;
             }
         }
 
-        return wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
+        return AtLeastOneMillisecond(wait);
     }
 
     /// <summary>The next request when the window has room: lost blocks first, then new ones, at most MAX_PAYLOADS.</summary>
-    private CoapMessage? NextRequest()
+    protected override CoapMessage? Next()
     {
         var available = _lost.Count + Math.Max(0, Math.Min(_count, _written + _maxAhead) - Math.Max(_next, 1));
         var full = Math.Min(_options.QBlock.MaxPayloads, available);
@@ -334,7 +302,7 @@ internal sealed class QBlockDownload
             return null;
         }
 
-        var now = _time.GetTimestamp();
+        var now = Time.GetTimestamp();
         var request = BlockRequests.Derive(_template);
         // The first request is the probe, CON as libcoap's: a server without Q-Block must answer its critical option
         // with 4.02 (RFC 7252 §5.4.1), while a NON one may just be dropped (libcoap 4.3.1 does). The rest go NON.

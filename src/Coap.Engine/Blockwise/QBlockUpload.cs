@@ -1,7 +1,6 @@
 using System.Formats.Cbor;
 using System.Net;
 using System.Security.Cryptography;
-using System.Threading.Channels;
 using Coap.Engine.Client;
 using Coap.Engine.Exchanges;
 using Coap.Engine.Protocol;
@@ -11,22 +10,28 @@ namespace Coap.Engine.Blockwise;
 /// <summary>
 /// The client side of Q-Block1 (RFC 9177 §4.3): block 0 goes as a CON request with Q-Block1 and Size1 (the probe: a
 /// server without Q-Block answers 4.02), the rest as NON requests with one token and a Request-Tag new for every
-/// upload, as many outstanding as <see cref="QBlockWindow"/>'s congestion window allows and never more than
-/// <see cref="Block1Stage.QBlock1Ahead"/> beyond the first block not yet acknowledged (what the server holds out of
-/// order). The server's 2.31 acknowledges every block up to the one its Q-Block1 names; its 4.08 with Content-Format
-/// 272 lists missing blocks, which are sent again (once per round trip); a block not acknowledged within the RTO is sent
-/// again too, as is one the server's 5.03 (its request queue for us full) stood for. The upload ends with the server's final response (2.01, 2.04, …) or an error, which is returned.
+/// upload, as many in flight as <see cref="QBlockWindow"/>'s congestion window allows, at most MAX_PAYLOADS at a time,
+/// and never more than <see cref="Block1Stage.QBlock1Ahead"/> beyond the first block not yet acknowledged (what the
+/// server holds out of order). The server's 2.31 acknowledges every block up to the one its Q-Block1 names; its 4.08
+/// with Content-Format 272 lists missing blocks, which are sent again at once (unless sent again less than a round trip
+/// ago); a 5.03 (the server's request queue for us full) shrinks the window. The upload ends with the server's final
+/// response (2.01, 2.04, …) or an error, which is returned.
 /// </summary>
 /// <remarks>
-/// A 4.02, an RST or no acknowledgement of the probe means no Q-Block1 there: null, and the caller uploads by RFC 7959.
-/// The transfer fails with <see cref="CoapTimeoutException"/> when no response arrives for the client's timeout.
+/// A block counts as in flight until it is acknowledged or for <see cref="FlightHorizon"/> after it was sent: one
+/// older and not acknowledged is either held by the server above a gap or lost, and a lost one is listed in the next
+/// 4.08 that a later block draws, so it no longer takes room in the window. When nothing at all arrives for the RTO
+/// (RFC 9177 §7.2's NON_TIMEOUT role), the set's answer or the blocks after the last one received were lost: the
+/// lowest and the highest block not acknowledged go again as the probe (the server answers the highest with the list
+/// of all blocks it misses below it, or 2.31 for all), the RTO backs off and the window shrinks. A 4.02, an RST or no
+/// acknowledgement of the CON probe means no Q-Block1 there: null, and the caller uploads by RFC 7959. The transfer
+/// fails with <see cref="CoapTimeoutException"/> when no response arrives for the client's timeout
+/// (NON_PARTIAL_TIMEOUT's role).
 /// </remarks>
-internal sealed class QBlockUpload
+internal sealed class QBlockUpload : QBlockTransfer
 {
-    private readonly CoapEndpoint _endpoint;
     private readonly CoapMessage _template;
     private readonly CoapClientOptions _options;
-    private readonly TimeProvider _time;
     private readonly IProgress<TransferProgress>? _progress;
     private readonly QBlockWindow _window;
     private readonly ReadOnlyMemory<byte> _payload;
@@ -34,23 +39,22 @@ internal sealed class QBlockUpload
     private readonly int _size;
     private readonly int _count;
     private readonly bool[] _acked;
-    private readonly long[] _sentAt;
     private readonly int[] _tries;
     private readonly Dictionary<int, long> _outstanding = [];
     private readonly SortedSet<int> _lost = [];
+    private readonly List<int> _probe = [];
     private int _firstUnacked;
     private int _next;
     private long _ackedBytes;
     private int _retransmissions;
-    private bool _served;
-    private bool _arrivedSinceLoss;
+    private int _sentThisTurn;
     private long _lastArrival;
+    private long _lastProbe;
 
     private QBlockUpload(CoapEndpoint endpoint, CoapMessage request, CoapClientOptions options, TimeProvider time, IProgress<TransferProgress>? progress)
+        : base(endpoint, time)
     {
-        _endpoint = endpoint;
         _options = options;
-        _time = time;
         _progress = progress;
         _window = new QBlockWindow(options.QBlock, options.Transmission);
         _payload = request.Payload;
@@ -58,11 +62,14 @@ internal sealed class QBlockUpload
         _size = 1 << (_exponent + 4);
         _count = (int)((_payload.Length + (long)_size - 1) / _size);
         _acked = new bool[_count];
-        _sentAt = new long[_count];
         _tries = new int[_count];
         _template = BlockRequests.Derive(request);
         _template.Options.Set(new CoapOption(OptionNumber.RequestTag, RandomNumberGenerator.GetBytes(4)));
     }
+
+    /// <summary>How long a block not acknowledged counts as in flight: two smoothed round trips, at least 10 ms; until the first measurement, until acknowledged.</summary>
+    private TimeSpan FlightHorizon => _window.SmoothedRtt == TimeSpan.Zero ? TimeSpan.MaxValue
+        : TimeSpan.FromTicks(Math.Max(2 * _window.SmoothedRtt.Ticks, TimeSpan.TicksPerMillisecond * 10));
 
     /// <summary>Whether the request's payload can go by Q-Block1.</summary>
     public static bool Applies(CoapMessage request, CoapClientOptions options) =>
@@ -72,78 +79,40 @@ internal sealed class QBlockUpload
 
     /// <summary>Uploads the request's payload; null when the server does not support Q-Block1 (fall back to Block1).</summary>
     public static Task<CoapMessage?> RunAsync(CoapEndpoint endpoint, CoapMessage request, IPEndPoint remote, CoapClientOptions options, TimeProvider time,
-        IProgress<TransferProgress>? progress, CancellationToken cancellationToken) =>
-        new QBlockUpload(endpoint, request, options, time, progress).RunAsync(remote, cancellationToken);
-
-    private async Task<CoapMessage?> RunAsync(IPEndPoint remote, CancellationToken cancellationToken)
+        IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
-        var probe = Block(0);
+        var upload = new QBlockUpload(endpoint, request, options, time, progress);
+        var probe = upload.Block(0);
         probe.Type = CoapMessageType.Confirmable;
-        var exchange = _endpoint.OpenStream(probe, remote);
-        try
-        {
-            _endpoint.Transmit(exchange, probe);
-            _lastArrival = _time.GetTimestamp();
-            var reader = exchange.Notifications!.Reader;
-            while (true)
-            {
-                CoapMessage? response = null;
-                if (!reader.TryRead(out response))
-                {
-                    try
-                    {
-                        response = await reader.ReadAsync(cancellationToken).AsTask().WaitAsync(NextDeadline(), _time, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (TimeoutException)
-                    {
-                    }
-                    catch (ChannelClosedException closed) when (closed.InnerException is CoapException failure)
-                    {
-                        return _served ? throw failure : null;
-                    }
-                }
-
-                if (response is not null && Take(response) is var (done, result) && done)
-                {
-                    return result;
-                }
-
-                Expire();
-                if (_served)
-                {
-                    while (NextBlock() is { } block)
-                    {
-                        _endpoint.Transmit(exchange, block);
-                    }
-                }
-            }
-        }
-        finally
-        {
-            _endpoint.CloseStream(exchange);
-        }
+        return upload.RunAsync(probe, remote, cancellationToken);
     }
 
-    /// <summary>Handles one response; Done with the result when the upload is over (null result: fall back).</summary>
+    protected override void Started() => _lastArrival = Time.GetTimestamp();
+
+    protected override ValueTask<(bool Done, CoapMessage? Result)> TakeAsync(CoapMessage response, CancellationToken cancellationToken) => new(Take(response));
+
     private (bool Done, CoapMessage? Result) Take(CoapMessage response)
     {
-        var now = _time.GetTimestamp();
+        var now = Time.GetTimestamp();
         if (response.Code == CoapCode.Continue && BlockRequests.TryGetBlock(response, OptionNumber.QBlock1, out var block))
         {
-            _served = true;
+            Served = true;
             _lastArrival = now;
             var upTo = (int)Math.Min(block.Number, _count - 1);
-            Acknowledge(upTo, now, sample: true);
+            // A round trip is measured only on a 2.31 that acknowledges just the block it answers, sent once and NON
+            // (the CON probe may have been retransmitted by the message layer): one that fills a gap acknowledges blocks
+            // received long before.
+            var sample = upTo == _firstUnacked && upTo > 0;
             for (var number = _firstUnacked; number <= upTo; number++)
             {
-                Acknowledge(number, now, sample: false);
+                Acknowledge(number, now, sample && number == upTo);
             }
 
             Report();
             return (false, null);
         }
 
-        if (response.Code == CoapCode.RequestEntityIncomplete && response.ContentFormat == Block1Stage.MissingBlocksFormat && _served)
+        if (response.Code == CoapCode.RequestEntityIncomplete && response.ContentFormat == Block1Stage.MissingBlocksFormat && Served)
         {
             _lastArrival = now;
             OnMissing(ReadMissing(response.Payload), now);
@@ -151,16 +120,16 @@ internal sealed class QBlockUpload
             return (false, null);
         }
 
-        if (_served && response.Code == CoapCode.ServiceUnavailable)
+        if (Served && response.Code == CoapCode.ServiceUnavailable)
         {
-            // The server's queue for us overflowed (5.03, Max-Age): a block was dropped there; it goes again after the
-            // RTO, and the window shrinks.
+            // The server's queue for us overflowed (5.03, Max-Age): a block was dropped there; the next 4.08 lists it,
+            // and the window shrinks.
             _lastArrival = now;
-            _window.OnLoss(now, _time.TimestampFrequency, nothingArrived: false);
+            _window.OnLoss(now, Time.TimestampFrequency, nothingArrived: false);
             return (false, null);
         }
 
-        if (!_served && response.Code == CoapCode.BadOption)
+        if (!Served && response.Code == CoapCode.BadOption)
         {
             return (true, null);
         }
@@ -177,7 +146,8 @@ internal sealed class QBlockUpload
 
     /// <summary>
     /// The server lists the blocks missing below the highest it has: those below the first listed and the unlisted ones
-    /// between are in; the listed ones go again unless sent less than a round trip ago (they may be on their way).
+    /// between are in; the listed ones go again unless sent again less than a round trip ago (that copy may be on its way:
+    /// this list left the server half a round trip ago).
     /// </summary>
     private void OnMissing(List<int> missing, long now)
     {
@@ -200,7 +170,7 @@ internal sealed class QBlockUpload
         var lostNow = false;
         foreach (var number in missing)
         {
-            if (number < _count && !_acked[number] && _outstanding.ContainsKey(number) && _time.GetElapsedTime(_sentAt[number], now) >= recent)
+            if (number < _count && _outstanding.TryGetValue(number, out var sentAt) && Time.GetElapsedTime(sentAt, now) >= recent)
             {
                 _outstanding.Remove(number);
                 _lost.Add(number);
@@ -211,7 +181,7 @@ internal sealed class QBlockUpload
 
         if (lostNow)
         {
-            _window.OnLoss(now, _time.TimestampFrequency, nothingArrived: false);
+            _window.OnLoss(now, Time.TimestampFrequency, nothingArrived: false);
         }
     }
 
@@ -223,11 +193,11 @@ internal sealed class QBlockUpload
         }
 
         _acked[number] = true;
-        _outstanding.Remove(number);
+        var sentAt = _outstanding.Remove(number, out var at) ? at : (long?)null;
         _lost.Remove(number);
+        _probe.Remove(number);
         _ackedBytes += Math.Min(_size, _payload.Length - ((long)number * _size));
-        _window.OnReceived(sample && _tries[number] == 1 ? _time.GetElapsedTime(_sentAt[number], now) : null);
-        _arrivedSinceLoss = true;
+        _window.OnReceived(sample && _tries[number] == 1 && sentAt is { } once ? Time.GetElapsedTime(once, now) : null);
         while (_firstUnacked < _count && _acked[_firstUnacked])
         {
             _firstUnacked++;
@@ -254,62 +224,105 @@ internal sealed class QBlockUpload
         return missing;
     }
 
-    /// <summary>Blocks sent longer than the RTO ago and not acknowledged are lost; the window shrinks.</summary>
-    private void Expire()
+    /// <summary>
+    /// When nothing arrived for the RTO since the last response or probe, the lowest and the highest block not
+    /// acknowledged go again (the probe), the RTO backs off and the window shrinks. Before the server answered, the
+    /// CON probe's retransmission is the message layer's.
+    /// </summary>
+    protected override void Expire()
     {
-        var now = _time.GetTimestamp();
-        if (_time.GetElapsedTime(_lastArrival, now) > _options.EffectiveTimeout)
+        _sentThisTurn = 0;
+        var now = Time.GetTimestamp();
+        if (Time.GetElapsedTime(_lastArrival, now) > _options.EffectiveTimeout)
         {
             throw new CoapTimeoutException($"No Q-Block1 response arrived within {_options.EffectiveTimeout.TotalSeconds:0.###} s.");
         }
 
-        var rto = _window.Rto;
-        List<int>? expired = null;
-        foreach (var (number, at) in _outstanding)
-        {
-            if (_time.GetElapsedTime(at, now) >= rto)
-            {
-                (expired ??= []).Add(number);
-            }
-        }
-
-        if (expired is null)
+        if (!Served || _outstanding.Count == 0 || Time.GetElapsedTime(Math.Max(_lastArrival, _lastProbe), now) < _window.Rto)
         {
             return;
         }
 
-        foreach (var number in expired)
+        _lastProbe = now;
+        int? lowest = null, highest = null;
+        foreach (var number in _outstanding.Keys)
         {
-            _outstanding.Remove(number);
-            _lost.Add(number);
-            _retransmissions++;
+            lowest = Math.Min(lowest ?? number, number);
+            highest = Math.Max(highest ?? number, number);
         }
 
-        _window.OnLoss(now, _time.TimestampFrequency, !_arrivedSinceLoss);
-        _arrivedSinceLoss = false;
-    }
-
-    private TimeSpan NextDeadline()
-    {
-        var now = _time.GetTimestamp();
-        var rto = _window.Rto;
-        var wait = _served ? rto : _options.EffectiveTimeout;
-        foreach (var (_, at) in _outstanding)
+        foreach (var number in (int[])[lowest!.Value, highest!.Value])
         {
-            var left = rto - _time.GetElapsedTime(at, now);
-            if (left < wait)
+            if (_outstanding.Remove(number))
             {
-                wait = left;
+                _probe.Add(number);
+                _retransmissions++;
             }
         }
 
-        return wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
+        _window.OnLoss(now, Time.TimestampFrequency, nothingArrived: true);
+    }
+
+    protected override TimeSpan NextDeadline()
+    {
+        var now = Time.GetTimestamp();
+        if (!Served)
+        {
+            return AtLeastOneMillisecond(_options.EffectiveTimeout - Time.GetElapsedTime(_lastArrival, now));
+        }
+
+        var wait = _window.Rto - Time.GetElapsedTime(Math.Max(_lastArrival, _lastProbe), now);
+        if (HasMore)
+        {
+            if (_sentThisTurn >= _options.QBlock.MaxPayloads)
+            {
+                // Paced: the next MAX_PAYLOADS blocks after their share of a round trip.
+                var share = _window.SmoothedRtt * _options.QBlock.MaxPayloads / _window.Size;
+                wait = share < wait ? share : wait;
+            }
+            else if (InFlight(now, out var oldest) >= _window.Size && oldest is { } at)
+            {
+                // The window is full: room comes when its oldest block leaves the flight.
+                var left = FlightHorizon - Time.GetElapsedTime(at, now);
+                wait = left < wait ? left : wait;
+            }
+        }
+
+        return AtLeastOneMillisecond(wait);
+    }
+
+    private bool HasMore => _lost.Count > 0 || (_next < _count && _next - _firstUnacked < Block1Stage.QBlock1Ahead);
+
+    /// <summary>The blocks in flight (see <see cref="FlightHorizon"/>), and when the oldest of them was sent.</summary>
+    private int InFlight(long now, out long? oldest)
+    {
+        oldest = null;
+        var horizon = FlightHorizon;
+        var count = 0;
+        foreach (var (_, at) in _outstanding)
+        {
+            if (horizon == TimeSpan.MaxValue || Time.GetElapsedTime(at, now) < horizon)
+            {
+                count++;
+                oldest = oldest is { } before && before <= at ? before : at;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>The next block to send when the window has room: a lost one first, then a new one.</summary>
-    private CoapMessage? NextBlock()
+    protected override CoapMessage? Next()
     {
-        if (_outstanding.Count >= _window.Size)
+        if (_probe.Count > 0)
+        {
+            // The probe goes whatever the window: it is what draws the answer that opens it again.
+            var probe = _probe[0];
+            _probe.RemoveAt(0);
+            return Block(probe);
+        }
+
+        if (!Served || _sentThisTurn >= _options.QBlock.MaxPayloads || !HasMore || InFlight(Time.GetTimestamp(), out _) >= _window.Size)
         {
             return null;
         }
@@ -335,6 +348,7 @@ internal sealed class QBlockUpload
             number = _next++;
         }
 
+        _sentThisTurn++;
         return Block(number);
     }
 
@@ -351,10 +365,8 @@ internal sealed class QBlockUpload
             request.Options.SetUInt(OptionNumber.Size1, (uint)_payload.Length);
         }
 
-        var now = _time.GetTimestamp();
-        _sentAt[number] = now;
         _tries[number]++;
-        _outstanding[number] = now;
+        _outstanding[number] = Time.GetTimestamp();
         return request;
     }
 

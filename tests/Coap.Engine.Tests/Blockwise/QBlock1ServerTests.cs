@@ -10,7 +10,7 @@ namespace Coap.Engine.Tests.Blockwise;
 /// <summary>The server side of Q-Block1 (RFC 9177 §4.3) on the wire: 2.31 with the M bit, 4.08 with the missing blocks, the commit.</summary>
 public sealed class QBlock1ServerTests
 {
-    private static readonly byte[] Body = Enumerable.Range(0, (4 * 64) + 10).Select(i => (byte)(i * 7)).ToArray();
+    private static readonly byte[] Body = QBlockWire.Body(4, factor: 7);
     private static readonly byte[] Tag = [1, 2, 3, 4];
 
     private readonly RecordingUploadResource _resource = new();
@@ -27,12 +27,7 @@ public sealed class QBlock1ServerTests
         return request;
     }
 
-    private static BlockValue QBlock1(CoapMessage message)
-    {
-        Assert.True(message.Options.TryGet(OptionNumber.QBlock1, out var option), $"no Q-Block1 in {message}");
-        Assert.True(BlockValue.TryDecode(option.Value.Span, out var block));
-        return block;
-    }
+    private static BlockValue QBlock1(CoapMessage message) => QBlockWire.Block(message, OptionNumber.QBlock1);
 
     private static List<uint> Missing(CoapMessage response)
     {

@@ -9,7 +9,7 @@ namespace Coap.Engine.Tests.Blockwise;
 /// <summary>The server side of Q-Block2 (RFC 9177 §4.4) on the wire: bursts, listed blocks, tokens, ETag, refusals.</summary>
 public sealed class QBlock2ServerTests
 {
-    private static readonly byte[] Body = Enumerable.Range(0, (20 * 64) + 10).Select(i => (byte)(i * 13)).ToArray();
+    private static readonly byte[] Body = QBlockWire.Body(20, factor: 13);
 
     private static ServerFixture Start(CoapEndpointOptions? options = null) =>
         new(t => t.Map("big", new TestResource(_ => ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Content, Body, ContentFormat.OctetStream)))), options);
@@ -25,12 +25,7 @@ public sealed class QBlock2ServerTests
         return request;
     }
 
-    private static BlockValue QBlock(CoapMessage message)
-    {
-        Assert.True(message.Options.TryGet(OptionNumber.QBlock2, out var option), $"no Q-Block2 in {message}");
-        Assert.True(BlockValue.TryDecode(option.Value.Span, out var block));
-        return block;
-    }
+    private static BlockValue QBlock(CoapMessage message) => QBlockWire.Block(message, OptionNumber.QBlock2);
 
     [Fact]
     public async Task The_m_bit_asks_for_a_set_of_max_payloads_blocks_sent_as_non_with_the_request_token_and_one_etag()

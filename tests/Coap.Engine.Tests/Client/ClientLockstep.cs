@@ -14,9 +14,11 @@ internal sealed class ClientLockstep : IAsyncDisposable
     private readonly InMemoryTransport _transport = new(new IPEndPoint(IPAddress.Loopback, 50002));
     private ushort _nextMessageId = 0x4000;
 
-    public ClientLockstep(CoapClientOptions? options = null)
+    /// <param name="options">The client's options.</param>
+    /// <param name="time">The client's clock; <see cref="Time"/> (fake, advanced by the test) unless given.</param>
+    public ClientLockstep(CoapClientOptions? options = null, TimeProvider? time = null)
     {
-        Client = new CoapClient(options ?? new CoapClientOptions(), Time, null, _transport);
+        Client = new CoapClient(options ?? new CoapClientOptions(), time ?? Time, null, _transport);
     }
 
     public FakeTimeProvider Time { get; } = new();

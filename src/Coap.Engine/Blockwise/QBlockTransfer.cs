@@ -1,0 +1,86 @@
+using System.Net;
+using System.Threading.Channels;
+using Coap.Engine.Client;
+using Coap.Engine.Exchanges;
+using Coap.Engine.Protocol;
+
+namespace Coap.Engine.Blockwise;
+
+/// <summary>
+/// What a Q-Block transfer's side (<see cref="QBlockDownload"/>, <see cref="QBlockUpload"/>) shares: one stream of
+/// requests with one token, driven by the responses that come and by its deadlines. Each turn takes the response that
+/// arrived (if any), lets the transfer judge what is lost by now, and sends what its window allows. Not thread-safe:
+/// one transfer, one flow.
+/// </summary>
+internal abstract class QBlockTransfer(CoapEndpoint endpoint, TimeProvider time)
+{
+    protected TimeProvider Time { get; } = time;
+
+    /// <summary>Whether the server answered with Q-Block at all (after that, a failure is no reason to fall back).</summary>
+    protected bool Served { get; set; }
+
+    /// <summary>
+    /// Sends <paramref name="first"/> and drives the transfer until it is done. Null when the server does not support
+    /// Q-Block (the stream closed with a failure before any Q-Block answer: an RST or an unacknowledged CON).
+    /// </summary>
+    protected async Task<CoapMessage?> RunAsync(CoapMessage first, IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        var exchange = endpoint.OpenStream(first, remote);
+        try
+        {
+            endpoint.Transmit(exchange, first);
+            Started();
+            var reader = exchange.Notifications!.Reader;
+            while (true)
+            {
+                if (!reader.TryRead(out var response))
+                {
+                    try
+                    {
+                        response = await reader.ReadAsync(cancellationToken).AsTask().WaitAsync(NextDeadline(), Time, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (TimeoutException)
+                    {
+                    }
+                    catch (ChannelClosedException closed) when (closed.InnerException is CoapException failure)
+                    {
+                        return Served ? throw failure : null;
+                    }
+                }
+
+                if (response is not null && await TakeAsync(response, cancellationToken).ConfigureAwait(false) is (true, var result))
+                {
+                    return result;
+                }
+
+                Expire();
+                while (Next() is { } request)
+                {
+                    endpoint.Transmit(exchange, request);
+                }
+            }
+        }
+        finally
+        {
+            endpoint.CloseStream(exchange);
+        }
+    }
+
+    /// <summary>The first request went out.</summary>
+    protected abstract void Started();
+
+    /// <summary>Handles one response; Done with the result when the transfer is over (a null result: fall back).</summary>
+    protected abstract ValueTask<(bool Done, CoapMessage? Result)> TakeAsync(CoapMessage response, CancellationToken cancellationToken);
+
+    /// <summary>Judges what is lost by now; throws <see cref="CoapTimeoutException"/> when the peer fell silent for good.</summary>
+    protected abstract void Expire();
+
+    /// <summary>The next request to send now, or null.</summary>
+    protected abstract CoapMessage? Next();
+
+    /// <summary>How long to wait for a response before <see cref="Expire"/> has something to judge.</summary>
+    protected abstract TimeSpan NextDeadline();
+
+    /// <summary>At least a millisecond: a wait that ran out is judged at once.</summary>
+    protected static TimeSpan AtLeastOneMillisecond(TimeSpan wait) => wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
+}
