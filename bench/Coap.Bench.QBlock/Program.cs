@@ -12,7 +12,8 @@ using Services.FileServer.Client;
 // Options: --size BYTES (Q-Block body, 10 MiB), --plain-size BYTES (plain block-wise body through the relay, 256 KiB:
 // one block per round trip makes 10 MiB take minutes there), --lossy-size BYTES (the 30 % loss body, 1 MiB),
 // --delay MS (each way, 20), --bound SEC (per transfer, 300). Every row is a PUT then a GET of the same body, each
-// checked by sha256; a transfer that has not finished within the bound is cut and reported completed=no.
+// checked by sha256; a transfer that has not finished within the bound is cut and reported completed=no (a PUT cut so
+// is made again straight to the server, so that the GET has its file).
 if (args.Length < 1)
 {
     Console.Error.WriteLine("usage: Coap.Bench.QBlock coap://HOST:PORT/files/ [--size B] [--plain-size B] [--lossy-size B] [--delay MS] [--bound SEC]");
@@ -49,17 +50,26 @@ foreach (var (loss, qblock, length) in rows)
     await using (relay)
     {
         var target = relay?.EndPoint ?? server;
-        var uri = CoapUri.Parse($"coap://{target.Address}:{target.Port.ToString(CultureInfo.InvariantCulture)}/{string.Join('/', baseUri.PathSegments.Where(s => s.Length > 0).Select(Uri.EscapeDataString))}/bench-{row++}.bin");
+        var name = $"bench-{row++}.bin";
+        var uri = FileAt(target, name);
         var client = new CoapClient(new CoapClientOptions { QBlock = new() { Enabled = qblock } });
         await using (client)
         {
             var files = new CoapFileClient(client);
             var where = relay is null ? "loopback" : $"relay {delay.TotalMilliseconds:0}ms/{loss:P0}";
-            failed |= !await MeasureAsync(where, qblock, "PUT", length, async (progress, token) =>
+            var put = await MeasureAsync(where, qblock, "PUT", length, async (progress, token) =>
             {
                 await files.WriteAsync(uri, body, progress: progress, cancellationToken: token);
                 return true;
             });
+            if (!put && relay is not null)
+            {
+                // The GET still gets its file: put straight to the server, past the relay.
+                await using var direct = new CoapClient();
+                await new CoapFileClient(direct).WriteAsync(FileAt(server, name), body);
+            }
+
+            failed |= !put;
             failed |= !await MeasureAsync(where, qblock, "GET", length, async (progress, token) =>
             {
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -100,6 +110,9 @@ async Task<bool> MeasureAsync(string where, bool qblock, string method, int leng
         $"{where,-17} {(qblock ? "q-block" : "plain"),-8} {method} bytes={length} secs={seconds:F2} MBps={(match ? length / seconds / 1e6 : 0):F3} asked_again={progress.Last.Retransmissions} match={(match ? "yes" : "no")} {outcome}"));
     return match;
 }
+
+CoapUri FileAt(IPEndPoint target, string name) => CoapUri.Parse(
+    $"coap://{target.Address}:{target.Port.ToString(CultureInfo.InvariantCulture)}/{string.Join('/', baseUri.PathSegments.Where(s => s.Length > 0).Select(Uri.EscapeDataString))}/{name}");
 
 int Option(string name, int fallback)
 {
