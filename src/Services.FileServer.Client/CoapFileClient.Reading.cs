@@ -6,9 +6,11 @@ namespace Services.FileServer.Client;
 public sealed partial class CoapFileClient
 {
     /// <summary>
-    /// Reads a whole file into <paramref name="destination"/> block by block (RFC 7959 §2.4), writing each block as it
-    /// arrives, so no more than one block is held in memory. Returns the file's ETag. When the ETag changes between
-    /// blocks the file was replaced mid-read: the read stops with 4.12 rather than mixing two versions.
+    /// Reads a whole file into <paramref name="destination"/>, writing each block as it arrives: by Q-Block2 (RFC 9177)
+    /// when the server supports it, in NON bursts with lost blocks asked for again, so no more than the congestion
+    /// window is held in memory; otherwise block by block (RFC 7959 §2.4), one block held. Returns the file's ETag. When
+    /// the ETag changes between blocks the file was replaced mid-read: the read stops with 4.12 rather than mixing two
+    /// versions.
     /// </summary>
     public async Task<FileETag?> ReadAsync(CoapUri uri, Stream destination, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -18,12 +20,14 @@ public sealed partial class CoapFileClient
     }
 
     /// <summary>
-    /// GETs a representation block by block from block 0 (RFC 7959 §2.4; block 0 asks for Size2, §4) and hands each
-    /// block's payload to <paramref name="write"/> as it arrives. The server is not trusted: every block must carry
-    /// block 0's ETag (else 4.12, the representation changed and two versions are never mixed), sit at the offset read
-    /// so far and, unless it is the last, be full (else a <see cref="CoapException"/>: a server that answers another
-    /// block, or one that never ends, is not followed), and the whole may not pass <paramref name="limit"/> (refused
-    /// as soon as Size2 or the bytes read do). Returns block 0's response and ETag.
+    /// GETs a representation from block 0 (RFC 7959 §2.4; block 0 asks for Size2, §4) and hands each block's payload to
+    /// <paramref name="write"/> in order as it arrives. When the server supports Q-Block2 (RFC 9177) the blocks after
+    /// block 0 come in NON bursts (<see cref="CoapClient.ContinueWithQBlockAsync"/>, unless Q-Block is off in the
+    /// client's options), otherwise one request each. The server is not trusted: every block must carry block 0's ETag
+    /// (else 4.12, the representation changed and two versions are never mixed), sit at the offset read so far and,
+    /// unless it is the last, be full (else a <see cref="CoapException"/>: a server that answers another block, or one
+    /// that never ends, is not followed), and the whole may not pass <paramref name="limit"/> (refused as soon as Size2
+    /// or the bytes read do). Returns block 0's response and ETag.
     /// </summary>
     private async Task<(CoapMessage First, FileETag? ETag)> ReadBlocksAsync(
         CoapUri uri,
@@ -41,7 +45,8 @@ public sealed partial class CoapFileClient
         var exponent = BlockValue.ExponentFor(Client.Options.BlockSize);
         while (true)
         {
-            var (response, tag, block) = await GetBlockAsync(uri, done, exponent, cancellationToken, accept: accept, operation: operation).ConfigureAwait(false);
+            var request = BlockRequest(done, exponent, accept);
+            var (response, tag, block) = await GetBlockAsync(request, uri, cancellationToken, operation: operation).ConfigureAwait(false);
             if (first is null)
             {
                 first = response;
@@ -64,6 +69,11 @@ public sealed partial class CoapFileClient
                 throw new CoapException($"The server answered the request for byte {done} of {uri} with {response.Payload.Length} bytes at byte {offset}{(block is { More: true } ? " and more to come" : string.Empty)}; a block-wise transfer goes on where it left off, in full blocks (RFC 7959 §2.2, §2.4).");
             }
 
+            if (done == 0 && block is { More: true } && await ContinueWithQBlockAsync(request, response, uri, operation, write, progress, cancellationToken).ConfigureAwait(false))
+            {
+                return (first, etag);
+            }
+
             await write(response.Payload, cancellationToken).ConfigureAwait(false);
             done += response.Payload.Length;
             if (block is not { More: true } next)
@@ -75,6 +85,43 @@ public sealed partial class CoapFileClient
             progress?.Report(new TransferProgress(done, total));
             exponent = next.SizeExponent;
         }
+    }
+
+    /// <summary>
+    /// The blocks after block 0 by Q-Block2 (RFC 9177 §4.4) when the server supports it: true when they came (all of
+    /// them written), false when the server has no Q-Block (nothing written; RFC 7959 goes on from block 1). The
+    /// engine checks every block against block 0's ETag and size; a block with another ETag is the 4.12 of a file
+    /// replaced mid-read, as by RFC 7959.
+    /// </summary>
+    private async Task<bool> ContinueWithQBlockAsync(
+        CoapMessage request,
+        CoapMessage first,
+        CoapUri uri,
+        FileOperation operation,
+        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write,
+        IProgress<TransferProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var remote = await RemoteAsync(uri, cancellationToken).ConfigureAwait(false);
+        CoapMessage? last;
+        try
+        {
+            last = await Client.ContinueWithQBlockAsync(request, first, remote, write, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CoapException failure) when (failure.GetType() == typeof(CoapException) && failure.Message.Contains("ETag differs", StringComparison.Ordinal))
+        {
+            // The engine stops on a block whose ETag is not block 0's ("… its ETag differs between blocks …", its only
+            // sign of it): here that is the 4.12 of a representation replaced mid-read, as by RFC 7959.
+            throw ChangedWhileReading(uri, operation);
+        }
+
+        if (last is null)
+        {
+            return false;
+        }
+
+        Success(last, operation, uri);
+        return true;
     }
 
     /// <summary>
@@ -93,7 +140,7 @@ public sealed partial class CoapFileClient
         while (filled < count)
         {
             var position = offset + filled;
-            var (response, tag, block) = await GetBlockAsync(uri, position, exponent, cancellationToken, beyondEndIsEmpty: true).ConfigureAwait(false);
+            var (response, tag, block) = await GetBlockAsync(BlockRequest(position, exponent, null), uri, cancellationToken, beyondEndIsEmpty: true).ConfigureAwait(false);
             var start = block?.Offset ?? 0;
             var payload = response.Payload.Span;
             if (position < start || position >= start + payload.Length)
@@ -144,11 +191,10 @@ public sealed partial class CoapFileClient
             : $"4.12 Precondition Failed: the file changed on the server while it was being read; read it again [{uri}]");
 
     /// <summary>
-    /// GETs the block that holds byte <paramref name="position"/>, at blocks of 2^(exponent+4) bytes; block 0 asks
+    /// A GET for the block that holds byte <paramref name="position"/>, at blocks of 2^(exponent+4) bytes; block 0 asks
     /// for Size2 (RFC 7959 §4).
     /// </summary>
-    private async Task<(CoapMessage Response, FileETag? ETag, BlockValue? Block)> GetBlockAsync(
-        CoapUri uri, long position, int exponent, CancellationToken cancellationToken, bool beyondEndIsEmpty = false, int? accept = null, FileOperation operation = FileOperation.Read)
+    private CoapMessage BlockRequest(long position, int exponent, int? accept)
     {
         var size = 1L << (exponent + 4);
         var number = (int)Math.Min(position / size, BlockValue.MaxNumber);
@@ -164,8 +210,15 @@ public sealed partial class CoapFileClient
             request.Accept = format;
         }
 
+        return request;
+    }
+
+    /// <summary>Sends a <see cref="BlockRequest"/> and takes the response apart.</summary>
+    private async Task<(CoapMessage Response, FileETag? ETag, BlockValue? Block)> GetBlockAsync(
+        CoapMessage request, CoapUri uri, CancellationToken cancellationToken, bool beyondEndIsEmpty = false, FileOperation operation = FileOperation.Read)
+    {
         var response = await SendAsync(request, uri, null, cancellationToken).ConfigureAwait(false);
-        if (beyondEndIsEmpty && number > 0 && response.Code == CoapCode.BadOption)
+        if (beyondEndIsEmpty && TryGetBlock(request, out var asked) && asked.Number > 0 && response.Code == CoapCode.BadOption)
         {
             // A block past the end (RFC 7959 leaves the answer open; 4.02 from this engine, 4.00 from libcoap).
             return (CoapMessage.CreateResponse(CoapCode.Content), null, null);

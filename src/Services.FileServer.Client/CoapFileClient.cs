@@ -127,6 +127,13 @@ public sealed partial class CoapFileClient
     private async Task<CoapMessage> SendAsync(CoapMessage request, CoapUri uri, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         uri.ApplyTo(request);
+        var remote = await RemoteAsync(uri, cancellationToken).ConfigureAwait(false);
+        return await Client.SendAsync(request, remote, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The address of a URI's host, resolved (and for coaps:// connected) once per client.</summary>
+    private async Task<IPEndPoint> RemoteAsync(CoapUri uri, CancellationToken cancellationToken)
+    {
         var key = (uri.Host, uri.Port);
         if (!_addresses.TryGetValue(key, out var remote))
         {
@@ -134,7 +141,7 @@ public sealed partial class CoapFileClient
             _addresses[key] = remote;
         }
 
-        return await Client.SendAsync(request, remote, progress, cancellationToken).ConfigureAwait(false);
+        return remote;
     }
 
     /// <summary>The response if it is 2.xx, with its ETag; the error as a <see cref="CoapFileException"/> otherwise.</summary>

@@ -116,7 +116,7 @@ public sealed class CoapClient : IAsyncDisposable
         if (QBlockDownload.Applies(request, first, Options) && !_plainOnly.ContainsKey(remote))
         {
             var body = new ArrayBufferWriter<byte>();
-            var result = await QBlockDownload.ContinueAsync(_endpoint, request, first, remote, Options, _time, (block, _) =>
+            var result = await ContinueWithQBlockAsync(request, first, remote, (block, _) =>
             {
                 body.Write(block.Span);
                 return ValueTask.CompletedTask;
@@ -130,11 +130,43 @@ public sealed class CoapClient : IAsyncDisposable
 
                 return result;
             }
-
-            RememberPlainOnly(remote);
         }
 
         return await BlockwiseDownload.CompleteAsync(request, first, Options.BlockSize, Send, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Fetches the rest of a Block2 transfer by Q-Block2 (RFC 9177), streamed, for callers that ask for block 0
+    /// themselves: <paramref name="first"/> is the response to <paramref name="request"/>, a GET or FETCH that asked for
+    /// block 0 (and Size2). When Q-Block applies (on, no OSCORE, block 0 of several with Size2, a server not known to
+    /// lack it), block 0's payload and then every later block's go to <paramref name="write"/> in order as they arrive,
+    /// so no more than the congestion window is held; the result is the last block's response, or the error response
+    /// that ended the transfer. Null when Q-Block2 does not apply or the server does not support it (then remembered,
+    /// see <see cref="IsKnownWithoutQBlock"/>): nothing was written, and the caller goes on by RFC 7959 from block 1.
+    /// </summary>
+    public async Task<CoapMessage?> ContinueWithQBlockAsync(
+        CoapMessage request,
+        CoapMessage first,
+        IPEndPoint remote,
+        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write,
+        IProgress<TransferProgress>? progress,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(write);
+        if (!QBlockDownload.Applies(request, first, Options) || _plainOnly.ContainsKey(remote))
+        {
+            return null;
+        }
+
+        var result = await QBlockDownload.ContinueAsync(_endpoint, request, first, remote, Options, _time, write, progress, cancellationToken).ConfigureAwait(false);
+        if (result is null)
+        {
+            RememberPlainOnly(remote);
+        }
+
+        return result;
     }
 
     /// <summary>

@@ -1,0 +1,108 @@
+using Coap.Engine.Client;
+using Coap.Engine.Protocol;
+using Coap.Testing;
+
+namespace Services.FileServer.Tests;
+
+/// <summary>
+/// Q-Block (RFC 9177) at the file service: Q-Block2 blocks are read from the file at their offsets, never the whole
+/// file; a Q-Block1 upload stopped half-way leaves the old file as it was and its temp file goes when the upload
+/// expires, as with Block1.
+/// </summary>
+public sealed class QBlockTests : IAsyncLifetime
+{
+    private readonly FileServerFixture _files = new();
+    private UdpModuleServer? _udp;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_udp is not null)
+        {
+            await _udp.DisposeAsync();
+        }
+
+        await _files.DisposeAsync();
+    }
+
+    [Fact]
+    public void A_q_block2_set_at_the_end_of_a_1_GiB_file_is_read_from_its_offsets_not_the_whole_file()
+    {
+        const long length = (1L << 30) - 100;
+        using (var sparse = File.Create(_files.InRoot("huge.bin")))
+        {
+            sparse.SetLength(length);
+            sparse.Position = length - 1;
+            sparse.WriteByte(0x5A);
+        }
+
+        var last = (int)(length / 1024);
+        var request = _files.Request(CoapCode.Get, "huge.bin");
+        request.Options.Add(new BlockValue(last - 9, true, 6).ToOption(OptionNumber.QBlock2));
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+
+        _files.Server.Peer.Send(request);
+        var set = Enumerable.Range(0, 10).Select(_ => _files.Server.Peer.Expect()).ToList();
+
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.All(set, m => Assert.Equal(CoapCode.Content, m.Code));
+        Assert.Equal(Enumerable.Range(last - 9, 10), set.Select(m => FileServerFixture.BlockOf(m, OptionNumber.QBlock2).Number));
+        Assert.False(FileServerFixture.BlockOf(set[^1], OptionNumber.QBlock2).More);
+        Assert.Equal(924, set[^1].Payload.Length);
+        Assert.Equal(0x5A, set[^1].Payload.Span[^1]);
+        Assert.True(allocated < 64 << 20, $"serving 10 blocks allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public async Task A_q_block1_put_stopped_half_way_leaves_the_old_file_and_no_temp_file_after_exchange_lifetime()
+    {
+        var engineTime = new FakeTimeProvider();
+        _udp = new UdpModuleServer(new FileServerModule(), _files.Settings, engineTime: engineTime);
+        var target = _files.InRoot("f.bin");
+        await File.WriteAllTextAsync(target, "old content");
+        var body = FileServerFixture.RandomBytes(1 << 20);
+        using var stop = new CancellationTokenSource();
+        var half = new StopAt(body.Length / 2, stop);
+        var remote = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, _udp.Port);
+
+        await using (var client = new CoapClient(new CoapClientOptions { Timeout = TimeSpan.FromSeconds(10) }))
+        {
+            var request = client.NewRequest(CoapCode.Put, body, ContentFormat.OctetStream);
+            request.SetUriPathSegments(["files", "f.bin"]);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.SendAsync(request, remote, half, stop.Token).WaitAsync(TimeSpan.FromMinutes(1)));
+            Assert.False(client.IsKnownWithoutQBlock(remote), "the upload did not go by Q-Block1");
+        }
+
+        Assert.True(half.Reached >= body.Length / 2, $"stopped at {half.Reached} bytes");
+        await using (var reader = new CoapClient(new CoapClientOptions { Timeout = TimeSpan.FromSeconds(10) }))
+        {
+            // Answered after every block the stopped client had sent: the server has taken them all by now.
+            var read = await reader.GetAsync(_udp.Uri("files/f.bin"));
+            Assert.Equal("old content", System.Text.Encoding.UTF8.GetString(read.Payload.Span));
+        }
+
+        Assert.Single(_files.TempFiles());
+        Assert.Equal("old content", await File.ReadAllTextAsync(target));
+
+        engineTime.Advance(TimeSpan.FromSeconds(248));
+
+        Assert.Empty(_files.TempFiles());
+        Assert.Equal("old content", await File.ReadAllTextAsync(target));
+    }
+
+    /// <summary>Cancels the transfer once the bytes done reach a mark, on the reporting thread.</summary>
+    private sealed class StopAt(long mark, CancellationTokenSource stop) : IProgress<TransferProgress>
+    {
+        public long Reached { get; private set; }
+
+        public void Report(TransferProgress value)
+        {
+            Reached = value.BytesDone;
+            if (value.BytesDone >= mark)
+            {
+                stop.Cancel();
+            }
+        }
+    }
+}
