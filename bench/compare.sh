@@ -18,6 +18,10 @@
 #   --gen csharp|coapload     generator for the server comparison (default csharp, bench/Coap.Bench.Load)
 #   --generators      compare the generators instead of servers: libcoap only, coapload (A) vs C# (B)
 #   --ready-timeout S seconds to wait for a server to answer (default 30)
+#   --oscore          small GET over OSCORE (RFC 8613) against plain CoAP to our server instead (libcoap has no
+#                     OSCORE in Debian's 4.3.1): bench/Coap.Bench.Oscore, whose rounds are plain, OSCORE, plain
+#                     (-w W clients, -d SEC each), against CoapHost (or --ours, which gets the context appended),
+#                     with a fresh random context pair written into WORK (folders 0700, settings.json 0600)
 # coapload is not part of this repository: --gen coapload and --generators need COAPLOAD_SRC (its coapload.c,
 # compiled here) or COAPLOAD (a built one) in the environment; without them the script says so and exits 0 having
 # measured nothing. Every process started here is killed on exit (trap on EXIT, INT, TERM).
@@ -52,7 +56,8 @@ while [ $# -gt 0 ]; do
     --gen) GEN="$2"; shift 2 ;;
     --generators) MODE="generators"; shift ;;
     --ready-timeout) READY_TIMEOUT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    --oscore) MODE="oscore"; shift ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -66,6 +71,32 @@ bench_setup
 if [ "$MODE" = generators ] || [ "$GEN" = coapload ]; then
   coapload_locate || { log "compare.sh: skipping the coapload cross-check (nothing measured)"; exit 0; }
 fi
+
+# oscore_context FOLDER SENDER_ID RECIPIENT_ID SECRET SALT: a context folder in aiocoap's format, only its owner's.
+oscore_context() {
+  (umask 077 && mkdir -p "$1" && printf '{"algorithm": "AES-CCM-16-64-128", "sender-id_hex": "%s", "recipient-id_hex": "%s", "secret_hex": "%s", "salt_hex": "%s"}\n' \
+    "$2" "$3" "$4" "$5" >"$1/settings.json")
+}
+
+if [ "$MODE" = oscore ]; then
+  log "building bench/Coap.Bench.Oscore, and src/CoapHost without --ours (Release)"
+  dotnet build "$ROOT/bench/Coap.Bench.Oscore" -c Release -v q -nologo >/dev/null
+  [ -z "$OURS" ] && dotnet build "$ROOT/src/CoapHost" -c Release -v q -nologo >/dev/null
+  secret="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+  salt="$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+  oscore_context "$WORK/oscore/server" 01 02 "$secret" "$salt"
+  oscore_context "$WORK/oscore/client" 02 01 "$secret" "$salt"
+  if [ -z "$OURS" ]; then
+    OURS="dotnet $ROOT/src/CoapHost/bin/Release/net10.0/CoapHost.dll --Coap:Address=127.0.0.1 --Coap:Port={port} --Logging:LogLevel:Default=Warning"
+  fi
+  start_server ours "$OURS --Coap:Oscore:Contexts:bench=$WORK/oscore/server" "$URI_PATH"
+  echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) CPUs; server on CPU 0, client on CPU 1; GET /$URI_PATH plain vs OSCORE, -w $WINDOW -d $DURATION"
+  run_bounded "$WORK/oscore.out" taskset -c 1 dotnet "$ROOT/bench/Coap.Bench.Oscore/bin/Release/net10.0/Coap.Bench.Oscore.dll" \
+    "coap://127.0.0.1:$SERVER_PORT/$URI_PATH" "$WORK/oscore/client" -w "$WINDOW" -d "$DURATION" || { cat "$WORK/oscore.out" >&2; exit 1; }
+  cat "$WORK/oscore.out"
+  exit 0
+fi
+
 need_libcoap
 LIBCOAP="coap-server-notls -A 127.0.0.1 -p {port}"
 

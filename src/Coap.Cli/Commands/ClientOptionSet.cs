@@ -12,7 +12,7 @@ namespace Coap.Cli.Commands;
 /// The options every command has: --timeout, --non, --block-size, --verbose, --no-qblock, the credentials for coaps://: PSK
 /// (-u/--identity with -k/--key or --key-file, as libcoap's coap-client takes them) or certificates (--cert with
 /// --cert-key/-j, and --ca/-C; libcoap's -c is our --count and -k our PSK key, so the long names differ from its flags),
-/// --oscore DIR for OSCORE, and --proxy/-P for a forward proxy.
+/// --oscore DIR for OSCORE (--oscore-outer-blocks: a large request in Outer Block1 blocks), and --proxy/-P for a forward proxy.
 /// </summary>
 internal sealed class ClientOptionSet
 {
@@ -95,6 +95,12 @@ internal sealed class ClientOptionSet
         HelpName = "DIR",
     };
 
+    private readonly Option<bool> _oscoreOuter = new("--oscore-outer-blocks")
+    {
+        Description = "With --oscore: protect a large request whole and send the protected message in Outer Block1 "
+            + "blocks (RFC 8613 §4.1.3.4.2), verified once by the server, instead of protecting each block (inner block-wise).",
+    };
+
     private readonly Option<CoapUri?> _proxy = new("--proxy", "-P")
     {
         Description = "Send the request through this forward proxy (coap://gw[:port]), the target in Proxy-Uri (RFC 7252 §5.7), like coap-client -P.",
@@ -117,6 +123,7 @@ internal sealed class ClientOptionSet
         command.Options.Add(_certificateKey);
         command.Options.Add(_ca);
         command.Options.Add(_oscore);
+        command.Options.Add(_oscoreOuter);
         command.Validators.Add(ValidateCredentials);
     }
 
@@ -133,6 +140,7 @@ internal sealed class ClientOptionSet
             Certificate = ReadCertificate(result),
             ServerCas = ReadCas(result),
             Oscore = OpenOscore(result),
+            OscoreOuterBlocks = result.GetValue(_oscoreOuter),
             Proxy = result.GetValue(_proxy),
         };
 

@@ -31,6 +31,9 @@ internal sealed record ClientSettings(TimeSpan? Timeout, bool NonConfirmable, bo
     /// <summary>The OSCORE context of --oscore DIR, open (locked) until the command ends; null without it.</summary>
     public OscoreSecurityContext? Oscore { get; init; }
 
+    /// <summary>--oscore-outer-blocks: a large request protected whole, in Outer Block1 blocks.</summary>
+    public bool OscoreOuterBlocks { get; init; }
+
     /// <summary>The forward proxy of --proxy (Proxy-Uri names the target); null to talk to the target itself.</summary>
     public CoapUri? Proxy { get; init; }
 
@@ -44,6 +47,7 @@ internal sealed record ClientSettings(TimeSpan? Timeout, bool NonConfirmable, bo
             Certificate = Certificate,
             ServerCas = ServerCas,
             Oscore = Oscore,
+            OscoreOuterBlockwise = OscoreOuterBlocks,
         };
         if (BlockSize is { } size)
         {

@@ -101,10 +101,19 @@ internal sealed partial class Block1Stage : IServerStage
 
     private ValueTask<CoapMessage> Assemble(CoapRequestContext context, UploadKey key, BlockValue block, BlockValue echo)
     {
-        var payload = context.Request.Payload.Span;
+        var answer = Take(key, block, echo, context.Request.Payload, out var body);
+        return answer is not null ? Done(answer) : Finish(context, body, echo);
+    }
+
+    /// <summary>
+    /// Adds a buffered block to its upload: the answer when the upload goes on or ends in error (2.31, 4.08, 5.03), or
+    /// null with the whole <paramref name="body"/> when this was its last block.
+    /// </summary>
+    private CoapMessage? Take(UploadKey key, BlockValue block, BlockValue echo, ReadOnlyMemory<byte> payload, out ReadOnlyMemory<byte> body)
+    {
         PendingUpload? dropped = null;
         PendingUpload? finished = null;
-        CoapMessage answer;
+        CoapMessage? answer = null;
         lock (_gate)
         {
             _uploads.TryGetValue(key, out var upload);
@@ -124,15 +133,13 @@ internal sealed partial class Block1Stage : IServerStage
                 if (upload is not null)
                 {
                     RemoveLocked(upload);
-                    upload.Append(payload, upload.GrowthFor(payload.Length, _maxAssembled, exact: true));
+                    upload.Append(payload.Span, upload.GrowthFor(payload.Length, _maxAssembled, exact: true));
                     finished = upload;
                 }
-
-                answer = null!;
             }
             else
             {
-                answer = AcceptLocked(upload ?? new PendingUpload(key), payload, echo);
+                answer = AcceptLocked(upload ?? new PendingUpload(key), payload.Span, echo);
             }
         }
 
@@ -141,13 +148,8 @@ internal sealed partial class Block1Stage : IServerStage
             Abort(sink);
         }
 
-        if (answer is not null)
-        {
-            return Done(answer);
-        }
-
-        var body = finished?.Body ?? context.Request.Payload;
-        return Finish(context, body, echo);
+        body = finished?.Body ?? payload;
+        return answer;
     }
 
     /// <summary>Buffers a non-final block within the memory bounds; 2.31 Continue or 5.03.</summary>
@@ -178,7 +180,13 @@ internal sealed partial class Block1Stage : IServerStage
     /// <summary>Hands the whole body on as a request without Block1 and Size1; the response carries Block1.</summary>
     private ValueTask<CoapMessage> Finish(CoapRequestContext context, ReadOnlyMemory<byte> body, BlockValue echo)
     {
-        var request = context.Request;
+        var pending = _next.InvokeAsync(context.WithRequest(Whole(context.Request, body)));
+        return pending.IsCompletedSuccessfully ? Done(WithBlock1(pending.Result, echo)) : FinishAsync(pending, echo);
+    }
+
+    /// <summary>The request with the whole body and without Block1 and Size1.</summary>
+    private static CoapMessage Whole(CoapMessage request, ReadOnlyMemory<byte> body)
+    {
         var assembled = new CoapMessage(new CoapOptionList(request.Options.Count))
         {
             Type = request.Type,
@@ -195,8 +203,7 @@ internal sealed partial class Block1Stage : IServerStage
             }
         }
 
-        var pending = _next.InvokeAsync(context.WithRequest(assembled));
-        return pending.IsCompletedSuccessfully ? Done(WithBlock1(pending.Result, echo)) : FinishAsync(pending, echo);
+        return assembled;
     }
 
     private static async ValueTask<CoapMessage> FinishAsync(ValueTask<CoapMessage> pending, BlockValue echo) =>

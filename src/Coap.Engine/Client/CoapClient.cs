@@ -62,6 +62,8 @@ public sealed class CoapClient : IAsyncDisposable
     /// the rest comes by Q-Block2 (RFC 9177) in NON bursts sized by congestion control; a server that answers that
     /// with 4.02 is served by RFC 7959 instead, now and later. Likewise a PUT or POST payload larger than a block goes by
     /// Q-Block1 (block 0 as a CON probe, the rest in NON bursts, missing blocks sent again) and by Block1 on a 4.02.
+    /// Over OSCORE the blocks are inner ones, each protected, unless <see cref="CoapClientOptions.OscoreOuterBlockwise"/>
+    /// has the whole request protected and its protected message sent in Outer Block1 blocks.
     /// </summary>
     public Task<CoapMessage> SendAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken = default) =>
         SendAsync(request, remote, null, cancellationToken);
@@ -76,7 +78,7 @@ public sealed class CoapClient : IAsyncDisposable
 
         Task<CoapMessage> Send(CoapMessage message, CancellationToken token) => SendOnceAsync(message, remote, token);
         CoapMessage first;
-        if (request.Payload.Length > Options.BlockSize)
+        if (request.Payload.Length > Options.BlockSize && !(Options.Oscore is not null && Options.OscoreOuterBlockwise))
         {
             CoapMessage? uploaded = null;
             if (QBlockUpload.Applies(request, Options) && !_plainOnly.ContainsKey(remote))
@@ -326,7 +328,9 @@ public sealed class CoapClient : IAsyncDisposable
         }
 
         var protectedRequest = OscoreClientProtection.Protect(oscore, request, out var binding);
-        var response = await TransmitAsync(protectedRequest, remote, cancellationToken).ConfigureAwait(false);
+        var response = Options.OscoreOuterBlockwise && protectedRequest.Payload.Length > Options.BlockSize
+            ? await BlockwiseUpload.RunAsync(protectedRequest, Options.BlockSize, (block, cancel) => TransmitAsync(block, remote, cancel), null, cancellationToken).ConfigureAwait(false)
+            : await TransmitAsync(protectedRequest, remote, cancellationToken).ConfigureAwait(false);
         response = await OscoreClientProtection.CompleteOuterBlocksAsync(protectedRequest, response, (next, cancel) => TransmitAsync(next, remote, cancel), cancellationToken).ConfigureAwait(false);
         return OscoreClientProtection.Unprotect(oscore, response, binding);
     }

@@ -65,6 +65,14 @@ public sealed class CoapClientOptions : CoapEndpointOptions
     public OscoreSecurityContext? Oscore { get; set; }
 
     /// <summary>
+    /// With <see cref="Oscore"/>: a request is protected whole, however large its payload, and a protected request
+    /// whose payload is larger than <see cref="BlockSize"/> goes in Outer Block1 blocks of that size (RFC 8613
+    /// §4.1.3.4.2), which the server puts together and verifies once. Off (the default), a payload larger than a block
+    /// goes by inner block-wise: each Block1 block is a protected request of its own.
+    /// </summary>
+    public bool OscoreOuterBlockwise { get; set; }
+
+    /// <summary>
     /// How long a DTLS handshake may take before the request fails (1 s to 5 min, default 10 s). A wrong key shows
     /// only this way: the server drops what it cannot decrypt.
     /// </summary>

@@ -20,7 +20,8 @@ namespace Coap.Engine.Server;
 /// all, with a short diagnostic payload and no Content-Format otherwise (RFC 7252 §5.5.2). A request carrying the
 /// OSCORE option is first unprotected (RFC 8613 §8.2, on the worker: it may fsync): a failure is answered with §8.2's
 /// unprotected error and goes no further; the plain request then takes the same path with the context's identity,
-/// and its response is protected (§8.3).
+/// and its response is protected (§8.3). A protected request in Outer Block1 blocks is put together first (by the
+/// Block1 stage's outer part, within its limits) and unprotected once, when whole.
 /// </summary>
 internal sealed class CoapServerPipeline : IRequestDispatcher
 {
@@ -92,6 +93,18 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
             return ValueTask.FromResult(_amplification.Limit(peer, request, later));
         }
 
+        BlockValue? outerBlock1 = null;
+        if (request.Options.Contains(OptionNumber.Block1))
+        {
+            if (Block1.TakeOuter(peer, request, out var whole, out var echo) is { } unfinished)
+            {
+                return ValueTask.FromResult(unfinished);
+            }
+
+            request = whole!;
+            outerBlock1 = echo;
+        }
+
         var result = table.UnprotectRequest(request, out var identity, out var context);
         if (!result.Succeeded)
         {
@@ -115,19 +128,27 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
 
         var pending = DispatchPlain(plain, peer, aborted, protection);
         return pending.IsCompletedSuccessfully
-            ? ValueTask.FromResult(Finish(request, peer, protection, verified, pending.Result))
-            : FinishLaterAsync(request, peer, protection, verified, pending);
+            ? ValueTask.FromResult(Finish(request, peer, protection, verified, outerBlock1, pending.Result))
+            : FinishLaterAsync(request, peer, protection, verified, outerBlock1, pending);
     }
 
-    private async ValueTask<CoapMessage> FinishLaterAsync(CoapMessage request, CoapPeer peer, OscoreServerRequest protection, bool verified, ValueTask<CoapMessage> pending) =>
-        Finish(request, peer, protection, verified, await pending.ConfigureAwait(false));
+    private async ValueTask<CoapMessage> FinishLaterAsync(CoapMessage request, CoapPeer peer, OscoreServerRequest protection, bool verified, BlockValue? outerBlock1, ValueTask<CoapMessage> pending) =>
+        Finish(request, peer, protection, verified, outerBlock1, await pending.ConfigureAwait(false));
 
-    /// <summary>The protected response, in Outer blocks when asked for, or the protected challenge when it is too large for an unverified peer.</summary>
+    /// <summary>
+    /// The protected response, in Outer blocks when asked for, with the final Outer Block1 when the request came in
+    /// Outer blocks, or the protected challenge when it is too large for an unverified peer.
+    /// </summary>
     /// <remarks>Measured with the request's token, as the endpoint's own cap measures it afterwards.</remarks>
-    private CoapMessage Finish(CoapMessage request, CoapPeer peer, OscoreServerRequest protection, bool verified, CoapMessage? plain)
+    private CoapMessage Finish(CoapMessage request, CoapPeer peer, OscoreServerRequest protection, bool verified, BlockValue? outerBlock1, CoapMessage? plain)
     {
         var response = _outerBlock2!.Limit(request, peer, Protect(protection, plain));
         response.Token = request.Token;
+        if (outerBlock1 is { } echo)
+        {
+            response.Options.Set(echo.ToOption(OptionNumber.Block1));
+        }
+
         return verified || _amplification.Fits(request, response) ? response : Challenge(request, peer, protection);
     }
 

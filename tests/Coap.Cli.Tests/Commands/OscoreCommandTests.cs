@@ -31,11 +31,21 @@ public sealed class OscoreCommandTests : IAsyncLifetime
         context.Identity == "c1" ? CoapCode.Content : CoapCode.Unauthorized, Encoding.UTF8.GetBytes("only over OSCORE"))));
 
     private readonly CoapEndpoint _server;
+    private byte[] _uploaded = [];
 
     public OscoreCommandTests()
     {
         var tree = new ResourceTree();
         tree.Map("secret", _secret);
+        tree.Map("upload", new TestResource(context =>
+        {
+            if (context.Identity == "c1")
+            {
+                Volatile.Write(ref _uploaded, context.Request.Payload.ToArray());
+            }
+
+            return ValueTask.FromResult(CoapMessage.CreateResponse(context.Identity == "c1" ? CoapCode.Changed : CoapCode.Unauthorized));
+        }));
         var table = new OscoreContextTable();
         table.Add("c1", new OscoreSecurityContext(new OscoreContextParameters(
             Convert.FromHexString("0102030405060708090a0b0c0d0e0f10"), [0x01], [], Convert.FromHexString("9e7ca92223786340"))));
@@ -66,6 +76,26 @@ public sealed class OscoreCommandTests : IAsyncLifetime
         Assert.Equal(4, plain.ExitCode);
         Assert.Equal(3, _secret.Calls);
         Assert.Contains("\"next-to-send\": 2", await File.ReadAllTextAsync(Path.Combine(_directory, "sequence.json")));
+    }
+
+    /// <summary>
+    /// --oscore-outer-blocks: the 5000-byte file is protected once, as one request (one sequence number used, where
+    /// inner block-wise would use five), and goes in Outer Block1 blocks the server joins before verifying.
+    /// </summary>
+    [Fact]
+    public async Task Put_with_outer_blocks_protects_a_large_file_once_and_the_server_gets_it_whole()
+    {
+        WriteSettings(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var body = new byte[5000];
+        new Random(3).NextBytes(body);
+        var source = Path.Combine(_directory, "body.bin");
+        await File.WriteAllBytesAsync(source, body);
+
+        var put = await CliRun.RunAsync("put", Uri.Replace("/secret", "/upload"), "--file", source, "--oscore", _directory, "--oscore-outer-blocks");
+
+        Assert.True(put.ExitCode == 0, put.Error);
+        Assert.Equal(body, Volatile.Read(ref _uploaded));
+        Assert.Contains("\"next-to-send\": 1", await File.ReadAllTextAsync(Path.Combine(_directory, "sequence.json")));
     }
 
     [Fact]

@@ -12,11 +12,13 @@ using Interop.Tests.Infrastructure;
 namespace Interop.Tests.Oscore;
 
 /// <summary>
-/// aiocoap-client (aiocoap 0.4.12, the OSCORE peer Debian offers) against our server over OSCORE with the context of
-/// RFC 8613 C.1: GET, a 3000-byte PUT (aiocoap sends it in one datagram, protected as a whole), a GET of 4000 bytes
-/// (inner Block2: four protected requests), and Observe. The resources answer only requests that came protected (their
-/// identity is the context's), and a tshark capture proves that every request on the wire carried the OSCORE option
-/// and no Uri-Path in clear (aiocoap can silently fall back to plaintext).
+/// aiocoap-client (aiocoap 0.4.12, the OSCORE peer Debian offers) against our server over OSCORE, with the context of
+/// RFC 8613 C.1 and with a fresh one (random secret, salt and IDs, written by the test in folders of mode 0700 with
+/// settings.json 0600, the server's loaded from its folder): GET, a 20 000-byte PUT (aiocoap sends it block-wise,
+/// inner Block1 of 1024 bytes: twenty protected requests), a GET of 4000 bytes (inner Block2: four protected requests),
+/// and Observe. The resources answer only requests that came protected (their identity is the context's), and a tshark
+/// capture proves that every request on the wire carried the OSCORE option and no Uri-Path in clear (aiocoap can
+/// silently fall back to plaintext).
 /// </summary>
 public sealed class AiocoapClientAgainstOurServerTests : IAsyncLifetime
 {
@@ -34,7 +36,9 @@ public sealed class AiocoapClientAgainstOurServerTests : IAsyncLifetime
     private static readonly string BigText = string.Concat(Enumerable.Range(0, 400).Select(i => $"line {i,4}\n"));
 
     private readonly string _directory = Directory.CreateTempSubdirectory("aiocoap-oscore-").FullName;
-    private readonly CoapEndpoint _server;
+    private readonly ResourceTree _tree;
+    private CoapEndpoint? _server;
+    private OscoreContextFolder? _serverFolder;
     private readonly TestObservableResource _clock;
     private readonly TestResource _hello;
     private byte[] _stored = [];
@@ -49,28 +53,59 @@ public sealed class AiocoapClientAgainstOurServerTests : IAsyncLifetime
         tree.Map("big", new TestResource(context => Only(context, CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes(BigText), ContentFormat.TextPlain))));
         _clock = new TestObservableResource(context => Only(context, CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes("tick " + Volatile.Read(ref _tick)), ContentFormat.TextPlain)));
         tree.Map("clock", _clock, TestObservableResource.Metadata);
-        var table = new OscoreContextTable();
-        table.Add("c1", new OscoreSecurityContext(new OscoreContextParameters(
-            Convert.FromHexString("0102030405060708090a0b0c0d0e0f10"), [0x01], [], Convert.FromHexString("9e7ca92223786340"))));
-        _server = TestEndpoints.StartUdpServer(tree, oscore: table);
+        _tree = tree;
     }
 
-    private int Port => _server.LocalEndPoints[0].Port;
+    private int Port => _server!.LocalEndPoints[0].Port;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     /// <summary>xunit 2 calls this (IAsyncLifetime), not IAsyncDisposable.DisposeAsync.</summary>
     public async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        _serverFolder?.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
 
-    [Fact]
-    public async Task Get_put_and_a_block_wise_get_are_protected_on_the_wire()
+    /// <summary>
+    /// Starts our server with the context <paramref name="kind"/> names ("rfc8613-c1" or "fresh") as identity c1 and
+    /// returns the folder of the client's side of it.
+    /// </summary>
+    private string StartServer(string kind)
     {
-        var credentials = Aiocoap.Credentials(_directory, Port, ContextFolder(_directory, "client", C1ClientSettings));
-        var body = new byte[3000];
+        var table = new OscoreContextTable();
+        string clientFolder;
+        if (kind == "fresh")
+        {
+            var (client, server) = FreshContext.Write(_directory);
+            _serverFolder = OscoreContextFolder.Open(server);
+            table.Add("c1", _serverFolder.Context);
+            clientFolder = client;
+        }
+        else
+        {
+            table.Add("c1", new OscoreSecurityContext(new OscoreContextParameters(
+                Convert.FromHexString("0102030405060708090a0b0c0d0e0f10"), [0x01], [], Convert.FromHexString("9e7ca92223786340"))));
+            clientFolder = ContextFolder(_directory, "client", C1ClientSettings);
+        }
+
+        _server = TestEndpoints.StartUdpServer(_tree, oscore: table);
+        return clientFolder;
+    }
+
+    [Theory]
+    [InlineData("rfc8613-c1")]
+    [InlineData("fresh")]
+    public async Task Get_a_block_wise_put_and_a_block_wise_get_are_protected_on_the_wire(string context)
+    {
+        var folder = StartServer(context);
+        var credentials = Aiocoap.Credentials(_directory, Port, folder);
+        var body = new byte[20_000];
         new Random(5).NextBytes(body);
         var source = Path.Combine(_directory, "body.bin");
         await File.WriteAllBytesAsync(source, body);
@@ -80,18 +115,20 @@ public sealed class AiocoapClientAgainstOurServerTests : IAsyncLifetime
         var put = await Aiocoap.ClientAsync("--credentials", credentials, "-m", "PUT", "--content-format", "application/octet-stream", "--payload", "@" + source, Uri("store"));
         var big = await Aiocoap.ClientAsync("--credentials", credentials, Uri("big"));
 
-        Assert.Equal(0, get.ExitCode);
+        Assert.True(get.ExitCode == 0, get.StandardError);
         Assert.Equal("hello over OSCORE", get.StandardOutput.Trim());
-        Assert.Equal(0, put.ExitCode);
+        Assert.True(put.ExitCode == 0, put.StandardError);
         Assert.Equal(Convert.ToHexString(SHA256.HashData(body)), Convert.ToHexString(SHA256.HashData(Volatile.Read(ref _stored))));
         Assert.True(big.ExitCode == 0, big.StandardError);
         Assert.Equal(BigText.TrimEnd(), big.StandardOutput.TrimEnd());
         if (capture is not null)
         {
             var (requests, protectedRequests, withUriPath) = await capture.StopAndCountAsync();
-            Assert.True(requests >= 6, $"{requests} requests captured (GET, PUT, four blocks of the large GET)");
+            var datagrams = await capture.RequestDatagramsAsync();
+            Assert.True(requests >= 25, $"{requests} requests captured (GET, twenty Block1 blocks of the PUT, four Block2 blocks of the large GET)");
             Assert.Equal(requests, protectedRequests);
             Assert.Equal(0, withUriPath);
+            Assert.True(datagrams.Max(datagram => datagram.Length) < 1200, $"the largest request datagram has {datagrams.Max(datagram => datagram.Length)} bytes: the PUT went whole");
         }
     }
 
@@ -104,7 +141,8 @@ public sealed class AiocoapClientAgainstOurServerTests : IAsyncLifetime
     [Fact]
     public async Task Observe_delivers_every_change_and_is_protected_on_the_wire()
     {
-        var credentials = Aiocoap.Credentials(_directory, Port, ContextFolder(_directory, "client", C1ClientSettings));
+        var folder = StartServer("rfc8613-c1");
+        var credentials = Aiocoap.Credentials(_directory, Port, folder);
         await using var capture = await Tshark.StartAsync(Port);
         using var observer = Aiocoap.Start(Path.Combine(AppContext.BaseDirectory, "Oscore", "aiocoap_observe.py"), [credentials, Uri("clock")]);
         var errors = observer.StandardError.ReadToEndAsync();
@@ -144,7 +182,8 @@ public sealed class AiocoapClientAgainstOurServerTests : IAsyncLifetime
     [Fact]
     public async Task A_captured_request_replayed_from_another_port_is_refused_and_not_processed()
     {
-        var credentials = Aiocoap.Credentials(_directory, Port, ContextFolder(_directory, "client", C1ClientSettings));
+        var folder = StartServer("rfc8613-c1");
+        var credentials = Aiocoap.Credentials(_directory, Port, folder);
         await using var capture = await Tshark.StartAsync(Port);
         Assert.NotNull(capture);
         var get = await Aiocoap.ClientAsync("--credentials", credentials, Uri("hello"));
