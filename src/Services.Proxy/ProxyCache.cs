@@ -61,6 +61,11 @@ internal sealed class ProxyCache : IDisposable
     /// </summary>
     public static string KeyOf(CoapMessage request, ProxyTarget target)
     {
+        if (request.Code == CoapCode.Get && !HasKeyOptions(request))
+        {
+            return target.GetKey;
+        }
+
         var key = new System.Text.StringBuilder(target.Uri.Length + 8).Append(request.Code.Value).Append(' ').Append(target.Uri);
         foreach (var option in request.Options)
         {
@@ -198,6 +203,19 @@ internal sealed class ProxyCache : IDisposable
     }
 
     public void Dispose() => _meter.Dispose();
+
+    private static bool HasKeyOptions(CoapMessage request)
+    {
+        foreach (var option in request.Options)
+        {
+            if (PartOfKey(option.Number))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool PartOfKey(ushort number) => !OptionNumber.IsNoCacheKey(number) && number is not (
         OptionNumber.MaxAge or OptionNumber.ETag or OptionNumber.UriHost or OptionNumber.UriPort or OptionNumber.UriPath

@@ -24,7 +24,8 @@ internal sealed class ProxyResource : IObservableRoute
     public const string RestName = "path";
 
     private readonly ProxyOptions _options;
-    private readonly Dictionary<string, CoapUri> _routes;
+    private readonly Dictionary<string, ProxyTarget> _routes;
+    private readonly ForwardTargets _forward = new();
     private readonly Upstreams _upstreams;
     private readonly ProxyCache? _cache;
     private readonly ObservationPool _observations;
@@ -36,7 +37,7 @@ internal sealed class ProxyResource : IObservableRoute
     public ProxyResource(IOptions<ProxyOptions> options, Upstreams upstreams, ProxyCache cache, ObservationPool observations, ILogger<ProxyResource> logger)
     {
         _options = options.Value;
-        _routes = _options.Routes.ToDictionary(pair => pair.Key, pair => CoapUri.Parse(pair.Value), StringComparer.Ordinal);
+        _routes = _options.Routes.ToDictionary(pair => pair.Key, pair => ProxyTarget.OfRoute(CoapUri.Parse(pair.Value)), StringComparer.Ordinal);
         _upstreams = upstreams;
         _cache = _options.Cache ? cache : null;
         _observations = observations;
@@ -87,17 +88,17 @@ internal sealed class ProxyResource : IObservableRoute
             return Errors.Diagnostic(CoapCode.HopLimitReached, $"hop limit reached at {_identity}");
         }
 
-        var key = ProxyCache.KeyOf(request, target);
-        if (request.Observe == 0 && _observations.TryGet(key, out var observation))
+        if (request.Observe == 0 && _observations.TryGet(ProxyCache.KeyOf(request, target), out var observation))
         {
             return await ObserveAsync(observation!, upstream, target, _registrations.Remove(request), context.Aborted).ConfigureAwait(false);
         }
 
         CacheEntry? cached = null;
         var cacheable = _cache is not null && request.Code == CoapCode.Get && request.Observe is null;
+        var key = cacheable ? ProxyCache.KeyOf(request, target) : null;
         if (cacheable)
         {
-            cached = _cache!.Find(key);
+            cached = _cache!.Find(key!);
             if (cached is not null)
             {
                 if (_cache.Remaining(cached) > 0)
@@ -135,7 +136,7 @@ internal sealed class ProxyResource : IObservableRoute
 
             if (response.Code == CoapCode.Content)
             {
-                _cache!.Store(key, target.Uri, UpstreamMessages.Response(response));
+                _cache!.Store(key!, target.Uri, UpstreamMessages.Response(response));
             }
         }
         else if (_cache is not null && IsUnsafe(request.Code) && response.Code.IsSuccess)
@@ -143,7 +144,8 @@ internal sealed class ProxyResource : IObservableRoute
             _cache.Invalidate(target.Uri);
         }
 
-        return UpstreamMessages.Response(response);
+        // The upstream's answer is ours alone (the engine's client made it for this exchange): passed on in place.
+        return UpstreamMessages.Strip(response);
     }
 
     /// <summary>Whether the peer may not use the proxy: anonymous and off loopback without AllowRemote.</summary>
@@ -156,7 +158,7 @@ internal sealed class ProxyResource : IObservableRoute
         var request = context.Request;
         if (request.Options.Contains(OptionNumber.ProxyUri) || request.Options.Contains(OptionNumber.ProxyScheme))
         {
-            return ProxyTarget.FromForwardRequest(request, out error);
+            return _forward.Find(request, out error);
         }
 
         if (context.Route[RouteName] is { } name && _routes.TryGetValue(name, out var route))
