@@ -69,13 +69,21 @@ internal sealed class ProxyResource : IObservableRoute
 
     public async ValueTask<CoapMessage> HandleAsync(CoapRequestContext context)
     {
+        var request = context.Request;
+        PooledObservation? joining = null;
+        if (request.Observe == 0 && _registrations.TryGetValue(request, out joining))
+        {
+            // A registration that ObserversOf let join an observation: the engine counts it as under way from here.
+            _registrations.Remove(request);
+            _observations.Joined(joining);
+        }
+
         if (Refused(context))
         {
             ProxyLog.Refused(_logger, context.RemoteEndPoint, "anonymous and not on loopback");
             return Errors.Diagnostic(CoapCode.Forbidden, "the proxy serves loopback peers only");
         }
 
-        var request = context.Request;
         var target = TargetOf(context, out var error);
         if (target is null)
         {
@@ -88,9 +96,16 @@ internal sealed class ProxyResource : IObservableRoute
             return Errors.Diagnostic(CoapCode.HopLimitReached, $"hop limit reached at {_identity}");
         }
 
+        if (joining is not null)
+        {
+            // A registration: the observation the engine adds the observer to is the one ObserversOf gave it.
+            return await ObserveAsync(joining, upstream, target, registering: true, context.Aborted).ConfigureAwait(false);
+        }
+
         if (request.Observe == 0 && _observations.TryGet(ProxyCache.KeyOf(request, target), out var observation))
         {
-            return await ObserveAsync(observation!, upstream, target, _registrations.Remove(request), context.Aborted).ConfigureAwait(false);
+            // A notification being rendered for the observers of the key.
+            return await ObserveAsync(observation!, upstream, target, registering: false, context.Aborted).ConfigureAwait(false);
         }
 
         CacheEntry? cached = null;
