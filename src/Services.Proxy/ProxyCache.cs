@@ -135,18 +135,21 @@ internal sealed class ProxyCache : IDisposable
         return response;
     }
 
-    /// <summary>Keeps a 2.05 for its Max-Age (none with Max-Age 0), replacing the key's entry; evicts the least recently used beyond the size.</summary>
-    public void Store(string key, string uri, CoapMessage response)
+    /// <summary>
+    /// Keeps a 2.05 for its Max-Age (none with Max-Age 0), replacing the key's entry; evicts the least recently used
+    /// beyond the size. False when it was not kept.
+    /// </summary>
+    public bool Store(string key, string uri, CoapMessage response)
     {
         if (response.Code != CoapCode.Content || response.MaxAge == 0)
         {
-            return;
+            return false;
         }
 
         var entry = new CacheEntry(key, uri, response, _time.GetTimestamp());
         if (entry.Size > _capacity)
         {
-            return;
+            return false;
         }
 
         lock (_gate)
@@ -170,6 +173,8 @@ internal sealed class ProxyCache : IDisposable
                 RemoveLocked(last);
             }
         }
+
+        return true;
     }
 
     /// <summary>A 2.03 answered a revalidation (RFC 7252 §5.6.2): the entry is fresh again for the new Max-Age.</summary>

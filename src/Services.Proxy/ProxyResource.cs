@@ -29,18 +29,20 @@ internal sealed class ProxyResource : IObservableRoute
     private readonly Upstreams _upstreams;
     private readonly ProxyCache? _cache;
     private readonly ObservationPool _observations;
+    private readonly TransferBodies _transfers;
     private readonly ILogger _logger;
     private readonly string _identity;
     private readonly BodyLimit _bodyLimit;
     private readonly ConditionalWeakTable<CoapMessage, PooledObservation> _registrations = new();
 
-    public ProxyResource(IOptions<ProxyOptions> options, Upstreams upstreams, ProxyCache cache, ObservationPool observations, ILogger<ProxyResource> logger)
+    public ProxyResource(IOptions<ProxyOptions> options, Upstreams upstreams, ProxyCache cache, ObservationPool observations, TransferBodies transfers, ILogger<ProxyResource> logger)
     {
         _options = options.Value;
         _routes = _options.Routes.ToDictionary(pair => pair.Key, pair => ProxyTarget.OfRoute(CoapUri.Parse(pair.Value)), StringComparer.Ordinal);
         _upstreams = upstreams;
         _cache = _options.Cache ? cache : null;
         _observations = observations;
+        _transfers = transfers;
         _logger = logger;
         _identity = _options.Identity ?? Dns.GetHostName();
         _bodyLimit = new BodyLimit(_options.MaxBodySize);
@@ -108,9 +110,22 @@ internal sealed class ProxyResource : IObservableRoute
             return await ObserveAsync(observation!, upstream, target, registering: false, context.Aborted).ConfigureAwait(false);
         }
 
+        // A later block of a transfer whose whole answer the cache does not hold: served from the answer kept for it.
+        var safe = request.Observe is null && (request.Code == CoapCode.Get || request.Code == CoapCode.Fetch);
+        string? key = null;
+        if (safe && request.Options.Contains(OptionNumber.Block2)
+            && _transfers.Find(context.RemoteEndPoint, key = ProxyCache.KeyOf(request, target), request) is { } kept)
+        {
+            return kept;
+        }
+
         CacheEntry? cached = null;
         var cacheable = _cache is not null && request.Code == CoapCode.Get && request.Observe is null;
-        var key = cacheable ? ProxyCache.KeyOf(request, target) : null;
+        if (cacheable)
+        {
+            key ??= ProxyCache.KeyOf(request, target);
+        }
+
         if (cacheable)
         {
             cached = _cache!.Find(key!);
@@ -149,9 +164,9 @@ internal sealed class ProxyResource : IObservableRoute
                 return FromCache(cached, request);
             }
 
-            if (response.Code == CoapCode.Content)
+            if (response.Code == CoapCode.Content && _cache!.Store(key!, target.Uri, UpstreamMessages.Response(response)))
             {
-                _cache!.Store(key!, target.Uri, UpstreamMessages.Response(response));
+                return UpstreamMessages.Strip(response);
             }
         }
         else if (_cache is not null && IsUnsafe(request.Code) && response.Code.IsSuccess)
@@ -160,7 +175,13 @@ internal sealed class ProxyResource : IObservableRoute
         }
 
         // The upstream's answer is ours alone (the engine's client made it for this exchange): passed on in place.
-        return UpstreamMessages.Strip(response);
+        var answer = UpstreamMessages.Strip(response);
+        if (safe && TransferBodies.Worth(request, answer))
+        {
+            _transfers.Keep(context.RemoteEndPoint, key ?? ProxyCache.KeyOf(request, target), answer);
+        }
+
+        return answer;
     }
 
     /// <summary>Whether the peer may not use the proxy: anonymous and off loopback without AllowRemote.</summary>
