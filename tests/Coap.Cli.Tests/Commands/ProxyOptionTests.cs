@@ -35,6 +35,43 @@ public sealed class ProxyOptionTests
         Assert.StartsWith("coap://[::1]:5800/t path=0 query=0", result.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Sub_through_a_proxy_names_the_topic_in_Proxy_Uri()
+    {
+        var tree = new ResourceTree();
+        var resource = new TestObservableResource(context => CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes(Describe(context.Request)), ContentFormat.TextPlain));
+        tree.MapForwardProxy(resource, TestObservableResource.Metadata);
+        await using var gateway = TestEndpoints.StartUdpServer(tree);
+
+        var result = await CliRun.RunAsync("sub", "coap://broker.example/ps/data/1bd0d6d", "--count", "1", "-P", $"coap://127.0.0.1:{gateway.LocalEndPoints[0].Port}");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("coap://broker.example:5683/ps/data/1bd0d6d path=0 query=0\n", result.Text);
+    }
+
+    [Theory]
+    [InlineData("time", "coap://clock.example:5700/time?format=extended")]
+    [InlineData("dns", "coap://doc.example:5683/dns")]
+    public async Task Time_and_dns_through_a_proxy_name_their_server_in_Proxy_Uri(string command, string expected)
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tree = new ResourceTree();
+        tree.MapForwardProxy(new TestResource(context =>
+        {
+            seen.TrySetResult(Describe(context.Request));
+            return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.NotFound));
+        }));
+        await using var gateway = TestEndpoints.StartUdpServer(tree);
+        string[] args = command == "time"
+            ? ["time", "coap://clock.example:5700", "-n", "1", "-P", $"coap://127.0.0.1:{gateway.LocalEndPoints[0].Port}"]
+            : ["dns", "coap://doc.example", "example.com", "-P", $"coap://127.0.0.1:{gateway.LocalEndPoints[0].Port}"];
+
+        var result = await CliRun.RunAsync(args);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal($"{expected} path=0 query=0", await seen.Task.WaitAsync(TimeSpan.FromSeconds(20)));
+    }
+
     private static string Describe(CoapMessage request)
     {
         var uri = request.Options.TryGet(OptionNumber.ProxyUri, out var option) ? option.GetString() : "none";
