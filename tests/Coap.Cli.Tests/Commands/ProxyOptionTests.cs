@@ -52,7 +52,9 @@ public sealed class ProxyOptionTests
     [Theory]
     [InlineData("time", "coap://clock.example:5700/time?format=extended")]
     [InlineData("dns", "coap://doc.example:5683/dns")]
-    public async Task Time_and_dns_through_a_proxy_name_their_server_in_Proxy_Uri(string command, string expected)
+    [InlineData("ls", "coap://files.example:5683/docs/")]
+    [InlineData("cat", "coap://files.example:5683/docs/a%20b.txt")]
+    public async Task Time_dns_and_file_commands_through_a_proxy_name_their_server_in_Proxy_Uri(string command, string expected)
     {
         var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var tree = new ResourceTree();
@@ -62,11 +64,15 @@ public sealed class ProxyOptionTests
             return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.NotFound));
         }));
         await using var gateway = TestEndpoints.StartUdpServer(tree);
-        string[] args = command == "time"
-            ? ["time", "coap://clock.example:5700", "-n", "1", "-P", $"coap://127.0.0.1:{gateway.LocalEndPoints[0].Port}"]
-            : ["dns", "coap://doc.example", "example.com", "-P", $"coap://127.0.0.1:{gateway.LocalEndPoints[0].Port}"];
+        string[] args = command switch
+        {
+            "time" => ["time", "coap://clock.example:5700", "-n", "1"],
+            "dns" => ["dns", "coap://doc.example", "example.com"],
+            "ls" => ["ls", "coap://files.example/docs/"],
+            _ => ["cat", "coap://files.example/docs/a%20b.txt"],
+        };
 
-        var result = await CliRun.RunAsync(args);
+        var result = await CliRun.RunAsync([.. args, "-P", $"coap://127.0.0.1:{gateway.LocalEndPoints[0].Port}"]);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Equal($"{expected} path=0 query=0", await seen.Task.WaitAsync(TimeSpan.FromSeconds(20)));
