@@ -54,7 +54,8 @@ public sealed class ProxyOptionTests
     [InlineData("dns", "coap://doc.example:5683/dns")]
     [InlineData("ls", "coap://files.example:5683/docs/")]
     [InlineData("cat", "coap://files.example:5683/docs/a%20b.txt")]
-    public async Task Time_dns_and_file_commands_through_a_proxy_name_their_server_in_Proxy_Uri(string command, string expected)
+    [InlineData("term", "coap://term.example:5683/term/")]
+    public async Task Time_dns_file_and_term_commands_through_a_proxy_name_their_server_in_Proxy_Uri(string command, string expected)
     {
         var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var tree = new ResourceTree();
@@ -69,6 +70,7 @@ public sealed class ProxyOptionTests
             "time" => ["time", "coap://clock.example:5700", "-n", "1"],
             "dns" => ["dns", "coap://doc.example", "example.com"],
             "ls" => ["ls", "coap://files.example/docs/"],
+            "term" => ["term", "coap://term.example/term/", "-e", "true"],
             _ => ["cat", "coap://files.example/docs/a%20b.txt"],
         };
 
