@@ -124,11 +124,7 @@ internal sealed class ProxyResource : IObservableRoute
         if (cacheable)
         {
             key ??= ProxyCache.KeyOf(request, target);
-        }
-
-        if (cacheable)
-        {
-            cached = _cache!.Find(key!);
+            cached = _cache!.Find(key);
             if (cached is not null)
             {
                 if (_cache.Remaining(cached) > 0)
