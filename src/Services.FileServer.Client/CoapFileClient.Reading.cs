@@ -89,7 +89,8 @@ public sealed partial class CoapFileClient
 
     /// <summary>
     /// The blocks after block 0 by Q-Block2 (RFC 9177 §4.4) when the server supports it: true when they came (all of
-    /// them written), false when the server has no Q-Block (nothing written; RFC 7959 goes on from block 1). The
+    /// them written), false when the server has no Q-Block or the client goes through a forward proxy (nothing
+    /// written; RFC 7959 goes on from block 1). The
     /// engine checks every block against block 0's ETag and size; a block with another ETag is the 4.12 of a file
     /// replaced mid-read, as by RFC 7959.
     /// </summary>
@@ -102,6 +103,12 @@ public sealed partial class CoapFileClient
         IProgress<TransferProgress>? progress,
         CancellationToken cancellationToken)
     {
+        if (Route is not null)
+        {
+            // Through a forward proxy the blocks are asked for one by one (the proxy keeps the body for the transfer).
+            return false;
+        }
+
         var remote = await RemoteAsync(uri, cancellationToken).ConfigureAwait(false);
         CoapMessage? last;
         try

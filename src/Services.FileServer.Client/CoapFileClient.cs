@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Runtime.CompilerServices;
 using Coap.Engine.Client;
 using Coap.Engine.Protocol;
 
@@ -23,6 +24,13 @@ public sealed partial class CoapFileClient
 
     /// <summary>The CoAP client every request goes through.</summary>
     public CoapClient Client { get; }
+
+    /// <summary>
+    /// Where a request for a URI goes, given the request (its Uri-Path and Uri-Query set from the URI) and the URI:
+    /// null sends it to the URI's host; a forward proxy (RFC 7252 §5.7) moves the target into Proxy-Uri and returns
+    /// the proxy's URI.
+    /// </summary>
+    public Func<CoapMessage, CoapUri, CoapUri>? Route { get; init; }
 
     /// <summary>
     /// The largest listing body the client reads, in bytes (16 MiB): a larger one is refused with a
@@ -126,18 +134,40 @@ public sealed partial class CoapFileClient
     /// </summary>
     private async Task<CoapMessage> SendAsync(CoapMessage request, CoapUri uri, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
-        uri.ApplyTo(request);
-        var remote = await RemoteAsync(uri, cancellationToken).ConfigureAwait(false);
+        var remote = await ConnectAsync(request, uri, cancellationToken).ConfigureAwait(false);
         return await Client.SendAsync(request, remote, progress, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The address of a URI's host, resolved (and for coaps:// connected) once per client.</summary>
-    private async Task<IPEndPoint> RemoteAsync(CoapUri uri, CancellationToken cancellationToken)
+    /// <summary>
+    /// Observes a directory or file (RFC 7641): the file service notifies its observers when anything below a
+    /// directory changes. Goes by <see cref="Route"/> as every other request.
+    /// </summary>
+    public async IAsyncEnumerable<CoapMessage> ObserveAsync(CoapUri uri, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var key = (uri.Host, uri.Port);
+        ArgumentNullException.ThrowIfNull(uri);
+        var request = Client.NewRequest(CoapCode.Get, default, null);
+        var remote = await ConnectAsync(request, uri, cancellationToken).ConfigureAwait(false);
+        await foreach (var notification in Client.ObserveAsync(request, remote, cancellationToken).ConfigureAwait(false))
+        {
+            yield return notification;
+        }
+    }
+
+    /// <summary>Puts the URI's path and query on the request and returns where it goes (see <see cref="Route"/>).</summary>
+    private async Task<IPEndPoint> ConnectAsync(CoapMessage request, CoapUri uri, CancellationToken cancellationToken)
+    {
+        uri.ApplyTo(request);
+        var to = Route?.Invoke(request, uri) ?? uri;
+        return await RemoteAsync(to, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The address of a URI's host, resolved (and for coaps:// connected) once per client.</summary>
+    private async Task<IPEndPoint> RemoteAsync(CoapUri to, CancellationToken cancellationToken)
+    {
+        var key = (to.Host, to.Port);
         if (!_addresses.TryGetValue(key, out var remote))
         {
-            remote = await Client.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
+            remote = await Client.ConnectAsync(to, cancellationToken).ConfigureAwait(false);
             _addresses[key] = remote;
         }
 

@@ -40,13 +40,18 @@ internal sealed class ObservationPool : IDisposable
         }
     }
 
-    /// <summary>The live observation of a key, made when there is none (or the one there ended); null when the pool is full.</summary>
+    /// <summary>
+    /// The live observation of a key for a registration, made when there is none (or the one there ended); null when
+    /// the pool is full. The registration counts as joining it until <see cref="Joined"/>: until then (and, from the
+    /// engine's side, until the observer is on the list) the last observer leaving does not cancel it.
+    /// </summary>
     public PooledObservation? GetOrAdd(string key, string uri)
     {
         lock (_gate)
         {
             if (_all.TryGetValue(key, out var existing) && !existing.Ended)
             {
+                existing.Joining++;
                 return existing;
             }
 
@@ -55,10 +60,22 @@ internal sealed class ObservationPool : IDisposable
                 return null;
             }
 
-            var observation = new PooledObservation(key, uri);
+            var observation = new PooledObservation(key, uri) { Joining = 1 };
             observation.Observers.Emptied += _ => OnEmptied(observation);
             _all[key] = observation;
             return observation;
+        }
+    }
+
+    /// <summary>
+    /// A registration from <see cref="GetOrAdd"/> reached the proxy's handler: the engine holds the observation's
+    /// <see cref="PooledObservation.Observers"/> as under registration from here on (Emptied waits for it).
+    /// </summary>
+    public void Joined(PooledObservation observation)
+    {
+        lock (_gate)
+        {
+            observation.Joining--;
         }
     }
 
@@ -91,7 +108,7 @@ internal sealed class ObservationPool : IDisposable
     {
         lock (_gate)
         {
-            if (observation.Observers.Count != 0)
+            if (observation.Observers.Count != 0 || observation.Joining > 0)
             {
                 return;
             }

@@ -61,6 +61,11 @@ internal sealed class ProxyCache : IDisposable
     /// </summary>
     public static string KeyOf(CoapMessage request, ProxyTarget target)
     {
+        if (request.Code == CoapCode.Get && !HasKeyOptions(request))
+        {
+            return target.GetKey;
+        }
+
         var key = new System.Text.StringBuilder(target.Uri.Length + 8).Append(request.Code.Value).Append(' ').Append(target.Uri);
         foreach (var option in request.Options)
         {
@@ -130,18 +135,21 @@ internal sealed class ProxyCache : IDisposable
         return response;
     }
 
-    /// <summary>Keeps a 2.05 for its Max-Age (none with Max-Age 0), replacing the key's entry; evicts the least recently used beyond the size.</summary>
-    public void Store(string key, string uri, CoapMessage response)
+    /// <summary>
+    /// Keeps a 2.05 for its Max-Age (none with Max-Age 0), replacing the key's entry; evicts the least recently used
+    /// beyond the size. False when it was not kept.
+    /// </summary>
+    public bool Store(string key, string uri, CoapMessage response)
     {
         if (response.Code != CoapCode.Content || response.MaxAge == 0)
         {
-            return;
+            return false;
         }
 
         var entry = new CacheEntry(key, uri, response, _time.GetTimestamp());
         if (entry.Size > _capacity)
         {
-            return;
+            return false;
         }
 
         lock (_gate)
@@ -165,6 +173,8 @@ internal sealed class ProxyCache : IDisposable
                 RemoveLocked(last);
             }
         }
+
+        return true;
     }
 
     /// <summary>A 2.03 answered a revalidation (RFC 7252 §5.6.2): the entry is fresh again for the new Max-Age.</summary>
@@ -198,6 +208,19 @@ internal sealed class ProxyCache : IDisposable
     }
 
     public void Dispose() => _meter.Dispose();
+
+    private static bool HasKeyOptions(CoapMessage request)
+    {
+        foreach (var option in request.Options)
+        {
+            if (PartOfKey(option.Number))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool PartOfKey(ushort number) => !OptionNumber.IsNoCacheKey(number) && number is not (
         OptionNumber.MaxAge or OptionNumber.ETag or OptionNumber.UriHost or OptionNumber.UriPort or OptionNumber.UriPath

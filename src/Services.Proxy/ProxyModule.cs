@@ -27,6 +27,11 @@ public sealed class ProxyModule : ICoapModule
             provider.GetRequiredService<IOptions<ProxyOptions>>().Value.CacheBytes, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<ProxyCache>>()));
         services.TryAddSingleton(provider => new ObservationPool(
             provider.GetRequiredService<IOptions<ProxyOptions>>().Value.MaxObservations, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<ObservationPool>>()));
+        services.TryAddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<ProxyOptions>>().Value;
+            return new TransferBodies(options.TransferBytes, options.TransferLifetime, provider.GetRequiredService<TimeProvider>());
+        });
         services.TryAddSingleton<ProxyResource>();
     }
 

@@ -56,6 +56,15 @@ public sealed class ProxyOptions
     /// <summary>The largest representation the proxy fetches from an upstream in Block2 blocks; a larger one is 5.02.</summary>
     public long MaxBodySize { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// Bytes of whole answers kept for the clients fetching them block by block when the cache does not hold them
+    /// (so that each block does not fetch the whole body upstream again); 0 keeps none.
+    /// </summary>
+    public long TransferBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>How long such an answer is kept for the rest of its blocks.</summary>
+    public TimeSpan TransferLifetime { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Upstream observations held at once (RFC 7641 §5); a registration beyond them is answered as a plain GET.</summary>
     public int MaxObservations { get; set; } = 1000;
 }

@@ -78,6 +78,16 @@ internal sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
             failures.Add($"{S}:CacheBytes must be between 0 and 16 GiB (got {options.CacheBytes}).");
         }
 
+        if (options.TransferBytes is < 0 or > 1L << 34)
+        {
+            failures.Add($"{S}:TransferBytes must be between 0 and 16 GiB (got {options.TransferBytes}).");
+        }
+
+        if (options.TransferLifetime < TimeSpan.FromSeconds(1) || options.TransferLifetime > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{S}:TransferLifetime must be between 1 second and 1 hour (got {options.TransferLifetime}).");
+        }
+
         if (options.MaxBodySize is < 1024 or > 1L << 30)
         {
             failures.Add($"{S}:MaxBodySize must be between 1024 bytes and 1 GiB (got {options.MaxBodySize}).");

@@ -24,22 +24,25 @@ internal sealed class ProxyResource : IObservableRoute
     public const string RestName = "path";
 
     private readonly ProxyOptions _options;
-    private readonly Dictionary<string, CoapUri> _routes;
+    private readonly Dictionary<string, ProxyTarget> _routes;
+    private readonly ForwardTargets _forward = new();
     private readonly Upstreams _upstreams;
     private readonly ProxyCache? _cache;
     private readonly ObservationPool _observations;
+    private readonly TransferBodies _transfers;
     private readonly ILogger _logger;
     private readonly string _identity;
     private readonly BodyLimit _bodyLimit;
     private readonly ConditionalWeakTable<CoapMessage, PooledObservation> _registrations = new();
 
-    public ProxyResource(IOptions<ProxyOptions> options, Upstreams upstreams, ProxyCache cache, ObservationPool observations, ILogger<ProxyResource> logger)
+    public ProxyResource(IOptions<ProxyOptions> options, Upstreams upstreams, ProxyCache cache, ObservationPool observations, TransferBodies transfers, ILogger<ProxyResource> logger)
     {
         _options = options.Value;
-        _routes = _options.Routes.ToDictionary(pair => pair.Key, pair => CoapUri.Parse(pair.Value), StringComparer.Ordinal);
+        _routes = _options.Routes.ToDictionary(pair => pair.Key, pair => ProxyTarget.OfRoute(CoapUri.Parse(pair.Value)), StringComparer.Ordinal);
         _upstreams = upstreams;
         _cache = _options.Cache ? cache : null;
         _observations = observations;
+        _transfers = transfers;
         _logger = logger;
         _identity = _options.Identity ?? Dns.GetHostName();
         _bodyLimit = new BodyLimit(_options.MaxBodySize);
@@ -68,13 +71,21 @@ internal sealed class ProxyResource : IObservableRoute
 
     public async ValueTask<CoapMessage> HandleAsync(CoapRequestContext context)
     {
+        var request = context.Request;
+        PooledObservation? joining = null;
+        if (request.Observe == 0 && _registrations.TryGetValue(request, out joining))
+        {
+            // A registration that ObserversOf let join an observation: the engine counts it as under way from here.
+            _registrations.Remove(request);
+            _observations.Joined(joining);
+        }
+
         if (Refused(context))
         {
             ProxyLog.Refused(_logger, context.RemoteEndPoint, "anonymous and not on loopback");
             return Errors.Diagnostic(CoapCode.Forbidden, "the proxy serves loopback peers only");
         }
 
-        var request = context.Request;
         var target = TargetOf(context, out var error);
         if (target is null)
         {
@@ -87,16 +98,32 @@ internal sealed class ProxyResource : IObservableRoute
             return Errors.Diagnostic(CoapCode.HopLimitReached, $"hop limit reached at {_identity}");
         }
 
-        var key = ProxyCache.KeyOf(request, target);
-        if (request.Observe == 0 && _observations.TryGet(key, out var observation))
+        if (joining is not null)
         {
-            return await ObserveAsync(observation!, upstream, target, _registrations.Remove(request), context.Aborted).ConfigureAwait(false);
+            // A registration: the observation the engine adds the observer to is the one ObserversOf gave it.
+            return await ObserveAsync(joining, upstream, target, registering: true, context.Aborted).ConfigureAwait(false);
+        }
+
+        if (request.Observe == 0 && _observations.TryGet(ProxyCache.KeyOf(request, target), out var observation))
+        {
+            // A notification being rendered for the observers of the key.
+            return await ObserveAsync(observation!, upstream, target, registering: false, context.Aborted).ConfigureAwait(false);
+        }
+
+        // A later block of a transfer whose whole answer the cache does not hold: served from the answer kept for it.
+        var safe = request.Observe is null && (request.Code == CoapCode.Get || request.Code == CoapCode.Fetch);
+        string? key = null;
+        if (safe && request.Options.Contains(OptionNumber.Block2)
+            && _transfers.Find(context.RemoteEndPoint, key = ProxyCache.KeyOf(request, target), request) is { } kept)
+        {
+            return kept;
         }
 
         CacheEntry? cached = null;
         var cacheable = _cache is not null && request.Code == CoapCode.Get && request.Observe is null;
         if (cacheable)
         {
+            key ??= ProxyCache.KeyOf(request, target);
             cached = _cache!.Find(key);
             if (cached is not null)
             {
@@ -133,9 +160,9 @@ internal sealed class ProxyResource : IObservableRoute
                 return FromCache(cached, request);
             }
 
-            if (response.Code == CoapCode.Content)
+            if (response.Code == CoapCode.Content && _cache!.Store(key!, target.Uri, UpstreamMessages.Response(response)))
             {
-                _cache!.Store(key, target.Uri, UpstreamMessages.Response(response));
+                return UpstreamMessages.Strip(response);
             }
         }
         else if (_cache is not null && IsUnsafe(request.Code) && response.Code.IsSuccess)
@@ -143,7 +170,14 @@ internal sealed class ProxyResource : IObservableRoute
             _cache.Invalidate(target.Uri);
         }
 
-        return UpstreamMessages.Response(response);
+        // The upstream's answer is ours alone (the engine's client made it for this exchange): passed on in place.
+        var answer = UpstreamMessages.Strip(response);
+        if (safe && TransferBodies.Worth(request, answer))
+        {
+            _transfers.Keep(context.RemoteEndPoint, key ?? ProxyCache.KeyOf(request, target), answer);
+        }
+
+        return answer;
     }
 
     /// <summary>Whether the peer may not use the proxy: anonymous and off loopback without AllowRemote.</summary>
@@ -156,7 +190,7 @@ internal sealed class ProxyResource : IObservableRoute
         var request = context.Request;
         if (request.Options.Contains(OptionNumber.ProxyUri) || request.Options.Contains(OptionNumber.ProxyScheme))
         {
-            return ProxyTarget.FromForwardRequest(request, out error);
+            return _forward.Find(request, out error);
         }
 
         if (context.Route[RouteName] is { } name && _routes.TryGetValue(name, out var route))

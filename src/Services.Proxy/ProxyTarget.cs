@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
 using Coap.Engine.Client;
 using Coap.Engine.Protocol;
@@ -12,23 +13,36 @@ namespace Services.Proxy;
 /// </summary>
 internal sealed class ProxyTarget
 {
-    private ProxyTarget(CoapUri authority, IReadOnlyList<string> path, IReadOnlyList<string> query)
+    private string? _getKey;
+
+    private ProxyTarget(CoapUri authority, string upstreamKey, IReadOnlyList<string> path, IReadOnlyList<string> query)
     {
         Authority = authority;
+        UpstreamKey = upstreamKey;
         Path = path;
         Query = query;
-        var text = new StringBuilder("coap://").Append(AuthorityText(authority)).Append('/');
+        Endpoint = authority.HostAddress is { } address ? new IPEndPoint(address, authority.Port) : null;
+        var text = new StringBuilder("coap://").Append(upstreamKey).Append('/');
+        var options = new List<CoapOption>(path.Count + query.Count + 1);
+        if (!authority.IsHostLiteral)
+        {
+            options.Add(CoapOption.FromString(OptionNumber.UriHost, authority.Host));
+        }
+
         for (var i = 0; i < path.Count; i++)
         {
             PercentEncoding.AppendPathSegment(text.Append(i == 0 ? string.Empty : "/"), path[i]);
+            options.Add(CoapOption.FromString(OptionNumber.UriPath, path[i]));
         }
 
         for (var i = 0; i < query.Count; i++)
         {
             PercentEncoding.AppendQueryPart(text.Append(i == 0 ? '?' : '&'), query[i]);
+            options.Add(CoapOption.FromString(OptionNumber.UriQuery, query[i]));
         }
 
         Uri = text.ToString();
+        UriOptions = [.. options];
     }
 
     /// <summary>The upstream's scheme, host and port (no path).</summary>
@@ -41,7 +55,16 @@ internal sealed class ProxyTarget
     public string Uri { get; }
 
     /// <summary>"host:port" of the upstream, the key of its in-flight limit.</summary>
-    public string UpstreamKey => AuthorityText(Authority);
+    public string UpstreamKey { get; }
+
+    /// <summary>The upstream's address when its host is an IP literal (made once, not per request); null for a name.</summary>
+    public IPEndPoint? Endpoint { get; }
+
+    /// <summary>Uri-Host (for a name), Uri-Path and Uri-Query of the upstream request, encoded once.</summary>
+    public CoapOption[] UriOptions { get; }
+
+    /// <summary>The cache key of a GET without key options ("1 {Uri}"), made once: see <see cref="ProxyCache.KeyOf"/>.</summary>
+    public string GetKey => _getKey ??= "1 " + Uri;
 
     /// <summary>The <see cref="UpstreamKey"/> of a coap:// URI's authority (its path ignored).</summary>
     public static string UpstreamKeyOf(CoapUri uri) => AuthorityText(AuthorityOf(uri.Host, uri.Port));
@@ -65,7 +88,7 @@ internal sealed class ProxyTarget
                 return null;
             }
 
-            return new ProxyTarget(AuthorityOf(uri.Host, uri.Port), uri.PathSegments, uri.QueryParts);
+            return Of(AuthorityOf(uri.Host, uri.Port), uri.PathSegments, uri.QueryParts);
         }
 
         var scheme = request.Options.TryGet(OptionNumber.ProxyScheme, out var schemeOption) ? schemeOption.GetString() : string.Empty;
@@ -95,17 +118,31 @@ internal sealed class ProxyTarget
             return null;
         }
 
-        return new ProxyTarget(authority, Strings(request, OptionNumber.UriPath), Strings(request, OptionNumber.UriQuery));
+        return Of(authority, Strings(request, OptionNumber.UriPath), Strings(request, OptionNumber.UriQuery));
     }
 
-    /// <summary>The target of a request to a reverse route: the route's URI, then the rest of the local path, then the request's query.</summary>
-    public static ProxyTarget FromRoute(CoapUri route, IReadOnlyList<string> rest, CoapMessage request)
+    /// <summary>The target of a reverse route's own path (the route's URI), made once per route.</summary>
+    public static ProxyTarget OfRoute(CoapUri route) => Of(AuthorityOf(route.Host, route.Port), route.PathSegments, []);
+
+    /// <summary>
+    /// The target of a request to a reverse route: the route's URI, then the rest of the local path, then the
+    /// request's query; the route's own target when there is neither.
+    /// </summary>
+    public static ProxyTarget FromRoute(ProxyTarget route, IReadOnlyList<string> rest, CoapMessage request)
     {
-        var path = new List<string>(route.PathSegments.Count + rest.Count);
-        path.AddRange(route.PathSegments);
+        if (rest.Count == 0 && !request.Options.Contains(OptionNumber.UriQuery))
+        {
+            return route;
+        }
+
+        var path = new List<string>(route.Path.Count + rest.Count);
+        path.AddRange(route.Path);
         path.AddRange(rest);
-        return new ProxyTarget(AuthorityOf(route.Host, route.Port), path, Strings(request, OptionNumber.UriQuery));
+        return new ProxyTarget(route.Authority, route.UpstreamKey, path, Strings(request, OptionNumber.UriQuery));
     }
+
+    private static ProxyTarget Of(CoapUri authority, IReadOnlyList<string> path, IReadOnlyList<string> query) =>
+        new(authority, AuthorityText(authority), path, query);
 
     private static CoapUri AuthorityOf(string host, int port) =>
         TryAuthority(host, port) ?? throw new ArgumentException($"'{host}' is no host.", nameof(host));

@@ -9,6 +9,12 @@ namespace Services.Proxy;
 /// </summary>
 internal static class UpstreamMessages
 {
+    /// <summary>Hop-Limit options 0..255 (RFC 8768 §3: one byte), encoded once.</summary>
+    /// <summary>The response options of one hop: the engine sets its own for the client.</summary>
+    private static readonly ushort[] HopOptions = [OptionNumber.Observe, OptionNumber.Block2, OptionNumber.Block1, OptionNumber.Size2, OptionNumber.Size1];
+
+    private static readonly CoapOption[] HopLimits = [.. Enumerable.Range(0, 256).Select(hops => CoapOption.FromUInt(OptionNumber.HopLimit, (uint)hops))];
+
     /// <summary>
     /// The request to send upstream, or null when the Hop-Limit is spent (the caller answers 5.08). Block options are
     /// not forwarded: the proxy moves whole bodies upstream and the engine serves blocks to the client.
@@ -21,7 +27,12 @@ internal static class UpstreamMessages
             return null;
         }
 
-        var upstream = new CoapMessage { Type = CoapMessageType.Confirmable, Code = request.Code, Payload = request.Payload };
+        var upstream = new CoapMessage(new CoapOptionList(request.Options.Count + target.UriOptions.Length + 1))
+        {
+            Type = CoapMessageType.Confirmable,
+            Code = request.Code,
+            Payload = request.Payload,
+        };
         foreach (var option in request.Options)
         {
             if (Forwarded(option.Number))
@@ -30,22 +41,12 @@ internal static class UpstreamMessages
             }
         }
 
-        if (!target.Authority.IsHostLiteral)
+        foreach (var option in target.UriOptions)
         {
-            upstream.Options.Add(CoapOption.FromString(OptionNumber.UriHost, target.Authority.Host));
+            upstream.Options.Add(option);
         }
 
-        foreach (var segment in target.Path)
-        {
-            upstream.Options.Add(CoapOption.FromString(OptionNumber.UriPath, segment));
-        }
-
-        foreach (var part in target.Query)
-        {
-            upstream.Options.Add(CoapOption.FromString(OptionNumber.UriQuery, part));
-        }
-
-        upstream.Options.SetUInt(OptionNumber.HopLimit, (uint)hops);
+        upstream.Options.Add(HopLimits[Math.Min(hops, HopLimits.Length - 1)]);
         return upstream;
     }
 
@@ -72,13 +73,27 @@ internal static class UpstreamMessages
         var response = CoapMessage.CreateResponse(upstream.Code, upstream.Payload);
         foreach (var option in upstream.Options)
         {
-            if (option.Number is not (OptionNumber.Block1 or OptionNumber.Block2 or OptionNumber.Size1 or OptionNumber.Size2 or OptionNumber.Observe))
+            if (Array.IndexOf(HopOptions, option.Number) < 0)
             {
                 response.Options.Add(option);
             }
         }
 
         return response;
+    }
+
+    /// <summary>
+    /// As <see cref="Response"/>, in place: for an upstream answer nobody else holds (the engine sets token, type and
+    /// message ID for this hop).
+    /// </summary>
+    public static CoapMessage Strip(CoapMessage upstream)
+    {
+        foreach (var number in HopOptions)
+        {
+            upstream.Options.Remove(number);
+        }
+
+        return upstream;
     }
 
     /// <summary>

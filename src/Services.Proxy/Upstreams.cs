@@ -61,8 +61,8 @@ internal sealed class Upstreams : IAsyncDisposable
 
     /// <summary>The upstream's address: an IP literal as it is, a name through DNS.</summary>
     public static ValueTask<IPEndPoint> ResolveAsync(ProxyTarget target, CancellationToken cancellationToken) =>
-        target.Authority.HostAddress is { } address
-            ? ValueTask.FromResult(new IPEndPoint(address, target.Authority.Port))
+        target.Endpoint is { } literal
+            ? ValueTask.FromResult(literal)
             : new ValueTask<IPEndPoint>(CoapClient.ResolveAsync(target.Authority, cancellationToken));
 
     public async ValueTask DisposeAsync()

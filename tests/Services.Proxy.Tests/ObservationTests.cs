@@ -120,6 +120,51 @@ public sealed class ObservationTests
         await b.DisposeAsync();
     }
 
+    [Fact]
+    public async Task A_registration_racing_the_last_observers_departure_ends_up_with_a_live_upstream_observation()
+    {
+        // The upstream holds its answer to the proxy's re-registration (asked for by B's registration) until the
+        // test lets it go: B is then between the pool's lookup and its observer being added when A, the last
+        // observer, leaves.
+        var value = "v0";
+        TaskCompletionSource? arrived = null;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var upstream = new TestObservableResource(async context =>
+        {
+            if (context.Request.Observe == 0 && Volatile.Read(ref arrived) is { } held)
+            {
+                held.TrySetResult();
+                await release.Task;
+            }
+
+            return CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes(Volatile.Read(ref value)), ContentFormat.TextPlain);
+        });
+        await using var harness = ProxyHarness.Start(tree => tree.Map("obs", upstream, TestObservableResource.Metadata));
+        await using var clientA = new CoapClient();
+        await using var clientB = new CoapClient();
+        var a = clientA.ObserveAsync(harness.ForwardRequest(CoapCode.Get, "obs"), harness.ProxyEndPoint).GetAsyncEnumerator();
+        Assert.Equal("v0", await NextAsync(a));
+
+        var renewal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref arrived, renewal);
+        var b = clientB.ObserveAsync(harness.ForwardRequest(CoapCode.Get, "obs"), harness.ProxyEndPoint).GetAsyncEnumerator();
+        var first = NextAsync(b);
+        await renewal.Task.WaitAsync(Bound);
+
+        // A deregisters (its enumerator's end sends GET with Observe 1 and waits for the answer): the proxy has taken
+        // its observer off the list, the last one, once this returns.
+        await a.DisposeAsync();
+        Volatile.Write(ref arrived, null);
+        release.SetResult();
+        Assert.Equal("v0", await first);
+
+        Volatile.Write(ref value, "v1");
+        upstream.Observers.NotifyChanged();
+        Assert.Equal("v1", await NextAsync(b));
+        Assert.Equal(1, upstream.Observers.Count);
+        await b.DisposeAsync();
+    }
+
     private static async Task<string> NextAsync(IAsyncEnumerator<CoapMessage> notifications)
     {
         Assert.True(await notifications.MoveNextAsync().AsTask().WaitAsync(Bound), "the observation ended");

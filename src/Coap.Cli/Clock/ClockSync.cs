@@ -1,3 +1,4 @@
+using Coap.Cli.Commands;
 using Coap.Engine.Client;
 using Coap.Engine.Protocol;
 
@@ -13,13 +14,16 @@ internal sealed class ClockSync
 
     private readonly CoapClient _client;
     private readonly CoapUri _uri;
+    private readonly CoapUri? _proxy;
     private string[] _query = Extended;
     private int _accept = ContentFormat.Cbor;
 
-    public ClockSync(CoapClient client, CoapUri uri)
+    /// <param name="proxy">The forward proxy of --proxy, or null to ask the server itself.</param>
+    public ClockSync(CoapClient client, CoapUri uri, CoapUri? proxy = null)
     {
         _client = client;
         _uri = uri;
+        _proxy = proxy;
     }
 
     /// <summary>One exchange; a non-2.05 answer comes back as the response so the caller can report it.</summary>
@@ -31,7 +35,7 @@ internal sealed class ClockSync
             request.Type = CoapMessageType.NonConfirmable;
             request.Accept = _accept;
             var sent = DateTimeOffset.UtcNow;
-            var response = await _client.SendAsync(request, WithQuery(), cancellationToken).ConfigureAwait(false);
+            var response = await RequestSender.SendAsync(_client, request, WithQuery(), _proxy, cancellationToken).ConfigureAwait(false);
             var received = DateTimeOffset.UtcNow;
             if (response.Code == CoapCode.BadRequest && _query.Length > 0)
             {

@@ -38,7 +38,7 @@ internal static class DnsCommand
                 await using var coap = new CoapClient(settings.ToClientOptions());
                 var request = coap.NewRequest(CoapCode.Fetch, query, ContentFormat.DnsMessage);
                 request.Accept = ContentFormat.DnsMessage;
-                var response = await coap.SendAsync(request, target, cancellationToken).ConfigureAwait(false);
+                var response = await RequestSender.SendAsync(coap, request, target, settings.Proxy, cancellationToken).ConfigureAwait(false);
                 if (response.Code != CoapCode.Content)
                 {
                     return ResponseReport.Fail(console, response);

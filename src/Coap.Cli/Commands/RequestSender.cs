@@ -57,6 +57,17 @@ internal static class RequestSender
         }
     }
 
+    /// <summary>
+    /// Sends a request to a URI (its path and query become options), or through the forward proxy of --proxy with the
+    /// URI in Proxy-Uri.
+    /// </summary>
+    public static async Task<CoapMessage> SendAsync(CoapClient client, CoapMessage request, CoapUri uri, CoapUri? proxy, CancellationToken cancellationToken)
+    {
+        uri.ApplyTo(request);
+        var remote = await ConnectAsync(client, ProxyRoute.Apply(request, uri, proxy, client.Options.Oscore is not null), cancellationToken).ConfigureAwait(false);
+        return await client.SendAsync(request, remote, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The URI's address, with a DTLS session made for coaps:// (see <see cref="CoapClient.ConnectAsync"/>).</summary>
     public static async Task<IPEndPoint> ConnectAsync(CoapClient client, CoapUri uri, CancellationToken cancellationToken)
     {

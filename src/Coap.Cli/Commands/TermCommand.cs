@@ -46,8 +46,8 @@ internal static class TermCommand
             try
             {
                 var session = attach
-                    ? await RemoteSession.AttachAsync(client, uri, cancellationToken).ConfigureAwait(false)
-                    : await RemoteSession.StartAsync(client, uri, cancellationToken).ConfigureAwait(false);
+                    ? await RemoteSession.AttachAsync(client, uri, settings.Proxy, cancellationToken).ConfigureAwait(false)
+                    : await RemoteSession.StartAsync(client, uri, settings.Proxy, cancellationToken).ConfigureAwait(false);
                 return exec is null
                     ? await InteractiveTerm.RunAsync(console, session, cancellationToken).ConfigureAwait(false)
                     : await ExecTerm.RunAsync(console, session, exec, cancellationToken).ConfigureAwait(false);

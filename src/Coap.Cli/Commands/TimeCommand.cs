@@ -47,7 +47,7 @@ internal static class TimeCommand
                 options.NonConfirmable = true;
                 options.Timeout = settings.Timeout ?? TimeSpan.FromSeconds(2);
                 await using var coap = new CoapClient(options);
-                var sync = new ClockSync(coap, target);
+                var sync = new ClockSync(coap, target, settings.Proxy);
                 var taken = new List<ClockSample>();
                 var lost = 0;
                 for (var i = 0; i < result.GetValue(samples); i++)

@@ -14,7 +14,7 @@ internal sealed partial class RemoteFileSystem
     {
         try
         {
-            await foreach (var notification in _files.Client.ObserveAsync(DirectoryUri("/"), _stop.Token).ConfigureAwait(false))
+            await foreach (var notification in _files.ObserveAsync(DirectoryUri("/"), _stop.Token).ConfigureAwait(false))
             {
                 _cache.Clear();
             }

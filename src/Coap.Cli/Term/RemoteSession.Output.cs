@@ -13,7 +13,7 @@ internal sealed partial class RemoteSession
     {
         var printed = from;
         var request = _client.NewRequest(CoapCode.Get, default, null);
-        _output.ApplyTo(request);
+        Address(request, _output);
         await foreach (var notification in _client.ObserveAsync(request, _remote, cancellationToken).ConfigureAwait(false))
         {
             if (notification.Code == CoapCode.NotFound)

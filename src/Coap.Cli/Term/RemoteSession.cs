@@ -1,3 +1,4 @@
+using Coap.Cli.Commands;
 using System.Net;
 using System.Runtime.InteropServices;
 using Coap.Engine.Client;
@@ -20,6 +21,7 @@ internal sealed partial class RemoteSession
 
     private readonly CoapClient _client;
     private readonly IPEndPoint _remote;
+    private readonly CoapUri? _proxy;
     private readonly CoapUri _session;
     private readonly CoapUri _input;
     private readonly CoapUri _output;
@@ -30,10 +32,11 @@ internal sealed partial class RemoteSession
     private TaskCompletionSource _sent = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _inputOffset;
 
-    private RemoteSession(CoapClient client, IPEndPoint remote, CoapUri session)
+    private RemoteSession(CoapClient client, IPEndPoint remote, CoapUri? proxy, CoapUri session)
     {
         _client = client;
         _remote = remote;
+        _proxy = proxy;
         _session = session;
         _input = Part("in");
         _output = Part("out");
@@ -44,12 +47,16 @@ internal sealed partial class RemoteSession
     /// <summary>The session, "coap://host:port/term/{id}/".</summary>
     public CoapUri Uri => _session;
 
-    /// <summary>Starts a session by POSTing to the service's collection.</summary>
-    public static async Task<RemoteSession> StartAsync(CoapClient client, CoapUri collection, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a session by POSTing to the service's collection; with <paramref name="proxy"/> every request of the
+    /// session goes through that forward proxy, its target in Proxy-Uri.
+    /// </summary>
+    public static async Task<RemoteSession> StartAsync(CoapClient client, CoapUri collection, CoapUri? proxy, CancellationToken cancellationToken)
     {
-        var remote = await client.ConnectAsync(collection, cancellationToken).ConfigureAwait(false);
+        var remote = await client.ConnectAsync(proxy ?? collection, cancellationToken).ConfigureAwait(false);
         var request = client.NewRequest(CoapCode.Post, default, null);
         collection.ApplyTo(request);
+        ProxyRoute.Apply(request, collection, proxy, client.Options.Oscore is not null);
         var response = await client.SendAsync(request, remote, cancellationToken).ConfigureAwait(false);
         if (response.Code != CoapCode.Created)
         {
@@ -57,14 +64,14 @@ internal sealed partial class RemoteSession
         }
 
         var session = CoapUri.Parse(Authority(collection) + response.GetLocationPath());
-        return new RemoteSession(client, remote, session);
+        return new RemoteSession(client, remote, proxy, session);
     }
 
     /// <summary>Attaches to a running session: learns how much input it has had, so that new keystrokes follow it.</summary>
-    public static async Task<RemoteSession> AttachAsync(CoapClient client, CoapUri session, CancellationToken cancellationToken)
+    public static async Task<RemoteSession> AttachAsync(CoapClient client, CoapUri session, CoapUri? proxy, CancellationToken cancellationToken)
     {
-        var remote = await client.ConnectAsync(session, cancellationToken).ConfigureAwait(false);
-        var attached = new RemoteSession(client, remote, session);
+        var remote = await client.ConnectAsync(proxy ?? session, cancellationToken).ConfigureAwait(false);
+        var attached = new RemoteSession(client, remote, proxy, session);
         var response = await attached.SendAsync(CoapCode.Post, attached._input, OutputChunk.InputPair(0, []), ContentFormat.Cbor, cancellationToken).ConfigureAwait(false);
         if (response.Code != CoapCode.Changed || OutputChunk.ReadOffset(response.Payload) is not { } next)
         {
@@ -168,15 +175,22 @@ internal sealed partial class RemoteSession
     public async Task HangUpAsync(CancellationToken cancellationToken)
     {
         var request = _client.NewRequest(CoapCode.Delete, default, null);
-        _session.ApplyTo(request);
+        Address(request, _session);
         await _client.SendAsync(request, _remote, cancellationToken).ConfigureAwait(false);
     }
 
     private Task<CoapMessage> SendAsync(CoapCode method, CoapUri target, byte[] payload, int? contentFormat, CancellationToken cancellationToken)
     {
         var request = _client.NewRequest(method, payload, contentFormat);
-        target.ApplyTo(request);
+        Address(request, target);
         return _client.SendAsync(request, _remote, cancellationToken);
+    }
+
+    /// <summary>Puts a URI of the session on a request: its path and query, or Proxy-Uri with a proxy.</summary>
+    private void Address(CoapMessage request, CoapUri target)
+    {
+        target.ApplyTo(request);
+        ProxyRoute.Apply(request, target, _proxy, _client.Options.Oscore is not null);
     }
 
     private CoapUri Part(string part) => CoapUri.Parse(_session.ToString().TrimEnd('/') + "/" + part);

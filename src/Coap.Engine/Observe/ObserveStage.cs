@@ -74,11 +74,34 @@ internal sealed class ObserveStage : IServerStage
             return Next.InvokeAsync(context);
         }
 
+        // From here to the end of Register the registration counts as under way: the resource's last observer
+        // leaving meanwhile does not raise Emptied (an intermediary would cancel the observation this one joins).
         var changes = observers.Changes;
-        var pending = Next.InvokeAsync(context);
-        return pending.IsCompletedSuccessfully
-            ? ValueTask.FromResult(Register(context, observers, changes, pending.Result))
-            : RegisterLaterAsync(context, observers, changes, pending);
+        observers.BeginRegistration();
+        ValueTask<CoapMessage> pending;
+        try
+        {
+            pending = Next.InvokeAsync(context);
+        }
+        catch
+        {
+            observers.EndRegistration();
+            throw;
+        }
+
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return RegisterLaterAsync(context, observers, changes, pending);
+        }
+
+        try
+        {
+            return ValueTask.FromResult(Register(context, observers, changes, pending.Result));
+        }
+        finally
+        {
+            observers.EndRegistration();
+        }
     }
 
     private static ResourceObservers? ObserversOf(CoapRequestContext context) => context.Entry.Resource switch
@@ -189,8 +212,17 @@ internal sealed class ObserveStage : IServerStage
         return true;
     }
 
-    private async ValueTask<CoapMessage> RegisterLaterAsync(CoapRequestContext context, ResourceObservers resource, long changes, ValueTask<CoapMessage> pending) =>
-        Register(context, resource, changes, await pending.ConfigureAwait(false));
+    private async ValueTask<CoapMessage> RegisterLaterAsync(CoapRequestContext context, ResourceObservers resource, long changes, ValueTask<CoapMessage> pending)
+    {
+        try
+        {
+            return Register(context, resource, changes, await pending.ConfigureAwait(false));
+        }
+        finally
+        {
+            resource.EndRegistration();
+        }
+    }
 
     /// <summary>
     /// A 2.xx answer registers (replacing an entry with the same key, RFC 7641 §4.1); any other answer ends it. A

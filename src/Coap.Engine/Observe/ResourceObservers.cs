@@ -16,6 +16,7 @@ public sealed partial class ResourceObservers
     private readonly Dictionary<VariantKey, ObservationVariant> _variants = [];
     private int _sequence;
     private int _count;
+    private int _registering;
     private long _registrations;
     private int _capacity = int.MaxValue;
     private TimeSpan? _observerCheck;
@@ -54,8 +55,12 @@ public sealed partial class ResourceObservers
     }
 
     /// <summary>
-    /// Raised when the last observer left (deregistered, reset, not acknowledged, ended by an error): an intermediary
-    /// cancels its own upstream observation then (RFC 7641 §5). It may run on the receive thread: do no I/O in it.
+    /// Raised when the last observer left (deregistered, reset, not acknowledged, ended by an error) and no
+    /// registration is under way, or when the last registration under way ended without adding an observer to an
+    /// empty list: an intermediary cancels its own upstream observation then (RFC 7641 §5). A registration under way
+    /// (from the resource's observers being looked up to the observer being added or refused) defers it, so that an
+    /// observer joining just as the last one leaves does not join a cancelled observation. It may run on the receive
+    /// thread: do no I/O in it.
     /// </summary>
     public event Action<ResourceObservers>? Emptied;
 
@@ -158,7 +163,7 @@ public sealed partial class ResourceObservers
             detached = new DetachedObserver(
                 observer.InFlight is { IsCompleted: false } ? observer.InFlightMessageId : null,
                 observer.HasNonConfirmable ? observer.LastNonConfirmable : null);
-            if (_count > 0)
+            if (_count > 0 || _registering > 0)
             {
                 return detached;
             }
@@ -166,6 +171,29 @@ public sealed partial class ResourceObservers
 
         Emptied?.Invoke(this);
         return detached;
+    }
+
+    /// <summary>A registration is under way: <see cref="Emptied"/> waits for its end (<see cref="EndRegistration"/>).</summary>
+    internal void BeginRegistration()
+    {
+        lock (_gate)
+        {
+            _registering++;
+        }
+    }
+
+    /// <summary>A registration ended (its observer added or not): <see cref="Emptied"/> when the list is empty and none is under way.</summary>
+    internal void EndRegistration()
+    {
+        lock (_gate)
+        {
+            if (--_registering > 0 || _count > 0)
+            {
+                return;
+            }
+        }
+
+        Emptied?.Invoke(this);
     }
 
     /// <summary>Callers hold the lock.</summary>

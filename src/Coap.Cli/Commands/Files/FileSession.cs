@@ -15,7 +15,8 @@ internal sealed class FileSession : IAsyncDisposable
     public FileSession(ClientSettings settings, CliConsole console)
     {
         _client = new CoapClient(settings.ToClientOptions(), settings.Verbose ? new VerboseLog(console.Error) : null);
-        Files = new CoapFileClient(_client);
+        var proxy = settings.Proxy;
+        Files = new CoapFileClient(_client) { Route = proxy is null ? null : (request, target) => ProxyRoute.Apply(request, target, proxy, settings.Oscore is not null) };
     }
 
     public CoapFileClient Files { get; }
