@@ -138,10 +138,12 @@ public sealed class AiocoapClientAgainstOurServerTests : IAsyncLifetime
     /// aiocoap-client --observe prints only the first response (chrysn/aiocoap#395), so aiocoap_observe.py drives
     /// aiocoap's library; it runs until killed.
     /// </summary>
-    [Fact]
-    public async Task Observe_delivers_every_change_and_is_protected_on_the_wire()
+    [Theory]
+    [InlineData("rfc8613-c1")]
+    [InlineData("fresh")]
+    public async Task Observe_delivers_every_change_and_is_protected_on_the_wire(string context)
     {
-        var folder = StartServer("rfc8613-c1");
+        var folder = StartServer(context);
         var credentials = Aiocoap.Credentials(_directory, Port, folder);
         await using var capture = await Tshark.StartAsync(Port);
         using var observer = Aiocoap.Start(Path.Combine(AppContext.BaseDirectory, "Oscore", "aiocoap_observe.py"), [credentials, Uri("clock")]);
