@@ -25,11 +25,15 @@ internal sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
 
             if (!CoapUri.TryParse(uri, out var parsed, out var error))
             {
-                failures.Add($"{S}:Routes:{route} must be a coap:// URI ({error}).");
+                failures.Add($"{S}:Routes:{route} must be a coap:// or coaps:// URI ({error}).");
             }
-            else if (parsed.Scheme != "coap" || parsed.QueryParts.Count > 0)
+            else if (parsed.QueryParts.Count > 0)
             {
-                failures.Add($"{S}:Routes:{route} must be a coap:// URI without a query (got '{uri}').");
+                failures.Add($"{S}:Routes:{route} must be a coap:// or coaps:// URI without a query (got '{uri}').");
+            }
+            else if (parsed.IsSecure && (!options.Upstreams.TryGetValue(route, out var own) || string.IsNullOrEmpty(own.PskFile)))
+            {
+                failures.Add($"{S}:Routes:{route} is coaps://: give the proxy's PSK identity and key in {S}:Upstreams:{route}:PskFile.");
             }
         }
 
@@ -103,16 +107,30 @@ internal sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
 
     private static void CheckUpstream(List<string> failures, string key, string name, UpstreamOptions own, Dictionary<string, string> routes)
     {
+        CoapUri? upstream = null;
         if (own.Uri is null)
         {
-            if (!routes.ContainsKey(name))
+            if (!routes.TryGetValue(name, out var route))
             {
-                failures.Add($"{key} names no route: give {key}:Uri (coap://host:port) or use a route's name.");
+                failures.Add($"{key} names no route: give {key}:Uri (coap://host:port or coaps://host:port) or use a route's name.");
+            }
+            else
+            {
+                CoapUri.TryParse(route, out upstream, out _);
             }
         }
-        else if (!CoapUri.TryParse(own.Uri, out var parsed, out var error) || parsed.Scheme != "coap")
+        else if (!CoapUri.TryParse(own.Uri, out upstream, out var error))
         {
-            failures.Add($"{key}:Uri must be a coap:// URI (got '{own.Uri}'{(error is null ? string.Empty : $": {error}")}).");
+            failures.Add($"{key}:Uri must be a coap:// or coaps:// URI (got '{own.Uri}': {error}).");
+        }
+
+        if (upstream is { IsSecure: true } && string.IsNullOrEmpty(own.PskFile))
+        {
+            failures.Add($"{key} is coaps://: give the proxy's PSK identity and key in {key}:PskFile.");
+        }
+        else if (upstream is { IsSecure: false } && !string.IsNullOrEmpty(own.PskFile))
+        {
+            failures.Add($"{key}:PskFile is for a coaps:// upstream; {upstream} is coap://.");
         }
 
         if (own.Timeout is { } timeout && (timeout < TimeSpan.FromMilliseconds(100) || timeout > TimeSpan.FromHours(1)))

@@ -92,6 +92,11 @@ internal sealed class ProxyResource : IObservableRoute
             return error!;
         }
 
+        if (!_upstreams.Reaches(target))
+        {
+            return Errors.Diagnostic(CoapCode.ProxyingNotSupported, $"no DTLS credentials for {target.UpstreamKey} (Modules:Proxy:Upstreams:{{name}}:PskFile)");
+        }
+
         var upstream = UpstreamMessages.Request(request, target, _options.HopLimit);
         if (upstream is null)
         {
@@ -215,11 +220,11 @@ internal sealed class ProxyResource : IObservableRoute
         {
             try
             {
-                var remote = await Upstreams.ResolveAsync(target, aborted).ConfigureAwait(false);
+                var remote = await Upstreams.ResolveAsync(target, _upstreams.Of(target), aborted).ConfigureAwait(false);
                 ProxyLog.ObservationStarted(_logger, target.Uri);
                 observation.RunAsync(_upstreams.Of(target).Client.ObserveAsync(upstream, remote, observation.Renewal, CancellationToken.None)).Forget(_logger, "observing an upstream");
             }
-            catch (SocketException failure)
+            catch (Exception failure) when (failure is SocketException or DtlsHandshakeException)
             {
                 observation.Stop();
                 return Errors.Diagnostic(CoapCode.BadGateway, failure.Message);
@@ -255,7 +260,7 @@ internal sealed class ProxyResource : IObservableRoute
 
         try
         {
-            var remote = await Upstreams.ResolveAsync(target, aborted).ConfigureAwait(false);
+            var remote = await Upstreams.ResolveAsync(target, settings, aborted).ConfigureAwait(false);
             return (await settings.Client.SendAsync(upstream, remote, _bodyLimit, aborted).ConfigureAwait(false), true);
         }
         catch (CoapTimeoutException)

@@ -22,7 +22,7 @@ internal sealed class ProxyTarget
         Path = path;
         Query = query;
         Endpoint = authority.HostAddress is { } address ? new IPEndPoint(address, authority.Port) : null;
-        var text = new StringBuilder("coap://").Append(upstreamKey).Append('/');
+        var text = new StringBuilder(upstreamKey).Append('/');
         var options = new List<CoapOption>(path.Count + query.Count + 1);
         if (!authority.IsHostLiteral)
         {
@@ -54,7 +54,7 @@ internal sealed class ProxyTarget
 
     public string Uri { get; }
 
-    /// <summary>"host:port" of the upstream, the key of its in-flight limit.</summary>
+    /// <summary>"coap://host:port" or "coaps://host:port" of the upstream, the key of its in-flight limit and settings.</summary>
     public string UpstreamKey { get; }
 
     /// <summary>The upstream's address when its host is an IP literal (made once, not per request); null for a name.</summary>
@@ -66,8 +66,8 @@ internal sealed class ProxyTarget
     /// <summary>The cache key of a GET without key options ("1 {Uri}"), made once: see <see cref="ProxyCache.KeyOf"/>.</summary>
     public string GetKey => _getKey ??= "1 " + Uri;
 
-    /// <summary>The <see cref="UpstreamKey"/> of a coap:// URI's authority (its path ignored).</summary>
-    public static string UpstreamKeyOf(CoapUri uri) => AuthorityText(AuthorityOf(uri.Host, uri.Port));
+    /// <summary>The <see cref="UpstreamKey"/> of a coap:// or coaps:// URI's authority (its path ignored).</summary>
+    public static string UpstreamKeyOf(CoapUri uri) => AuthorityText(AuthorityOf(uri.Scheme, uri.Host, uri.Port));
 
     /// <summary>The target of a forward-proxy request; null with the error response when it names none we can reach.</summary>
     public static ProxyTarget? FromForwardRequest(CoapMessage request, out CoapMessage? error)
@@ -82,19 +82,13 @@ internal sealed class ProxyTarget
                 return null;
             }
 
-            if (uri.Scheme != "coap")
-            {
-                error = Errors.Diagnostic(CoapCode.ProxyingNotSupported, "only coap:// upstreams are proxied");
-                return null;
-            }
-
-            return Of(AuthorityOf(uri.Host, uri.Port), uri.PathSegments, uri.QueryParts);
+            return Of(AuthorityOf(uri.Scheme, uri.Host, uri.Port), uri.PathSegments, uri.QueryParts);
         }
 
-        var scheme = request.Options.TryGet(OptionNumber.ProxyScheme, out var schemeOption) ? schemeOption.GetString() : string.Empty;
-        if (!string.Equals(scheme, "coap", StringComparison.OrdinalIgnoreCase))
+        var scheme = request.Options.TryGet(OptionNumber.ProxyScheme, out var schemeOption) ? schemeOption.GetString().ToLowerInvariant() : string.Empty;
+        if (scheme is not ("coap" or "coaps"))
         {
-            error = Errors.Diagnostic(CoapCode.ProxyingNotSupported, "only coap:// upstreams are proxied");
+            error = Errors.Diagnostic(CoapCode.ProxyingNotSupported, "only coap:// and coaps:// upstreams are proxied");
             return null;
         }
 
@@ -104,14 +98,14 @@ internal sealed class ProxyTarget
             return null;
         }
 
-        var port = (int)(request.Options.GetUInt(OptionNumber.UriPort) ?? CoapUri.DefaultPort);
+        var port = (int)(request.Options.GetUInt(OptionNumber.UriPort) ?? (uint)(scheme == "coaps" ? CoapUri.DefaultSecurePort : CoapUri.DefaultPort));
         if (port is < 1 or > 65535)
         {
             error = Errors.Diagnostic(CoapCode.BadRequest, "bad Uri-Port");
             return null;
         }
 
-        var authority = TryAuthority(host.GetString(), port);
+        var authority = TryAuthority(scheme, host.GetString(), port);
         if (authority is null)
         {
             error = Errors.Diagnostic(CoapCode.BadRequest, "bad Uri-Host");
@@ -122,7 +116,7 @@ internal sealed class ProxyTarget
     }
 
     /// <summary>The target of a reverse route's own path (the route's URI), made once per route.</summary>
-    public static ProxyTarget OfRoute(CoapUri route) => Of(AuthorityOf(route.Host, route.Port), route.PathSegments, []);
+    public static ProxyTarget OfRoute(CoapUri route) => Of(AuthorityOf(route.Scheme, route.Host, route.Port), route.PathSegments, []);
 
     /// <summary>
     /// The target of a request to a reverse route: the route's URI, then the rest of the local path, then the
@@ -144,19 +138,19 @@ internal sealed class ProxyTarget
     private static ProxyTarget Of(CoapUri authority, IReadOnlyList<string> path, IReadOnlyList<string> query) =>
         new(authority, AuthorityText(authority), path, query);
 
-    private static CoapUri AuthorityOf(string host, int port) =>
-        TryAuthority(host, port) ?? throw new ArgumentException($"'{host}' is no host.", nameof(host));
+    private static CoapUri AuthorityOf(string scheme, string host, int port) =>
+        TryAuthority(scheme, host, port) ?? throw new ArgumentException($"'{host}' is no host.", nameof(host));
 
-    private static CoapUri? TryAuthority(string host, int port)
+    private static CoapUri? TryAuthority(string scheme, string host, int port)
     {
         var bracketed = host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
-        return CoapUri.TryParse($"coap://{bracketed}:{port.ToString(CultureInfo.InvariantCulture)}", out var uri, out _) ? uri : null;
+        return CoapUri.TryParse($"{scheme}://{bracketed}:{port.ToString(CultureInfo.InvariantCulture)}", out var uri, out _) ? uri : null;
     }
 
     private static string AuthorityText(CoapUri authority)
     {
         var host = authority.Host.Contains(':', StringComparison.Ordinal) && !authority.Host.StartsWith('[') ? $"[{authority.Host}]" : authority.Host;
-        return host + ":" + authority.Port.ToString(CultureInfo.InvariantCulture);
+        return authority.Scheme + "://" + host + ":" + authority.Port.ToString(CultureInfo.InvariantCulture);
     }
 
     private static string[] Strings(CoapMessage request, ushort number)

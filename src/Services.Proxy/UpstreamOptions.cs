@@ -7,7 +7,7 @@ namespace Services.Proxy;
 /// </summary>
 public sealed class UpstreamOptions
 {
-    /// <summary>The upstream, "coap://host:port" (a path is ignored); unset for a route's own upstream.</summary>
+    /// <summary>The upstream, "coap://host:port" or "coaps://host:port" (a path is ignored); unset for a route's own upstream.</summary>
     public string? Uri { get; set; }
 
     /// <summary>How long one exchange with this upstream may take before the client gets 5.04.</summary>
@@ -18,6 +18,12 @@ public sealed class UpstreamOptions
 
     /// <summary>MAX_RETRANSMIT towards this upstream.</summary>
     public int? MaxRetransmit { get; set; }
+
+    /// <summary>
+    /// For a coaps:// upstream (DTLS 1.2 with a pre-shared key): a file of one identity=key line, the identity the
+    /// proxy presents and its key, in the format of Coap:Security:PskFile; only its owner may read it.
+    /// </summary>
+    public string? PskFile { get; set; }
 
     /// <summary>At most this many requests to this upstream at a time.</summary>
     public int? MaxInFlight { get; set; }

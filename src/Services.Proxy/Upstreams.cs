@@ -2,13 +2,15 @@ using System.Collections.Concurrent;
 using System.Net;
 using Coap.Engine.Client;
 using Coap.Engine.Messaging;
+using Coap.Engine.Transport.Dtls;
 using Microsoft.Extensions.Logging;
 
 namespace Services.Proxy;
 
 /// <summary>
 /// The proxy's side towards upstreams: an engine client (its own UDP port) with the proxy-wide transmission settings,
-/// one more for each upstream with settings of its own ("Modules:Proxy:Upstreams"), and one
+/// one more for each upstream with settings of its own ("Modules:Proxy:Upstreams"), the only way to a coaps://
+/// upstream, whose client holds the PSK identity and key of its <see cref="UpstreamOptions.PskFile"/>, and one
 /// <see cref="UpstreamGate"/> per upstream. The table of gates is bounded: past its size, idle gates are forgotten,
 /// so a peer naming endless upstreams in Proxy-Uri holds no memory.
 /// </summary>
@@ -24,19 +26,23 @@ internal sealed class Upstreams : IAsyncDisposable
     public Upstreams(ProxyOptions options, ILogger logger)
     {
         _queueLimit = options.QueuePerUpstream;
-        _default = new UpstreamSettings(NewClient(options.Timeout, options.AckTimeout, options.MaxRetransmit, options.MaxInFlightPerUpstream, logger), options.Timeout, options.MaxInFlightPerUpstream);
+        _default = new UpstreamSettings(NewClient(options.Timeout, options.AckTimeout, options.MaxRetransmit, options.MaxInFlightPerUpstream, null, logger), options.Timeout, options.MaxInFlightPerUpstream);
         foreach (var (name, own) in options.Upstreams)
         {
             var key = ProxyTarget.UpstreamKeyOf(CoapUri.Parse(own.Uri ?? options.Routes[name]));
             var timeout = own.Timeout ?? options.Timeout;
             var maxInFlight = own.MaxInFlight ?? options.MaxInFlightPerUpstream;
+            var psk = string.IsNullOrEmpty(own.PskFile) ? null : PskKeyFile.LoadCredentials(own.PskFile, $"{ProxyOptions.SectionName}:Upstreams:{name}:PskFile");
             _own[key] = new UpstreamSettings(
-                NewClient(timeout, own.AckTimeout ?? options.AckTimeout, own.MaxRetransmit ?? options.MaxRetransmit, maxInFlight, logger), timeout, maxInFlight);
+                NewClient(timeout, own.AckTimeout ?? options.AckTimeout, own.MaxRetransmit ?? options.MaxRetransmit, maxInFlight, psk, logger), timeout, maxInFlight);
         }
     }
 
-    /// <summary>The settings (and the client) for the upstream of a target.</summary>
+    /// <summary>The settings (and the client) for the upstream of a target (see <see cref="Reaches"/> for coaps://).</summary>
     public UpstreamSettings Of(ProxyTarget target) => _own.Count > 0 && _own.TryGetValue(target.UpstreamKey, out var own) ? own : _default;
+
+    /// <summary>Whether the proxy can reach a target: any coap:// one, a coaps:// one only with a PSK file of its own.</summary>
+    public bool Reaches(ProxyTarget target) => !target.Authority.IsSecure || Of(target).Client.Options.Psk is not null;
 
     public UpstreamGate GateOf(ProxyTarget target, UpstreamSettings settings)
     {
@@ -59,11 +65,14 @@ internal sealed class Upstreams : IAsyncDisposable
         return _gates.GetOrAdd(target.UpstreamKey, _ => new UpstreamGate(settings.MaxInFlight, _queueLimit));
     }
 
-    /// <summary>The upstream's address: an IP literal as it is, a name through DNS.</summary>
-    public static ValueTask<IPEndPoint> ResolveAsync(ProxyTarget target, CancellationToken cancellationToken) =>
-        target.Endpoint is { } literal
-            ? ValueTask.FromResult(literal)
-            : new ValueTask<IPEndPoint>(CoapClient.ResolveAsync(target.Authority, cancellationToken));
+    /// <summary>
+    /// The upstream's address: an IP literal as it is, a name through DNS; for coaps:// with the client's DTLS session
+    /// with it up (a handshake when there is none yet: off the receive thread, in the request's handler).
+    /// </summary>
+    public static ValueTask<IPEndPoint> ResolveAsync(ProxyTarget target, UpstreamSettings settings, CancellationToken cancellationToken) =>
+        target.Authority.IsSecure ? new ValueTask<IPEndPoint>(settings.Client.ConnectAsync(target.Authority, cancellationToken))
+        : target.Endpoint is { } literal ? ValueTask.FromResult(literal)
+        : new ValueTask<IPEndPoint>(CoapClient.ResolveAsync(target.Authority, cancellationToken));
 
     public async ValueTask DisposeAsync()
     {
@@ -74,10 +83,11 @@ internal sealed class Upstreams : IAsyncDisposable
         }
     }
 
-    private static CoapClient NewClient(TimeSpan timeout, TimeSpan ackTimeout, int maxRetransmit, int maxInFlight, ILogger logger) => new(
+    private static CoapClient NewClient(TimeSpan timeout, TimeSpan ackTimeout, int maxRetransmit, int maxInFlight, PskCredentials? psk, ILogger logger) => new(
         new CoapClientOptions
         {
             Timeout = timeout,
+            Psk = psk,
 
             // The proxy's continuation only passes the answer on (no I/O but a send): no hand-over to the pool.
             ContinueOnReceiveThread = true,

@@ -59,16 +59,30 @@ public sealed class UpstreamSettingsTests
 
     [Theory]
     [InlineData("nosuch", null, "Modules:Proxy:Upstreams:nosuch names no route")]
-    [InlineData("dev", "http://example.com", "Modules:Proxy:Upstreams:dev:Uri must be a coap:// URI")]
-    public void A_bad_upstream_entry_is_refused_with_its_key(string name, string? uri, string expected)
+    [InlineData("dev", "http://example.com", "Modules:Proxy:Upstreams:dev:Uri must be a coap:// or coaps:// URI")]
+    [InlineData("dev", "coaps://[fd00::17]", "Modules:Proxy:Upstreams:dev is coaps://: give the proxy's PSK identity and key in Modules:Proxy:Upstreams:dev:PskFile")]
+    [InlineData("dev", "coap://[fd00::17]", "Modules:Proxy:Upstreams:dev:PskFile is for a coaps:// upstream", "/etc/proxy.psk")]
+    public void A_bad_upstream_entry_is_refused_with_its_key(string name, string? uri, string expected, string? pskFile = null)
     {
         var options = new ProxyOptions();
-        options.Upstreams[name] = new UpstreamOptions { Uri = uri, AckTimeout = TimeSpan.FromSeconds(20) };
+        options.Upstreams[name] = new UpstreamOptions { Uri = uri, AckTimeout = TimeSpan.FromSeconds(20), PskFile = pskFile };
 
         var result = new ProxyOptionsValidator().Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Contains(expected, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_coaps_route_without_a_psk_file_is_refused_with_its_key()
+    {
+        var options = new ProxyOptions();
+        options.Routes["vault"] = "coaps://[fd00::17]";
+
+        var result = new ProxyOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("Modules:Proxy:Routes:vault is coaps://: give the proxy's PSK identity and key in Modules:Proxy:Upstreams:vault:PskFile", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -63,6 +63,34 @@ public sealed class PskKeyFileTests
         Assert.Contains("Coap:Security:PskFile '/nonexistent/keys.txt'", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_clients_file_gives_its_one_identity_and_more_lines_are_refused_naming_the_setting()
+    {
+        var directory = Directory.CreateTempSubdirectory("psk-client-").FullName;
+        try
+        {
+            var one = Path.Combine(directory, "one.psk");
+            var two = Path.Combine(directory, "two.psk");
+            File.WriteAllText(one, "# the gateway\ngateway = 0x0102\n");
+            File.WriteAllText(two, "a=x\nb=y\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(one, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                File.SetUnixFileMode(two, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            var credentials = PskKeyFile.LoadCredentials(one, "Modules:Proxy:Upstreams:vault:PskFile");
+            var error = Assert.Throws<CoapConfigurationException>(() => PskKeyFile.LoadCredentials(two, "Modules:Proxy:Upstreams:vault:PskFile"));
+
+            Assert.Equal("gateway", credentials.Identity);
+            Assert.StartsWith($"Modules:Proxy:Upstreams:vault:PskFile '{two}' must hold one identity=key line", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private static byte[]? Psk(PskIdentities identities, string identity) =>
         ((TlsPskIdentityManager)identities).GetPsk(System.Text.Encoding.UTF8.GetBytes(identity));
 }
