@@ -37,6 +37,12 @@ internal sealed class ClientObservation
     private readonly ObservationRenewal? _renewal;
     private OscoreRequestBinding? _binding;
 
+    /// <summary>The Notification Number of RFC 8613 §7.4.1: the highest Partial IV of a verified notification, -1 before one.</summary>
+    private long _notificationNumber = -1;
+
+    /// <summary>Whether a verified response using the (re-)registration's own nonce (no Partial IV) came already.</summary>
+    private bool _requestNonceUsed;
+
     public ClientObservation(CoapEndpoint endpoint, CoapMessage request, IPEndPoint remote, TimeProvider time, CoapClientOptions options, Func<CoapMessage, CancellationToken, Task<CoapMessage>> send, ObservationRenewal? renewal = null)
     {
         _renewal = renewal;
@@ -164,6 +170,7 @@ internal sealed class ClientObservation
         request.Token = exchange.Token;
         _endpoint.Transmit(exchange, OscoreClientProtection.Protect(_oscore, request, out var binding));
         _binding = binding;
+        _requestNonceUsed = false;
     }
 
     /// <summary>
@@ -196,7 +203,7 @@ internal sealed class ClientObservation
                 }
 
                 var result = OscoreClientProtection.TryUnprotect(_oscore, next, _binding!);
-                if (result.Succeeded)
+                if (result.Succeeded && (!next.Options.Contains(OptionNumber.Oscore) || IsFirstSeen(result.PartialIv)))
                 {
                     return result.Message;
                 }
@@ -206,6 +213,29 @@ internal sealed class ClientObservation
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The replay check of notifications (RFC 8613 §7.4.1): a verified notification counts only when its Partial IV is
+    /// above the Notification Number (then the new one), a response on the registration's nonce only once. A protected
+    /// notification sent again (its outer Observe number raised, which OSCORE does not protect) is dropped here.
+    /// </summary>
+    private bool IsFirstSeen(long partialIv)
+    {
+        if (partialIv < 0)
+        {
+            var first = !_requestNonceUsed;
+            _requestNonceUsed = true;
+            return first;
+        }
+
+        if (partialIv <= _notificationNumber)
+        {
+            return false;
+        }
+
+        _notificationNumber = partialIv;
+        return true;
     }
 
     /// <summary>GET with Observe 1 and the observation's token (RFC 7641 §3.6); an unanswered one is given up quietly.</summary>

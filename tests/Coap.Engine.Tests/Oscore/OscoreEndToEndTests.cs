@@ -29,10 +29,12 @@ public sealed class OscoreEndToEndTests : IAsyncLifetime
     private readonly ConcurrentQueue<byte[]> _fromClient = new();
     private readonly ConcurrentQueue<CoapMessage> _fromServer = new();
     private readonly SemaphoreSlim _serverSent = new(0);
+    private readonly SemaphoreSlim _clientSent = new(0);
     private readonly TestResource _data = TestResource.Text("hello");
     private readonly TestResource _secret = TestResource.Text("for sensors");
     private readonly BodyStoreResource _store = new([]);
     private readonly TestObservableResource _clock;
+    private readonly TestObservableResource _slowClock;
     private readonly CoapEndpoint _server;
     private readonly InMemoryTransport _serverTransport;
     private int _tick;
@@ -40,11 +42,18 @@ public sealed class OscoreEndToEndTests : IAsyncLifetime
     public OscoreEndToEndTests()
     {
         _clock = TestObservableResource.Text(() => "tick " + Volatile.Read(ref _tick));
+        _slowClock = new TestObservableResource(_ =>
+        {
+            var response = CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes("tick " + Volatile.Read(ref _tick)));
+            response.MaxAge = 3600;
+            return response;
+        });
         var tree = new ResourceTree();
         tree.Map("data", _data);
         tree.Map("secret", _secret);
         tree.Map("store", _store);
         tree.Map("clock", _clock, TestObservableResource.Metadata);
+        tree.Map("slow-clock", _slowClock, TestObservableResource.Metadata);
         var access = new AccessOptions { TrustLoopback = false };
         access.Rules["secret"] = new AccessRule { Read = "sensor" };
         var table = new OscoreContextTable();
@@ -65,6 +74,7 @@ public sealed class OscoreEndToEndTests : IAsyncLifetime
             else
             {
                 _fromClient.Enqueue(datagram.ToArray());
+                _clientSent.Release();
             }
 
             return false;
@@ -139,6 +149,44 @@ public sealed class OscoreEndToEndTests : IAsyncLifetime
         Assert.All(notifications, m => Assert.DoesNotContain("tick", Encoding.UTF8.GetString(m.Payload.Span)));
     }
 
+    /// <summary>
+    /// RFC 8613 §7.4.1: an attacker sends a protected notification again more than 128 s after the last one, when
+    /// RFC 7641's ordering takes any notification as newer; its Partial IV is not above the last one, so the client
+    /// drops it and the observation goes on with the next real change. The replay is sent confirmable, and the next
+    /// change made only once the client acknowledged it, so that it is ahead of that change.
+    /// </summary>
+    [Fact]
+    public async Task A_protected_notification_sent_again_after_128_s_is_dropped_as_a_replay()
+    {
+        await using var client = Client([0x01]);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var seen = new List<string>();
+
+        await foreach (var notification in client.ObserveAsync(Uri("slow-clock"), cancel.Token))
+        {
+            seen.Add(Encoding.UTF8.GetString(notification.Payload.Span));
+            if (seen.Count == 3)
+            {
+                break;
+            }
+
+            if (seen.Count == 2)
+            {
+                var captured = _fromServer.Last(message => message.Observe is not null);
+                captured.MessageId = (ushort)(captured.MessageId + 1000);
+                captured.Type = CoapMessageType.Confirmable;
+                _time.Advance(TimeSpan.FromSeconds(130));
+                _serverTransport.Send(CoapMessageWriter.ToArray(captured), new IPEndPoint(IPAddress.Loopback, 50001).Serialize());
+                await AcknowledgedAsync(captured.MessageId);
+            }
+
+            Interlocked.Increment(ref _tick);
+            _slowClock.Observers.NotifyChanged();
+        }
+
+        Assert.Equal(["tick 0", "tick 1", "tick 2"], seen);
+    }
+
     [Fact]
     public async Task The_access_policy_judges_the_contexts_identity()
     {
@@ -205,6 +253,22 @@ public sealed class OscoreEndToEndTests : IAsyncLifetime
         var challenge = _fromServer.First();
         Assert.Equal(CoapCode.Changed, challenge.Code);
         Assert.False(challenge.Options.Contains(OptionNumber.Echo));
+    }
+
+    /// <summary>Waits (bounded) until the client sent the ACK of message <paramref name="messageId"/>.</summary>
+    private async Task AcknowledgedAsync(ushort messageId)
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            if (_fromClient.Any(datagram => Decode(datagram) is { Type: CoapMessageType.Acknowledgement } ack && ack.MessageId == messageId))
+            {
+                return;
+            }
+
+            Assert.True(await _clientSent.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        Assert.Fail($"no ACK of message {messageId}");
     }
 
     private async Task<CoapMessage> NextFromServerAsync()
