@@ -9,8 +9,9 @@ using Coap.Testing;
 namespace Services.Proxy.Tests;
 
 /// <summary>
-/// OSCORE through the proxy (RFC 8613 §2, §4.1.3.3): a protected request names its upstream in Proxy-Scheme, Uri-Host
-/// and Uri-Port and carries its path encrypted; the proxy forwards it untouched, even when the proxy's server has
+/// OSCORE through the proxy (RFC 8613 §2, §4.1.3.3): the client splits the Proxy-Uri it was given, so that the
+/// protected request names its upstream in Proxy-Scheme, Uri-Host and Uri-Port and carries its path encrypted; the
+/// proxy forwards it untouched, even when the proxy's server has
 /// OSCORE contexts of its own, and the upstream's protected answer comes back to the client, which verifies it.
 /// </summary>
 public sealed class OscorePassThroughTests
@@ -37,10 +38,7 @@ public sealed class OscorePassThroughTests
             Oscore = new OscoreSecurityContext(new OscoreContextParameters(Secret, [0x02], [0x01])),
         });
         var request = client.NewRequest(CoapCode.Get, default, null);
-        request.Options.Add(CoapOption.FromString(OptionNumber.ProxyScheme, "coap"));
-        request.Options.Add(CoapOption.FromString(OptionNumber.UriHost, "127.0.0.1"));
-        request.Options.SetUInt(OptionNumber.UriPort, (uint)upstream.LocalEndPoints[0].Port);
-        request.Options.Add(CoapOption.FromString(OptionNumber.UriPath, "secret"));
+        request.Options.Add(CoapOption.FromString(OptionNumber.ProxyUri, $"coap://127.0.0.1:{upstream.LocalEndPoints[0].Port}/secret"));
 
         var response = await client.SendAsync(request, new IPEndPoint(IPAddress.Loopback, proxy.Port)).WaitAsync(Bound);
 

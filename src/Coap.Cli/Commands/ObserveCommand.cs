@@ -44,7 +44,7 @@ internal static class ObserveCommand
             var request = client.NewRequest(CoapCode.Get, default, null);
             request.Accept = accept;
             uri.ApplyTo(request);
-            var remote = await RequestSender.ConnectAsync(client, ProxyRoute.Apply(request, uri, settings.Proxy, settings.Oscore is not null), cancellationToken).ConfigureAwait(false);
+            var remote = await RequestSender.ConnectAsync(client, ProxyRoute.Apply(request, uri, settings.Proxy), cancellationToken).ConfigureAwait(false);
             if (settings.Verbose)
             {
                 MessageTrace.WriteRequest(console.Error, request, remote);

@@ -7,31 +7,20 @@ namespace Coap.Cli.Commands;
 
 /// <summary>
 /// --proxy: a request for a target goes to a forward proxy instead, the target named in Proxy-Uri (RFC 7252 §5.7.1,
-/// §5.10.2), as libcoap's <c>coap-client -P</c> does; with --oscore in Proxy-Scheme, Uri-Host and Uri-Port, which the
-/// proxy reads, while Uri-Path and Uri-Query stay inside the protected request (RFC 8613 §4.1.3.3).
+/// §5.10.2), as libcoap's <c>coap-client -P</c> does; with --oscore the engine's client splits it so that the path
+/// and query stay inside the protected request (RFC 8613 §4.1.3.3).
 /// </summary>
 internal static class ProxyRoute
 {
     /// <summary>
     /// Moves the request's target (the URI's host and port, and the Uri-Path and Uri-Query already on the request)
-    /// into Proxy-Uri, or for an <paramref name="endToEnd"/> protected request its scheme, host and port into
-    /// Proxy-Scheme, Uri-Host and Uri-Port; returns the proxy to send it to; without a proxy, the target unchanged.
+    /// into Proxy-Uri and returns the proxy to send it to; without a proxy, returns the target unchanged.
     /// </summary>
-    public static CoapUri Apply(CoapMessage request, CoapUri target, CoapUri? proxy, bool endToEnd)
+    public static CoapUri Apply(CoapMessage request, CoapUri target, CoapUri? proxy)
     {
         if (proxy is null)
         {
             return target;
-        }
-
-        if (endToEnd)
-        {
-            request.Options.Remove(OptionNumber.UriHost);
-            request.Options.Remove(OptionNumber.UriPort);
-            request.Options.Add(CoapOption.FromString(OptionNumber.ProxyScheme, target.Scheme));
-            request.Options.Add(CoapOption.FromString(OptionNumber.UriHost, target.Host.Trim('[', ']')));
-            request.Options.SetUInt(OptionNumber.UriPort, (uint)target.Port);
-            return proxy;
         }
 
         var host = target.Host.Contains(':', StringComparison.Ordinal) && !target.Host.StartsWith('[') ? $"[{target.Host}]" : target.Host;

@@ -30,7 +30,7 @@ internal static class RequestSender
                 request.Options.Add(CoapOption.FromString(OptionNumber.UriQuery, argument));
             }
 
-            var remote = await ConnectAsync(client, ProxyRoute.Apply(request, plan.Uri, settings.Proxy, settings.Oscore is not null), cancellationToken).ConfigureAwait(false);
+            var remote = await ConnectAsync(client, ProxyRoute.Apply(request, plan.Uri, settings.Proxy), cancellationToken).ConfigureAwait(false);
             if (settings.Verbose)
             {
                 console.Error.WriteLine(ClientSettings.DescribeTransfer(client.Options));
@@ -64,7 +64,7 @@ internal static class RequestSender
     public static async Task<CoapMessage> SendAsync(CoapClient client, CoapMessage request, CoapUri uri, CoapUri? proxy, CancellationToken cancellationToken)
     {
         uri.ApplyTo(request);
-        var remote = await ConnectAsync(client, ProxyRoute.Apply(request, uri, proxy, client.Options.Oscore is not null), cancellationToken).ConfigureAwait(false);
+        var remote = await ConnectAsync(client, ProxyRoute.Apply(request, uri, proxy), cancellationToken).ConfigureAwait(false);
         return await client.SendAsync(request, remote, cancellationToken).ConfigureAwait(false);
     }
 

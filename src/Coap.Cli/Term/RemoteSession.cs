@@ -56,7 +56,7 @@ internal sealed partial class RemoteSession
         var remote = await client.ConnectAsync(proxy ?? collection, cancellationToken).ConfigureAwait(false);
         var request = client.NewRequest(CoapCode.Post, default, null);
         collection.ApplyTo(request);
-        ProxyRoute.Apply(request, collection, proxy, client.Options.Oscore is not null);
+        ProxyRoute.Apply(request, collection, proxy);
         var response = await client.SendAsync(request, remote, cancellationToken).ConfigureAwait(false);
         if (response.Code != CoapCode.Created)
         {
@@ -190,7 +190,7 @@ internal sealed partial class RemoteSession
     private void Address(CoapMessage request, CoapUri target)
     {
         target.ApplyTo(request);
-        ProxyRoute.Apply(request, target, _proxy, _client.Options.Oscore is not null);
+        ProxyRoute.Apply(request, target, _proxy);
     }
 
     private CoapUri Part(string part) => CoapUri.Parse(_session.ToString().TrimEnd('/') + "/" + part);

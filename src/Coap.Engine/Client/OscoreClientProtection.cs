@@ -13,6 +13,7 @@ internal static class OscoreClientProtection
 {
     public static CoapMessage Protect(OscoreSecurityContext context, CoapMessage plain, out OscoreRequestBinding binding)
     {
+        SplitProxyUri(plain);
         if (context.ProtectRequest(plain, out var protectedRequest, out var made) != OscoreFailure.None)
         {
             throw new CoapException("OSCORE: the security context has no sequence number left, or its state could not be saved.");
@@ -20,6 +21,37 @@ internal static class OscoreClientProtection
 
         binding = made!;
         return protectedRequest!;
+    }
+
+    /// <summary>
+    /// A request for a forward proxy names its target in Proxy-Scheme, Uri-Host and Uri-Port, which the proxy reads
+    /// (Class U), and Uri-Path and Uri-Query, which are encrypted (RFC 8613 §4.1.3.3): a Proxy-Uri is split so, since
+    /// as a Class U option it would carry the path in clear.
+    /// </summary>
+    private static void SplitProxyUri(CoapMessage plain)
+    {
+        if (!plain.Options.TryGet(OptionNumber.ProxyUri, out var proxyUri) || !CoapUri.TryParse(proxyUri.GetString(), out var target, out _))
+        {
+            return;
+        }
+
+        plain.Options.Remove(OptionNumber.ProxyUri);
+        plain.Options.Remove(OptionNumber.UriHost);
+        plain.Options.Remove(OptionNumber.UriPort);
+        plain.Options.Remove(OptionNumber.UriPath);
+        plain.Options.Remove(OptionNumber.UriQuery);
+        plain.Options.Add(CoapOption.FromString(OptionNumber.ProxyScheme, target.Scheme));
+        plain.Options.Add(CoapOption.FromString(OptionNumber.UriHost, target.Host.Trim('[', ']')));
+        plain.Options.SetUInt(OptionNumber.UriPort, (uint)target.Port);
+        foreach (var segment in target.PathSegments)
+        {
+            plain.Options.Add(CoapOption.FromString(OptionNumber.UriPath, segment));
+        }
+
+        foreach (var part in target.QueryParts)
+        {
+            plain.Options.Add(CoapOption.FromString(OptionNumber.UriQuery, part));
+        }
     }
 
     /// <summary>The most of a protected response that is fetched in Outer blocks before it is verified.</summary>

@@ -16,7 +16,7 @@ internal sealed class FileSession : IAsyncDisposable
     {
         _client = new CoapClient(settings.ToClientOptions(), settings.Verbose ? new VerboseLog(console.Error) : null);
         var proxy = settings.Proxy;
-        Files = new CoapFileClient(_client) { Route = proxy is null ? null : (request, target) => ProxyRoute.Apply(request, target, proxy, settings.Oscore is not null) };
+        Files = new CoapFileClient(_client) { Route = proxy is null ? null : (request, target) => ProxyRoute.Apply(request, target, proxy) };
     }
 
     public CoapFileClient Files { get; }

@@ -49,7 +49,7 @@ internal static class SubscribeCommand
         {
             var request = client.NewRequest(CoapCode.Get, default, null);
             uri.ApplyTo(request);
-            var remote = await RequestSender.ConnectAsync(client, ProxyRoute.Apply(request, uri, settings.Proxy, settings.Oscore is not null), cancellationToken).ConfigureAwait(false);
+            var remote = await RequestSender.ConnectAsync(client, ProxyRoute.Apply(request, uri, settings.Proxy), cancellationToken).ConfigureAwait(false);
             var received = 0;
             await foreach (var notification in client.ObserveAsync(request, remote, cancellationToken).ConfigureAwait(false))
             {
