@@ -28,7 +28,9 @@ internal sealed partial class RedisTopicStore : IDisposable
     private readonly RedisChannel _channel;
     private readonly RedisKey _ids;
     private readonly RedisKey _epochKey;
-    private readonly Channel<Event> _events = Channel.CreateBounded<Event>(new BoundedChannelOptions(MaxWaitingEvents) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+    // Wait, not DropWrite: only then does TryWrite say false when the queue is full (DropWrite drops and says true),
+    // which is how Enqueue knows to read everything again.
+    private readonly Channel<Event> _events = Channel.CreateBounded<Event>(new BoundedChannelOptions(MaxWaitingEvents) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private ISharedTopics? _topics;
     private ChannelMessageQueue? _queue;
     private volatile string? _epoch;
