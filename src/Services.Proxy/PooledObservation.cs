@@ -15,7 +15,6 @@ internal sealed class PooledObservation
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource<CoapMessage> _next = NewNext();
     private CoapMessage? _latest;
-    private int _published;
     private int _started;
     private int _ended;
 
@@ -121,7 +120,7 @@ internal sealed class PooledObservation
     {
         var previous = Interlocked.Exchange(ref _latest, message);
         Interlocked.Exchange(ref _next, NewNext()).TrySetResult(message);
-        if (Interlocked.Exchange(ref _published, 1) != 0 && (previous is null || !Same(previous, message)))
+        if (previous is not null && !Same(previous, message))
         {
             Observers.NotifyChanged();
         }

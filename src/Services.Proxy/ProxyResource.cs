@@ -215,14 +215,15 @@ internal sealed class ProxyResource : IObservableRoute
     /// </summary>
     private async ValueTask<CoapMessage> ObserveAsync(PooledObservation observation, CoapMessage upstream, ProxyTarget target, bool registering, CancellationToken aborted)
     {
-        var timeout = _upstreams.Of(target).Timeout;
+        var settings = _upstreams.Of(target);
+        var timeout = settings.Timeout;
         if (observation.TryStart())
         {
             try
             {
-                var remote = await Upstreams.ResolveAsync(target, _upstreams.Of(target), aborted).ConfigureAwait(false);
+                var remote = await Upstreams.ResolveAsync(target, settings, aborted).ConfigureAwait(false);
                 ProxyLog.ObservationStarted(_logger, target.Uri);
-                observation.RunAsync(_upstreams.Of(target).Client.ObserveAsync(upstream, remote, observation.Renewal, CancellationToken.None)).Forget(_logger, "observing an upstream");
+                observation.RunAsync(settings.Client.ObserveAsync(upstream, remote, observation.Renewal, CancellationToken.None)).Forget(_logger, "observing an upstream");
             }
             catch (Exception failure) when (failure is SocketException or DtlsHandshakeException)
             {

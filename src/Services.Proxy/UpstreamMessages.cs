@@ -9,10 +9,10 @@ namespace Services.Proxy;
 /// </summary>
 internal static class UpstreamMessages
 {
-    /// <summary>Hop-Limit options 0..255 (RFC 8768 §3: one byte), encoded once.</summary>
     /// <summary>The response options of one hop: the engine sets its own for the client.</summary>
     private static readonly ushort[] HopOptions = [OptionNumber.Observe, OptionNumber.Block2, OptionNumber.Block1, OptionNumber.Size2, OptionNumber.Size1];
 
+    /// <summary>Hop-Limit options 0..255 (RFC 8768 §3: one byte), encoded once.</summary>
     private static readonly CoapOption[] HopLimits = [.. Enumerable.Range(0, 256).Select(hops => CoapOption.FromUInt(OptionNumber.HopLimit, (uint)hops))];
 
     /// <summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
+using Coap.Engine.Client;
 using Coap.Engine.Protocol;
 using Coap.Testing;
 using Coap.Testing.Programs;
@@ -35,7 +37,7 @@ public sealed class CoapsUpstreamTests : IAsyncLifetime
     public async Task A_coaps_route_and_a_coaps_Proxy_Uri_reach_the_device_over_DTLS_with_the_upstreams_key()
     {
         await using var proxy = StartProxy(KeyFile("gateway=" + Key));
-        await using var client = new Coap.Engine.Client.CoapClient(new Coap.Engine.Client.CoapClientOptions { Timeout = Bound });
+        await using var client = new CoapClient(new CoapClientOptions { Timeout = Bound });
 
         var byRoute = await client.GetAsync(proxy.Uri("dev/vault/time")).WaitAsync(Bound);
         var byProxyUri = await Forward(client, proxy, _device!.SecureUri("time")).WaitAsync(Bound);
@@ -49,7 +51,7 @@ public sealed class CoapsUpstreamTests : IAsyncLifetime
     public async Task A_coaps_upstream_without_a_key_is_5_05_and_a_wrong_key_5_02()
     {
         await using var proxy = StartProxy(KeyFile("gateway=not-the-key"));
-        await using var client = new Coap.Engine.Client.CoapClient(new Coap.Engine.Client.CoapClientOptions { Timeout = Bound });
+        await using var client = new CoapClient(new CoapClientOptions { Timeout = Bound });
 
         var unknown = await Forward(client, proxy, "coaps://127.0.0.1:5999/time").WaitAsync(Bound);
         var refused = await client.GetAsync(proxy.Uri("dev/vault/time")).WaitAsync(Bound);
@@ -68,11 +70,11 @@ public sealed class CoapsUpstreamTests : IAsyncLifetime
         ["Modules:Proxy:Cache"] = "false",
     });
 
-    private static Task<CoapMessage> Forward(Coap.Engine.Client.CoapClient client, UdpModuleServer proxy, string target)
+    private static Task<CoapMessage> Forward(CoapClient client, UdpModuleServer proxy, string target)
     {
         var request = client.NewRequest(CoapCode.Get, default, null);
         request.Options.Add(CoapOption.FromString(OptionNumber.ProxyUri, target));
-        return client.SendAsync(request, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, proxy.Port));
+        return client.SendAsync(request, new IPEndPoint(IPAddress.Loopback, proxy.Port));
     }
 
     private string KeyFile(string line)

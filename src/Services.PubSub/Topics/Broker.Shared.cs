@@ -145,17 +145,16 @@ internal sealed partial class Broker : ISharedTopics
 
     private async Task<(TimeSpan Wait, bool Replaced)> PublishSharedAsync(RedisTopicStore store, Topic topic, ReadOnlyMemory<byte> payload, int? contentFormat)
     {
-        Publication value;
+        Publication? value;
+        TimeSpan wait;
         lock (topic.Gate)
         {
-            ThrowIfDeleted(topic);
-            if (PublishWait(topic) is var wait && wait > TimeSpan.Zero)
-            {
-                return (wait, false);
-            }
+            value = Admit(topic, payload, contentFormat, out wait);
+        }
 
-            value = new Publication(payload.ToArray(), contentFormat);
-            topic.LastPublishedAt = _time.GetTimestamp();
+        if (value is null)
+        {
+            return (wait, false);
         }
 
         if (await store.PublishAsync(topic.Id, value).ConfigureAwait(false) is not { } result)

@@ -214,14 +214,12 @@ internal sealed partial class Broker : IDisposable
         bool replaced;
         lock (topic.Gate)
         {
-            ThrowIfDeleted(topic);
-            if (PublishWait(topic) is var wait && wait > TimeSpan.Zero)
+            if (Admit(topic, payload, contentFormat, out var wait) is not { } admitted)
             {
                 return (wait, false);
             }
 
-            value = new Publication(payload.ToArray(), contentFormat);
-            topic.LastPublishedAt = _time.GetTimestamp();
+            value = admitted;
             replaced = topic.Value is not null;
             if (_writer is null)
             {
@@ -258,6 +256,23 @@ internal sealed partial class Broker : IDisposable
             },
             (Logger: _logger, topic.Subscribers),
             preferLocal: false);
+
+    /// <summary>
+    /// A publication of <paramref name="payload"/> when the topic takes one now (its time noted), or null with the
+    /// wait before the next is allowed (TopicGoneException for a deleted topic). The caller holds the topic's lock.
+    /// </summary>
+    private Publication? Admit(Topic topic, ReadOnlyMemory<byte> payload, int? contentFormat, out TimeSpan wait)
+    {
+        ThrowIfDeleted(topic);
+        wait = PublishWait(topic);
+        if (wait > TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        topic.LastPublishedAt = _time.GetTimestamp();
+        return new Publication(payload.ToArray(), contentFormat);
+    }
 
     /// <summary>The wait before the next publication is allowed, or zero; the caller holds the topic's lock.</summary>
     private TimeSpan PublishWait(Topic topic)

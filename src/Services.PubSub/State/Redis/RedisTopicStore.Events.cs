@@ -193,7 +193,7 @@ internal sealed partial class RedisTopicStore
             {
                 var c = topic.Configuration;
                 await _db.ScriptEvaluateAsync(RedisScripts.Restore, KeysOf(topic.Id, c, withIds: true),
-                    [topic.Id, Record(topic.Id, c), topic.Generation, topic.Value is null ? RedisValue.EmptyString : ValueRecord.Write(topic.Value), topic.Sequence, ExpireAt(c), _channel.ToString()]).ConfigureAwait(false);
+                    [topic.Id, Record(topic.Id, c), topic.Generation, topic.Value is null ? RedisValue.EmptyString : ValueRecord.Write(topic.Value), topic.Sequence, ExpireAt(c), _channelName]).ConfigureAwait(false);
             }
 
             PubSubLog.RedisRestored(_logger, held.Count);

@@ -26,6 +26,9 @@ internal sealed partial class RedisTopicStore : IDisposable
     private readonly ILogger _logger;
     private readonly string _prefix;
     private readonly RedisChannel _channel;
+
+    /// <summary>The channel's name as the scripts get it (made once, not per publication).</summary>
+    private readonly string _channelName;
     private readonly RedisKey _ids;
     private readonly RedisKey _epochKey;
     // Wait, not DropWrite: only then does TryWrite say false when the queue is full (DropWrite drops and says true),
@@ -45,7 +48,8 @@ internal sealed partial class RedisTopicStore : IDisposable
     {
         _logger = logger;
         _prefix = options.KeyPrefix;
-        _channel = RedisChannel.Literal(_prefix + "events");
+        _channelName = _prefix + "events";
+        _channel = RedisChannel.Literal(_channelName);
         _ids = _prefix + "ids";
         _epochKey = _prefix + "epoch";
         var configuration = ConfigurationOptions.Parse(options.Configuration);
@@ -97,7 +101,7 @@ internal sealed partial class RedisTopicStore : IDisposable
     public async Task<CreateOutcome> CreateAsync(string id, TopicConfiguration configuration, Publication? value)
     {
         var result = await Run(RedisScripts.Create, KeysOf(id, configuration, withIds: true),
-            [id, Record(id, configuration), value is null ? RedisValue.EmptyString : ValueRecord.Write(value), ExpireAt(configuration), _channel.ToString()]).ConfigureAwait(false);
+            [id, Record(id, configuration), value is null ? RedisValue.EmptyString : ValueRecord.Write(value), ExpireAt(configuration), _channelName]).ConfigureAwait(false);
         return (string?)result switch
         {
             "ok" => CreateOutcome.Created,
@@ -111,27 +115,27 @@ internal sealed partial class RedisTopicStore : IDisposable
     public async Task<(long Generation, long Sequence)?> ReconfigureAsync(string id, TopicConfiguration configuration, long generation, Publication? initialize)
     {
         var result = (long[])(await Run(RedisScripts.Reconfigure, KeysOf(id, configuration, withIds: false),
-            [id, Record(id, configuration), generation, initialize is null ? RedisValue.EmptyString : ValueRecord.Write(initialize), ExpireAt(configuration), _channel.ToString()]).ConfigureAwait(false))!;
+            [id, Record(id, configuration), generation, initialize is null ? RedisValue.EmptyString : ValueRecord.Write(initialize), ExpireAt(configuration), _channelName]).ConfigureAwait(false))!;
         return result[0] == -1 ? null : (result[0], result.Length > 1 ? result[1] : 0);
     }
 
     /// <summary>The publication's number and whether it replaced a value; null when the topic is gone.</summary>
     public async Task<(long Sequence, bool Replaced)?> PublishAsync(string id, Publication value)
     {
-        var result = (long[])(await Run(RedisScripts.Publish, [TopicKey(id)], [id, ValueRecord.Write(value), _channel.ToString()]).ConfigureAwait(false))!;
+        var result = (long[])(await Run(RedisScripts.Publish, [TopicKey(id)], [id, ValueRecord.Write(value), _channelName]).ConfigureAwait(false))!;
         return result[0] < 0 ? null : (result[0], result[1] == 1);
     }
 
     /// <summary>The clear's number; null when the topic is gone.</summary>
     public async Task<long?> ClearAsync(string id)
     {
-        var sequence = (long)(await Run(RedisScripts.Clear, [TopicKey(id)], [id, _channel.ToString()]).ConfigureAwait(false));
+        var sequence = (long)(await Run(RedisScripts.Clear, [TopicKey(id)], [id, _channelName]).ConfigureAwait(false));
         return sequence < 0 ? null : sequence;
     }
 
     /// <summary>True when the topic was there.</summary>
     public async Task<bool> DeleteAsync(string id, TopicConfiguration configuration) =>
-        (long)(await Run(RedisScripts.Delete, KeysOf(id, configuration, withIds: true), [id, _channel.ToString()]).ConfigureAwait(false)) == 1;
+        (long)(await Run(RedisScripts.Delete, KeysOf(id, configuration, withIds: true), [id, _channelName]).ConfigureAwait(false)) == 1;
 
     /// <summary>One topic as Redis holds it now; null when it is gone.</summary>
     public async Task<StoredTopic?> LoadAsync(string id)
