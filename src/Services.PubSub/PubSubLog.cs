@@ -32,6 +32,9 @@ internal static partial class PubSubLog
     [LoggerMessage(722, LogLevel.Warning, "Redis lost its data (its epoch key is new); this host put back the {Count} topics it holds")]
     public static partial void RedisRestored(ILogger logger, int count);
 
+    [LoggerMessage(725, LogLevel.Warning, "Redis came back with older data (from a dump or a promoted replica); this host put back the later values or configurations of {Count} topics")]
+    public static partial void RedisRolledBack(ILogger logger, int count);
+
     [LoggerMessage(723, LogLevel.Error, "Topic {Id} in Redis cannot be read ({Reason}); it is left out")]
     public static partial void RedisRecordUnreadable(ILogger logger, string id, string reason);
 

@@ -6,9 +6,10 @@ using System.Net.Sockets;
 namespace Coap.Testing.Programs;
 
 /// <summary>
-/// A real redis-server on 127.0.0.1 for one test: no persistence, protected mode on, a TCP port that was free a moment
-/// before (redis takes no port 0). <see cref="Kill"/> sends it SIGKILL, <see cref="RestartAsync"/> starts a new one
-/// on the same port (empty: nothing was saved), disposing kills the one running, always by its PID.
+/// A real redis-server on 127.0.0.1 for one test: protected mode on, a TCP port that was free a moment before (redis
+/// takes no port 0), and no persistence unless given a folder, where it keeps the dump only a SAVE writes.
+/// <see cref="KillAsync"/> sends it SIGKILL, <see cref="RestartAsync"/> starts a new one on the same port (empty, or
+/// from the folder's last dump), disposing kills the one running, always by its PID.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -16,9 +17,12 @@ public sealed class RedisServer : IAsyncDisposable
 
     private Process? _process;
 
-    private RedisServer(int port)
+    private readonly string? _folder;
+
+    private RedisServer(int port, string? folder)
     {
         Port = port;
+        _folder = folder;
     }
 
     public int Port { get; }
@@ -29,12 +33,15 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>The PID of the running server; null after <see cref="Kill"/>.</summary>
     public int? Pid => _process?.Id;
 
-    /// <summary>Starts redis-server and waits until it says it accepts connections; another port if the first was taken meanwhile.</summary>
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>
+    /// Starts redis-server and waits until it says it accepts connections; another port if the first was taken
+    /// meanwhile. With <paramref name="folder"/>, a restart loads the dump.rdb the last SAVE wrote there.
+    /// </summary>
+    public static async Task<RedisServer> StartAsync(string? folder = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var server = new RedisServer(FreeTcpPort());
+            var server = new RedisServer(FreeTcpPort(), folder);
             if (await server.TryStartAsync())
             {
                 return server;
@@ -75,8 +82,8 @@ public sealed class RedisServer : IAsyncDisposable
 
     private async Task<bool> TryStartAsync()
     {
-        var process = Tool.Start(Tool.Find("redis-server"),
-            ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no", "--protected-mode", "yes"]);
+        string[] arguments = ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no", "--protected-mode", "yes"];
+        var process = Tool.Start(Tool.Find("redis-server"), _folder is null ? arguments : [.. arguments, "--dir", _folder, "--dbfilename", "dump.rdb"]);
         _process = process;
         _ = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(StartTimeout);

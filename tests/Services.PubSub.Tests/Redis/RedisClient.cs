@@ -13,11 +13,14 @@ internal sealed class RedisClient : IAsyncDisposable
         _redis = redis;
     }
 
-    public static async Task<RedisClient> ConnectAsync(RedisServer server) => new(await ConnectionMultiplexer.ConnectAsync(server.Configuration));
+    public static async Task<RedisClient> ConnectAsync(RedisServer server) => new(await ConnectionMultiplexer.ConnectAsync(server.Configuration + ",allowAdmin=true"));
 
     public Task<TimeSpan?> TimeToLiveAsync(string key) => _redis.GetDatabase().KeyTimeToLiveAsync(key);
 
     public Task<bool> ExistsAsync(string key) => _redis.GetDatabase().KeyExistsAsync(key);
+
+    /// <summary>SAVE: the dump a restarted server with a folder loads.</summary>
+    public Task SaveAsync() => _redis.GetDatabase().ExecuteAsync("SAVE");
 
     public async ValueTask DisposeAsync() => await _redis.DisposeAsync();
 }

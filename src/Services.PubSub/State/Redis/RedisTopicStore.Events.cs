@@ -178,6 +178,39 @@ internal sealed partial class RedisTopicStore
     }
 
     /// <summary>
+    /// Redis back from an older dump (RDB or AOF) or a promoted replica keeps the epoch key, but a topic's numbers go
+    /// back below what the hosts hold, and a publication numbered from there would be dropped by every host after its
+    /// 2.04. This host's higher numbers (and the value and configuration they belong to) are put back for every topic
+    /// both hold; a topic Redis no longer holds is not brought back (it may have been deleted meanwhile).
+    /// </summary>
+    private async Task RaiseRolledBackAsync(List<StoredTopic> all)
+    {
+        var held = _topics!.Snapshot().ToDictionary(topic => topic.Id, StringComparer.Ordinal);
+        var raised = 0;
+        foreach (var stored in all)
+        {
+            if (held.TryGetValue(stored.Id, out var mine) && (mine.Sequence > stored.Sequence || mine.Generation > stored.Generation))
+            {
+                await RestoreAsync(mine).ConfigureAwait(false);
+                raised++;
+            }
+        }
+
+        if (raised > 0)
+        {
+            PubSubLog.RedisRolledBack(_logger, raised);
+        }
+    }
+
+    /// <summary>Writes a topic as this host holds it; Redis keeps whichever configuration and value carry the higher number.</summary>
+    private Task RestoreAsync(StoredTopic topic)
+    {
+        var c = topic.Configuration;
+        return _db.ScriptEvaluateAsync(RedisScripts.Restore, KeysOf(topic.Id, c, withIds: true),
+            [topic.Id, Record(topic.Id, c), topic.Generation, topic.Value is null ? RedisValue.EmptyString : ValueRecord.Write(topic.Value), topic.Sequence, ExpireAt(c), _channelName]);
+    }
+
+    /// <summary>
     /// After a reconnection (or when announcements were dropped): subscribe if that failed at start, put back what this
     /// host holds if Redis lost its data, then read every topic and hand them to the broker.
     /// </summary>
@@ -191,15 +224,14 @@ internal sealed partial class RedisTopicStore
             var held = topics.Snapshot();
             foreach (var topic in held)
             {
-                var c = topic.Configuration;
-                await _db.ScriptEvaluateAsync(RedisScripts.Restore, KeysOf(topic.Id, c, withIds: true),
-                    [topic.Id, Record(topic.Id, c), topic.Generation, topic.Value is null ? RedisValue.EmptyString : ValueRecord.Write(topic.Value), topic.Sequence, ExpireAt(c), _channelName]).ConfigureAwait(false);
+                await RestoreAsync(topic).ConfigureAwait(false);
             }
 
             PubSubLog.RedisRestored(_logger, held.Count);
         }
 
         var all = Parse((RedisResult[])(await _db.ScriptEvaluateAsync(RedisScripts.LoadAll, [_ids], [_prefix]).ConfigureAwait(false))!);
+        await RaiseRolledBackAsync(all).ConfigureAwait(false);
         var found = new HashSet<string>(all.Select(topic => topic.Id), StringComparer.Ordinal);
         foreach (var id in topics.Ids())
         {
