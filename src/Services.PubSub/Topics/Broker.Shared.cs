@@ -307,6 +307,19 @@ internal sealed partial class Broker : ISharedTopics
         }
     }
 
+    bool ISharedTopics.Awaits(string id, long sequence)
+    {
+        if (Find(id) is not { } topic)
+        {
+            return false;
+        }
+
+        lock (topic.Gate)
+        {
+            return !topic.Deleted && sequence > topic.Sequence;
+        }
+    }
+
     void ISharedTopics.Deleted(string id)
     {
         if (Find(id) is { } topic)

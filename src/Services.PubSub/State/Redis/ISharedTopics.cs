@@ -14,6 +14,9 @@ internal interface ISharedTopics
     /// <summary>A topic's value was published (or cleared: null) with number <paramref name="sequence"/>.</summary>
     void Published(string id, long sequence, Publication? value);
 
+    /// <summary>Whether a value numbered <paramref name="sequence"/> is news here: the topic is held and its value numbered below it.</summary>
+    bool Awaits(string id, long sequence);
+
     void Deleted(string id);
 
     /// <summary>After a reconnection: every topic Redis holds; the broker drops the ones it holds beyond them.</summary>

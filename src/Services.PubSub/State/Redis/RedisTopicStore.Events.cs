@@ -159,8 +159,9 @@ internal sealed partial class RedisTopicStore
             case 'v' or 'x' when space > 0:
                 var tail = rest[(space + 1)..];
                 var end = tail.IndexOf((byte)' ');
-                if (!Utf8Parser.TryParse(end < 0 ? tail : tail[..end], out long sequence, out _))
+                if (!Utf8Parser.TryParse(end < 0 ? tail : tail[..end], out long sequence, out _) || !topics.Awaits(id, sequence))
                 {
+                    // The publishing host (and any host that read it again meanwhile) already holds it: not decoded.
                     return;
                 }
 
