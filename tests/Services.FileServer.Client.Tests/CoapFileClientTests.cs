@@ -1,8 +1,10 @@
+using System.Net;
 using System.Text;
 using Coap.Engine.Client;
 using Services.FileServer.Client;
 using Coap.Engine.Protocol;
 using Coap.Testing.Files;
+using Coap.Testing.Relay;
 
 namespace Services.FileServer.Client.Tests;
 
@@ -116,6 +118,22 @@ public sealed class CoapFileClientTests
         var range = await WithClientAsync(files => files.ReadRangeAsync(CoapUri.Parse(server.Uri("r.bin")), offset, count), blockSize: 64);
 
         Assert.Equal(body.Skip(offset).Take(count).ToArray(), range);
+    }
+
+    [Fact]
+    public async Task A_range_of_many_blocks_comes_in_Q_Block2_bursts_not_one_request_per_block()
+    {
+        await using var server = new TestFileServer();
+        var body = Body(64 * 1024);
+        await File.WriteAllBytesAsync(Path.Combine(server.Root, "big.bin"), body);
+        await using var relay = ImpairmentRelay.Start(new IPEndPoint(IPAddress.Loopback, server.Port));
+        const int Offset = 5000, Count = 40_000;
+
+        var range = await WithClientAsync(files => files.ReadRangeAsync(CoapUri.Parse($"coap://{relay.Authority}/files/big.bin"), Offset, Count));
+
+        Assert.Equal(body.Skip(Offset).Take(Count).ToArray(), range);
+        // Blocks 4 to 44 of 1024 bytes: 41 requests block by block.
+        Assert.InRange(relay.ForwardedToServer, 1, 20);
     }
 
     [Fact]

@@ -36,6 +36,8 @@ internal sealed class QBlockDownload : QBlockTransfer
     private readonly ReadOnlyMemory<byte>? _etag;
     private readonly int _exponent;
     private readonly int _size;
+    private readonly int _start;
+    private readonly int _blocks;
     private readonly int _count;
     private readonly long _total;
     private readonly int _maxAhead;
@@ -47,7 +49,7 @@ internal sealed class QBlockDownload : QBlockTransfer
     private bool _arrivedSinceLoss;
     private long _lastArrival;
 
-    private QBlockDownload(CoapEndpoint endpoint, CoapMessage template, CoapMessage first, BlockValue block, long total, CoapClientOptions options, TimeProvider time,
+    private QBlockDownload(CoapEndpoint endpoint, CoapMessage template, CoapMessage first, BlockValue block, long total, int until, CoapClientOptions options, TimeProvider time,
         Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write, IProgress<TransferProgress>? progress)
         : base(endpoint, time)
     {
@@ -61,7 +63,11 @@ internal sealed class QBlockDownload : QBlockTransfer
         _exponent = block.SizeExponent;
         _size = block.Size;
         _total = total;
-        _count = (int)Math.Min(BlockValue.MaxNumber + 1, (total + _size - 1) / _size);
+        _start = block.Number;
+        _blocks = (int)Math.Min(BlockValue.MaxNumber + 1, (total + _size - 1) / _size);
+        _count = Math.Min(_blocks, until);
+        _written = _start;
+        _next = _start + 1;
         _maxAhead = 4 * options.QBlock.MaxWindow;
     }
 
@@ -69,13 +75,14 @@ internal sealed class QBlockDownload : QBlockTransfer
     public static bool Applies(CoapMessage request, CoapMessage first, CoapClientOptions options) =>
         options.QBlock.Enabled && options.Oscore is null && (request.Code == CoapCode.Get || request.Code == CoapCode.Fetch)
         && request.Observe is null && first.Code.IsSuccess && first.Options.Contains(OptionNumber.Size2)
-        && BlockRequests.TryGetBlock(first, OptionNumber.Block2, out var block) && block is { Number: 0, More: true }
+        && BlockRequests.TryGetBlock(first, OptionNumber.Block2, out var block) && block.More
         && first.Payload.Length == block.Size;
 
     /// <summary>
-    /// Fetches blocks 1 and on after <paramref name="first"/> (see <see cref="Applies"/>), writing block 0's payload
-    /// and then every block's in order. Returns null when the server does not support Q-Block2 (nothing written), an
-    /// error response that ended the transfer, or the last block's response (its payload is the last block's).
+    /// Fetches the blocks after <paramref name="first"/> (see <see cref="Applies"/>; block 0, or the first block of a
+    /// range) up to block <paramref name="until"/> (exclusive) or the end, writing the first block's payload and then
+    /// every block's in order. Returns null when the server does not support Q-Block2 (nothing written), an error
+    /// response that ended the transfer, or the last block's response (its payload is the last block's).
     /// </summary>
     public static async Task<CoapMessage?> ContinueAsync(
         CoapEndpoint endpoint,
@@ -86,16 +93,17 @@ internal sealed class QBlockDownload : QBlockTransfer
         TimeProvider time,
         Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write,
         IProgress<TransferProgress>? progress,
+        int until,
         CancellationToken cancellationToken)
     {
         BlockRequests.TryGetBlock(first, OptionNumber.Block2, out var block);
         var total = (long)first.Options.GetUInt(OptionNumber.Size2)!.Value;
-        if (total <= block.Size)
+        if (total <= block.Offset + block.Size)
         {
             return null;
         }
 
-        var download = new QBlockDownload(endpoint, template, first, block, total, options, time, write, progress);
+        var download = new QBlockDownload(endpoint, template, first, block, total, until, options, time, write, progress);
         return await download.RunAsync(download.Next()!, remote, cancellationToken).ConfigureAwait(false);
     }
 
@@ -132,8 +140,8 @@ internal sealed class QBlockDownload : QBlockTransfer
         }
 
         var number = block.Number;
-        var last = number == _count - 1;
-        if (block.SizeExponent != _exponent || number >= _count || block.More == last
+        var last = number == _blocks - 1;
+        if (block.SizeExponent != _exponent || number >= _blocks || block.More == last
             || response.Payload.Length != (last ? (int)(_total - ((long)number * _size)) : _size))
         {
             throw new CoapException($"The server sent Q-Block2 {block} with {response.Payload.Length} bytes, which does not fit the {_total}-byte representation in {_size}-byte blocks (RFC 9177 §4.4).");
@@ -157,7 +165,7 @@ internal sealed class QBlockDownload : QBlockTransfer
         _window.OnReceived(rtt);
         _arrivedSinceLoss = true;
         _lastArrival = now;
-        if (_written == 0)
+        if (_written == _start)
         {
             await WriteAsync(first.Payload, cancellationToken).ConfigureAwait(false);
         }
@@ -266,7 +274,7 @@ internal sealed class QBlockDownload : QBlockTransfer
     /// <summary>The next request when the window has room: lost blocks first, then new ones, at most MAX_PAYLOADS.</summary>
     protected override CoapMessage? Next()
     {
-        var available = _lost.Count + Math.Max(0, Math.Min(_count, _written + _maxAhead) - Math.Max(_next, 1));
+        var available = _lost.Count + Math.Max(0, Math.Min(_count, _written + _maxAhead) - _next);
         var full = Math.Min(_options.QBlock.MaxPayloads, available);
         // The probe asks for one block only: its answer comes piggybacked on the ACK, with no NON burst ahead of it.
         var room = _probed ? Math.Min(_window.Size - _outstanding.Count, full) : 1;
@@ -285,11 +293,6 @@ internal sealed class QBlockDownload : QBlockTransfer
             }
 
             (wanted ??= []).Add(number);
-        }
-
-        if (_next == 0)
-        {
-            _next = 1;
         }
 
         while ((wanted?.Count ?? 0) < room && _next < _count && _next < _written + _maxAhead)

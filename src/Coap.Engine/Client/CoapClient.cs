@@ -157,12 +157,51 @@ public sealed class CoapClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(write);
+        return await ContinueQBlockAsync(request, first, remote, int.MaxValue, write, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Fetches a range of a Block2 representation by Q-Block2 (RFC 9177 §4.4), for random access: as
+    /// <see cref="ContinueWithQBlockAsync"/>, but <paramref name="first"/> answers a request for any block N (with
+    /// Size2), and only blocks N+1 up to <paramref name="until"/> (exclusive) are asked for. The blocks' payloads, from
+    /// block N's on, go to <paramref name="write"/> in order; the result is the last one's response or the error that
+    /// ended the transfer. Null when Q-Block2 does not apply (the range has no block after N, among the rest) or the
+    /// server does not support it (then remembered): nothing was written, and the caller goes on block by block.
+    /// </summary>
+    public async Task<CoapMessage?> ContinueRangeWithQBlockAsync(
+        CoapMessage request,
+        CoapMessage first,
+        IPEndPoint remote,
+        int until,
+        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(write);
+        if (!BlockRequests.TryGetBlock(first, OptionNumber.Block2, out var block) || until <= block.Number + 1)
+        {
+            return null;
+        }
+
+        return await ContinueQBlockAsync(request, first, remote, until, write, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<CoapMessage?> ContinueQBlockAsync(
+        CoapMessage request,
+        CoapMessage first,
+        IPEndPoint remote,
+        int until,
+        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write,
+        IProgress<TransferProgress>? progress,
+        CancellationToken cancellationToken)
+    {
         if (!QBlockDownload.Applies(request, first, Options) || _plainOnly.ContainsKey(remote))
         {
             return null;
         }
 
-        var result = await QBlockDownload.ContinueAsync(_endpoint, request, first, remote, Options, _time, write, progress, cancellationToken).ConfigureAwait(false);
+        var result = await QBlockDownload.ContinueAsync(_endpoint, request, first, remote, Options, _time, write, progress, until, cancellationToken).ConfigureAwait(false);
         if (result is null)
         {
             RememberPlainOnly(remote);

@@ -56,6 +56,9 @@ public sealed class ImpairmentRelay : IAsyncDisposable
     /// <summary>Datagrams handed on so far, duplicates included, both directions.</summary>
     public long Forwarded => _toServer.Forwarded + _toClient.Forwarded;
 
+    /// <summary>Datagrams handed on to the server so far, duplicates included.</summary>
+    public long ForwardedToServer => _toServer.Forwarded;
+
     /// <summary>Datagrams taken from either socket and judged (forwarded, queued or dropped) so far.</summary>
     public long Received => Interlocked.Read(ref _received);
 
