@@ -66,13 +66,23 @@ internal static class RedisScripts
         return s
         """;
 
-    /// <summary>KEYS hash, name, data, ids; ARGV id, channel. Returns 1 when the topic was there; the name and data keys go only if they are still this topic's.</summary>
+    /// <summary>
+    /// KEYS hash, name, data, ids, gone; ARGV id, channel, how long a deletion is remembered (ms), how many at most.
+    /// Returns 1 when the topic was there; the name and data keys go only if they are still this topic's. The id goes
+    /// into the sorted set "gone" (scored by Redis's clock) so that a host putting back what it holds after Redis lost
+    /// its data does not bring it back (<see cref="Restore"/>); the oldest are dropped beyond the age or the count.
+    /// </summary>
     public const string Delete = """
         local n = redis.call('DEL', KEYS[1])
         for i = 2, 3 do
           if redis.call('GET', KEYS[i]) == ARGV[1] then redis.call('DEL', KEYS[i]) end
         end
         redis.call('SREM', KEYS[4], ARGV[1])
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        redis.call('ZADD', KEYS[5], now, ARGV[1])
+        redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - tonumber(ARGV[3]))
+        redis.call('ZREMRANGEBYRANK', KEYS[5], 0, -(tonumber(ARGV[4]) + 1))
         redis.call('PUBLISH', ARGV[2], 'd ' .. ARGV[1])
         return n
         """;
@@ -92,12 +102,14 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Puts back a topic a host still holds after Redis lost its data: KEYS hash, name, data, ids; ARGV id,
+    /// Puts back a topic a host still holds after Redis lost its data: KEYS hash, name, data, ids, gone; ARGV id,
     /// configuration, g, value ('' for none), s, expire-at ms ('0'), channel. A topic Redis has keeps whichever
-    /// configuration and value carry the higher number.
+    /// configuration and value carry the higher number; one deleted since Redis came back (in "gone", see
+    /// <see cref="Delete"/>) is not put back.
     /// </summary>
     public const string Restore = """
         if redis.call('EXISTS', KEYS[1]) == 0 then
+          if redis.call('ZSCORE', KEYS[5], ARGV[1]) then return 0 end
           if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
           redis.call('HSET', KEYS[1], 'c', ARGV[2], 'g', ARGV[3], 's', ARGV[5])
           if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'v', ARGV[4]) end

@@ -207,7 +207,7 @@ internal sealed partial class RedisTopicStore
     private Task RestoreAsync(StoredTopic topic)
     {
         var c = topic.Configuration;
-        return _db.ScriptEvaluateAsync(RedisScripts.Restore, KeysOf(topic.Id, c, withIds: true),
+        return _db.ScriptEvaluateAsync(RedisScripts.Restore, [.. KeysOf(topic.Id, c, withIds: true), _gone],
             [topic.Id, Record(topic.Id, c), topic.Generation, topic.Value is null ? RedisValue.EmptyString : ValueRecord.Write(topic.Value), topic.Sequence, ExpireAt(c), _channelName]);
     }
 

@@ -21,6 +21,10 @@ internal sealed partial class RedisTopicStore : IDisposable
     /// <summary>Announcements waiting for the broker (with 64 KiB values, 64 MiB at most); beyond this the store drops them and reads everything again.</summary>
     private const int MaxWaitingEvents = 1024;
 
+    /// <summary>How long, and how many, deletions are remembered so that a host putting back its topics after Redis lost its data does not bring them back.</summary>
+    private const long RememberDeletedMs = 24 * 60 * 60 * 1000;
+    private const int RememberDeletedCount = 100_000;
+
     private readonly ConnectionMultiplexer _redis;
     private readonly IDatabase _db;
     private readonly ILogger _logger;
@@ -31,6 +35,7 @@ internal sealed partial class RedisTopicStore : IDisposable
     private readonly string _channelName;
     private readonly RedisKey _ids;
     private readonly RedisKey _epochKey;
+    private readonly RedisKey _gone;
     // Wait, not DropWrite: only then does TryWrite say false when the queue is full (DropWrite drops and says true),
     // which is how Enqueue knows to read everything again.
     private readonly Channel<Event> _events = Channel.CreateBounded<Event>(new BoundedChannelOptions(MaxWaitingEvents) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -52,6 +57,7 @@ internal sealed partial class RedisTopicStore : IDisposable
         _channel = RedisChannel.Literal(_channelName);
         _ids = _prefix + "ids";
         _epochKey = _prefix + "epoch";
+        _gone = _prefix + "gone";
         var configuration = ConfigurationOptions.Parse(options.Configuration);
         configuration.AbortOnConnectFail = false;
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
@@ -135,7 +141,7 @@ internal sealed partial class RedisTopicStore : IDisposable
 
     /// <summary>True when the topic was there.</summary>
     public async Task<bool> DeleteAsync(string id, TopicConfiguration configuration) =>
-        (long)(await Run(RedisScripts.Delete, KeysOf(id, configuration, withIds: true), [id, _channelName]).ConfigureAwait(false)) == 1;
+        (long)(await Run(RedisScripts.Delete, [.. KeysOf(id, configuration, withIds: true), _gone], [id, _channelName, RememberDeletedMs, RememberDeletedCount]).ConfigureAwait(false)) == 1;
 
     /// <summary>One topic as Redis holds it now; null when it is gone.</summary>
     public async Task<StoredTopic?> LoadAsync(string id)
