@@ -52,5 +52,33 @@ public sealed class SnapshotRollbackTests : IDisposable
         Assert.Equal("4", TestBroker.Text(await c.Send(CoapCode.Get, data)));
     }
 
+    [Fact]
+    public async Task A_later_expiration_date_is_put_back_with_its_configuration_when_Redis_came_back_from_an_older_dump()
+    {
+        await using var redis = await RedisServer.StartAsync(_folder.FullName);
+        await using var a = SharedHosts.Start(redis);
+        var (topic, _) = await a.CreateAsync("extended", (5, DateTimeOffset.UtcNow.AddHours(1)));
+        var id = topic[(topic.LastIndexOf('/') + 1)..];
+        await using (var admin = await RedisClient.ConnectAsync(redis))
+        {
+            await admin.SaveAsync();
+        }
+
+        Assert.Equal(CoapCode.Changed, (await a.Send(CoapCode.IPatch, topic, Maps.Of((5, DateTimeOffset.UtcNow.AddHours(3))), Maps.Format)).Code);
+        var lost = a.Store().NextLoss;
+        await redis.KillAsync();
+        await lost.WaitAsync(TestBroker.Timeout);
+        var resynced = a.Store().NextResync;
+        await redis.RestartAsync();
+        await resynced.WaitAsync(TestBroker.Timeout);
+
+        // The dump's topic would go in an hour (its keys' TTL), taking the host's later expiration-date with it.
+        await using var direct = await RedisClient.ConnectAsync(redis);
+        foreach (var key in new[] { $"test:t:{id}", "test:n:extended" })
+        {
+            Assert.InRange(await direct.TimeToLiveAsync(key) ?? TimeSpan.Zero, TimeSpan.FromHours(2), TimeSpan.FromHours(3));
+        }
+    }
+
     public void Dispose() => _folder.Delete(recursive: true);
 }

@@ -104,7 +104,7 @@ internal static class RedisScripts
     /// <summary>
     /// Puts back a topic a host still holds after Redis lost its data: KEYS hash, name, data, ids, gone; ARGV id,
     /// configuration, g, value ('' for none), s, expire-at ms ('0'), channel. A topic Redis has keeps whichever
-    /// configuration and value carry the higher number; one deleted since Redis came back (in "gone", see
+    /// configuration (with its expiration as the keys' TTL) and value carry the higher number; one deleted since Redis came back (in "gone", see
     /// <see cref="Delete"/>) is not put back.
     /// </summary>
     public const string Restore = """
@@ -130,6 +130,9 @@ internal static class RedisScripts
         end
         if tonumber(ARGV[3]) > tonumber(redis.call('HGET', KEYS[1], 'g') or '0') then
           redis.call('HSET', KEYS[1], 'c', ARGV[2], 'g', ARGV[3])
+          for i = 1, 3 do
+            if ARGV[6] ~= '0' then redis.call('PEXPIREAT', KEYS[i], ARGV[6]) else redis.call('PERSIST', KEYS[i]) end
+          end
           changed = true
         end
         if changed then redis.call('PUBLISH', ARGV[7], 'c ' .. ARGV[1]) end
