@@ -37,14 +37,22 @@ internal abstract class QBlockTransfer(CoapEndpoint endpoint, TimeProvider time)
                 {
                     try
                     {
-                        response = await reader.ReadAsync(cancellationToken).AsTask().WaitAsync(NextDeadline(), Time, cancellationToken).ConfigureAwait(false);
+                        // Waits for a response without taking it: a wait that runs out leaves no read behind to take
+                        // (and lose) the response that arrives next.
+                        if (!await reader.WaitToReadAsync(cancellationToken).AsTask().WaitAsync(NextDeadline(), Time, cancellationToken).ConfigureAwait(false))
+                        {
+                            throw new ChannelClosedException();
+                        }
+
+                        reader.TryRead(out response);
                     }
                     catch (TimeoutException)
                     {
                     }
-                    catch (ChannelClosedException closed) when (closed.InnerException is CoapException failure)
+                    catch (CoapException) when (!Served)
                     {
-                        return Served ? throw failure : null;
+                        // The stream failed (an RST, or the CON probe unacknowledged) before any Q-Block answer.
+                        return null;
                     }
                 }
 
