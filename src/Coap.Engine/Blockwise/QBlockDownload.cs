@@ -18,7 +18,7 @@ namespace Coap.Engine.Blockwise;
 /// A 4.02, an RST, no acknowledgement, or a response without Q-Block2 to the probe means the server does not support it: nothing
 /// more was written and the caller goes on with RFC 7959 from the first response. A 4.01 with an Echo has the probe
 /// sent again with it (<see cref="QBlockTransfer"/>); any other error response to the probe is the result. Every block must carry block 0's
-/// ETag and size; another ETag means the representation changed (a <see cref="CoapException"/>). An error response
+/// ETag and size; another ETag means the representation changed (a <see cref="CoapRepresentationChangedException"/>). An error response
 /// later ends the transfer and is returned. The transfer fails with <see cref="CoapTimeoutException"/> when no block
 /// arrives for the client's timeout (NON_PARTIAL_TIMEOUT's role).
 /// </remarks>
@@ -140,7 +140,7 @@ internal sealed class QBlockDownload : QBlockTransfer
         var etag = response.Options.TryGet(OptionNumber.ETag, out var option) ? option.Value : (ReadOnlyMemory<byte>?)null;
         if (etag.HasValue != _etag.HasValue || (etag is { } a && !a.Span.SequenceEqual(_etag!.Value.Span)))
         {
-            throw new CoapException("The representation changed during the Q-Block2 transfer (its ETag differs between blocks, RFC 9177 §4.4).");
+            throw new CoapRepresentationChangedException("The representation changed during the Q-Block2 transfer (its ETag differs between blocks, RFC 9177 §4.4).");
         }
 
         var number = block.Number;

@@ -167,6 +167,30 @@ public sealed class QBlockClientTests
         Assert.True(peer.Client.IsKnownWithoutQBlock(ClientLockstep.Server));
     }
 
+    [Fact]
+    public async Task A_q_block2_block_with_another_etag_ends_the_download_with_a_representation_changed_exception()
+    {
+        await using var peer = new ClientLockstep(new CoapClientOptions { BlockSize = Size });
+        var pending = peer.Client.SendAsync(peer.Client.NewRequest(CoapCode.Get, default, null), CoapUri.Parse(ClientLockstep.Uri("big")));
+
+        var get = await peer.NextAsync();
+        peer.Reply(get, CoapCode.Content, Block(0), m =>
+        {
+            m.Options.Set(new BlockValue(0, true, 2).ToOption(OptionNumber.Block2));
+            m.Options.SetUInt(OptionNumber.Size2, (uint)Body.Length);
+            Tag(m, [0xE1]);
+        });
+        var probe = await peer.NextAsync();
+        peer.Reply(probe, CoapCode.Content, Block(1), m =>
+        {
+            m.Options.Set(new BlockValue(1, true, 2).ToOption(OptionNumber.QBlock2));
+            Tag(m, [0xE2]);
+        });
+
+        var error = await Assert.ThrowsAsync<CoapRepresentationChangedException>(() => pending.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains("ETag differs", error.Message, StringComparison.Ordinal);
+    }
+
     private static ReadOnlyMemory<byte> Block(int number) => Body.AsMemory(number * Size, Size);
 
     private static void Send(ClientLockstep peer, CoapToken token, int number, byte[]? tag) =>
