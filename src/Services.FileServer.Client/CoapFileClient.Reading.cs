@@ -115,11 +115,11 @@ public sealed partial class CoapFileClient
         {
             last = await Client.ContinueWithQBlockAsync(request, first, remote, write, progress, cancellationToken).ConfigureAwait(false);
         }
-        catch (CoapException failure) when (failure.GetType() == typeof(CoapException) && failure.Message.Contains("ETag differs", StringComparison.Ordinal))
+        catch (CoapRepresentationChangedException changed)
         {
-            // The engine stops on a block whose ETag is not block 0's ("… its ETag differs between blocks …", its only
-            // sign of it): here that is the 4.12 of a representation replaced mid-read, as by RFC 7959.
-            throw ChangedWhileReading(uri, operation);
+            // The engine stops on a block whose ETag is not block 0's: here that is the 4.12 of a representation
+            // replaced mid-read, as by RFC 7959.
+            throw ChangedWhileReading(uri, operation, changed);
         }
 
         if (last is null)
@@ -249,10 +249,10 @@ public sealed partial class CoapFileClient
         return response.Code == CoapCode.Valid || etag.Equals(current);
     }
 
-    private static CoapFileException ChangedWhileReading(CoapUri uri, FileOperation operation) =>
+    private static CoapFileException ChangedWhileReading(CoapUri uri, FileOperation operation, CoapRepresentationChangedException? detected = null) =>
         new(CoapCode.PreconditionFailed, operation == FileOperation.List
             ? $"4.12 Precondition Failed: the directory changed on the server while it was being listed (its ETag differs between blocks); list it again [{uri}]"
-            : $"4.12 Precondition Failed: the file changed on the server while it was being read; read it again [{uri}]");
+            : $"4.12 Precondition Failed: the file changed on the server while it was being read; read it again [{uri}]", inner: detected);
 
     /// <summary>
     /// A GET for the block that holds byte <paramref name="position"/>, at blocks of 2^(exponent+4) bytes; block 0 asks

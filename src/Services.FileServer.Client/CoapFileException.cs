@@ -8,8 +8,9 @@ namespace Services.FileServer.Client;
 /// </summary>
 public sealed class CoapFileException : Exception
 {
-    public CoapFileException(CoapCode code, string message, string? diagnostic = null)
-        : base(message)
+    /// <param name="inner">What the client detected that stands for the error, when it was not the server's answer.</param>
+    public CoapFileException(CoapCode code, string message, string? diagnostic = null, Exception? inner = null)
+        : base(message, inner)
     {
         Code = code;
         Diagnostic = diagnostic;

@@ -154,6 +154,24 @@ public sealed class CoapFileClientTests
     }
 
     [Fact]
+    public async Task A_file_replaced_during_a_q_block2_read_stops_it_with_4_12_on_the_engines_typed_signal()
+    {
+        await using var server = new TestFileServer();
+        var path = Path.Combine(server.Root, "moving.bin");
+        await File.WriteAllBytesAsync(path, Body(640));
+        // The first report is block 0's, written when block 1 came by the Q-Block2 probe: the set after it reads the new file.
+        var progress = new SyncProgress([]) { OnFirst = () => File.WriteAllBytes(path, Body(700)) };
+
+        var error = await WithClientAsync(
+            files => Assert.ThrowsAsync<CoapFileException>(() => files.ReadAsync(CoapUri.Parse(server.Uri("moving.bin")), Stream.Null, progress)),
+            blockSize: 64);
+
+        Assert.Equal(CoapCode.PreconditionFailed, error.Code);
+        Assert.Equal($"4.12 Precondition Failed: the file changed on the server while it was being read; read it again [{server.Uri("moving.bin")}]", error.Message);
+        Assert.IsType<CoapRepresentationChangedException>(error.InnerException);
+    }
+
+    [Fact]
     public async Task Stat_learns_size_and_etag_from_one_small_block()
     {
         await using var server = new TestFileServer();

@@ -188,7 +188,9 @@ internal sealed partial class Block1Stage
         {
             lock (_gate)
             {
-                if (FitsLocked(upload.Key.Peer, payload.Length, file: false))
+                // Counted only while the upload is in the table: one that expired (or was dropped) meanwhile has given
+                // back what it counted, and nothing would give these bytes back.
+                if (IsListedLocked(upload) && FitsLocked(upload.Key.Peer, payload.Length, file: false))
                 {
                     ChargeLocked(upload, payload.Length, file: false);
                     state.Early[number] = payload.ToArray();
@@ -240,6 +242,8 @@ internal sealed partial class Block1Stage
 
         return response;
     }
+
+    private bool IsListedLocked(PendingUpload upload) => _uploads.TryGetValue(upload.Key, out var listed) && ReferenceEquals(listed, upload);
 
     private void Uncharge(PendingUpload upload, int bytes)
     {

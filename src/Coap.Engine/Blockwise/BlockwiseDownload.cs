@@ -8,7 +8,7 @@ namespace Coap.Engine.Blockwise;
 /// The client side of a Block2 transfer (RFC 7959 §2.4, §3.1): after a first response with Block2 M=1, fetches
 /// the following blocks with the same request options and concatenates them. The client follows a server that
 /// picks a smaller block size; a representation that changes mid-transfer (another ETag) restarts the download
-/// from block 0 once, and a second change fails with a <see cref="CoapException"/>.
+/// from block 0 once, and a second change fails with a <see cref="CoapRepresentationChangedException"/>.
 /// </summary>
 internal sealed class BlockwiseDownload
 {
@@ -60,7 +60,7 @@ internal sealed class BlockwiseDownload
             {
                 if (restarted)
                 {
-                    throw new CoapException("The representation changed twice during the block-wise transfer (RFC 7959 §2.4: its ETag differs between blocks).");
+                    throw new CoapRepresentationChangedException("The representation changed twice during the block-wise transfer (RFC 7959 §2.4: its ETag differs between blocks).");
                 }
 
                 restarted = true;

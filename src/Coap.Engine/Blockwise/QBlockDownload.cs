@@ -16,8 +16,9 @@ namespace Coap.Engine.Blockwise;
 /// </summary>
 /// <remarks>
 /// A 4.02, an RST, no acknowledgement, or a response without Q-Block2 to the probe means the server does not support it: nothing
-/// more was written and the caller goes on with RFC 7959 from the first response. Every block must carry block 0's
-/// ETag and size; another ETag means the representation changed (a <see cref="CoapException"/>). An error response
+/// more was written and the caller goes on with RFC 7959 from the first response. A 4.01 with an Echo has the probe
+/// sent again with it (<see cref="QBlockTransfer"/>); any other error response to the probe is the result. Every block must carry block 0's
+/// ETag and size; another ETag means the representation changed (a <see cref="CoapRepresentationChangedException"/>). An error response
 /// later ends the transfer and is returned. The transfer fails with <see cref="CoapTimeoutException"/> when no block
 /// arrives for the client's timeout (NON_PARTIAL_TIMEOUT's role).
 /// </remarks>
@@ -109,6 +110,16 @@ internal sealed class QBlockDownload : QBlockTransfer
 
     protected override void Started() => _lastArrival = Time.GetTimestamp();
 
+    /// <summary>The probe asks for block 1 again: its round trip starts anew.</summary>
+    protected override void ProbeRepeated()
+    {
+        _lastArrival = Time.GetTimestamp();
+        if (_outstanding.TryGetValue(1, out var asked))
+        {
+            _outstanding[1] = (_lastArrival, asked.Tries + 1);
+        }
+    }
+
     protected override async ValueTask<(bool Done, CoapMessage? Result)> TakeAsync(CoapMessage response, CancellationToken cancellationToken)
     {
         var first = _first;
@@ -126,9 +137,10 @@ internal sealed class QBlockDownload : QBlockTransfer
                 return (true, response);
             }
 
-            // The first answer decides: 4.02 (or no Q-Block2 at all) is a server without Q-Block, and a 4.01 challenge
-            // is left to the plain transfer, which answers it (RFC 9175); fall back.
-            var fallBack = response.Code == CoapCode.BadOption || response.Code == CoapCode.Unauthorized || response.Code.IsSuccess;
+            // The first answer decides: 4.02 (or no Q-Block2 at all) is a server without Q-Block; fall back. Any other
+            // error (a 4.01 whose Echo the probe already carried, or without one) is the result: it says nothing of
+            // Q-Block.
+            var fallBack = response.Code == CoapCode.BadOption || response.Code.IsSuccess;
             return (true, fallBack ? null : response);
         }
 
@@ -136,7 +148,7 @@ internal sealed class QBlockDownload : QBlockTransfer
         var etag = response.Options.TryGet(OptionNumber.ETag, out var option) ? option.Value : (ReadOnlyMemory<byte>?)null;
         if (etag.HasValue != _etag.HasValue || (etag is { } a && !a.Span.SequenceEqual(_etag!.Value.Span)))
         {
-            throw new CoapException("The representation changed during the Q-Block2 transfer (its ETag differs between blocks, RFC 9177 §4.4).");
+            throw new CoapRepresentationChangedException("The representation changed during the Q-Block2 transfer (its ETag differs between blocks, RFC 9177 §4.4).");
         }
 
         var number = block.Number;

@@ -20,11 +20,14 @@ internal abstract class QBlockTransfer(CoapEndpoint endpoint, TimeProvider time)
     protected bool Served { get; set; }
 
     /// <summary>
-    /// Sends <paramref name="first"/> and drives the transfer until it is done. Null when the server does not support
-    /// Q-Block (the stream closed with a failure before any Q-Block answer: an RST or an unacknowledged CON).
+    /// Sends <paramref name="first"/> (the CON probe) and drives the transfer until it is done. Null when the server
+    /// does not support Q-Block (the stream closed with a failure before any Q-Block answer: an RST or an
+    /// unacknowledged CON). A 4.01 with an Echo in answer to the probe is answered as every other request of the client
+    /// answers it (<see cref="EchoRetry"/>, RFC 9175 §2.3): the probe goes once more with the Echo, and Q-Block goes on.
     /// </summary>
     protected async Task<CoapMessage?> RunAsync(CoapMessage first, IPEndPoint remote, CancellationToken cancellationToken)
     {
+        var probe = first;
         var exchange = endpoint.OpenStream(first, remote);
         try
         {
@@ -37,15 +40,31 @@ internal abstract class QBlockTransfer(CoapEndpoint endpoint, TimeProvider time)
                 {
                     try
                     {
-                        response = await reader.ReadAsync(cancellationToken).AsTask().WaitAsync(NextDeadline(), Time, cancellationToken).ConfigureAwait(false);
+                        // Waits for a response without taking it: a wait that runs out leaves no read behind to take
+                        // (and lose) the response that arrives next.
+                        if (!await reader.WaitToReadAsync(cancellationToken).AsTask().WaitAsync(NextDeadline(), Time, cancellationToken).ConfigureAwait(false))
+                        {
+                            throw new ChannelClosedException();
+                        }
+
+                        reader.TryRead(out response);
                     }
                     catch (TimeoutException)
                     {
                     }
-                    catch (ChannelClosedException closed) when (closed.InnerException is CoapException failure)
+                    catch (CoapException) when (!Served)
                     {
-                        return Served ? throw failure : null;
+                        // The stream failed (an RST, or the CON probe unacknowledged) before any Q-Block answer.
+                        return null;
                     }
+                }
+
+                if (response is not null && !Served && EchoRetry.Repeat(probe, response) is { } again)
+                {
+                    probe = again;
+                    ProbeRepeated();
+                    endpoint.Transmit(exchange, again);
+                    continue;
                 }
 
                 if (response is not null && await TakeAsync(response, cancellationToken).ConfigureAwait(false) is (true, var result))
@@ -68,6 +87,9 @@ internal abstract class QBlockTransfer(CoapEndpoint endpoint, TimeProvider time)
 
     /// <summary>The first request went out.</summary>
     protected abstract void Started();
+
+    /// <summary>The probe was challenged (4.01 with an Echo) and goes again now, with the Echo.</summary>
+    protected abstract void ProbeRepeated();
 
     /// <summary>Handles one response; Done with the result when the transfer is over (a null result: fall back).</summary>
     protected abstract ValueTask<(bool Done, CoapMessage? Result)> TakeAsync(CoapMessage response, CancellationToken cancellationToken);

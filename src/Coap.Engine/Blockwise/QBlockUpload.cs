@@ -24,7 +24,8 @@ namespace Coap.Engine.Blockwise;
 /// (RFC 9177 §7.2's NON_TIMEOUT role), the set's answer or the blocks after the last one received were lost: the
 /// lowest and the highest block not acknowledged go again as the probe (the server answers the highest with the list
 /// of all blocks it misses below it, or 2.31 for all), the RTO backs off and the window shrinks. A 4.02, an RST or no
-/// acknowledgement of the CON probe means no Q-Block1 there: null, and the caller uploads by RFC 7959. The transfer
+/// acknowledgement of the CON probe means no Q-Block1 there: null, and the caller uploads by RFC 7959; a 4.01 with an
+/// Echo has the probe sent again with it (<see cref="QBlockTransfer"/>), any other 4.01 is the result. The transfer
 /// fails with <see cref="CoapTimeoutException"/> when no response arrives for the client's timeout
 /// (NON_PARTIAL_TIMEOUT's role).
 /// </remarks>
@@ -88,6 +89,13 @@ internal sealed class QBlockUpload : QBlockTransfer
     }
 
     protected override void Started() => _lastArrival = Time.GetTimestamp();
+
+    protected override void ProbeRepeated()
+    {
+        _lastArrival = Time.GetTimestamp();
+        _tries[0]++;
+        _outstanding[0] = _lastArrival;
+    }
 
     protected override ValueTask<(bool Done, CoapMessage? Result)> TakeAsync(CoapMessage response, CancellationToken cancellationToken) => new(Take(response));
 

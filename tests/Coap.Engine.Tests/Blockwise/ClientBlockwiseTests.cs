@@ -94,7 +94,7 @@ public sealed class ClientBlockwiseTests
         Assert.Equal(1, Block(request, OptionNumber.Block2).Number);
         peer.Reply(request, CoapCode.Content, Bytes(16, 3), Block2(1, true, 0, 0xC));
 
-        var error = await Assert.ThrowsAsync<CoapException>(() => pending.WaitAsync(TimeSpan.FromSeconds(5)));
+        var error = await Assert.ThrowsAsync<CoapRepresentationChangedException>(() => pending.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Contains("ETag", error.Message, StringComparison.Ordinal);
         Assert.NotEmpty(progress);
     }

@@ -22,7 +22,19 @@ internal sealed class RecordingSink : ICoapUploadSink
     /// <summary>Thrown by the disposal, as a sink whose temp file's directory is gone may.</summary>
     public Exception? FailDisposalWith { get; init; }
 
-    public ValueTask WriteAsync(ReadOnlyMemory<byte> block, long offset, CancellationToken cancellationToken)
+    /// <summary>When set and not complete, writes wait for it (a slow disk), so a test can act while a block is being written.</summary>
+    public Task? Hold { get; set; }
+
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> block, long offset, CancellationToken cancellationToken) =>
+        Hold is { IsCompleted: false } hold ? WriteLaterAsync(hold, block, offset) : Write(block, offset);
+
+    private async ValueTask WriteLaterAsync(Task hold, ReadOnlyMemory<byte> block, long offset)
+    {
+        await hold;
+        await Write(block, offset);
+    }
+
+    private ValueTask Write(ReadOnlyMemory<byte> block, long offset)
     {
         Assert.Equal(Body.Length, offset);
         Offsets.Add(offset);

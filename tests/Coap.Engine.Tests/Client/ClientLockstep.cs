@@ -2,6 +2,7 @@ using System.Net;
 using Coap.Engine.Client;
 using Coap.Engine.Codec;
 using Coap.Engine.Protocol;
+using Coap.Engine.Transport;
 using Coap.Testing;
 
 namespace Coap.Engine.Tests.Client;
@@ -16,9 +17,10 @@ internal sealed class ClientLockstep : IAsyncDisposable
 
     /// <param name="options">The client's options.</param>
     /// <param name="time">The client's clock; <see cref="Time"/> (fake, advanced by the test) unless given.</param>
-    public ClientLockstep(CoapClientOptions? options = null, TimeProvider? time = null)
+    /// <param name="wrap">Wraps the lockstep transport before the client gets it (to hook into what the client sends).</param>
+    public ClientLockstep(CoapClientOptions? options = null, TimeProvider? time = null, Func<InMemoryTransport, IDatagramTransport>? wrap = null)
     {
-        Client = new CoapClient(options ?? new CoapClientOptions(), time ?? Time, null, _transport);
+        Client = new CoapClient(options ?? new CoapClientOptions(), time ?? Time, null, wrap?.Invoke(_transport) ?? _transport);
     }
 
     public FakeTimeProvider Time { get; } = new();

@@ -105,6 +105,92 @@ public sealed class QBlockClientTests
         Assert.Equal(Body, response.Payload.ToArray());
     }
 
+    [Fact]
+    public async Task A_q_block2_block_arriving_right_after_a_wait_ran_out_is_taken_not_lost()
+    {
+        // Three blocks: 0 in the first response, 1 in the probe's, 2 in the NON set. Fake time moves only when told.
+        const int Total = 3 * Size;
+        var options = new CoapClientOptions { BlockSize = Size };
+        SendHookTransport? hooked = null;
+        await using var peer = new ClientLockstep(options, wrap: inner => hooked = new SendHookTransport(inner));
+        var pending = peer.Client.SendAsync(peer.Client.NewRequest(CoapCode.Get, default, null), CoapUri.Parse(ClientLockstep.Uri("big")));
+
+        var get = await peer.NextAsync();
+        peer.Reply(get, CoapCode.Content, Block(0), m =>
+        {
+            m.Options.Set(new BlockValue(0, true, 2).ToOption(OptionNumber.Block2));
+            m.Options.SetUInt(OptionNumber.Size2, Total);
+        });
+        var probe = await peer.NextAsync();
+        var waiting = peer.Time.WhenArmedAsync(options.Transmission.AckTimeout); // the wait for block 2: the RTO before any measurement
+        peer.Reply(probe, CoapCode.Content, Block(1), m => m.Options.Set(new BlockValue(1, true, 2).ToOption(OptionNumber.QBlock2)));
+        var set = await peer.NextAsync();
+        Assert.Equal([2], Blocks(set, OptionNumber.QBlock2));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The wait runs out and block 2 is asked for again; the first copy arrives just then, before the client waits anew.
+        hooked!.AfterSend = () =>
+        {
+            hooked.AfterSend = null;
+            peer.Notify(set.Token, CoapMessageType.NonConfirmable, CoapCode.Content, Block(2), m => m.Options.Set(new BlockValue(2, false, 2).ToOption(OptionNumber.QBlock2)));
+        };
+        peer.Time.Advance(options.Transmission.AckTimeout);
+        Assert.Equal([2], Blocks(await peer.NextAsync(), OptionNumber.QBlock2));
+
+        // The copy completes the transfer: the second request needs no answer (without one, no later RTO could run out).
+        var response = await pending.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(CoapCode.Content, response.Code);
+        Assert.Equal(Body.AsSpan(0, Total).ToArray(), response.Payload.ToArray());
+    }
+
+    [Fact]
+    public async Task A_q_block2_probe_answered_with_an_rst_falls_back_to_block2_and_remembers_the_server()
+    {
+        await using var peer = new ClientLockstep(new CoapClientOptions { BlockSize = Size });
+        var pending = peer.Client.SendAsync(peer.Client.NewRequest(CoapCode.Get, default, null), CoapUri.Parse(ClientLockstep.Uri("big")));
+
+        var get = await peer.NextAsync();
+        peer.Reply(get, CoapCode.Content, Block(0), m =>
+        {
+            m.Options.Set(new BlockValue(0, true, 2).ToOption(OptionNumber.Block2));
+            m.Options.SetUInt(OptionNumber.Size2, 2 * Size);
+        });
+        var probe = await peer.NextAsync();
+        Assert.Equal([1], Blocks(probe, OptionNumber.QBlock2));
+        peer.Deliver(CoapMessage.CreateEmpty(CoapMessageType.Reset, probe.MessageId));
+
+        var plain = await peer.NextAsync();
+        Assert.Empty(Blocks(plain, OptionNumber.QBlock2));
+        Assert.Equal([1], Blocks(plain, OptionNumber.Block2));
+        peer.Reply(plain, CoapCode.Content, Block(1), m => m.Options.Set(new BlockValue(1, false, 2).ToOption(OptionNumber.Block2)));
+        Assert.Equal(Body.AsSpan(0, 2 * Size).ToArray(), (await pending.WaitAsync(TimeSpan.FromSeconds(10))).Payload.ToArray());
+        Assert.True(peer.Client.IsKnownWithoutQBlock(ClientLockstep.Server));
+    }
+
+    [Fact]
+    public async Task A_q_block2_block_with_another_etag_ends_the_download_with_a_representation_changed_exception()
+    {
+        await using var peer = new ClientLockstep(new CoapClientOptions { BlockSize = Size });
+        var pending = peer.Client.SendAsync(peer.Client.NewRequest(CoapCode.Get, default, null), CoapUri.Parse(ClientLockstep.Uri("big")));
+
+        var get = await peer.NextAsync();
+        peer.Reply(get, CoapCode.Content, Block(0), m =>
+        {
+            m.Options.Set(new BlockValue(0, true, 2).ToOption(OptionNumber.Block2));
+            m.Options.SetUInt(OptionNumber.Size2, (uint)Body.Length);
+            Tag(m, [0xE1]);
+        });
+        var probe = await peer.NextAsync();
+        peer.Reply(probe, CoapCode.Content, Block(1), m =>
+        {
+            m.Options.Set(new BlockValue(1, true, 2).ToOption(OptionNumber.QBlock2));
+            Tag(m, [0xE2]);
+        });
+
+        var error = await Assert.ThrowsAsync<CoapRepresentationChangedException>(() => pending.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains("ETag differs", error.Message, StringComparison.Ordinal);
+    }
+
     private static ReadOnlyMemory<byte> Block(int number) => Body.AsMemory(number * Size, Size);
 
     private static void Send(ClientLockstep peer, CoapToken token, int number, byte[]? tag) =>
