@@ -219,9 +219,9 @@ public sealed partial class CoapFileClient
                 return ValueTask.CompletedTask;
             }, cancellationToken).ConfigureAwait(false);
         }
-        catch (CoapException failure) when (failure.GetType() == typeof(CoapException) && failure.Message.Contains("ETag differs", StringComparison.Ordinal))
+        catch (CoapRepresentationChangedException changed)
         {
-            throw ChangedWhileReading(uri, FileOperation.Read);
+            throw ChangedWhileReading(uri, FileOperation.Read, changed);
         }
 
         if (last is null)
