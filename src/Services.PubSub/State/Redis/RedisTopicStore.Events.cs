@@ -55,6 +55,7 @@ internal sealed partial class RedisTopicStore
 
     private void OnConnectionFailed(ConnectionFailedEventArgs failure)
     {
+        Interlocked.Increment(ref _losses);
         _synced = false;
         if (Interlocked.Exchange(ref _unavailable, 1) == 0)
         {
@@ -218,6 +219,7 @@ internal sealed partial class RedisTopicStore
     private async Task ResyncAsync()
     {
         var topics = _topics!;
+        var losses = Volatile.Read(ref _losses);
         Subscribe();
         var epoch = await EpochAsync().ConfigureAwait(false);
         if (_epoch is not null && epoch != _epoch)
@@ -245,8 +247,14 @@ internal sealed partial class RedisTopicStore
 
         topics.Resynced(all);
         _epoch = epoch;
-        _synced = true;
-        Interlocked.Exchange(ref _unavailable, 0);
+        if (Volatile.Read(ref _losses) == losses)
+        {
+            _synced = true;
+            Interlocked.Exchange(ref _unavailable, 0);
+        }
+
+        // else the connection dropped during this read: the Redis it is back to may have lost what was put back, and
+        // the reconnection has asked for another read; writes wait for that one.
         PubSubLog.RedisResynced(_logger, all.Count);
         Interlocked.Exchange(ref _resynced, NewSignal()).TrySetResult();
     }

@@ -46,6 +46,9 @@ internal sealed partial class RedisTopicStore : IDisposable
     private int _resyncWanted;
     private int _overflowed;
     private int _unavailable;
+
+    /// <summary>How many times the connection was lost: a read of everything during which it grew does not make the store synced.</summary>
+    private int _losses;
     private TaskCompletionSource _resynced = NewSignal();
     private TaskCompletionSource _lost = NewSignal();
 
@@ -84,10 +87,11 @@ internal sealed partial class RedisTopicStore : IDisposable
         Task.Run(ProcessEventsAsync).Forget(_logger, "applying the changes heard from Redis");
         try
         {
+            var losses = Volatile.Read(ref _losses);
             Subscribe();
             _epoch = Epoch();
             var loaded = Parse((RedisResult[])_db.ScriptEvaluate(RedisScripts.LoadAll, [_ids], [_prefix])!);
-            _synced = true;
+            _synced = Volatile.Read(ref _losses) == losses;
             return loaded;
         }
         catch (Exception error) when (error is RedisException or TimeoutException)
