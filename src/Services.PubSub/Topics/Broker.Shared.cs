@@ -22,17 +22,17 @@ internal sealed partial class Broker : ISharedTopics
 
     private void LoadShared(RedisTopicStore store)
     {
-        if (store.Start(this) is not { } loaded)
+        if (store.Start(this) is { } loaded)
         {
-            return;
+            foreach (var stored in loaded)
+            {
+                Take(stored);
+            }
+
+            PubSubLog.LoadedFromRedis(_logger, loaded.Count);
         }
 
-        foreach (var stored in loaded)
-        {
-            Take(stored);
-        }
-
-        PubSubLog.LoadedFromRedis(_logger, loaded.Count);
+        store.Listen();
     }
 
     private async Task<Topic> CreateSharedAsync(RedisTopicStore store, ConfigurationFields fields, string creator)

@@ -19,6 +19,7 @@ public sealed class InterruptedResyncTests
         var topics = new HeldTopics(held);
         using var store = new RedisTopicStore(new PubSubRedisOptions { Configuration = redis.Configuration, KeyPrefix = "test:" }, NullLogger.Instance);
         Assert.NotNull(store.Start(topics));
+        store.Listen();
 
         // First outage: Redis comes back empty; the store puts "kept" back, reads everything, and is held in Resynced.
         var lost = store.NextLoss;

@@ -79,12 +79,13 @@ internal sealed partial class RedisTopicStore : IDisposable
 
     /// <summary>
     /// Subscribes to the announcements and reads every topic, at start. Null when Redis cannot be reached now: the
-    /// broker starts empty and takes the topics when the connection comes (writes are refused until then).
+    /// broker starts empty and takes the topics when the connection comes (writes are refused until then). The
+    /// announcements heard meanwhile wait until <see cref="Listen"/>, which the broker calls once it holds what was
+    /// read: one made after the read then finds its topic (a value above the one read, a deletion).
     /// </summary>
     public IReadOnlyList<StoredTopic>? Start(ISharedTopics topics)
     {
         _topics = topics;
-        Task.Run(ProcessEventsAsync).Forget(_logger, "applying the changes heard from Redis");
         try
         {
             var losses = Volatile.Read(ref _losses);
@@ -101,6 +102,9 @@ internal sealed partial class RedisTopicStore : IDisposable
             return null;
         }
     }
+
+    /// <summary>Hands the announcements (those heard since <see cref="Start"/> first) to the broker from now on.</summary>
+    public void Listen() => Task.Run(ProcessEventsAsync).Forget(_logger, "applying the changes heard from Redis");
 
     /// <summary>
     /// False until the topics were read at start, and from a lost connection until they were read again: writes are
