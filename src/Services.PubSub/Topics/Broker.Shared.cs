@@ -147,8 +147,10 @@ internal sealed partial class Broker : ISharedTopics
     {
         Publication? value;
         TimeSpan wait;
+        long? before;
         lock (topic.Gate)
         {
+            before = topic.LastPublishedAt;
             value = Admit(topic, payload, contentFormat, out wait);
         }
 
@@ -157,14 +159,30 @@ internal sealed partial class Broker : ISharedTopics
             return (wait, false);
         }
 
-        if (await store.PublishAsync(topic.Id, value).ConfigureAwait(false) is not { } result)
+        (long Sequence, bool Replaced)? result;
+        try
+        {
+            result = await store.PublishAsync(topic.Id, value).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            // Nothing was stored (5.03): the client's retry is not held to MinPublishInterval by it.
+            lock (topic.Gate)
+            {
+                topic.LastPublishedAt = before;
+            }
+
+            throw;
+        }
+
+        if (result is not { } stored)
         {
             Forget(topic, AnotherHost);
             throw new TopicGoneException();
         }
 
-        TakeValue(topic, result.Sequence, value, AnotherHost);
-        return (TimeSpan.Zero, result.Replaced);
+        TakeValue(topic, stored.Sequence, value, AnotherHost);
+        return (TimeSpan.Zero, stored.Replaced);
     }
 
     private async Task ClearSharedAsync(RedisTopicStore store, Topic topic, string requester)

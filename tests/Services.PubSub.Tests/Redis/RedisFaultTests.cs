@@ -51,6 +51,27 @@ public sealed class RedisFaultTests
     }
 
     [Fact]
+    public async Task A_publication_refused_while_Redis_was_down_does_not_count_against_the_publish_interval()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var a = SharedHosts.Start(redis, more: new() { ["Modules:PubSub:MinPublishInterval"] = "00:00:10" }, time: new Coap.Testing.FakeTimeProvider());
+        var (_, data) = await a.CreateAsync("paced");
+        var lost = a.Store().NextLoss;
+        await redis.KillAsync();
+        await lost.WaitAsync(TestBroker.Timeout);
+        var refused = await a.PublishAsync(data, "never");
+        var resynced = a.Store().NextResync;
+        await redis.RestartAsync();
+        await resynced.WaitAsync(TestBroker.Timeout);
+
+        // No time passed on the broker's clock: only a publication that was stored counts.
+        var retried = await a.PublishAsync(data, "1");
+
+        Assert.Equal(CoapCode.ServiceUnavailable, refused.Code);
+        Assert.Equal(CoapCode.Created, retried.Code);
+    }
+
+    [Fact]
     public async Task Subscribers_of_a_host_that_missed_publications_while_cut_off_get_the_latest_value_when_it_reconnects()
     {
         await using var redis = await RedisServer.StartAsync();

@@ -8,7 +8,7 @@ namespace Services.PubSub.Tests.Redis;
 /// <summary>Brokers with Modules:PubSub:Store = Redis, each its own CoAP server on a port of its own, sharing one real redis-server.</summary>
 internal static class SharedHosts
 {
-    public static TestBroker Start(RedisServer redis, string prefix = "test:", Dictionary<string, string?>? more = null)
+    public static TestBroker Start(RedisServer redis, string prefix = "test:", Dictionary<string, string?>? more = null, TimeProvider? time = null)
     {
         var settings = new Dictionary<string, string?>(more ?? [])
         {
@@ -16,7 +16,7 @@ internal static class SharedHosts
             ["Modules:PubSub:Redis:Configuration"] = redis.Configuration,
             ["Modules:PubSub:Redis:KeyPrefix"] = prefix,
         };
-        return new TestBroker(settings);
+        return new TestBroker(settings, time);
     }
 
     public static Broker Broker(this TestBroker host) => host.Server.Services.GetRequiredService<Broker>();
