@@ -36,9 +36,6 @@ internal sealed class PooledObservation
     /// <summary>Whether the upstream observation is over (cancelled, ended by the upstream, failed).</summary>
     public bool Ended => Volatile.Read(ref _ended) != 0;
 
-    /// <summary>Registrations between the pool's lookup and the proxy's handler; only the pool touches it, under its lock.</summary>
-    public int Joining { get; set; }
-
     /// <summary>Sweeps in a row that found no observer; only the pool's sweep touches it.</summary>
     public int IdleSweeps { get; set; }
 

@@ -165,6 +165,56 @@ public sealed class ObservationTests
         await b.DisposeAsync();
     }
 
+    [Fact]
+    public async Task A_registration_a_later_stage_refuses_does_not_keep_the_upstream_observation_once_the_last_observer_left()
+    {
+        var upstream = TestObservableResource.Text(() => "v0");
+        var upstreamEmptied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        upstream.Observers.Emptied += _ => upstreamEmptied.TrySetResult();
+        await using var harness = ProxyHarness.Start(tree => tree.Map("obs", upstream, TestObservableResource.Metadata));
+        await using var clientA = new CoapClient();
+        var a = clientA.ObserveAsync(harness.ForwardRequest(CoapCode.Get, "obs"), harness.ProxyEndPoint).GetAsyncEnumerator();
+        Assert.Equal("v0", await NextAsync(a));
+
+        // B's registration joins the key's observation, then the Block2 stage refuses it (SZX 7 is reserved) before
+        // the proxy's handler runs.
+        var registration = harness.ForwardRequest(CoapCode.Get, "obs");
+        registration.Observe = 0;
+        registration.Options.Add(new CoapOption(OptionNumber.Block2, new byte[] { 0x07 }));
+        var refused = await harness.SendAsync(registration).WaitAsync(Bound);
+        Assert.Equal(CoapCode.BadRequest, refused.Code);
+        Assert.Null(refused.Observe);
+
+        // A, the last observer, leaves: the proxy cancels upstream (not a sweep a minute later).
+        await a.DisposeAsync();
+        await upstreamEmptied.Task.WaitAsync(Bound);
+        Assert.Equal(0, upstream.Observers.Count);
+    }
+
+    [Fact]
+    public async Task A_refused_registration_does_not_hold_a_place_among_the_proxys_observations()
+    {
+        var upstream = TestObservableResource.Text(() => "v0");
+        await using var harness = ProxyHarness.Start(
+            tree => tree.Map("obs", upstream, TestObservableResource.Metadata),
+            new Dictionary<string, string?> { ["Modules:Proxy:MaxObservations"] = "1" });
+
+        // Q-Block2 with Observe: the Q-Block2 stage refuses it before the proxy's handler runs.
+        var registration = harness.ForwardRequest(CoapCode.Get, "obs");
+        registration.Observe = 0;
+        registration.Options.Add(new BlockValue(0, true, 2).ToOption(OptionNumber.QBlock2));
+        var refused = await harness.SendAsync(registration).WaitAsync(Bound);
+        Assert.Equal(CoapCode.BadOption, refused.Code);
+
+        // The one place is free: the next registration observes upstream.
+        await using var client = new CoapClient();
+        var b = client.ObserveAsync(harness.ForwardRequest(CoapCode.Get, "obs"), harness.ProxyEndPoint).GetAsyncEnumerator();
+        Assert.Equal("v0", await NextAsync(b));
+        Assert.NotNull(b.Current.Observe);
+        Assert.Equal(1, upstream.Observers.Count);
+        await b.DisposeAsync();
+    }
+
     private static async Task<string> NextAsync(IAsyncEnumerator<CoapMessage> notifications)
     {
         Assert.True(await notifications.MoveNextAsync().AsTask().WaitAsync(Bound), "the observation ended");
