@@ -138,6 +138,12 @@ internal sealed class ClientObservation
                     continue;
                 }
 
+                if (!registered)
+                {
+                    // The registration's answer is fresh: a re-registration asked for before it came is served by it.
+                    _renewal?.Consume();
+                }
+
                 registered = true;
                 reregistered = false;
                 wait = TimeSpan.FromSeconds(next.MaxAge ?? 60) + ReregistrationMargin;
