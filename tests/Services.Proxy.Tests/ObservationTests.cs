@@ -121,6 +121,38 @@ public sealed class ObservationTests
     }
 
     [Fact]
+    public async Task A_notification_that_only_refreshes_the_value_reaches_the_clients_but_the_echo_of_a_re_registration_does_not()
+    {
+        var value = "v0";
+        var upstream = new TestObservableResource(_ =>
+        {
+            var response = CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes(Volatile.Read(ref value)), ContentFormat.TextPlain);
+            response.MaxAge = 30;
+            return response;
+        });
+        await using var harness = ProxyHarness.Start(tree => tree.Map("obs", upstream, TestObservableResource.Metadata));
+        await using var clientA = new CoapClient();
+        await using var clientB = new CoapClient();
+        var a = clientA.ObserveAsync(harness.ForwardRequest(CoapCode.Get, "obs"), harness.ProxyEndPoint).GetAsyncEnumerator();
+        Assert.Equal("v0", await NextAsync(a));
+
+        // The origin says the value is still fresh (RFC 7641 §4.3.1): the same notification again, a new Max-Age.
+        upstream.Observers.NotifyChanged();
+        Assert.Equal("v0", await NextAsync(a));
+        Assert.Equal(30u, a.Current.MaxAge);
+
+        // B's registration has the proxy re-register upstream: its answer, what A holds already, goes to B alone.
+        var b = clientB.ObserveAsync(harness.ForwardRequest(CoapCode.Get, "obs"), harness.ProxyEndPoint).GetAsyncEnumerator();
+        Assert.Equal("v0", await NextAsync(b));
+        Volatile.Write(ref value, "v1");
+        upstream.Observers.NotifyChanged();
+        Assert.Equal("v1", await NextAsync(a));
+        Assert.Equal("v1", await NextAsync(b));
+        await a.DisposeAsync();
+        await b.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_registration_racing_the_last_observers_departure_ends_up_with_a_live_upstream_observation()
     {
         // The upstream holds its answer to the proxy's re-registration (asked for by B's registration) until the
