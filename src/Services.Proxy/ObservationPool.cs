@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Coap.Engine.Hosting;
 using Coap.Engine.Observe;
 using Microsoft.Extensions.Logging;
@@ -7,7 +8,7 @@ namespace Services.Proxy;
 /// <summary>
 /// The upstream observations by cache key (RFC 7641 §5: one registration upstream however many clients observe).
 /// When the last client of one leaves, the upstream observation is cancelled; a sweep also cancels those that never
-/// got a client (a registration refused by the engine's limits after the upstream answered).
+/// got a client.
 /// </summary>
 internal sealed class ObservationPool : IDisposable
 {
@@ -15,6 +16,7 @@ internal sealed class ObservationPool : IDisposable
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, PooledObservation> _all = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<ResourceObservers, PooledObservation> _byObservers = new();
     private readonly int _capacity;
     private readonly ILogger _logger;
     private readonly ITimer _sweep;
@@ -41,43 +43,35 @@ internal sealed class ObservationPool : IDisposable
     }
 
     /// <summary>
-    /// The live observation of a key for a registration, made when there is none (or the one there ended); null when
-    /// the pool is full. The registration counts as joining it until <see cref="Joined"/>: until then (and, from the
-    /// engine's side, until the observer is on the list) the last observer leaving does not cancel it.
+    /// The live observation of a key for a registration, made when there is none (or the one there ended), with the
+    /// registration begun on its observers under the pool's lock (<see cref="ResourceObservers.BeginRegistration"/>):
+    /// until the engine ends it, whether the observer is added or any stage refuses it, the observation is not
+    /// dropped. Null when the pool is full.
     /// </summary>
-    public PooledObservation? GetOrAdd(string key, string uri)
+    public PooledObservation? BeginRegistration(string key, string uri)
     {
         lock (_gate)
         {
-            if (_all.TryGetValue(key, out var existing) && !existing.Ended)
+            if (!_all.TryGetValue(key, out var observation) || observation.Ended)
             {
-                existing.Joining++;
-                return existing;
+                if (observation is null && _all.Count >= _capacity)
+                {
+                    return null;
+                }
+
+                var added = observation = new PooledObservation(key, uri);
+                added.Observers.Emptied += _ => OnEmptied(added);
+                _byObservers.Add(added.Observers, added);
+                _all[key] = added;
             }
 
-            if (existing is null && _all.Count >= _capacity)
-            {
-                return null;
-            }
-
-            var observation = new PooledObservation(key, uri) { Joining = 1 };
-            observation.Observers.Emptied += _ => OnEmptied(observation);
-            _all[key] = observation;
+            observation.Observers.BeginRegistration();
             return observation;
         }
     }
 
-    /// <summary>
-    /// A registration from <see cref="GetOrAdd"/> reached the proxy's handler: the engine holds the observation's
-    /// <see cref="PooledObservation.Observers"/> as under registration from here on (Emptied waits for it).
-    /// </summary>
-    public void Joined(PooledObservation observation)
-    {
-        lock (_gate)
-        {
-            observation.Joining--;
-        }
-    }
+    /// <summary>The observation whose observers a registration joins (<see cref="Coap.Engine.Server.CoapRequestContext.Registration"/>).</summary>
+    public PooledObservation? Of(ResourceObservers observers) => _byObservers.TryGetValue(observers, out var observation) ? observation : null;
 
     public bool TryGet(string key, out PooledObservation? observation)
     {
@@ -108,7 +102,7 @@ internal sealed class ObservationPool : IDisposable
     {
         lock (_gate)
         {
-            if (observation.Observers.Count != 0 || observation.Joining > 0)
+            if (!observation.Observers.IsIdle)
             {
                 return;
             }
@@ -129,7 +123,7 @@ internal sealed class ObservationPool : IDisposable
         {
             foreach (var observation in _all.Values)
             {
-                if (observation.Observers.Count > 0)
+                if (!observation.Observers.IsIdle)
                 {
                     observation.IdleSweeps = 0;
                 }

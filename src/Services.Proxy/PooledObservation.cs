@@ -17,6 +17,7 @@ internal sealed class PooledObservation
     private CoapMessage? _latest;
     private int _started;
     private int _ended;
+    private int _renewing;
 
     public PooledObservation(string key, string uri)
     {
@@ -36,9 +37,6 @@ internal sealed class PooledObservation
     /// <summary>Whether the upstream observation is over (cancelled, ended by the upstream, failed).</summary>
     public bool Ended => Volatile.Read(ref _ended) != 0;
 
-    /// <summary>Registrations between the pool's lookup and the proxy's handler; only the pool touches it, under its lock.</summary>
-    public int Joining { get; set; }
-
     /// <summary>Sweeps in a row that found no observer; only the pool's sweep touches it.</summary>
     public int IdleSweeps { get; set; }
 
@@ -55,6 +53,7 @@ internal sealed class PooledObservation
     public Task<CoapMessage> RenewAsync()
     {
         var next = Volatile.Read(ref _next).Task;
+        Volatile.Write(ref _renewing, 1);
         Renewal.Request();
         return next;
     }
@@ -113,14 +112,17 @@ internal sealed class PooledObservation
     }
 
     /// <summary>
-    /// Makes a message the latest and fans it out; an answer to a re-registration that says what the latest said
-    /// already is not sent to the observers again.
+    /// Makes a message the latest and fans it out. Only the answer to a re-registration a new observer asked for (the
+    /// next message after <see cref="RenewAsync"/>) that says what the latest said already is not sent to the
+    /// observers again: they hold it. Any other notification goes out even when it repeats the latest, since that is
+    /// how the upstream says the value is still fresh (RFC 7641 §4.3.1: a new Max-Age).
     /// </summary>
     private void Publish(CoapMessage message)
     {
+        var echo = Interlocked.Exchange(ref _renewing, 0) != 0;
         var previous = Interlocked.Exchange(ref _latest, message);
         Interlocked.Exchange(ref _next, NewNext()).TrySetResult(message);
-        if (previous is not null && !Same(previous, message))
+        if (previous is not null && !(echo && Same(previous, message)))
         {
             Observers.NotifyChanged();
         }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using Coap.Engine.Client;
 using Coap.Engine.Hosting;
 using Coap.Engine.Observe;
@@ -33,7 +32,6 @@ internal sealed class ProxyResource : IObservableRoute
     private readonly ILogger _logger;
     private readonly string _identity;
     private readonly BodyLimit _bodyLimit;
-    private readonly ConditionalWeakTable<CoapMessage, PooledObservation> _registrations = new();
 
     public ProxyResource(IOptions<ProxyOptions> options, Upstreams upstreams, ProxyCache cache, ObservationPool observations, TransferBodies transfers, ILogger<ProxyResource> logger)
     {
@@ -50,35 +48,24 @@ internal sealed class ProxyResource : IObservableRoute
 
     public static ResourceMetadata Metadata { get; } = new() { Observable = true, Title = "CoAP proxy" };
 
-    public ResourceObservers? ObserversOf(CoapRequestContext context)
+    /// <summary>A deregistration (Observe 1) needs a list to be matched against; it finds its observer by token.</summary>
+    public ResourceObservers? ObserversOf(CoapRequestContext context) => _observations.Inert;
+
+    /// <summary>
+    /// A registration joins its key's observation (made when there is none) with the registration begun under the
+    /// pool's lock: the last observer leaving meanwhile does not cancel the observation, and the engine ends the
+    /// registration whichever stage answers it.
+    /// </summary>
+    public ResourceObservers? BeginRegistration(CoapRequestContext context)
     {
-        if (context.Request.Observe != 0)
-        {
-            // A deregistration (Observe 1) needs a list to be matched against; it finds its observer by token.
-            return _observations.Inert;
-        }
-
         var target = Refused(context) ? null : TargetOf(context, out _);
-        if (target is null || _observations.GetOrAdd(ProxyCache.KeyOf(context.Request, target), target.Uri) is not { } observation)
-        {
-            return null;
-        }
-
-        // Only registrations pass here (the engine renders notifications past it): HandleAsync tells them by this mark.
-        _registrations.AddOrUpdate(context.Request, observation);
-        return observation.Observers;
+        return target is null ? null : _observations.BeginRegistration(ProxyCache.KeyOf(context.Request, target), target.Uri)?.Observers;
     }
 
     public async ValueTask<CoapMessage> HandleAsync(CoapRequestContext context)
     {
         var request = context.Request;
-        PooledObservation? joining = null;
-        if (request.Observe == 0 && _registrations.TryGetValue(request, out joining))
-        {
-            // A registration that ObserversOf let join an observation: the engine counts it as under way from here.
-            _registrations.Remove(request);
-            _observations.Joined(joining);
-        }
+        var joining = context.Registration is { } registration ? _observations.Of(registration) : null;
 
         if (Refused(context))
         {

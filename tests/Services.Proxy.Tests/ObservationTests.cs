@@ -121,6 +121,38 @@ public sealed class ObservationTests
     }
 
     [Fact]
+    public async Task A_notification_that_only_refreshes_the_value_reaches_the_clients_but_the_echo_of_a_re_registration_does_not()
+    {
+        var value = "v0";
+        var upstream = new TestObservableResource(_ =>
+        {
+            var response = CoapMessage.CreateResponse(CoapCode.Content, Encoding.UTF8.GetBytes(Volatile.Read(ref value)), ContentFormat.TextPlain);
+            response.MaxAge = 30;
+            return response;
+        });
+        await using var harness = ProxyHarness.Start(tree => tree.Map("obs", upstream, TestObservableResource.Metadata));
+        await using var clientA = new CoapClient();
+        await using var clientB = new CoapClient();
+        var a = clientA.ObserveAsync(harness.ForwardRequest(CoapCode.Get, "obs"), harness.ProxyEndPoint).GetAsyncEnumerator();
+        Assert.Equal("v0", await NextAsync(a));
+
+        // The origin says the value is still fresh (RFC 7641 §4.3.1): the same notification again, a new Max-Age.
+        upstream.Observers.NotifyChanged();
+        Assert.Equal("v0", await NextAsync(a));
+        Assert.Equal(30u, a.Current.MaxAge);
+
+        // B's registration has the proxy re-register upstream: its answer, what A holds already, goes to B alone.
+        var b = clientB.ObserveAsync(harness.ForwardRequest(CoapCode.Get, "obs"), harness.ProxyEndPoint).GetAsyncEnumerator();
+        Assert.Equal("v0", await NextAsync(b));
+        Volatile.Write(ref value, "v1");
+        upstream.Observers.NotifyChanged();
+        Assert.Equal("v1", await NextAsync(a));
+        Assert.Equal("v1", await NextAsync(b));
+        await a.DisposeAsync();
+        await b.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_registration_racing_the_last_observers_departure_ends_up_with_a_live_upstream_observation()
     {
         // The upstream holds its answer to the proxy's re-registration (asked for by B's registration) until the
@@ -161,6 +193,56 @@ public sealed class ObservationTests
         Volatile.Write(ref value, "v1");
         upstream.Observers.NotifyChanged();
         Assert.Equal("v1", await NextAsync(b));
+        Assert.Equal(1, upstream.Observers.Count);
+        await b.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_registration_a_later_stage_refuses_does_not_keep_the_upstream_observation_once_the_last_observer_left()
+    {
+        var upstream = TestObservableResource.Text(() => "v0");
+        var upstreamEmptied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        upstream.Observers.Emptied += _ => upstreamEmptied.TrySetResult();
+        await using var harness = ProxyHarness.Start(tree => tree.Map("obs", upstream, TestObservableResource.Metadata));
+        await using var clientA = new CoapClient();
+        var a = clientA.ObserveAsync(harness.ForwardRequest(CoapCode.Get, "obs"), harness.ProxyEndPoint).GetAsyncEnumerator();
+        Assert.Equal("v0", await NextAsync(a));
+
+        // B's registration joins the key's observation, then the Block2 stage refuses it (SZX 7 is reserved) before
+        // the proxy's handler runs.
+        var registration = harness.ForwardRequest(CoapCode.Get, "obs");
+        registration.Observe = 0;
+        registration.Options.Add(new CoapOption(OptionNumber.Block2, new byte[] { 0x07 }));
+        var refused = await harness.SendAsync(registration).WaitAsync(Bound);
+        Assert.Equal(CoapCode.BadRequest, refused.Code);
+        Assert.Null(refused.Observe);
+
+        // A, the last observer, leaves: the proxy cancels upstream (not a sweep a minute later).
+        await a.DisposeAsync();
+        await upstreamEmptied.Task.WaitAsync(Bound);
+        Assert.Equal(0, upstream.Observers.Count);
+    }
+
+    [Fact]
+    public async Task A_refused_registration_does_not_hold_a_place_among_the_proxys_observations()
+    {
+        var upstream = TestObservableResource.Text(() => "v0");
+        await using var harness = ProxyHarness.Start(
+            tree => tree.Map("obs", upstream, TestObservableResource.Metadata),
+            new Dictionary<string, string?> { ["Modules:Proxy:MaxObservations"] = "1" });
+
+        // Q-Block2 with Observe: the Q-Block2 stage refuses it before the proxy's handler runs.
+        var registration = harness.ForwardRequest(CoapCode.Get, "obs");
+        registration.Observe = 0;
+        registration.Options.Add(new BlockValue(0, true, 2).ToOption(OptionNumber.QBlock2));
+        var refused = await harness.SendAsync(registration).WaitAsync(Bound);
+        Assert.Equal(CoapCode.BadOption, refused.Code);
+
+        // The one place is free: the next registration observes upstream.
+        await using var client = new CoapClient();
+        var b = client.ObserveAsync(harness.ForwardRequest(CoapCode.Get, "obs"), harness.ProxyEndPoint).GetAsyncEnumerator();
+        Assert.Equal("v0", await NextAsync(b));
+        Assert.NotNull(b.Current.Observe);
         Assert.Equal(1, upstream.Observers.Count);
         await b.DisposeAsync();
     }

@@ -22,13 +22,13 @@ internal sealed class Block2Stage : IServerStage
 {
     private readonly IServerStage _next;
     private readonly int _maxExponent;
-    private readonly ResponseCache _cache;
+    private readonly ResponseCache<UploadKey> _cache;
 
     public Block2Stage(CoapEndpointOptions options, TimeProvider time, IServerStage next)
     {
         _next = next;
         _maxExponent = BlockValue.ExponentFor(options.MaxBlockSize);
-        _cache = new ResponseCache(time, options.Transmission.ExchangeLifetime);
+        _cache = new ResponseCache<UploadKey>(time, options.Transmission.ExchangeLifetime);
     }
 
     public ValueTask<CoapMessage> InvokeAsync(CoapRequestContext context)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Coap.Engine.Blockwise;
 using Coap.Engine.Client;
 using Coap.Engine.Exchanges;
@@ -24,7 +25,13 @@ internal sealed class ClientObservation
     private static readonly TimeSpan DeregistrationWait = TimeSpan.FromSeconds(5);
 
     /// <summary>What <see cref="NextAsync"/> returns when the owner asked for a re-registration.</summary>
-    private static readonly CoapMessage RenewalDue = new();
+    private static readonly CoapMessage RenewalDue = ObservationRenewal.Due;
+
+    /// <summary>What the wait's timer puts into the exchange's channel when it fires; not a message.</summary>
+    private static readonly CoapMessage WaitOver = new();
+
+    /// <summary>What the caller's cancellation puts into the exchange's channel; not a message.</summary>
+    private static readonly CoapMessage Stopped = new();
 
     private readonly CoapEndpoint _endpoint;
     private readonly CoapMessage _request;
@@ -36,6 +43,9 @@ internal sealed class ClientObservation
     private readonly OscoreSecurityContext? _oscore;
     private readonly ObservationRenewal? _renewal;
     private OscoreRequestBinding? _binding;
+
+    /// <summary>The wait for the next notification: armed by <see cref="NextAsync"/>, it puts <see cref="WaitOver"/> into the channel.</summary>
+    private ITimer? _timer;
 
     /// <summary>The Notification Number of RFC 8613 §7.4.1: the highest Partial IV of a verified notification, -1 before one.</summary>
     private long _notificationNumber = -1;
@@ -65,6 +75,12 @@ internal sealed class ClientObservation
         _request.Observe = 0;
         var exchange = _endpoint.OpenStream(_request, _remote);
 
+        // The exchange's channel is the one thing the observation waits on: notifications, and what ends a wait
+        // otherwise (the timer, the caller's cancellation, a renewal asked for) as sentinels in between.
+        var wake = exchange.Notifications!.Writer;
+        _timer = _time.CreateTimer(static state => ((ChannelWriter<CoapMessage>)state!).TryWrite(WaitOver), wake, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var stopping = cancellationToken.UnsafeRegister(static state => ((ChannelWriter<CoapMessage>)state!).TryWrite(Stopped), wake);
+        _renewal?.Attach(wake);
         var registered = false;
         var order = new NotificationOrder(_time);
         try
@@ -78,7 +94,7 @@ internal sealed class ClientObservation
                 CoapMessage? next;
                 try
                 {
-                    next = await NextAsync(exchange, wait, registered ? _renewal : null, cancellationToken).ConfigureAwait(false);
+                    next = await NextAsync(exchange.Notifications.Reader, wait, registered, cancellationToken).ConfigureAwait(false);
                 }
                 catch (CoapException)
                 {
@@ -90,7 +106,6 @@ internal sealed class ClientObservation
                 if (ReferenceEquals(next, RenewalDue))
                 {
                     // The owner asked for a fresh value: re-register with the same token (RFC 7641 §3.3.1).
-                    _renewal!.Consume();
                     var renewal = BlockRequests.Derive(_request);
                     renewal.Observe = 0;
                     Transmit(exchange, renewal);
@@ -138,10 +153,18 @@ internal sealed class ClientObservation
                     continue;
                 }
 
+                if (!registered)
+                {
+                    // The registration's answer is fresh: a re-registration asked for before it came is served by it.
+                    _renewal?.TryTake();
+                }
+
                 registered = true;
                 reregistered = false;
                 wait = TimeSpan.FromSeconds(next.MaxAge ?? 60) + ReregistrationMargin;
-                var whole = await BlockwiseDownload.CompleteAsync(_request, next, _blockSize, _send, null, cancellationToken).ConfigureAwait(false);
+                var whole = next.Options.Contains(OptionNumber.Block2)
+                    ? await BlockwiseDownload.CompleteAsync(_request, next, _blockSize, _send, null, cancellationToken).ConfigureAwait(false)
+                    : next;
                 // A notification completed from Block2 blocks is the last block's response, which answered a plain
                 // GET: give it the notification's Observe number so the caller sees the same thing either way.
                 whole.Observe ??= observe;
@@ -150,6 +173,9 @@ internal sealed class ClientObservation
         }
         finally
         {
+            _renewal?.Attach(null);
+            await stopping.DisposeAsync().ConfigureAwait(false);
+            await _timer.DisposeAsync().ConfigureAwait(false);
             _endpoint.CloseStream(exchange);
             if (registered)
             {
@@ -175,28 +201,49 @@ internal sealed class ClientObservation
 
     /// <summary>
     /// The next notification; null when <paramref name="wait"/> passed without one; <see cref="RenewalDue"/> when the
-    /// owner asked for a re-registration meanwhile.
+    /// owner asked for a re-registration meanwhile and the observation is <paramref name="registered"/> (before, the
+    /// registration's answer serves the request). Reads without a cancellation token, so that the channel's one
+    /// reusable wait serves every read, and from a pooled state machine: nothing is allocated per notification.
     /// </summary>
-    private async Task<CoapMessage?> NextAsync(ClientExchange exchange, TimeSpan wait, ObservationRenewal? renewal, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<CoapMessage?> NextAsync(ChannelReader<CoapMessage> reader, TimeSpan wait, bool registered, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(wait, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        var deadline = _time.GetTimestamp() + (long)(wait.TotalSeconds * _time.TimestampFrequency);
+        _timer!.Change(wait, Timeout.InfiniteTimeSpan);
         try
         {
             while (true)
             {
-                if (renewal is not null && !exchange.Notifications!.Reader.TryPeek(out _))
+                cancellationToken.ThrowIfCancellationRequested();
+                var next = await reader.ReadAsync().ConfigureAwait(false);
+                if (ReferenceEquals(next, Stopped))
                 {
-                    var waiting = exchange.Notifications.Reader.WaitToReadAsync(linked.Token).AsTask();
-                    if (await Task.WhenAny(waiting, renewal.Requested).ConfigureAwait(false) != waiting)
-                    {
-                        linked.Cancel();
-                        _ = waiting.ContinueWith(static done => _ = done.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-                        return RenewalDue;
-                    }
+                    continue;
                 }
 
-                var next = await exchange.Notifications!.Reader.ReadAsync(linked.Token).ConfigureAwait(false);
+                if (ReferenceEquals(next, RenewalDue))
+                {
+                    if (_renewal!.TryTake() && registered)
+                    {
+                        return RenewalDue;
+                    }
+
+                    continue;
+                }
+
+                if (ReferenceEquals(next, WaitOver))
+                {
+                    // A timer of an earlier wait that fired as its notification came is not this wait's end.
+                    var left = deadline - _time.GetTimestamp();
+                    if (left <= 0)
+                    {
+                        return null;
+                    }
+
+                    _timer.Change(TimeSpan.FromSeconds((double)left / _time.TimestampFrequency), Timeout.InfiniteTimeSpan);
+                    continue;
+                }
+
                 if (_oscore is null)
                 {
                     return next;
@@ -209,9 +256,9 @@ internal sealed class ClientObservation
                 }
             }
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        finally
         {
-            return null;
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
     }
 

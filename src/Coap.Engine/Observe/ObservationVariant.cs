@@ -4,7 +4,7 @@ namespace Coap.Engine.Observe;
 
 /// <summary>
 /// The observers of one resource whose requests share a <see cref="VariantKey"/>: one render per change serves all
-/// of them. The request rendered is the first registrant's, which by the key's definition stands for every other.
+/// of them (its context without <see cref="CoapRequestContext.Registration"/>: a render registers nothing). The request rendered is the first registrant's, which by the key's definition stands for every other.
 /// </summary>
 internal sealed class ObservationVariant
 {
@@ -12,7 +12,7 @@ internal sealed class ObservationVariant
     {
         Resource = resource;
         Key = key;
-        Context = context;
+        Context = context.ForRenders();
     }
 
     public ResourceObservers Resource { get; }

@@ -58,15 +58,14 @@ internal sealed class ObserveStage : IServerStage
         var request = context.Request;
         if (request.Observe is not { } observe
             || (request.Code != CoapCode.Get && request.Code != CoapCode.Fetch)
-            || !context.Metadata.Observable
-            || ObserversOf(context) is not { } observers)
+            || !context.Metadata.Observable)
         {
             return Next.InvokeAsync(context);
         }
 
         if (observe != 0)
         {
-            if (observe == 1)
+            if (observe == 1 && ObserversOf(context) is not null)
             {
                 Deregister(new ObservationKey(context.Peer, request.Token), "deregistered");
             }
@@ -74,10 +73,16 @@ internal sealed class ObserveStage : IServerStage
             return Next.InvokeAsync(context);
         }
 
-        // From here to the end of Register the registration counts as under way: the resource's last observer
-        // leaving meanwhile does not raise Emptied (an intermediary would cancel the observation this one joins).
+        // From here to the end of Register the registration counts as under way (begun by the lookup itself for a
+        // route): the resource's last observer leaving meanwhile does not raise Emptied (an intermediary would cancel
+        // the observation this one joins).
+        if (BeginRegistration(context) is not { } observers)
+        {
+            return Next.InvokeAsync(context);
+        }
+
         var changes = observers.Changes;
-        observers.BeginRegistration();
+        context.Registration = observers;
         ValueTask<CoapMessage> pending;
         try
         {
@@ -110,6 +115,21 @@ internal sealed class ObserveStage : IServerStage
         IObservableRoute route => route.ObserversOf(context),
         _ => null,
     };
+
+    /// <summary>The observers a registration joins, with the registration begun on them.</summary>
+    private static ResourceObservers? BeginRegistration(CoapRequestContext context)
+    {
+        switch (context.Entry.Resource)
+        {
+            case IObservableResource resource:
+                resource.Observers.BeginRegistration();
+                return resource.Observers;
+            case IObservableRoute route:
+                return route.BeginRegistration(context);
+            default:
+                return null;
+        }
+    }
 
     /// <summary>
     /// Remembers the last NON notification's message ID of an observer, for an RST that may answer it. The caller

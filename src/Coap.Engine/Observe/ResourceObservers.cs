@@ -173,8 +173,28 @@ public sealed partial class ResourceObservers
         return detached;
     }
 
-    /// <summary>A registration is under way: <see cref="Emptied"/> waits for its end (<see cref="EndRegistration"/>).</summary>
-    internal void BeginRegistration()
+    /// <summary>
+    /// No observer and no registration under way: what <see cref="Emptied"/> reported, unless a registration began
+    /// since. An intermediary that begins registrations under its own lock (<see cref="IObservableRoute.BeginRegistration"/>)
+    /// checks it under that lock before it drops the list.
+    /// </summary>
+    public bool IsIdle
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _count == 0 && _registering == 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A registration is under way: <see cref="Emptied"/> waits for its end, which the engine reports once the observer
+    /// is added or the registration refused, at whatever stage. Only an <see cref="IObservableRoute.BeginRegistration"/>
+    /// calls it; the engine does for every other registration.
+    /// </summary>
+    public void BeginRegistration()
     {
         lock (_gate)
         {

@@ -56,9 +56,20 @@ public sealed class CoapRequestContext
     /// <summary>Set when the request came protected by OSCORE: its responses and notifications are protected too.</summary>
     internal OscoreServerRequest? Oscore { get; init; }
 
-    /// <summary>The same context for another request message: an assembled Block1 body, a notification's render.</summary>
+    /// <summary>
+    /// The observers this request is registering with (RFC 7641 §4.1: GET or FETCH with Observe 0 on an observable
+    /// resource), the ones the engine adds it to when the answer is 2.xx; null for any other request and for the
+    /// renders of notifications, which an observable route can tell from a registration by it.
+    /// </summary>
+    public Observe.ResourceObservers? Registration { get; internal set; }
+
+    /// <summary>The same context for another request message: an assembled Block1 body, one block of a Q-Block2 set.</summary>
     internal CoapRequestContext WithRequest(CoapMessage request) =>
-        new(request, Peer, Entry, Route, Services, Aborted) { MaxBlockSize = MaxBlockSize, Oscore = Oscore };
+        new(request, Peer, Entry, Route, Services, Aborted) { MaxBlockSize = MaxBlockSize, Oscore = Oscore, Registration = Registration };
+
+    /// <summary>The context a registration's notifications are rendered with: the same, but no registration.</summary>
+    internal CoapRequestContext ForRenders() =>
+        new(Request, Peer, Entry, Route, Services, Aborted) { MaxBlockSize = MaxBlockSize, Oscore = Oscore };
 
     /// <summary>Shortcut for a response with a code, payload and Content-Format.</summary>
     public static CoapMessage Respond(CoapCode code, ReadOnlyMemory<byte> payload = default, int? contentFormat = null) =>
