@@ -106,8 +106,12 @@ internal sealed partial class RedisTopicStore
                 }
                 catch (Exception error) when (error is RedisException or TimeoutException or StoreUnavailableException)
                 {
-                    // Redis went away while this was read: the reconnection reads everything again.
+                    // Redis went away, or did not answer in time, while this was read: what was missed is read again
+                    // after a while (a reconnection asks for that too), so a host whose connection stayed up still
+                    // catches up.
                     Interlocked.Exchange(ref _unavailable, 1);
+                    _synced = false;
+                    _retry.Change(RetryAfter, Timeout.InfiniteTimeSpan);
                 }
                 catch (ObjectDisposedException)
                 {

@@ -25,6 +25,9 @@ internal sealed partial class RedisTopicStore : IDisposable
     private const long RememberDeletedMs = 24 * 60 * 60 * 1000;
     private const int RememberDeletedCount = 100_000;
 
+    /// <summary>How long after a failed read (of a change, or of everything) the store reads everything again.</summary>
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
+
     private readonly ConnectionMultiplexer _redis;
     private readonly IDatabase _db;
     private readonly ILogger _logger;
@@ -51,6 +54,7 @@ internal sealed partial class RedisTopicStore : IDisposable
     private int _losses;
     private TaskCompletionSource _resynced = NewSignal();
     private TaskCompletionSource _lost = NewSignal();
+    private readonly Timer _retry;
 
     public RedisTopicStore(PubSubRedisOptions options, ILogger logger)
     {
@@ -69,6 +73,7 @@ internal sealed partial class RedisTopicStore : IDisposable
         _db = _redis.GetDatabase();
         _redis.ConnectionFailed += (_, failure) => OnConnectionFailed(failure);
         _redis.ConnectionRestored += (_, _) => OnConnectionRestored();
+        _retry = new Timer(_ => RequestResync());
     }
 
     /// <summary>Completes at the end of the next read of everything after a reconnection (tests wait for it).</summary>
@@ -244,6 +249,7 @@ internal sealed partial class RedisTopicStore : IDisposable
 
     public void Dispose()
     {
+        _retry.Dispose();
         _events.Writer.TryComplete();
         _redis.Dispose();
     }
