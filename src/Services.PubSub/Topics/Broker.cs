@@ -510,6 +510,15 @@ internal sealed partial class Broker : IDisposable
                 PubSubLog.Expired(_logger, topic.Configuration.Name);
             }
         }
+        catch (StoreUnavailableException) when (_shared is not null)
+        {
+            // Redis removes the topic itself (its keys' TTL is the expiration-date); this host ends it now rather than
+            // serve it past its date until Redis answers again.
+            if (Forget(topic, "its expiration-date"))
+            {
+                PubSubLog.Expired(_logger, topic.Configuration.Name);
+            }
+        }
         catch (Exception error) when (error is StateWriteException or WriterBusyException or StoreUnavailableException)
         {
             // The store has logged why, or the writer is behind; the topic stays until a later attempt removes it.

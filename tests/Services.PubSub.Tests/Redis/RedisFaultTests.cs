@@ -72,6 +72,27 @@ public sealed class RedisFaultTests
     }
 
     [Fact]
+    public async Task A_topic_whose_expiration_date_passes_while_Redis_is_down_ends_on_the_host_at_once()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var time = new Coap.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var a = SharedHosts.Start(redis, time: time);
+        var (topic, data) = await a.CreateAsync("brief", (5, time.GetUtcNow().AddHours(1)));
+        await a.PublishAsync(data, "v");
+        using var subscriber = new RawSubscriber(a.Server.Port, acknowledge: true);
+        Assert.NotNull((await subscriber.SubscribeAsync(data)).Observe);
+        var lost = a.Store().NextLoss;
+        await redis.KillAsync();
+        await lost.WaitAsync(TestBroker.Timeout);
+
+        // The host cannot delete it in Redis now; Redis's TTL will. The host does not serve it past its date meanwhile.
+        time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(CoapCode.NotFound, (await subscriber.ReceiveUntilAsync(m => m.Code != CoapCode.Content)).Code);
+        Assert.Equal(CoapCode.NotFound, (await a.Send(CoapCode.Get, topic)).Code);
+    }
+
+    [Fact]
     public async Task Subscribers_of_a_host_that_missed_publications_while_cut_off_get_the_latest_value_when_it_reconnects()
     {
         await using var redis = await RedisServer.StartAsync();
