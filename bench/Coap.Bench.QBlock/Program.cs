@@ -11,12 +11,14 @@ using Services.FileServer.Client;
 //   dotnet bench/Coap.Bench.QBlock/bin/Release/net10.0/Coap.Bench.QBlock.dll coap://127.0.0.1:PORT/files/ [options]
 // Options: --size BYTES (Q-Block body, 10 MiB), --plain-size BYTES (plain block-wise body through the relay, 256 KiB:
 // one block per round trip makes 10 MiB take minutes there), --lossy-size BYTES (the 30 % loss body, 1 MiB),
-// --delay MS (each way, 20), --bound SEC (per transfer, 300). Every row is a PUT then a GET of the same body, each
+// --delay MS (each way, 20), --bound SEC (per transfer, 300), --rows 0,4 (only those rows, numbered from 0 in the
+// order below), --get-only (no PUT: the files are on the server from an earlier run against it), --repeat N (each GET
+// N times in this process: the first with the client's code cold, the later ones warm). Every row is a PUT then a GET of the same body, each
 // checked by sha256; a transfer that has not finished within the bound is cut and reported completed=no (a PUT cut so
 // is made again straight to the server, so that the GET has its file).
 if (args.Length < 1)
 {
-    Console.Error.WriteLine("usage: Coap.Bench.QBlock coap://HOST:PORT/files/ [--size B] [--plain-size B] [--lossy-size B] [--delay MS] [--bound SEC]");
+    Console.Error.WriteLine("usage: Coap.Bench.QBlock coap://HOST:PORT/files/ [--size B] [--plain-size B] [--lossy-size B] [--delay MS] [--bound SEC] [--rows N,M] [--get-only] [--repeat N]");
     return 2;
 }
 
@@ -26,6 +28,11 @@ var plainSize = Option("--plain-size", 256 << 10);
 var lossySize = Option("--lossy-size", 1 << 20);
 var delay = TimeSpan.FromMilliseconds(Option("--delay", 20));
 var bound = TimeSpan.FromSeconds(Option("--bound", 300));
+var only = Array.IndexOf(args, "--rows") is var at and >= 0 && at + 1 < args.Length
+    ? args[at + 1].Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToHashSet()
+    : null;
+var getOnly = args.Contains("--get-only");
+var repeat = Option("--repeat", 1);
 var server = await CoapClient.ResolveAsync(baseUri);
 
 // Loss -1: no relay, straight to the server on loopback.
@@ -44,6 +51,12 @@ var failed = false;
 var row = 0;
 foreach (var (loss, qblock, length) in rows)
 {
+    if (only is not null && !only.Contains(row))
+    {
+        row++;
+        continue;
+    }
+
     var body = new byte[length];
     new Random(length).NextBytes(body);
     var relay = loss < 0 ? null : ImpairmentRelay.Start(server, delay, loss, seed: 9177);
@@ -57,7 +70,7 @@ foreach (var (loss, qblock, length) in rows)
         {
             var files = new CoapFileClient(client);
             var where = relay is null ? "loopback" : $"relay {delay.TotalMilliseconds:0}ms/{loss:P0}";
-            var put = await MeasureAsync(where, qblock, "PUT", length, async (progress, token) =>
+            var put = getOnly || await MeasureAsync(where, qblock, "PUT", length, async (progress, token) =>
             {
                 await files.WriteAsync(uri, body, progress: progress, cancellationToken: token);
                 return true;
@@ -70,12 +83,15 @@ foreach (var (loss, qblock, length) in rows)
             }
 
             failed |= !put;
-            failed |= !await MeasureAsync(where, qblock, "GET", length, async (progress, token) =>
+            for (var get = 0; get < repeat; get++)
             {
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                await files.ReadAsync(uri, new HashingStream(hash), progress, token);
-                return hash.GetHashAndReset().AsSpan().SequenceEqual(SHA256.HashData(body));
-            });
+                failed |= !await MeasureAsync(where, qblock, "GET", length, async (progress, token) =>
+                {
+                    using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                    await files.ReadAsync(uri, new HashingStream(hash), progress, token);
+                    return hash.GetHashAndReset().AsSpan().SequenceEqual(SHA256.HashData(body));
+                });
+            }
             if (relay is not null)
             {
                 Console.WriteLine($"  relay dropped={relay.Dropped} forwarded={relay.Forwarded}");
