@@ -13,15 +13,19 @@ internal sealed class QBlockAsk(int capacity)
 
     public long At { get; private set; }
 
+    /// <summary>How many blocks the transfer had received when the request went (for delivery-rate samples).</summary>
+    public long Delivered { get; private set; }
+
     /// <summary>Listed blocks neither received nor judged lost yet.</summary>
     public int Left { get; set; }
 
     /// <summary>The listed blocks before this index are answered or judged lost.</summary>
     public int Cursor { get; set; }
 
-    public void Reset(long at)
+    public void Reset(long at, long delivered)
     {
         At = at;
+        Delivered = delivered;
         Count = 0;
         Left = 0;
         Cursor = 0;

@@ -23,6 +23,14 @@ namespace Coap.Engine.Blockwise;
 /// </remarks>
 internal sealed class QBlockDownload : QBlockTransfer
 {
+    /// <summary>
+    /// The least reordering window: a block answering a request sent this much (or a quarter of the smoothed RTT, if
+    /// more) after an earlier request means the earlier one's blocks still outstanding are lost. On loopback, where
+    /// the RTT is tiny, this keeps the server's workers, which may answer two requests out of order, from looking
+    /// like loss.
+    /// </summary>
+    private static readonly TimeSpan MinReordering = TimeSpan.FromMilliseconds(1);
+
     private readonly CoapMessage _template;
     private readonly CoapMessage _first;
     private readonly CoapClientOptions _options;
@@ -48,6 +56,7 @@ internal sealed class QBlockDownload : QBlockTransfer
     private bool _probed;
     private bool _arrivedSinceLoss;
     private long _lastArrival;
+    private long _delivered;
 
     private QBlockDownload(CoapEndpoint endpoint, CoapMessage template, CoapMessage first, BlockValue block, long total, CoapClientOptions options, TimeProvider time,
         Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write, IProgress<TransferProgress>? progress)
@@ -143,10 +152,12 @@ internal sealed class QBlockDownload : QBlockTransfer
 
         var now = Time.GetTimestamp();
         TimeSpan? rtt = null;
+        var deliveredBefore = 0L;
         // Karn's rule; block 1 went in the CON probe, which the message layer may have sent again.
         if (_outstanding.Remove(number, out var asked))
         {
             rtt = asked.Tries == 1 && number > 1 ? Time.GetElapsedTime(asked.Ask.At, now) : null;
+            deliveredBefore = asked.Ask.Delivered;
             asked.Ask.Left--;
             Skipped(asked.Ask, number, now);
         }
@@ -155,6 +166,12 @@ internal sealed class QBlockDownload : QBlockTransfer
         if (number < _written || _early.ContainsKey(number) || number >= _next)
         {
             return (false, null); // a duplicate, or a block never asked for
+        }
+
+        _delivered++;
+        if (rtt is { } once)
+        {
+            _window.OnDelivered((int)(_delivered - deliveredBefore), once, now, Time.TimestampFrequency);
         }
 
         _window.OnReceived(rtt);
@@ -196,9 +213,12 @@ internal sealed class QBlockDownload : QBlockTransfer
     }
 
     /// <summary>
-    /// The server sends the blocks of one request in the order they were listed (ascending): those of the request that
-    /// <paramref name="number"/> came in answer to and listed before it, still outstanding, are lost; they are asked
-    /// for again at once rather than after the RTO. Each listed block is looked at once (the request's cursor).
+    /// What the arrival of <paramref name="number"/>, answering <paramref name="ask"/>, says is lost, so that it is asked
+    /// for again at once rather than after the RTO: the blocks its request listed before it and still outstanding (the
+    /// server sends a request's blocks in the order they were listed, ascending), and every block still outstanding from
+    /// requests sent more than the reordering window before its own (RFC 8985's RACK: a lost request, or the lost last
+    /// block of one, is found a round trip after it was sent, not an RTO later). Each listed block is looked at once
+    /// (the request's cursor), each request once (they go out in order).
     /// </summary>
     private void Skipped(QBlockAsk ask, int number, long now)
     {
@@ -207,6 +227,15 @@ internal sealed class QBlockDownload : QBlockTransfer
         {
             var other = ask.Blocks[ask.Cursor++];
             lost |= other < number && LoseIfOutstanding(ask, other);
+        }
+
+        if (_window.SmoothedRtt > TimeSpan.Zero)
+        {
+            var reordering = (long)(Math.Max(_window.SmoothedRtt.TotalSeconds / 4, MinReordering.TotalSeconds) * Time.TimestampFrequency);
+            while (OldestAsk() is { } oldest && oldest.At < ask.At - reordering)
+            {
+                lost |= LoseOutstanding(oldest);
+            }
         }
 
         if (lost)
@@ -231,10 +260,7 @@ internal sealed class QBlockDownload : QBlockTransfer
         var lost = false;
         while (OldestAsk() is { } oldest && Time.GetElapsedTime(oldest.At, now) >= rto)
         {
-            for (var i = 0; i < oldest.Count; i++)
-            {
-                lost |= LoseIfOutstanding(oldest, oldest.Blocks[i]);
-            }
+            lost |= LoseOutstanding(oldest);
         }
 
         if (lost)
@@ -261,6 +287,18 @@ internal sealed class QBlockDownload : QBlockTransfer
         }
 
         return null;
+    }
+
+    /// <summary>Every block of <paramref name="ask"/> still outstanding is lost; false when none was.</summary>
+    private bool LoseOutstanding(QBlockAsk ask)
+    {
+        var lost = false;
+        for (var i = 0; i < ask.Count; i++)
+        {
+            lost |= LoseIfOutstanding(ask, ask.Blocks[i]);
+        }
+
+        return lost;
     }
 
     /// <summary>Block <paramref name="number"/>, when still outstanding from <paramref name="ask"/>, is lost: it goes to the blocks to ask for again.</summary>
@@ -301,7 +339,7 @@ internal sealed class QBlockDownload : QBlockTransfer
         }
 
         var ask = _spareAsks.TryPop(out var spare) ? spare : new QBlockAsk(_options.QBlock.MaxPayloads);
-        ask.Reset(Time.GetTimestamp());
+        ask.Reset(Time.GetTimestamp(), _delivered);
         foreach (var number in _lost)
         {
             if (ask.Count == room)
