@@ -13,9 +13,10 @@ using Services.FileServer.Client;
 // one block per round trip makes 10 MiB take minutes there), --lossy-size BYTES (the 30 % loss body, 1 MiB),
 // --delay MS (each way, 20), --bound SEC (per transfer, 300), --rows 0,4 (only those rows, numbered from 0 in the
 // order below), --get-only (no PUT: the files are on the server from an earlier run against it), --repeat N (each GET
-// N times in this process: the first with the client's code cold, the later ones warm). Every row is a PUT then a GET of the same body, each
-// checked by sha256; a transfer that has not finished within the bound is cut and reported completed=no (a PUT cut so
-// is made again straight to the server, so that the GET has its file).
+// N times in this process: the first with the client's code cold, the later ones warm). Each line also has this
+// process's CPU time and bytes allocated during the transfer (client and, through the relay, the relay). Every row
+// is a PUT then a GET of the same body, each checked by sha256; a transfer that has not finished within the bound is
+// cut and reported completed=no (a PUT cut so is made again straight to the server, so that the GET has its file).
 if (args.Length < 1)
 {
     Console.Error.WriteLine("usage: Coap.Bench.QBlock coap://HOST:PORT/files/ [--size B] [--plain-size B] [--lossy-size B] [--delay MS] [--bound SEC] [--rows N,M] [--get-only] [--repeat N]");
@@ -106,6 +107,8 @@ async Task<bool> MeasureAsync(string where, bool qblock, string method, int leng
 {
     using var limit = new CancellationTokenSource(bound);
     var progress = new LastProgress();
+    var allocated = GC.GetTotalAllocatedBytes(precise: true);
+    var cpu = Environment.CpuUsage.TotalTime;
     var watch = Stopwatch.StartNew();
     bool match;
     string outcome;
@@ -121,9 +124,11 @@ async Task<bool> MeasureAsync(string where, bool qblock, string method, int leng
     }
 
     var seconds = watch.Elapsed.TotalSeconds;
+    var cpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
+    allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
-        $"{where,-17} {(qblock ? "q-block" : "plain"),-8} {method} bytes={length} secs={seconds:F2} MBps={(match ? length / seconds / 1e6 : 0):F3} asked_again={progress.Last.Retransmissions} match={(match ? "yes" : "no")} {outcome}"));
+        $"{where,-17} {(qblock ? "q-block" : "plain"),-8} {method} bytes={length} secs={seconds:F2} MBps={(match ? length / seconds / 1e6 : 0):F3} asked_again={progress.Last.Retransmissions} match={(match ? "yes" : "no")} client_cpu_s={cpuSeconds:F2} client_alloc_MB={allocated / 1e6:F1} {outcome}"));
     return match;
 }
 
