@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
+using Coap.Engine.Blockwise;
 using Coap.Engine.Client;
 using Coap.Testing.Relay;
 using Services.FileServer.Client;
@@ -13,13 +14,14 @@ using Services.FileServer.Client;
 // one block per round trip makes 10 MiB take minutes there), --lossy-size BYTES (the 30 % loss body, 1 MiB),
 // --delay MS (each way, 20), --bound SEC (per transfer, 300), --rows 0,4 (only those rows, numbered from 0 in the
 // order below), --get-only (no PUT: the files are on the server from an earlier run against it), --repeat N (each GET
-// N times in this process: the first with the client's code cold, the later ones warm). Each line also has this
+// N times in this process: the first with the client's code cold, the later ones warm), --max-window BLOCKS (the
+// client's Coap:QBlock:MaxWindow). Each line also has this
 // process's CPU time and bytes allocated during the transfer (client and, through the relay, the relay). Every row
 // is a PUT then a GET of the same body, each checked by sha256; a transfer that has not finished within the bound is
 // cut and reported completed=no (a PUT cut so is made again straight to the server, so that the GET has its file).
 if (args.Length < 1)
 {
-    Console.Error.WriteLine("usage: Coap.Bench.QBlock coap://HOST:PORT/files/ [--size B] [--plain-size B] [--lossy-size B] [--delay MS] [--bound SEC] [--rows N,M] [--get-only] [--repeat N]");
+    Console.Error.WriteLine("usage: Coap.Bench.QBlock coap://HOST:PORT/files/ [--size B] [--plain-size B] [--lossy-size B] [--delay MS] [--bound SEC] [--rows N,M] [--get-only] [--repeat N] [--max-window BLOCKS]");
     return 2;
 }
 
@@ -34,6 +36,7 @@ var only = Array.IndexOf(args, "--rows") is var at and >= 0 && at + 1 < args.Len
     : null;
 var getOnly = args.Contains("--get-only");
 var repeat = Option("--repeat", 1);
+var maxWindow = Option("--max-window", new CoapQBlockOptions().MaxWindow);
 var server = await CoapClient.ResolveAsync(baseUri);
 
 // Loss -1: no relay, straight to the server on loopback.
@@ -66,7 +69,7 @@ foreach (var (loss, qblock, length) in rows)
         var target = relay?.EndPoint ?? server;
         var name = $"bench-{row++}.bin";
         var uri = FileAt(target, name);
-        var client = new CoapClient(new CoapClientOptions { QBlock = new() { Enabled = qblock } });
+        var client = new CoapClient(new CoapClientOptions { QBlock = new() { Enabled = qblock, MaxWindow = maxWindow } });
         await using (client)
         {
             var files = new CoapFileClient(client);
