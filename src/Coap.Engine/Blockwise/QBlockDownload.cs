@@ -26,10 +26,10 @@ internal sealed class QBlockDownload : QBlockTransfer
     /// <summary>
     /// The least reordering window: a block answering a request sent this much (or a quarter of the smoothed RTT, if
     /// more) after an earlier request means the earlier one's blocks still outstanding are lost. On loopback, where
-    /// the RTT is tiny, this keeps the server's workers, which may answer two requests out of order, from looking
-    /// like loss.
+    /// the RTT is tiny, this keeps the server's workers, which may answer two requests out of order (by a scheduler
+    /// slice or two on a loaded machine), from looking like loss; on any path it is still far below the least RTO.
     /// </summary>
-    private static readonly TimeSpan MinReordering = TimeSpan.FromMilliseconds(1);
+    private static readonly TimeSpan MinReordering = TimeSpan.FromMilliseconds(10);
 
     private readonly CoapMessage _template;
     private readonly CoapMessage _first;
