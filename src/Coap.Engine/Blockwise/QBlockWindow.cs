@@ -11,8 +11,10 @@ namespace Coap.Engine.Blockwise;
 /// TCP Westwood+: to the measured bandwidth-delay product (the delivery rate, sampled per block as the blocks
 /// delivered while it was in flight over its round trip, times the least round trip seen), but by 30 % at most. A
 /// loss on a path whose queue is filling (round trips above the least) so takes the 30 %, while a random loss on a
-/// path without a queue (a radio link) leaves the window near what the path carries, and does not starve the transfer. The RTO comes from the round trips measured on blocks requested once (Karn's rule), with exponential
-/// back-off (up to 8 times) while nothing at all arrives. Used by one transfer at a time, not thread-safe.
+/// path without a queue (a radio link) leaves the window near what the path carries, and does not starve the transfer.
+/// A loss found when nothing arrived since the last one (the path may be gone) always takes the 30 %. The RTO comes
+/// from the round trips measured on blocks requested once (Karn's rule), with exponential back-off (up to 8 times)
+/// while nothing at all arrives. Used by one transfer at a time, not thread-safe.
 /// </summary>
 internal sealed class QBlockWindow
 {
@@ -116,8 +118,11 @@ internal sealed class QBlockWindow
             return;
         }
 
+        // When nothing arrived since the last loss the path may be gone or collapsing: what it carried before is no
+        // measure of it now, so the full 30 %.
         _lastReduction = now;
-        _threshold = Math.Max(Math.Max(_window * 0.7, Math.Min(_window, Pipe)), _min);
+        var carried = nothingArrived ? 0 : Math.Min(_window, Pipe);
+        _threshold = Math.Max(Math.Max(_window * 0.7, carried), _min);
         _window = _threshold;
     }
 }

@@ -51,6 +51,17 @@ public sealed class QBlockWindowTests
     }
 
     [Fact]
+    public void A_loss_after_which_nothing_arrived_takes_the_window_down_by_30_percent_whatever_the_path_carried()
+    {
+        var window = Grown();
+        window.OnDelivered(40, RoundTrip, now: Frequency, Frequency);
+
+        window.OnLoss(now: 2 * Frequency, Frequency, nothingArrived: true);
+
+        Assert.Equal(28, window.Size);
+    }
+
+    [Fact]
     public void Without_delivery_samples_a_loss_takes_the_window_down_by_30_percent()
     {
         var window = Grown();
