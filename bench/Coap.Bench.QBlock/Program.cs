@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
+using Coap.Engine.Blockwise;
 using Coap.Engine.Client;
 using Coap.Testing.Relay;
 using Services.FileServer.Client;
@@ -11,12 +12,16 @@ using Services.FileServer.Client;
 //   dotnet bench/Coap.Bench.QBlock/bin/Release/net10.0/Coap.Bench.QBlock.dll coap://127.0.0.1:PORT/files/ [options]
 // Options: --size BYTES (Q-Block body, 10 MiB), --plain-size BYTES (plain block-wise body through the relay, 256 KiB:
 // one block per round trip makes 10 MiB take minutes there), --lossy-size BYTES (the 30 % loss body, 1 MiB),
-// --delay MS (each way, 20), --bound SEC (per transfer, 300). Every row is a PUT then a GET of the same body, each
-// checked by sha256; a transfer that has not finished within the bound is cut and reported completed=no (a PUT cut so
-// is made again straight to the server, so that the GET has its file).
+// --delay MS (each way, 20), --bound SEC (per transfer, 300), --rows 0,4 (only those rows, numbered from 0 in the
+// order below), --get-only (no PUT: the files are on the server from an earlier run against it), --repeat N (each GET
+// N times in this process: the first with the client's code cold, the later ones warm), --max-window BLOCKS (the
+// client's Coap:QBlock:MaxWindow). Each line also has this
+// process's CPU time and bytes allocated during the transfer (client and, through the relay, the relay). Every row
+// is a PUT then a GET of the same body, each checked by sha256; a transfer that has not finished within the bound is
+// cut and reported completed=no (a PUT cut so is made again straight to the server, so that the GET has its file).
 if (args.Length < 1)
 {
-    Console.Error.WriteLine("usage: Coap.Bench.QBlock coap://HOST:PORT/files/ [--size B] [--plain-size B] [--lossy-size B] [--delay MS] [--bound SEC]");
+    Console.Error.WriteLine("usage: Coap.Bench.QBlock coap://HOST:PORT/files/ [--size B] [--plain-size B] [--lossy-size B] [--delay MS] [--bound SEC] [--rows N,M] [--get-only] [--repeat N] [--max-window BLOCKS]");
     return 2;
 }
 
@@ -26,6 +31,12 @@ var plainSize = Option("--plain-size", 256 << 10);
 var lossySize = Option("--lossy-size", 1 << 20);
 var delay = TimeSpan.FromMilliseconds(Option("--delay", 20));
 var bound = TimeSpan.FromSeconds(Option("--bound", 300));
+var only = Array.IndexOf(args, "--rows") is var at and >= 0 && at + 1 < args.Length
+    ? args[at + 1].Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToHashSet()
+    : null;
+var getOnly = args.Contains("--get-only");
+var repeat = Option("--repeat", 1);
+var maxWindow = Option("--max-window", new CoapQBlockOptions().MaxWindow);
 var server = await CoapClient.ResolveAsync(baseUri);
 
 // Loss -1: no relay, straight to the server on loopback.
@@ -44,6 +55,12 @@ var failed = false;
 var row = 0;
 foreach (var (loss, qblock, length) in rows)
 {
+    if (only is not null && !only.Contains(row))
+    {
+        row++;
+        continue;
+    }
+
     var body = new byte[length];
     new Random(length).NextBytes(body);
     var relay = loss < 0 ? null : ImpairmentRelay.Start(server, delay, loss, seed: 9177);
@@ -52,12 +69,12 @@ foreach (var (loss, qblock, length) in rows)
         var target = relay?.EndPoint ?? server;
         var name = $"bench-{row++}.bin";
         var uri = FileAt(target, name);
-        var client = new CoapClient(new CoapClientOptions { QBlock = new() { Enabled = qblock } });
+        var client = new CoapClient(new CoapClientOptions { QBlock = new() { Enabled = qblock, MaxWindow = maxWindow } });
         await using (client)
         {
             var files = new CoapFileClient(client);
             var where = relay is null ? "loopback" : $"relay {delay.TotalMilliseconds:0}ms/{loss:P0}";
-            var put = await MeasureAsync(where, qblock, "PUT", length, async (progress, token) =>
+            var put = getOnly || await MeasureAsync(where, qblock, "PUT", length, async (progress, token) =>
             {
                 await files.WriteAsync(uri, body, progress: progress, cancellationToken: token);
                 return true;
@@ -70,12 +87,15 @@ foreach (var (loss, qblock, length) in rows)
             }
 
             failed |= !put;
-            failed |= !await MeasureAsync(where, qblock, "GET", length, async (progress, token) =>
+            for (var get = 0; get < repeat; get++)
             {
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                await files.ReadAsync(uri, new HashingStream(hash), progress, token);
-                return hash.GetHashAndReset().AsSpan().SequenceEqual(SHA256.HashData(body));
-            });
+                failed |= !await MeasureAsync(where, qblock, "GET", length, async (progress, token) =>
+                {
+                    using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                    await files.ReadAsync(uri, new HashingStream(hash), progress, token);
+                    return hash.GetHashAndReset().AsSpan().SequenceEqual(SHA256.HashData(body));
+                });
+            }
             if (relay is not null)
             {
                 Console.WriteLine($"  relay dropped={relay.Dropped} forwarded={relay.Forwarded}");
@@ -90,6 +110,8 @@ async Task<bool> MeasureAsync(string where, bool qblock, string method, int leng
 {
     using var limit = new CancellationTokenSource(bound);
     var progress = new LastProgress();
+    var allocated = GC.GetTotalAllocatedBytes(precise: true);
+    var cpu = Environment.CpuUsage.TotalTime;
     var watch = Stopwatch.StartNew();
     bool match;
     string outcome;
@@ -105,9 +127,11 @@ async Task<bool> MeasureAsync(string where, bool qblock, string method, int leng
     }
 
     var seconds = watch.Elapsed.TotalSeconds;
+    var cpuSeconds = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
+    allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
-        $"{where,-17} {(qblock ? "q-block" : "plain"),-8} {method} bytes={length} secs={seconds:F2} MBps={(match ? length / seconds / 1e6 : 0):F3} asked_again={progress.Last.Retransmissions} match={(match ? "yes" : "no")} {outcome}"));
+        $"{where,-17} {(qblock ? "q-block" : "plain"),-8} {method} bytes={length} secs={seconds:F2} MBps={(match ? length / seconds / 1e6 : 0):F3} asked_again={progress.Last.Retransmissions} match={(match ? "yes" : "no")} client_cpu_s={cpuSeconds:F2} client_alloc_MB={allocated / 1e6:F1} {outcome}"));
     return match;
 }
 

@@ -25,8 +25,9 @@ public sealed class CoapQBlockOptions
 
     /// <summary>
     /// The most blocks a client keeps requested and not yet received (the largest congestion window), 1–4096; default
-    /// 128 (128 KiB with 1024-byte blocks). The window grows towards this while no block is lost and halves on loss, so
-    /// it follows the path's bandwidth-delay product within these bounds.
+    /// 128 (128 KiB with 1024-byte blocks). The window grows towards this while no block is lost and on loss shrinks to
+    /// the measured bandwidth-delay product (by 30 % at most), so it follows the path's bandwidth-delay product within
+    /// these bounds.
     /// </summary>
     public int MaxWindow { get; set; } = 128;
 }

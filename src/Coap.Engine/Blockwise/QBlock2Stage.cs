@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Coap.Engine.Observe;
 using Coap.Engine.Protocol;
@@ -37,58 +38,70 @@ internal sealed class QBlock2Stage : IServerStage
     }
 
     public ValueTask<CoapMessage> InvokeAsync(CoapRequestContext context) =>
-        context.Request.Options.Contains(OptionNumber.QBlock2) ? ServeAsync(context) : _next.InvokeAsync(context);
+        !context.Request.Options.Contains(OptionNumber.QBlock2) ? _next.InvokeAsync(context)
+        : Refusal(context) is { } refusal ? ValueTask.FromResult(Refuse(refusal))
+        : ServeAsync(context);
 
+    /// <summary>
+    /// Serves the blocks asked for through the stages below, one derived Block2 request after the other (the same
+    /// message with its Block2 option replaced: nothing below keeps a request past its answer).
+    /// </summary>
     private async ValueTask<CoapMessage> ServeAsync(CoapRequestContext context)
     {
         var request = context.Request;
-        if (Refusal(context) is { } refusal)
+        var blocks = ArrayPool<BlockValue>.Shared.Rent(_maxPayloads);
+        try
         {
-            return Refuse(refusal);
-        }
-
-        var blocks = Requested(request, out var continuing);
-        if (blocks is null)
-        {
-            return ReservedBlockSize.Answer(OptionNumber.QBlock2);
-        }
-
-        CoapMessage? previous = null;
-        for (var i = 0; i < blocks.Length; i++)
-        {
-            var response = await _next.InvokeAsync(context.WithRequest(Derive(request, blocks[i]))).ConfigureAwait(false);
-            if (!response.Code.IsSuccess || !BlockRequests.TryGetBlock(response, OptionNumber.Block2, out var block))
+            var count = Requested(request, blocks, out var continuing);
+            if (count < 0)
             {
-                // An error (a block beyond the end, a changed resource) ends a continuing set; among listed blocks it
-                // only skips that one, and is the answer when no block could be served.
-                if (previous is null && (continuing || i == blocks.Length - 1))
+                return ReservedBlockSize.Answer(OptionNumber.QBlock2);
+            }
+
+            var derived = Derive(request);
+            var derivedContext = context.WithRequest(derived);
+            CoapMessage? previous = null;
+            for (var i = 0; i < count; i++)
+            {
+                BlockRequests.SetBlock(derived, OptionNumber.Block2, blocks[i]);
+                var response = await _next.InvokeAsync(derivedContext).ConfigureAwait(false);
+                if (!response.Code.IsSuccess || !BlockRequests.TryGetBlock(response, OptionNumber.Block2, out var block))
                 {
-                    return response;
+                    // An error (a block beyond the end, a changed resource) ends a continuing set; among listed blocks it
+                    // only skips that one, and is the answer when no block could be served.
+                    if (previous is null && (continuing || i == count - 1))
+                    {
+                        return response;
+                    }
+
+                    if (continuing)
+                    {
+                        break;
+                    }
+
+                    continue;
                 }
 
-                if (continuing)
+                response.Options.Remove(OptionNumber.Block2);
+                response.Options.Add(block.ToOption(OptionNumber.QBlock2));
+                if (previous is not null)
+                {
+                    _sender.SendNonConfirmable(context.Peer, previous, request.Token);
+                }
+
+                previous = response;
+                if (continuing && !block.More)
                 {
                     break;
                 }
-
-                continue;
             }
 
-            response.Options.Remove(OptionNumber.Block2);
-            response.Options.Add(block.ToOption(OptionNumber.QBlock2));
-            if (previous is not null)
-            {
-                _sender.SendNonConfirmable(context.Peer, new EncodedNotification(previous), request.Token);
-            }
-
-            previous = response;
-            if (continuing && !block.More)
-            {
-                break;
-            }
+            return previous ?? Refuse("no block requested");
         }
-
-        return previous ?? Refuse("no block requested");
+        finally
+        {
+            ArrayPool<BlockValue>.Shared.Return(blocks);
+        }
     }
 
     private string? Refusal(CoapRequestContext context)
@@ -112,11 +125,15 @@ internal sealed class QBlock2Stage : IServerStage
         return context.Oscore is not null ? "Q-Block2 is not served over OSCORE" : null;
     }
 
-    /// <summary>The blocks asked for, as Block2 values with M clear; null when an option does not decode (SZX 7).</summary>
-    private BlockValue[]? Requested(CoapMessage request, out bool continuing)
+    /// <summary>
+    /// The blocks asked for, as Block2 values with M clear, into <paramref name="blocks"/> (room for MAX_PAYLOADS); their
+    /// count, or -1 when an option does not decode (SZX 7). One option with the M bit asks for that block and the
+    /// following ones; listed blocks are taken once each, the first MAX_PAYLOADS of them.
+    /// </summary>
+    private int Requested(CoapMessage request, BlockValue[] blocks, out bool continuing)
     {
         continuing = false;
-        var listed = new List<BlockValue>();
+        var count = 0;
         foreach (var option in request.Options)
         {
             if (option.Number != OptionNumber.QBlock2)
@@ -126,34 +143,35 @@ internal sealed class QBlock2Stage : IServerStage
 
             if (!BlockValue.TryDecode(option.Value.Span, out var value))
             {
-                return null;
+                return -1;
             }
 
-            if (value.More)
-            {
-                continuing = true;
-            }
-
+            continuing |= value.More;
             var block = new BlockValue(value.Number, false, value.SizeExponent);
-            if (listed.Count < _maxPayloads && !listed.Contains(block))
+            if (count < _maxPayloads && Array.IndexOf(blocks, block, 0, count) < 0)
             {
-                listed.Add(block);
+                blocks[count++] = block;
             }
         }
 
-        if (continuing && listed.Count == 1)
+        if (continuing && count == 1)
         {
-            var first = listed[0];
-            var count = (int)Math.Min(_maxPayloads, BlockValue.MaxNumber - first.Number + 1);
-            return [.. Enumerable.Range(0, count).Select(i => new BlockValue(first.Number + i, false, first.SizeExponent))];
+            var first = blocks[0];
+            count = (int)Math.Min(_maxPayloads, BlockValue.MaxNumber - first.Number + 1);
+            for (var i = 1; i < count; i++)
+            {
+                blocks[i] = new BlockValue(first.Number + i, false, first.SizeExponent);
+            }
+
+            return count;
         }
 
         continuing = false;
-        return [.. listed];
+        return count;
     }
 
-    /// <summary>The request as a Block2 request for one block: its options without Q-Block2, with Block2.</summary>
-    private static CoapMessage Derive(CoapMessage request, BlockValue block)
+    /// <summary>The request as a Block2 request: its options without Q-Block2; the caller sets Block2 for each block.</summary>
+    private static CoapMessage Derive(CoapMessage request)
     {
         var derived = new CoapMessage(new CoapOptionList(request.Options.Count + 1))
         {
@@ -171,7 +189,6 @@ internal sealed class QBlock2Stage : IServerStage
             }
         }
 
-        BlockRequests.SetBlock(derived, OptionNumber.Block2, block);
         return derived;
     }
 

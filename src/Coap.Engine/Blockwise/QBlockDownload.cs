@@ -24,13 +24,23 @@ namespace Coap.Engine.Blockwise;
 /// </remarks>
 internal sealed class QBlockDownload : QBlockTransfer
 {
+    /// <summary>
+    /// The least reordering window: a block answering a request sent this much (or a quarter of the smoothed RTT, if
+    /// more) after an earlier request means the earlier one's blocks still outstanding are lost. On loopback, where
+    /// the RTT is tiny, this keeps the server's workers, which may answer two requests out of order (by a scheduler
+    /// slice or two on a loaded machine), from looking like loss; on any path it is still far below the least RTO.
+    /// </summary>
+    private static readonly TimeSpan MinReordering = TimeSpan.FromMilliseconds(10);
+
     private readonly CoapMessage _template;
     private readonly CoapMessage _first;
     private readonly CoapClientOptions _options;
     private readonly Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> _write;
     private readonly IProgress<TransferProgress>? _progress;
     private readonly QBlockWindow _window;
-    private readonly Dictionary<int, (long At, int Tries)> _outstanding = [];
+    private readonly Dictionary<int, (QBlockAsk Ask, int Tries)> _outstanding = [];
+    private readonly Queue<QBlockAsk> _asks = new();
+    private readonly Stack<QBlockAsk> _spareAsks = new();
     private readonly SortedSet<int> _lost = [];
     private readonly Dictionary<int, ReadOnlyMemory<byte>> _early = [];
     private readonly Dictionary<int, int> _lostTries = [];
@@ -49,6 +59,7 @@ internal sealed class QBlockDownload : QBlockTransfer
     private bool _probed;
     private bool _arrivedSinceLoss;
     private long _lastArrival;
+    private long _delivered;
 
     private QBlockDownload(CoapEndpoint endpoint, CoapMessage template, CoapMessage first, BlockValue block, long total, int until, CoapClientOptions options, TimeProvider time,
         Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write, IProgress<TransferProgress>? progress)
@@ -110,13 +121,14 @@ internal sealed class QBlockDownload : QBlockTransfer
 
     protected override void Started() => _lastArrival = Time.GetTimestamp();
 
-    /// <summary>The probe asks for block 1 again: its round trip starts anew.</summary>
+    /// <summary>The probe asks for its block (1, or the one after a range's first) again: its round trip starts anew.</summary>
     protected override void ProbeRepeated()
     {
         _lastArrival = Time.GetTimestamp();
-        if (_outstanding.TryGetValue(1, out var asked))
+        if (_outstanding.TryGetValue(_start + 1, out var asked))
         {
-            _outstanding[1] = (_lastArrival, asked.Tries + 1);
+            asked.Ask.Restart(_lastArrival);
+            _outstanding[_start + 1] = (asked.Ask, asked.Tries + 1);
         }
     }
 
@@ -161,17 +173,26 @@ internal sealed class QBlockDownload : QBlockTransfer
 
         var now = Time.GetTimestamp();
         TimeSpan? rtt = null;
-        // Karn's rule; block 1 went in the CON probe, which the message layer may have sent again.
+        var deliveredBefore = 0L;
+        // Karn's rule; the probe's block (1, or the one after a range's first) went in a CON, which the message layer may have sent again.
         if (_outstanding.Remove(number, out var asked))
         {
-            rtt = asked.Tries == 1 && number > 1 ? Time.GetElapsedTime(asked.At, now) : null;
-            Skipped(number, asked.At, now);
+            rtt = asked.Tries == 1 && number > _start + 1 ? Time.GetElapsedTime(asked.Ask.At, now) : null;
+            deliveredBefore = asked.Ask.Delivered;
+            asked.Ask.Left--;
+            Skipped(asked.Ask, number, now);
         }
 
         _lost.Remove(number);
         if (number < _written || _early.ContainsKey(number) || number >= _next)
         {
             return (false, null); // a duplicate, or a block never asked for
+        }
+
+        _delivered++;
+        if (rtt is { } once)
+        {
+            _window.OnDelivered((int)(_delivered - deliveredBefore), once, now, Time.TimestampFrequency);
         }
 
         _window.OnReceived(rtt);
@@ -213,14 +234,41 @@ internal sealed class QBlockDownload : QBlockTransfer
     }
 
     /// <summary>
-    /// The server sends the blocks of one request in the order they were listed (ascending): those of the request that
-    /// <paramref name="number"/> came in answer to and listed before it, still outstanding, are lost; they are asked
-    /// for again at once rather than after the RTO.
+    /// What the arrival of <paramref name="number"/>, answering <paramref name="ask"/>, says is lost, so that it is asked
+    /// for again at once rather than after the RTO: the blocks its request listed before it and still outstanding (the
+    /// server sends a request's blocks in the order they were listed, ascending), and every block still outstanding from
+    /// requests sent more than the reordering window before its own (RFC 8985's RACK: a lost request, or the lost last
+    /// block of one, is found a round trip after it was sent, not an RTO later). Each listed block is looked at once
+    /// (the request's cursor), each request once (they go out in order).
     /// </summary>
-    private void Skipped(int number, long askedAt, long now) =>
-        Lose((other, asked) => asked.At == askedAt && other < number, now, nothingArrived: false);
+    private void Skipped(QBlockAsk ask, int number, long now)
+    {
+        var lost = false;
+        while (ask.Cursor < ask.Count && ask.Blocks[ask.Cursor] <= number)
+        {
+            var other = ask.Blocks[ask.Cursor++];
+            lost |= other < number && LoseIfOutstanding(ask, other);
+        }
 
-    /// <summary>Blocks asked for longer than the RTO ago are lost: asked for again, and the window shrinks.</summary>
+        if (_window.SmoothedRtt > TimeSpan.Zero)
+        {
+            var reordering = (long)(Math.Max(_window.SmoothedRtt.TotalSeconds / 4, MinReordering.TotalSeconds) * Time.TimestampFrequency);
+            while (OldestAsk() is { } oldest && oldest.At < ask.At - reordering)
+            {
+                lost |= LoseOutstanding(oldest);
+            }
+        }
+
+        if (lost)
+        {
+            _window.OnLoss(now, Time.TimestampFrequency, nothingArrived: false);
+        }
+    }
+
+    /// <summary>
+    /// Requests asked longer than the RTO ago have lost the blocks still outstanding: asked for again, and the window
+    /// shrinks. Requests go out in order, so only the oldest ones need looking at.
+    /// </summary>
     protected override void Expire()
     {
         var now = Time.GetTimestamp();
@@ -230,56 +278,71 @@ internal sealed class QBlockDownload : QBlockTransfer
         }
 
         var rto = _window.Rto;
-        if (Lose((_, asked) => Time.GetElapsedTime(asked.At, now) >= rto, now, !_arrivedSinceLoss))
+        var lost = false;
+        while (OldestAsk() is { } oldest && Time.GetElapsedTime(oldest.At, now) >= rto)
         {
+            lost |= LoseOutstanding(oldest);
+        }
+
+        if (lost)
+        {
+            _window.OnLoss(now, Time.TimestampFrequency, !_arrivedSinceLoss);
             _arrivedSinceLoss = false;
         }
     }
 
-    /// <summary>The outstanding blocks that <paramref name="lost"/> picks are asked for again, and the window shrinks; false when none.</summary>
-    private bool Lose(Func<int, (long At, int Tries), bool> lost, long now, bool nothingArrived)
+    /// <summary>
+    /// The oldest request with blocks still outstanding; those with none left are recycled on the way. Null when no
+    /// block is outstanding.
+    /// </summary>
+    private QBlockAsk? OldestAsk()
     {
-        List<int>? picked = null;
-        foreach (var (number, asked) in _outstanding)
+        while (_asks.TryPeek(out var oldest))
         {
-            if (lost(number, asked))
+            if (oldest.Left > 0)
             {
-                (picked ??= []).Add(number);
+                return oldest;
             }
+
+            _spareAsks.Push(_asks.Dequeue());
         }
 
-        if (picked is null)
+        return null;
+    }
+
+    /// <summary>Every block of <paramref name="ask"/> still outstanding is lost; false when none was.</summary>
+    private bool LoseOutstanding(QBlockAsk ask)
+    {
+        var lost = false;
+        for (var i = 0; i < ask.Count; i++)
+        {
+            lost |= LoseIfOutstanding(ask, ask.Blocks[i]);
+        }
+
+        return lost;
+    }
+
+    /// <summary>Block <paramref name="number"/>, when still outstanding from <paramref name="ask"/>, is lost: it goes to the blocks to ask for again.</summary>
+    private bool LoseIfOutstanding(QBlockAsk ask, int number)
+    {
+        if (!_outstanding.TryGetValue(number, out var asked) || asked.Ask != ask)
         {
             return false;
         }
 
-        foreach (var number in picked)
-        {
-            _outstanding.Remove(number, out var asked);
-            _lost.Add(number);
-            _retransmissions++;
-            _lostTries[number] = asked.Tries;
-        }
-
-        _window.OnLoss(now, Time.TimestampFrequency, nothingArrived);
+        _outstanding.Remove(number);
+        ask.Left--;
+        _lost.Add(number);
+        _retransmissions++;
+        _lostTries[number] = asked.Tries;
         return true;
     }
 
-    /// <summary>The wait until the oldest outstanding block's RTO runs out.</summary>
+    /// <summary>The wait until the oldest outstanding request's RTO runs out.</summary>
     protected override TimeSpan NextDeadline()
     {
-        var now = Time.GetTimestamp();
         var rto = _window.Rto;
-        var wait = rto;
-        foreach (var (_, asked) in _outstanding)
-        {
-            var left = rto - Time.GetElapsedTime(asked.At, now);
-            if (left < wait)
-            {
-                wait = left;
-            }
-        }
-
+        var wait = OldestAsk() is { } oldest ? rto - Time.GetElapsedTime(oldest.At) : rto;
         return AtLeastOneMillisecond(wait);
     }
 
@@ -296,28 +359,29 @@ internal sealed class QBlockDownload : QBlockTransfer
             return null;
         }
 
-        List<int>? wanted = null;
+        var ask = _spareAsks.TryPop(out var spare) ? spare : new QBlockAsk(_options.QBlock.MaxPayloads);
+        ask.Reset(Time.GetTimestamp(), _delivered);
         foreach (var number in _lost)
         {
-            if (wanted is { } listed && listed.Count == room)
+            if (ask.Count == room)
             {
                 break;
             }
 
-            (wanted ??= []).Add(number);
+            ask.Add(number);
         }
 
-        while ((wanted?.Count ?? 0) < room && _next < _count && _next < _written + _maxAhead)
+        while (ask.Count < room && _next < _count && _next < _written + _maxAhead)
         {
-            (wanted ??= []).Add(_next++);
+            ask.Add(_next++);
         }
 
-        if (wanted is null)
+        if (ask.Count == 0)
         {
+            _spareAsks.Push(ask);
             return null;
         }
 
-        var now = Time.GetTimestamp();
         var request = BlockRequests.Derive(_template);
         // The first request is the probe, CON as libcoap's: a server without Q-Block must answer its critical option
         // with 4.02 (RFC 7252 §5.4.1), while a NON one may just be dropped (libcoap 4.3.1 does). The rest go NON.
@@ -328,14 +392,17 @@ internal sealed class QBlockDownload : QBlockTransfer
             request.Payload = _template.Payload;
         }
 
-        foreach (var number in wanted)
+        for (var i = 0; i < ask.Count; i++)
         {
+            var number = ask.Blocks[i];
             _lost.Remove(number);
             var tries = _lostTries.Remove(number, out var before) ? before + 1 : 1;
-            _outstanding[number] = (now, tries);
+            _outstanding[number] = (ask, tries);
             request.Options.Add(new BlockValue(number, false, _exponent).ToOption(OptionNumber.QBlock2));
         }
 
+        ask.Left = ask.Count;
+        _asks.Enqueue(ask);
         return request;
     }
 }

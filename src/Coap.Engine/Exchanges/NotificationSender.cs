@@ -33,6 +33,14 @@ internal sealed class NotificationSender(MessageManager messages, ILogger logger
         return messageId;
     }
 
+    public void SendNonConfirmable(CoapPeer peer, CoapMessage response, CoapToken token)
+    {
+        response.Type = CoapMessageType.NonConfirmable;
+        response.MessageId = messages.NextMessageId();
+        response.Token = token;
+        messages.Send(peer, response);
+    }
+
     public ConfirmableNotification SendConfirmable(CoapPeer peer, EncodedNotification notification, CoapToken token)
     {
         var messageId = messages.NextMessageId();

@@ -20,6 +20,12 @@ internal interface INotificationSender
     /// <summary>Sends a NON notification under a fresh message ID, which it returns.</summary>
     ushort SendNonConfirmable(CoapPeer peer, EncodedNotification notification, CoapToken token);
 
+    /// <summary>
+    /// Sends <paramref name="response"/> itself as a NON under a fresh message ID with <paramref name="token"/> (the
+    /// blocks of a Q-Block2 burst ahead of the request's response), encoded once into a pooled buffer.
+    /// </summary>
+    void SendNonConfirmable(CoapPeer peer, CoapMessage response, CoapToken token);
+
     /// <summary>Sends a CON notification under a fresh message ID, retransmitted until ACK, RST or give-up.</summary>
     ConfirmableNotification SendConfirmable(CoapPeer peer, EncodedNotification notification, CoapToken token);
 
