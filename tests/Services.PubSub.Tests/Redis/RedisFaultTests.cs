@@ -101,12 +101,7 @@ public sealed class RedisFaultTests
         await a.PublishAsync(data, "1");
         using var onA = new RawSubscriber(a.Server.Port, acknowledge: true);
         var first = await onA.SubscribeAsync(data);
-        var lost = a.Store().NextLoss;
-        await redis.KillAsync();
-        await lost.WaitAsync(TestBroker.Timeout);
-        var resynced = a.Store().NextResync;
-        await redis.RestartAsync();
-        await resynced.WaitAsync(TestBroker.Timeout);
+        await redis.RestartRedisAsync(a);
 
         // A host that joins now publishes; had A not re-subscribed, its subscriber would never hear of it.
         await using var b = SharedHosts.Start(redis);

@@ -23,6 +23,20 @@ internal static class SharedHosts
 
     public static RedisTopicStore Store(this TestBroker host) => host.Broker().SharedStore ?? throw new InvalidOperationException("not on the Redis store");
 
+    /// <summary>
+    /// Kills Redis with SIGKILL, waits until every host lost it, starts it again (empty, or from its folder's dump) and
+    /// waits until every host read everything again.
+    /// </summary>
+    public static async Task RestartRedisAsync(this RedisServer redis, params TestBroker[] hosts)
+    {
+        var lost = Task.WhenAll(hosts.Select(host => host.Store().NextLoss));
+        await redis.KillAsync();
+        await lost.WaitAsync(TestBroker.Timeout);
+        var resynced = Task.WhenAll(hosts.Select(host => host.Store().NextResync));
+        await redis.RestartAsync();
+        await resynced.WaitAsync(TestBroker.Timeout);
+    }
+
     /// <summary>Waits until <paramref name="host"/> has taken every change announced so far by any host.</summary>
     public static Task HeardAllAsync(this TestBroker host) => host.Store().HeardAllAsync().WaitAsync(TestBroker.Timeout);
 }

@@ -31,12 +31,7 @@ public sealed class SnapshotRollbackTests : IDisposable
         using var onA = new RawSubscriber(a.Server.Port, acknowledge: true);
         var first = await onA.SubscribeAsync(data);
 
-        var lost = Task.WhenAll(a.Store().NextLoss, b.Store().NextLoss);
-        await redis.KillAsync();
-        await lost.WaitAsync(TestBroker.Timeout);
-        var resynced = Task.WhenAll(a.Store().NextResync, b.Store().NextResync);
-        await redis.RestartAsync();
-        await resynced.WaitAsync(TestBroker.Timeout);
+        await redis.RestartRedisAsync(a, b);
 
         // Redis holds "1" as its first value again; numbered from there, "4" would be below what both hosts hold.
         Assert.Equal(CoapCode.Changed, (await a.PublishAsync(data, "4")).Code);
@@ -65,12 +60,7 @@ public sealed class SnapshotRollbackTests : IDisposable
         }
 
         Assert.Equal(CoapCode.Changed, (await a.Send(CoapCode.IPatch, topic, Maps.Of((5, DateTimeOffset.UtcNow.AddHours(3))), Maps.Format)).Code);
-        var lost = a.Store().NextLoss;
-        await redis.KillAsync();
-        await lost.WaitAsync(TestBroker.Timeout);
-        var resynced = a.Store().NextResync;
-        await redis.RestartAsync();
-        await resynced.WaitAsync(TestBroker.Timeout);
+        await redis.RestartRedisAsync(a);
 
         // The dump's topic would go in an hour (its keys' TTL), taking the host's later expiration-date with it.
         await using var direct = await RedisClient.ConnectAsync(redis);
