@@ -41,6 +41,10 @@ internal sealed class QBlockUpload : QBlockTransfer
     private readonly int _count;
     private readonly bool[] _acked;
     private readonly int[] _tries;
+
+    /// <summary>Per block, how many blocks were acknowledged when it was last sent (for delivery-rate samples).</summary>
+    private readonly long[] _deliveredAtSend;
+    private long _delivered;
     private readonly Dictionary<int, long> _outstanding = [];
     private readonly SortedSet<int> _lost = [];
     private readonly List<int> _probe = [];
@@ -64,6 +68,7 @@ internal sealed class QBlockUpload : QBlockTransfer
         _count = (int)((_payload.Length + (long)_size - 1) / _size);
         _acked = new bool[_count];
         _tries = new int[_count];
+        _deliveredAtSend = new long[_count];
         _template = BlockRequests.Derive(request);
         _template.Options.Set(new CoapOption(OptionNumber.RequestTag, RandomNumberGenerator.GetBytes(4)));
     }
@@ -205,7 +210,15 @@ internal sealed class QBlockUpload : QBlockTransfer
         _lost.Remove(number);
         _probe.Remove(number);
         _ackedBytes += Math.Min(_size, _payload.Length - ((long)number * _size));
-        _window.OnReceived(sample && _tries[number] == 1 && sentAt is { } once ? Time.GetElapsedTime(once, now) : null);
+        _delivered++;
+        TimeSpan? rtt = sample && _tries[number] == 1 && sentAt is { } once ? Time.GetElapsedTime(once, now) : null;
+        if (rtt is { } measured)
+        {
+            // A delivery sample, as the download takes them: on loss the window goes to what the path carried.
+            _window.OnDelivered((int)(_delivered - _deliveredAtSend[number]), measured, now, Time.TimestampFrequency);
+        }
+
+        _window.OnReceived(rtt);
         while (_firstUnacked < _count && _acked[_firstUnacked])
         {
             _firstUnacked++;
@@ -374,6 +387,7 @@ internal sealed class QBlockUpload : QBlockTransfer
         }
 
         _tries[number]++;
+        _deliveredAtSend[number] = _delivered;
         _outstanding[number] = Time.GetTimestamp();
         return request;
     }
