@@ -140,7 +140,7 @@ internal sealed class QBlockDownload : QBlockTransfer
             if (response.Code == CoapCode.ServiceUnavailable)
             {
                 // The server's queue for us is full (5.03, Max-Age): the blocks asked for come again after the RTO.
-                _window.OnLoss(Time.GetTimestamp(), Time.TimestampFrequency, nothingArrived: false);
+                _window.OnLoss(Time.GetTimestamp(), Time.TimestampFrequency, nothingArrived: false, overloaded: true);
                 return (false, null);
             }
 

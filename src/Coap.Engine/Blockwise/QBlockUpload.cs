@@ -138,7 +138,7 @@ internal sealed class QBlockUpload : QBlockTransfer
             // The server's queue for us overflowed (5.03, Max-Age): a block was dropped there; the next 4.08 lists it,
             // and the window shrinks.
             _lastArrival = now;
-            _window.OnLoss(now, Time.TimestampFrequency, nothingArrived: false);
+            _window.OnLoss(now, Time.TimestampFrequency, nothingArrived: false, overloaded: true);
             return (false, null);
         }
 

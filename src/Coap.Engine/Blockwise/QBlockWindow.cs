@@ -104,8 +104,11 @@ internal sealed class QBlockWindow
         _roundMax = Math.Max(_roundMax, delivered * (_minRtt.TotalSeconds / rtt.TotalSeconds));
     }
 
-    /// <summary>Blocks were lost at <paramref name="now"/> (a timestamp); <paramref name="nothingArrived"/> when no block came since the last loss.</summary>
-    public void OnLoss(long now, long frequency, bool nothingArrived)
+    /// <summary>
+    /// Blocks were lost at <paramref name="now"/> (a timestamp); <paramref name="nothingArrived"/> when no block came
+    /// since the last loss, <paramref name="overloaded"/> when the server said so (5.03: its queue for us is full).
+    /// </summary>
+    public void OnLoss(long now, long frequency, bool nothingArrived, bool overloaded = false)
     {
         if (nothingArrived)
         {
@@ -118,10 +121,10 @@ internal sealed class QBlockWindow
             return;
         }
 
-        // When nothing arrived since the last loss the path may be gone or collapsing: what it carried before is no
-        // measure of it now, so the full 30 %.
+        // When nothing arrived since the last loss the path may be gone or collapsing, and a server that says it is
+        // overloaded takes no more than it did: what the path carried before is no measure of it now, so the full 30 %.
         _lastReduction = now;
-        var carried = nothingArrived ? 0 : Math.Min(_window, Pipe);
+        var carried = nothingArrived || overloaded ? 0 : Math.Min(_window, Pipe);
         _threshold = Math.Max(Math.Max(_window * 0.7, carried), _min);
         _window = _threshold;
     }

@@ -35,6 +35,18 @@ public sealed class QBlockWindowTests
     }
 
     [Fact]
+    public void A_server_that_says_it_is_overloaded_takes_the_window_down_by_30_percent_whatever_the_path_carried()
+    {
+        // The path carried the whole window, but the server's queue for us is full (5.03): it takes no more than before.
+        var window = Grown();
+        window.OnDelivered(40, RoundTrip, now: Frequency, Frequency);
+
+        window.OnLoss(now: 2 * Frequency, Frequency, nothingArrived: false, overloaded: true);
+
+        Assert.Equal(28, window.Size);
+    }
+
+    [Fact]
     public void A_loss_while_the_round_trip_doubled_takes_the_window_down_by_30_percent()
     {
         // A queue is filling: after a first sample at the least round trip (40 ms), two round trips of samples where the
