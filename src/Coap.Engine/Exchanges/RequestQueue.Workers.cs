@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Coap.Engine.Transport;
 
 namespace Coap.Engine.Exchanges;
 
@@ -157,6 +158,8 @@ internal sealed partial class RequestQueue
 
             try
             {
+                // What the handler sends before it first waits (a Q-Block2 burst) goes out in one system call.
+                using var batch = SendBatch.Open();
                 _handle(requests.Peer, item.Request, item.Arrived);
             }
             catch (Exception error)

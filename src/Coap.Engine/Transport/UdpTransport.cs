@@ -7,9 +7,11 @@ namespace Coap.Engine.Transport;
 /// One UDP socket with a dedicated receive thread that uses blocking, allocation-free
 /// <see cref="Socket.ReceiveFrom(Span{byte}, SocketFlags, SocketAddress)"/> calls; after each datagram it takes the
 /// others already waiting without blocking, and tells the receiver once none is left, before it blocks again. Other
-/// threads (request workers) may take waiting datagrams too (<see cref="ReceivePending"/>, recvfrom with MSG_DONTWAIT
-/// on Linux), each into a buffer of its own. On Linux the socket also learns of ICMP errors
-/// (<see cref="IcmpErrorQueue"/>) and reports unreachable peers to the receiver.
+/// threads (request workers) may take waiting datagrams too (<see cref="ReceivePending"/>), each into a buffer of its
+/// own. On 64-bit Linux the waiting datagrams are taken up to 16 a system call (recvmmsg, <see cref="ReceiveBatch"/>),
+/// and what a thread sends while it holds a <see cref="SendBatch"/> scope goes out together (sendmmsg); elsewhere one
+/// datagram a call. On Linux the socket also learns of ICMP errors (<see cref="IcmpErrorQueue"/>) and reports
+/// unreachable peers to the receiver.
 /// </summary>
 public sealed class UdpTransport : IDatagramTransport
 {
@@ -23,6 +25,9 @@ public sealed class UdpTransport : IDatagramTransport
 
     [ThreadStatic]
     private static byte[]? t_buffer;
+
+    [ThreadStatic]
+    private static ReceiveBatch? t_batch;
 
     [ThreadStatic]
     private static SocketAddress? t_remote4;
@@ -89,11 +94,54 @@ public sealed class UdpTransport : IDatagramTransport
 
     public void Send(ReadOnlySpan<byte> datagram, SocketAddress remote)
     {
-        if (_disposed)
+        if (_disposed || (SendBatch.Current is { } batch && batch.TryAdd(this, datagram, remote)))
         {
             return;
         }
 
+        SendNow(datagram, remote);
+    }
+
+    /// <summary>
+    /// Sends the datagrams of a <see cref="SendBatch"/> by sendmmsg(2); from the first that the call did not send, one
+    /// by one as <see cref="Send"/> would (an ICMP error for an earlier datagram fails one of them), then the rest
+    /// together again.
+    /// </summary>
+    internal unsafe void SendMany(LinuxMessages.MessageHeader* headers, int count)
+    {
+        var next = 0;
+        while (next < count && !_disposed)
+        {
+            int sent;
+            try
+            {
+                sent = LinuxMessages.SendMany(_socket.SafeHandle, headers + next, (uint)(count - next), 0);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            next += Math.Max(sent, 0);
+            if (next < count)
+            {
+                var failed = headers + next;
+                SendNow(SendBatch.DatagramOf(failed), AddressOf(failed));
+                next++;
+            }
+        }
+    }
+
+    private static unsafe SocketAddress AddressOf(LinuxMessages.MessageHeader* header)
+    {
+        var family = BitConverter.ToUInt16(new ReadOnlySpan<byte>(header->Name, 2)) == 10 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+        var address = new SocketAddress(family, (int)header->NameLength);
+        new ReadOnlySpan<byte>(header->Name, (int)header->NameLength).CopyTo(address.Buffer.Span);
+        return address;
+    }
+
+    private void SendNow(ReadOnlySpan<byte> datagram, SocketAddress remote)
+    {
         try
         {
             _socket.SendTo(datagram, SocketFlags.None, remote);
@@ -148,11 +196,12 @@ public sealed class UdpTransport : IDatagramTransport
             return 0;
         }
 
-        var buffer = t_buffer ??= GC.AllocateUninitializedArray<byte>(MaxDatagram, pinned: true);
         var remote = _socket.AddressFamily == AddressFamily.InterNetworkV6
             ? t_remote6 ??= new SocketAddress(AddressFamily.InterNetworkV6)
             : t_remote4 ??= new SocketAddress(AddressFamily.InterNetwork);
-        return ReceiveWaiting(receiver, buffer, remote, max);
+        return LinuxMessages.Supported
+            ? ReceiveWaiting(receiver, t_batch ??= new ReceiveBatch(), remote, max)
+            : ReceiveWaiting(receiver, t_buffer ??= GC.AllocateUninitializedArray<byte>(MaxDatagram, pinned: true), remote, max);
     }
 
     public ValueTask DisposeAsync()
@@ -170,6 +219,7 @@ public sealed class UdpTransport : IDatagramTransport
     private void ReceiveLoop(IDatagramReceiver receiver)
     {
         var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram, pinned: true);
+        var batch = LinuxMessages.Supported ? new ReceiveBatch() : null;
         var remote = new SocketAddress(_socket.AddressFamily);
         var drained = true;
         while (!_disposed)
@@ -196,7 +246,8 @@ public sealed class UdpTransport : IDatagramTransport
             }
 
             Deliver(receiver, buffer.AsSpan(0, length), remote);
-            drained = !OperatingSystem.IsLinux() || ReceiveWaiting(receiver, buffer, remote, Batch) < Batch;
+            drained = !OperatingSystem.IsLinux()
+                || (batch is null ? ReceiveWaiting(receiver, buffer, remote, Batch) : ReceiveWaiting(receiver, batch, remote, Batch)) < Batch;
         }
     }
 
@@ -265,6 +316,53 @@ public sealed class UdpTransport : IDatagramTransport
 
             count++;
             Deliver(receiver, buffer.AsSpan(0, length), remote);
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// <see cref="ReceiveWaiting(IDatagramReceiver, byte[], SocketAddress, int)"/> by recvmmsg(2), up to
+    /// <see cref="ReceiveBatch.Slots"/> datagrams a call; what the receiver sends meanwhile goes out per call
+    /// (<see cref="SendBatch"/>).
+    /// </summary>
+    private int ReceiveWaiting(IDatagramReceiver receiver, ReceiveBatch batch, SocketAddress remote, int max)
+    {
+        var count = 0;
+        while (count < max && !_disposed)
+        {
+            var asked = Math.Min(max - count, ReceiveBatch.Slots);
+            int received;
+            try
+            {
+                received = batch.Receive(_socket, asked);
+            }
+            catch (ObjectDisposedException)
+            {
+                return count;
+            }
+
+            if (received == ReceiveBatch.Failed)
+            {
+                // With the error queue on, an ICMP error fails one receive: read what it answered.
+                _errors?.Schedule();
+                break;
+            }
+
+            using (SendBatch.Open())
+            {
+                for (var i = 0; i < received; i++)
+                {
+                    batch.SenderInto(i, remote);
+                    Deliver(receiver, batch.Datagram(i), remote);
+                }
+            }
+
+            count += received;
+            if (received < asked)
+            {
+                break;
+            }
         }
 
         return count;

@@ -37,6 +37,31 @@ public sealed class UdpTransportTests
         Assert.All(receiver.Senders, sender => Assert.Equal(((IPEndPoint)client.LocalEndPoint!).Serialize(), sender));
     }
 
+    [Fact]
+    public async Task More_waiting_datagrams_than_one_system_call_takes_all_arrive_whole_and_in_order()
+    {
+        await using var transport = UdpTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { SendBufferSize = 4 << 20 };
+        client.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var receiver = new Recording();
+
+        // 40 datagrams, more than one recvmmsg takes (16); the largest UDP payload among them.
+        var sent = Enumerable.Range(0, 40).Select(i => Enumerable.Repeat((byte)i, i == 20 ? 65_507 : 1 + (i * 53 % 1300)).ToArray()).ToList();
+        foreach (var datagram in sent)
+        {
+            client.SendTo(datagram, transport.LocalEndPoint);
+        }
+
+        var deadline = Environment.TickCount64 + 10_000;
+        while (receiver.Datagrams.Count < sent.Count && Environment.TickCount64 < deadline)
+        {
+            transport.ReceivePending(receiver, sent.Count);
+        }
+
+        Assert.Equal(sent, receiver.Datagrams);
+        Assert.All(receiver.Senders, sender => Assert.Equal(((IPEndPoint)client.LocalEndPoint!).Serialize(), sender));
+    }
+
     private sealed class Recording : IDatagramReceiver
     {
         public List<byte[]> Datagrams { get; } = [];
