@@ -6,11 +6,19 @@ namespace Coap.Engine.Exchanges;
 
 /// <summary>
 /// A request a client sent and the response it waits for, matched by (peer, token) (RFC 7252 §5.3.2). A streaming
-/// exchange (an observation, RFC 7641 §3) takes every matching response into <see cref="Notifications"/> instead
-/// of completing <see cref="Response"/> with the first one.
+/// exchange (an observation, RFC 7641 §3, or a Q-Block2 download, RFC 9177) takes every matching response into
+/// <see cref="Notifications"/> instead of completing <see cref="Response"/> with the first one; at most
+/// <see cref="MaxQueued"/> of them wait there unread, so a peer flooding an observation with notifications that its
+/// reader does not keep up with costs bounded memory: past that, a response is dropped as a lost datagram would be.
 /// </summary>
 internal sealed class ClientExchange
 {
+    /// <summary>
+    /// Responses a streaming exchange holds unread: eight times the largest Q-Block2 window
+    /// (<see cref="Blockwise.CoapQBlockOptions.MaxWindow"/>, 128 blocks), about 1.2 MiB of 1 KiB blocks.
+    /// </summary>
+    internal const int MaxQueued = 1024;
+
     /// <param name="inline">Whether the awaiter of <see cref="Response"/> continues on the thread that delivers it.</param>
     public ClientExchange(CoapPeer peer, CoapToken token, bool streaming = false, bool inline = false)
     {
@@ -19,7 +27,8 @@ internal sealed class ClientExchange
         Response = new(inline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
         if (streaming)
         {
-            Notifications = Channel.CreateUnbounded<CoapMessage>(new UnboundedChannelOptions { SingleReader = true });
+            // Not SingleReader: only the general channel counts what it holds, for the bound in Deliver.
+            Notifications = Channel.CreateUnbounded<CoapMessage>();
         }
     }
 
@@ -40,7 +49,10 @@ internal sealed class ClientExchange
     {
         if (Notifications is { } notifications)
         {
-            notifications.Writer.TryWrite(response);
+            if (notifications.Reader.Count < MaxQueued)
+            {
+                notifications.Writer.TryWrite(response);
+            }
         }
         else
         {

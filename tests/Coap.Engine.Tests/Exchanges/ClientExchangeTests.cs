@@ -56,6 +56,34 @@ public sealed class ClientExchangeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_peer_flooding_an_observation_its_reader_does_not_keep_up_with_costs_bounded_memory()
+    {
+        var registration = Get();
+        registration.Observe = 0;
+        registration.Type = CoapMessageType.NonConfirmable;
+        var exchange = _client.OpenStream(registration, Server);
+        _client.Transmit(exchange, registration);
+        var sent = Sent();
+
+        // Nobody reads: the peer sends five times as many notifications as may wait.
+        for (var i = 0; i < 5 * ClientExchange.MaxQueued; i++)
+        {
+            var notification = CoapMessage.CreateResponse(CoapCode.Content, new[] { (byte)i });
+            notification.Type = CoapMessageType.NonConfirmable;
+            notification.MessageId = (ushort)(i + 1);
+            notification.Token = sent.Token;
+            notification.Observe = i + 2;
+            Reply(notification);
+        }
+
+        var reader = exchange.Notifications!.Reader;
+        Assert.Equal(ClientExchange.MaxQueued, reader.Count);
+        var first = await reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(2, first.Observe);
+        _client.CloseStream(exchange);
+    }
+
+    [Fact]
     public async Task Con_is_retransmitted_with_doubling_timeouts_then_times_out()
     {
         var pending = _client.SendRequestAsync(Get(), Server);
