@@ -45,7 +45,7 @@ internal sealed class QBlockUpload : QBlockTransfer
     /// <summary>Per block, how many blocks were acknowledged when it was last sent (for delivery-rate samples).</summary>
     private readonly long[] _deliveredAtSend;
     private long _delivered;
-    private readonly Dictionary<int, long> _outstanding = [];
+    private readonly QBlockFlight _outstanding;
     private readonly SortedSet<int> _lost = [];
     private readonly List<int> _probe = [];
     private int _firstUnacked;
@@ -69,6 +69,7 @@ internal sealed class QBlockUpload : QBlockTransfer
         _acked = new bool[_count];
         _tries = new int[_count];
         _deliveredAtSend = new long[_count];
+        _outstanding = new QBlockFlight(_count);
         _template = BlockRequests.Derive(request);
         _template.Options.Set(new CoapOption(OptionNumber.RequestTag, RandomNumberGenerator.GetBytes(4)));
     }
@@ -99,7 +100,7 @@ internal sealed class QBlockUpload : QBlockTransfer
     {
         _lastArrival = Time.GetTimestamp();
         _tries[0]++;
-        _outstanding[0] = _lastArrival;
+        _outstanding.Sent(0, _lastArrival);
     }
 
     protected override ValueTask<(bool Done, CoapMessage? Result)> TakeAsync(CoapMessage response, CancellationToken cancellationToken) => new(Take(response));
@@ -183,9 +184,9 @@ internal sealed class QBlockUpload : QBlockTransfer
         var lostNow = false;
         foreach (var number in missing)
         {
-            if (number < _count && _outstanding.TryGetValue(number, out var sentAt) && Time.GetElapsedTime(sentAt, now) >= recent)
+            if (number < _count && _outstanding.TryGetSentAt(number, out var sentAt) && Time.GetElapsedTime(sentAt, now) >= recent)
             {
-                _outstanding.Remove(number);
+                _outstanding.Remove(number, out _);
                 _lost.Add(number);
                 _retransmissions++;
                 lostNow = true;
@@ -265,16 +266,16 @@ internal sealed class QBlockUpload : QBlockTransfer
         }
 
         _lastProbe = now;
-        int? lowest = null, highest = null;
-        foreach (var number in _outstanding.Keys)
+
+        // Every outstanding block was sent, and every one below the first not acknowledged is acknowledged.
+        if (_outstanding.Extremes(_firstUnacked, Math.Max(_next, 1)) is not var (lowest, highest))
         {
-            lowest = Math.Min(lowest ?? number, number);
-            highest = Math.Max(highest ?? number, number);
+            return;
         }
 
-        foreach (var number in (int[])[lowest!.Value, highest!.Value])
+        foreach (var number in (int[])[lowest, highest])
         {
-            if (_outstanding.Remove(number))
+            if (_outstanding.Remove(number, out _))
             {
                 _probe.Add(number);
                 _retransmissions++;
@@ -317,19 +318,8 @@ internal sealed class QBlockUpload : QBlockTransfer
     /// <summary>The blocks in flight (see <see cref="FlightHorizon"/>), and when the oldest of them was sent.</summary>
     private int InFlight(long now, out long? oldest)
     {
-        oldest = null;
         var horizon = FlightHorizon;
-        var count = 0;
-        foreach (var (_, at) in _outstanding)
-        {
-            if (horizon == TimeSpan.MaxValue || Time.GetElapsedTime(at, now) < horizon)
-            {
-                count++;
-                oldest = oldest is { } before && before <= at ? before : at;
-            }
-        }
-
-        return count;
+        return _outstanding.InFlight(now, horizon == TimeSpan.MaxValue ? long.MaxValue : (long)(horizon.TotalSeconds * Time.TimestampFrequency), out oldest);
     }
 
     /// <summary>The next block to send when the window has room: a lost one first, then a new one.</summary>
@@ -388,7 +378,7 @@ internal sealed class QBlockUpload : QBlockTransfer
 
         _tries[number]++;
         _deliveredAtSend[number] = _delivered;
-        _outstanding[number] = Time.GetTimestamp();
+        _outstanding.Sent(number, Time.GetTimestamp());
         return request;
     }
 
