@@ -31,8 +31,20 @@ internal sealed partial class FileResource
         }
 
         var key = path.IsDirectory ? null : string.Join('/', path.Names);
+        if (key is not null && context.BlockSetState is BlockSetFile held && held.Key == key)
+        {
+            return GetFile(context, held.File.Handle, held.File.Stat, held.File.Tag, path.Name);
+        }
+
         if (key is not null && _openFiles.TryRent(key, out var lease))
         {
+            if (context.InBlockSet && context.BlockSetState is null)
+            {
+                // The rest of the Q-Block2 set reads from this file with this status, without a statx each.
+                context.BlockSetState = new BlockSetFile(key, lease);
+                return GetFile(context, lease.File.Handle, lease.File.Stat, lease.File.Tag, path.Name);
+            }
+
             using (lease)
             {
                 return GetFile(context, lease.File.Handle, lease.File.Stat, lease.File.Tag, path.Name);
