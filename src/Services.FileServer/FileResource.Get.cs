@@ -25,29 +25,31 @@ internal sealed partial class FileResource
             _changes.EnsureWatching();
         }
 
+        if (context.BlockSetState is BlockSetFile held)
+        {
+            // A later block of a Q-Block2 set: the same request as the set's first block but for its Block2 option.
+            return GetFile(context, held.File.Handle, held.File.Stat, held.File.Tag, held.Format);
+        }
+
         if (!TryPath(context, out var path, out var refusal))
         {
             return refusal;
         }
 
         var key = path.IsDirectory ? null : string.Join('/', path.Names);
-        if (key is not null && context.BlockSetState is BlockSetFile held && held.Key == key)
-        {
-            return GetFile(context, held.File.Handle, held.File.Stat, held.File.Tag, path.Name);
-        }
-
         if (key is not null && _openFiles.TryRent(key, out var lease))
         {
-            if (context.InBlockSet && context.BlockSetState is null)
+            var format = FileContentFormats.For(path.Name);
+            if (context.InBlockSet)
             {
-                // The rest of the Q-Block2 set reads from this file with this status, without a statx each.
-                context.BlockSetState = new BlockSetFile(key, lease);
-                return GetFile(context, lease.File.Handle, lease.File.Stat, lease.File.Tag, path.Name);
+                // The rest of the Q-Block2 set reads from this file with this status, without a path or a statx each.
+                context.BlockSetState = new BlockSetFile(lease, format);
+                return GetFile(context, lease.File.Handle, lease.File.Stat, lease.File.Tag, format);
             }
 
             using (lease)
             {
-                return GetFile(context, lease.File.Handle, lease.File.Stat, lease.File.Tag, path.Name);
+                return GetFile(context, lease.File.Handle, lease.File.Stat, lease.File.Tag, format);
             }
         }
 
@@ -78,7 +80,7 @@ internal sealed partial class FileResource
         {
             using (handle)
             {
-                return GetFile(context, handle, stat, tag, name);
+                return GetFile(context, handle, stat, tag, FileContentFormats.For(name));
             }
         }
 
@@ -87,7 +89,7 @@ internal sealed partial class FileResource
         _openFiles.Add(key, target.Entry, handle, stat, tag);
         try
         {
-            return GetFile(context, handle, stat, tag, name);
+            return GetFile(context, handle, stat, tag, FileContentFormats.For(name));
         }
         finally
         {
@@ -96,10 +98,9 @@ internal sealed partial class FileResource
     }
 
     /// <summary>The requested block of an open file whose status was taken from the handle, so size and ETag belong to the bytes read.</summary>
-    private static CoapMessage GetFile(CoapRequestContext context, SafeFileHandle handle, FileStat stat, byte[] tag, string name)
+    private static CoapMessage GetFile(CoapRequestContext context, SafeFileHandle handle, FileStat stat, byte[] tag, int format)
     {
         var request = context.Request;
-        var format = FileContentFormats.For(name);
         if (request.Accept is { } accept && accept != format)
         {
             return Diagnostic(CoapCode.NotAcceptable, $"the file is Content-Format {format}");
