@@ -25,6 +25,12 @@ internal sealed partial class FileResource
             _changes.EnsureWatching();
         }
 
+        if (context.BlockSetState is BlockSetFile held)
+        {
+            // A later block of a Q-Block2 set: the same request as the set's first block but for its Block2 option.
+            return GetFile(context, held.File.Handle, held.File.Stat, held.File.Tag, held.Format);
+        }
+
         if (!TryPath(context, out var path, out var refusal))
         {
             return refusal;
@@ -33,9 +39,17 @@ internal sealed partial class FileResource
         var key = path.IsDirectory ? null : string.Join('/', path.Names);
         if (key is not null && _openFiles.TryRent(key, out var lease))
         {
+            var format = FileContentFormats.For(path.Name);
+            if (context.InBlockSet)
+            {
+                // The rest of the Q-Block2 set reads from this file with this status, without a path or a statx each.
+                context.BlockSetState = new BlockSetFile(lease, format);
+                return GetFile(context, lease.File.Handle, lease.File.Stat, lease.File.Tag, format);
+            }
+
             using (lease)
             {
-                return GetFile(context, lease.File.Handle, lease.File.Stat, lease.File.Tag, path.Name);
+                return GetFile(context, lease.File.Handle, lease.File.Stat, lease.File.Tag, format);
             }
         }
 
@@ -66,7 +80,7 @@ internal sealed partial class FileResource
         {
             using (handle)
             {
-                return GetFile(context, handle, stat, tag, name);
+                return GetFile(context, handle, stat, tag, FileContentFormats.For(name));
             }
         }
 
@@ -75,7 +89,7 @@ internal sealed partial class FileResource
         _openFiles.Add(key, target.Entry, handle, stat, tag);
         try
         {
-            return GetFile(context, handle, stat, tag, name);
+            return GetFile(context, handle, stat, tag, FileContentFormats.For(name));
         }
         finally
         {
@@ -84,10 +98,9 @@ internal sealed partial class FileResource
     }
 
     /// <summary>The requested block of an open file whose status was taken from the handle, so size and ETag belong to the bytes read.</summary>
-    private static CoapMessage GetFile(CoapRequestContext context, SafeFileHandle handle, FileStat stat, byte[] tag, string name)
+    private static CoapMessage GetFile(CoapRequestContext context, SafeFileHandle handle, FileStat stat, byte[] tag, int format)
     {
         var request = context.Request;
-        var format = FileContentFormats.For(name);
         if (request.Accept is { } accept && accept != format)
         {
             return Diagnostic(CoapCode.NotAcceptable, $"the file is Content-Format {format}");

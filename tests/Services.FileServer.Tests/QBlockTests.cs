@@ -55,6 +55,27 @@ public sealed class QBlockTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_q_block2_set_keeps_its_file_open_no_longer_than_itself()
+    {
+        var path = _files.InRoot("f.bin");
+        var body = FileServerFixture.RandomBytes(10 * 1024);
+        File.WriteAllBytes(path, body);
+        var request = _files.Request(CoapCode.Get, "f.bin");
+        request.Options.Add(new BlockValue(0, true, 6).ToOption(OptionNumber.QBlock2));
+
+        _files.Server.Peer.Send(request);
+        var set = Enumerable.Range(0, 10).Select(_ => _files.Server.Peer.Expect()).ToList();
+        File.WriteAllBytes(path + ".new", FileServerFixture.RandomBytes(100));
+        File.Move(path + ".new", path, overwrite: true);
+        var after = _files.Get("f.bin");
+
+        Assert.Equal(body, set.SelectMany(m => m.Payload.ToArray()));
+        Assert.Single(set.Select(m => Convert.ToHexString(FileServerFixture.ETagOf(m))).Distinct());
+        Assert.Equal(100, after.Payload.Length);
+        Assert.DoesNotContain(OpenFiles(), target => target == path + " (deleted)");
+    }
+
+    [Fact]
     public async Task A_q_block1_put_stopped_half_way_leaves_the_old_file_and_no_temp_file_after_exchange_lifetime()
     {
         var engineTime = new FakeTimeProvider();
@@ -90,6 +111,10 @@ public sealed class QBlockTests : IAsyncLifetime
         Assert.Empty(_files.TempFiles());
         Assert.Equal("old content", await File.ReadAllTextAsync(target));
     }
+
+    /// <summary>What this process's file descriptors lead to.</summary>
+    private static IEnumerable<string> OpenFiles() =>
+        new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos().Select(fd => fd.LinkTarget).OfType<string>();
 
     /// <summary>Cancels the transfer once the bytes done reach a mark, on the reporting thread.</summary>
     private sealed class StopAt(long mark, CancellationTokenSource stop) : IProgress<TransferProgress>

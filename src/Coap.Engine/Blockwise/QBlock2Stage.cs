@@ -44,12 +44,14 @@ internal sealed class QBlock2Stage : IServerStage
 
     /// <summary>
     /// Serves the blocks asked for through the stages below, one derived Block2 request after the other (the same
-    /// message with its Block2 option replaced: nothing below keeps a request past its answer).
+    /// message with its Block2 option replaced: nothing below keeps a request past its answer), all with one context
+    /// whose <see cref="CoapRequestContext.BlockSetState"/> is disposed once the set is served.
     /// </summary>
     private async ValueTask<CoapMessage> ServeAsync(CoapRequestContext context)
     {
         var request = context.Request;
         var blocks = ArrayPool<BlockValue>.Shared.Rent(_maxPayloads);
+        CoapRequestContext? derivedContext = null;
         try
         {
             var count = Requested(request, blocks, out var continuing);
@@ -59,7 +61,7 @@ internal sealed class QBlock2Stage : IServerStage
             }
 
             var derived = Derive(request);
-            var derivedContext = context.WithRequest(derived);
+            derivedContext = context.ForBlockSet(derived);
             CoapMessage? previous = null;
             for (var i = 0; i < count; i++)
             {
@@ -100,6 +102,7 @@ internal sealed class QBlock2Stage : IServerStage
         }
         finally
         {
+            derivedContext?.BlockSetState?.Dispose();
             ArrayPool<BlockValue>.Shared.Return(blocks);
         }
     }

@@ -29,34 +29,39 @@ internal abstract class QBlockTransfer(CoapEndpoint endpoint, TimeProvider time)
     {
         var probe = first;
         var exchange = endpoint.OpenStream(first, remote);
+        var stream = exchange.Notifications!;
+        using var wake = new QBlockWake(stream.Writer, Time, cancellationToken);
         try
         {
             endpoint.Transmit(exchange, first);
             Started();
-            var reader = exchange.Notifications!.Reader;
+            var reader = stream.Reader;
             while (true)
             {
                 if (!reader.TryRead(out var response))
                 {
+                    wake.Arm(NextDeadline());
                     try
                     {
-                        // Waits for a response without taking it: a wait that runs out leaves no read behind to take
-                        // (and lose) the response that arrives next.
-                        if (!await reader.WaitToReadAsync(cancellationToken).AsTask().WaitAsync(NextDeadline(), Time, cancellationToken).ConfigureAwait(false))
+                        if (!await reader.WaitToReadAsync().ConfigureAwait(false))
                         {
                             throw new ChannelClosedException();
                         }
-
-                        reader.TryRead(out response);
-                    }
-                    catch (TimeoutException)
-                    {
                     }
                     catch (CoapException) when (!Served)
                     {
                         // The stream failed (an RST, or the CON probe unacknowledged) before any Q-Block answer.
                         return null;
                     }
+
+                    reader.TryRead(out response);
+                }
+
+                if (ReferenceEquals(response, QBlockWake.Tick))
+                {
+                    // A deadline passed (or the transfer was cancelled): nothing to take, the deadlines to judge.
+                    cancellationToken.ThrowIfCancellationRequested();
+                    response = null;
                 }
 
                 if (response is not null && !Served && EchoRetry.Repeat(probe, response) is { } again)

@@ -63,9 +63,30 @@ public sealed class CoapRequestContext
     /// </summary>
     public Observe.ResourceObservers? Registration { get; internal set; }
 
-    /// <summary>The same context for another request message: an assembled Block1 body, one block of a Q-Block2 set.</summary>
+    /// <summary>
+    /// True for the blocks of a Q-Block2 set (RFC 9177): the engine asks the resource for them one after the other with
+    /// this same context, so what the resource keeps in <see cref="BlockSetState"/> lasts until the whole set is served.
+    /// </summary>
+    public bool InBlockSet { get; private init; }
+
+    /// <summary>
+    /// What a resource that serves blocks itself keeps across the blocks of one Q-Block2 set, such as the file it read
+    /// the first one from: set only when <see cref="InBlockSet"/>; the engine disposes it once the set is served.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set on a context that is not a Q-Block2 set's.</exception>
+    public IDisposable? BlockSetState
+    {
+        get;
+        set => field = InBlockSet ? value : throw new InvalidOperationException("only the blocks of a Q-Block2 set keep state across blocks");
+    }
+
+    /// <summary>The same context for another request message: an assembled Block1 body.</summary>
     internal CoapRequestContext WithRequest(CoapMessage request) =>
         new(request, Peer, Entry, Route, Services, Aborted) { MaxBlockSize = MaxBlockSize, Oscore = Oscore, Registration = Registration };
+
+    /// <summary>The context the blocks of a Q-Block2 set are served with, <paramref name="request"/> their Block2 request.</summary>
+    internal CoapRequestContext ForBlockSet(CoapMessage request) =>
+        new(request, Peer, Entry, Route, Services, Aborted) { MaxBlockSize = MaxBlockSize, Oscore = Oscore, Registration = Registration, InBlockSet = true };
 
     /// <summary>The context a registration's notifications are rendered with: the same, but no registration.</summary>
     internal CoapRequestContext ForRenders() =>

@@ -1,6 +1,7 @@
 using Coap.Engine.Blockwise;
 using Coap.Engine.Messaging;
 using Coap.Engine.Protocol;
+using Coap.Engine.Server;
 using Coap.Engine.Tests.Server;
 using Coap.Testing;
 
@@ -74,6 +75,45 @@ public sealed class QBlock2ServerTests
     }
 
     [Fact]
+    public async Task The_blocks_of_a_set_share_one_context_whose_state_is_disposed_once_the_set_is_served()
+    {
+        var contexts = new System.Collections.Concurrent.ConcurrentQueue<CoapRequestContext>();
+        var state = new DisposalCount();
+        var resource = new TestResource(c =>
+        {
+            contexts.Enqueue(c);
+            if (c.InBlockSet)
+            {
+                c.BlockSetState ??= state;
+            }
+            else
+            {
+                Assert.Throws<InvalidOperationException>(() => c.BlockSetState = state);
+            }
+
+            var block = BlockwiseResponse.RequestedBlock(c);
+            var start = (int)Math.Min(block.Offset, Body.Length);
+            return ValueTask.FromResult(BlockwiseResponse.Create(CoapCode.Content, Body.AsMemory(start, Math.Min(Body.Length - start, block.Size)), block, Body.Length));
+        });
+        await using var server = new ServerFixture(t => t.Map("big", resource, new ResourceMetadata { ServesBlocks = true }));
+
+        server.Peer.Send(Request(new BlockValue(2, true, 2)));
+        var set = Enumerable.Range(0, 10).Select(_ => server.Peer.Expect()).ToList();
+        var plain = ServerFixture.Request(CoapCode.Get, "big", 0x901);
+        plain.Options.Add(new BlockValue(0, false, 2).ToOption(OptionNumber.Block2));
+        server.Peer.Send(plain);
+        var answer = server.Peer.Expect();
+
+        Assert.Equal(Enumerable.Range(2, 10), set.Select(m => QBlock(m).Number));
+        Assert.Equal(11, contexts.Count);
+        Assert.Single(contexts.Take(10).Distinct());
+        Assert.True(contexts.First().InBlockSet);
+        Assert.False(contexts.Last().InBlockSet);
+        Assert.Equal(1, state.Disposals);
+        Assert.Equal(CoapCode.Content, answer.Code);
+    }
+
+    [Fact]
     public async Task With_q_block_off_the_option_is_refused_with_4_02_as_a_server_without_it_would()
     {
         await using var server = Start(new CoapEndpointOptions { QBlock = new CoapQBlockOptions { Enabled = false } });
@@ -92,5 +132,14 @@ public sealed class QBlock2ServerTests
         server.Peer.Send(request);
 
         Assert.Equal(CoapCode.BadOption, server.Peer.Expect().Code);
+    }
+
+    private sealed class DisposalCount : IDisposable
+    {
+        private int _disposals;
+
+        public int Disposals => Volatile.Read(ref _disposals);
+
+        public void Dispose() => Interlocked.Increment(ref _disposals);
     }
 }
