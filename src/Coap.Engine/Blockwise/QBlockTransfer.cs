@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Coap.Engine.Client;
 using Coap.Engine.Exchanges;
 using Coap.Engine.Protocol;
+using Coap.Engine.Transport;
 
 namespace Coap.Engine.Blockwise;
 
@@ -28,7 +29,9 @@ internal abstract class QBlockTransfer(CoapEndpoint endpoint, TimeProvider time)
     protected async Task<CoapMessage?> RunAsync(CoapMessage first, IPEndPoint remote, CancellationToken cancellationToken)
     {
         var probe = first;
-        var exchange = endpoint.OpenStream(first, remote);
+        // Inline: a turn is short, so it runs on the thread that delivers the response (no hop to the thread pool),
+        // and on the receive thread the requests it sends go out with that thread's batch.
+        var exchange = endpoint.OpenStream(first, remote, inline: true);
         var stream = exchange.Notifications!;
         using var wake = new QBlockWake(stream.Writer, Time, cancellationToken);
         try
@@ -78,9 +81,12 @@ internal abstract class QBlockTransfer(CoapEndpoint endpoint, TimeProvider time)
                 }
 
                 Expire();
-                while (Next() is { } request)
+                using (SendBatch.Open())
                 {
-                    endpoint.Transmit(exchange, request);
+                    while (Next() is { } request)
+                    {
+                        endpoint.Transmit(exchange, request);
+                    }
                 }
             }
         }

@@ -19,7 +19,10 @@ internal sealed class ClientExchange
     /// </summary>
     internal const int MaxQueued = 1024;
 
-    /// <param name="inline">Whether the awaiter of <see cref="Response"/> continues on the thread that delivers it.</param>
+    /// <param name="inline">
+    /// Whether the awaiter of <see cref="Response"/>, or the reader waiting on <see cref="Notifications"/>, continues
+    /// on the thread that delivers (the receive thread) rather than on the thread pool.
+    /// </param>
     public ClientExchange(CoapPeer peer, CoapToken token, bool streaming = false, bool inline = false)
     {
         Peer = peer;
@@ -28,7 +31,7 @@ internal sealed class ClientExchange
         if (streaming)
         {
             // Not SingleReader: only the general channel counts what it holds, for the bound in Deliver.
-            Notifications = Channel.CreateUnbounded<CoapMessage>();
+            Notifications = Channel.CreateUnbounded<CoapMessage>(new UnboundedChannelOptions { AllowSynchronousContinuations = inline });
         }
     }
 

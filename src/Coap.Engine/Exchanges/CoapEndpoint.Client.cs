@@ -59,8 +59,11 @@ public sealed partial class CoapEndpoint
     /// Opens a streaming exchange (an observation, RFC 7641 §3.1): every response with the request's token goes
     /// into the exchange's channel until <see cref="CloseStream"/>. The NSTART gate is not held: once the first
     /// response arrives the exchange is no longer outstanding. The request is not sent; see <see cref="Transmit"/>.
+    /// With <paramref name="inline"/> the reader waiting on the channel continues on the thread that delivers (a
+    /// Q-Block transfer: its turn is short, and its next requests then go out with the receive thread's batch).
     /// </summary>
-    internal ClientExchange OpenStream(CoapMessage request, IPEndPoint remote) => Open(FindPeer(remote), request, streaming: true);
+    internal ClientExchange OpenStream(CoapMessage request, IPEndPoint remote, bool inline = false) =>
+        Open(FindPeer(remote), request, streaming: true, inline);
 
     /// <summary>Sends a request on an open streaming exchange with a fresh message ID (registration or re-registration).</summary>
     internal void Transmit(ClientExchange exchange, CoapMessage request)
@@ -86,7 +89,8 @@ public sealed partial class CoapEndpoint
         exchange.Notifications?.Writer.TryComplete();
     }
 
-    private ClientExchange Open(CoapPeer peer, CoapMessage request, bool streaming = false)
+    /// <param name="inline">For a streaming exchange, whether its reader continues on the delivering thread; a single-response one does when <see cref="InlineResponses"/>.</param>
+    private ClientExchange Open(CoapPeer peer, CoapMessage request, bool streaming = false, bool inline = false)
     {
         var chosen = request.Token.Length > 0;
         while (true)
@@ -96,7 +100,7 @@ public sealed partial class CoapEndpoint
                 request.Token = CoapToken.FromUInt64(_messages.NextRandom(), CoapToken.MaxLength);
             }
 
-            var exchange = new ClientExchange(peer, request.Token, streaming, InlineResponses);
+            var exchange = new ClientExchange(peer, request.Token, streaming, streaming ? inline : InlineResponses);
             if (_matcher.TryAdd(exchange))
             {
                 return exchange;
