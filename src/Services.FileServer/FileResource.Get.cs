@@ -28,7 +28,7 @@ internal sealed partial class FileResource
         if (context.BlockSetState is BlockSetFile held)
         {
             // A later block of a Q-Block2 set: the same request as the set's first block but for its Block2 option.
-            return GetFile(context, held.File.Handle, held.File.Stat, held.File.Tag, held.Format);
+            return GetFile(context, held.File.Handle, held.File.Stat, held.File.Tag, held.Format, held);
         }
 
         if (!TryPath(context, out var path, out var refusal))
@@ -43,8 +43,9 @@ internal sealed partial class FileResource
             if (context.InBlockSet)
             {
                 // The rest of the Q-Block2 set reads from this file with this status, without a path or a statx each.
-                context.BlockSetState = new BlockSetFile(lease, format);
-                return GetFile(context, lease.File.Handle, lease.File.Stat, lease.File.Tag, format);
+                var set = new BlockSetFile(lease, format);
+                context.BlockSetState = set;
+                return GetFile(context, lease.File.Handle, lease.File.Stat, lease.File.Tag, format, set);
             }
 
             using (lease)
@@ -97,8 +98,11 @@ internal sealed partial class FileResource
         }
     }
 
-    /// <summary>The requested block of an open file whose status was taken from the handle, so size and ETag belong to the bytes read.</summary>
-    private static CoapMessage GetFile(CoapRequestContext context, SafeFileHandle handle, FileStat stat, byte[] tag, int format)
+    /// <summary>
+    /// The requested block of an open file whose status was taken from the handle, so size and ETag belong to the bytes
+    /// read; read through <paramref name="set"/> for a block of a Q-Block2 set.
+    /// </summary>
+    private static CoapMessage GetFile(CoapRequestContext context, SafeFileHandle handle, FileStat stat, byte[] tag, int format, BlockSetFile? set = null)
     {
         var request = context.Request;
         if (request.Accept is { } accept && accept != format)
@@ -112,19 +116,14 @@ internal sealed partial class FileResource
         }
 
         var block = BlockwiseResponse.RequestedBlock(context);
-        var buffer = new byte[(int)Math.Clamp(stat.Size - block.Offset, 0, block.Size)];
-        var read = 0;
-        while (read < buffer.Length)
+        var length = (int)Math.Clamp(stat.Size - block.Offset, 0, block.Size);
+        if (set is not null)
         {
-            var count = RandomAccess.Read(handle, buffer.AsSpan(read), block.Offset + read);
-            if (count == 0)
-            {
-                break;
-            }
-
-            read += count;
+            return Block(request, set.Read(block.Offset, length), block, stat.Size, format, tag);
         }
 
+        var buffer = new byte[length];
+        var read = FileReads.ReadFully(handle, buffer, block.Offset);
         return Block(request, buffer.AsMemory(0, read), block, stat.Size, format, tag);
     }
 

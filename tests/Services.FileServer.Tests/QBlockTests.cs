@@ -1,4 +1,6 @@
+using Coap.Engine.Blockwise;
 using Coap.Engine.Client;
+using Coap.Engine.Messaging;
 using Coap.Engine.Protocol;
 using Coap.Testing;
 
@@ -73,6 +75,35 @@ public sealed class QBlockTests : IAsyncLifetime
         Assert.Single(set.Select(m => Convert.ToHexString(FileServerFixture.ETagOf(m))).Distinct());
         Assert.Equal(100, after.Payload.Length);
         Assert.DoesNotContain(OpenFiles(), target => target == path + " (deleted)");
+    }
+
+    [Fact]
+    public async Task The_blocks_of_sets_of_64_and_of_listed_blocks_are_the_files_bytes_across_read_ahead_chunks()
+    {
+        var body = FileServerFixture.RandomBytes((100 * 1024) + 300);
+        File.WriteAllBytes(_files.InRoot("f.bin"), body);
+        await using var server = new ModuleServer([new FileServerModule()], _files.Settings, options: new CoapEndpointOptions { QBlock = new CoapQBlockOptions { MaxPayloads = 64 } });
+        var received = new List<CoapMessage>();
+        foreach (var (blocks, count) in new[] { ([new BlockValue(0, true, 6)], 64), ([new BlockValue(64, true, 6)], 37), (new[] { new BlockValue(100, false, 6), new BlockValue(40, false, 6), new BlockValue(41, false, 6), new BlockValue(2, false, 6) }, 4) })
+        {
+            var request = _files.Request(CoapCode.Get, "f.bin");
+            foreach (var block in blocks)
+            {
+                request.Options.Add(block.ToOption(OptionNumber.QBlock2));
+            }
+
+            server.Peer.Send(request);
+            received.AddRange(Enumerable.Range(0, count).Select(_ => server.Peer.Expect()));
+        }
+
+        server.Peer.ExpectNothing();
+        Assert.All(received, m => Assert.Equal(CoapCode.Content, m.Code));
+        Assert.Equal([.. Enumerable.Range(0, 101), 100, 40, 41, 2], received.Select(m => FileServerFixture.BlockOf(m, OptionNumber.QBlock2).Number));
+        Assert.All(received, m =>
+        {
+            var offset = FileServerFixture.BlockOf(m, OptionNumber.QBlock2).Number * 1024;
+            Assert.Equal(body.AsSpan(offset, Math.Min(1024, body.Length - offset)).ToArray(), m.Payload.ToArray());
+        });
     }
 
     [Fact]

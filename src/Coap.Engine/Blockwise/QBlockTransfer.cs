@@ -60,11 +60,12 @@ internal abstract class QBlockTransfer(CoapEndpoint endpoint, TimeProvider time)
                     reader.TryRead(out response);
                 }
 
-                if (ReferenceEquals(response, QBlockWake.Tick))
+                while (ReferenceEquals(response, QBlockWake.Tick))
                 {
-                    // A deadline passed (or the transfer was cancelled): nothing to take, the deadlines to judge.
+                    // A deadline passed (or the transfer was cancelled). A response that came after the tick is taken
+                    // first, as it would have been had the tick not been there; with none, the deadlines are judged.
                     cancellationToken.ThrowIfCancellationRequested();
-                    response = null;
+                    reader.TryRead(out response);
                 }
 
                 if (response is not null && !Served && EchoRetry.Repeat(probe, response) is { } again)

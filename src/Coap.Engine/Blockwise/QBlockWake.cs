@@ -6,8 +6,9 @@ namespace Coap.Engine.Blockwise;
 /// <summary>
 /// Wakes a Q-Block transfer that waits for its next response when its deadline comes first, or when it is cancelled,
 /// by writing <see cref="Tick"/> into the stream it reads: one timer for the whole transfer, re-armed for each wait,
-/// so a wait costs no task, timer or cancellation registration of its own. A tick read late (the timer fired just
-/// before a response came) only makes the transfer judge its deadlines once more.
+/// so a wait costs no task, timer or cancellation registration of its own. A tick that fired while the transfer was
+/// busy can sit in front of responses: the transfer takes those first, and a tick with nothing behind it only makes
+/// it judge its deadlines once more.
 /// </summary>
 internal sealed class QBlockWake : IDisposable
 {
