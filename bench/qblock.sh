@@ -6,6 +6,7 @@
 #   loopback, Q-Block and plain, SIZE bytes
 #   relay 0 % and 1 % loss, Q-Block with SIZE bytes, plain block-wise with PLAIN_SIZE (one block per 40 ms round trip)
 #   relay 30 % loss, Q-Block with LOSSY_SIZE: whether it completes within the bound
+#   then the loopback Q-Block GET five times in one new process: cold first, then warm
 #
 #   bench/qblock.sh                                   10 MiB, plain 256 KiB, 30 % loss 1 MiB
 #   bench/qblock.sh --size 1048576 --bound 120
@@ -58,5 +59,11 @@ rc=0
 run_bounded "$WORK/bench.out" taskset -c 1 dotnet "$BENCH_DLL" "coap://127.0.0.1:$SERVER_PORT/files/" \
   --size "$SIZE" --plain-size "$PLAIN_SIZE" --lossy-size "$LOSSY_SIZE" --delay "$DELAY" --bound "$BOUND" || rc=$?
 cat "$WORK/bench.out"
+# The loopback Q-Block GET again, five times in one new process: the first with the client's code cold (what a
+# `coap get` is), the others warm (what a long-running client such as `coap mount` sees); the server is warm by now.
+echo "# loopback q-block GET x5 in one process (first cold, then warm):"
+run_bounded "$WORK/warm.out" taskset -c 1 dotnet "$BENCH_DLL" "coap://127.0.0.1:$SERVER_PORT/files/" \
+  --size "$SIZE" --rows 0 --get-only --repeat 5 --bound "$BOUND" || rc=$?
+cat "$WORK/warm.out"
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit "$rc"
