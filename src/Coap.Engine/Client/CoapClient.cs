@@ -27,6 +27,7 @@ public sealed class CoapClient : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly DtlsClientTransport? _dtls;
     private readonly ConcurrentDictionary<IPEndPoint, bool> _plainOnly = new();
+    private readonly bool _ownsEndpoint = true;
 
     public CoapClient(CoapClientOptions? options = null, ILogger? logger = null)
         : this(options ?? new CoapClientOptions(), TimeProvider.System, logger, BindDefault())
@@ -47,10 +48,40 @@ public sealed class CoapClient : IAsyncDisposable
         _endpoint.Attach(transport);
     }
 
+    /// <summary>
+    /// A client of a server's endpoint (<c>CoapRequestContext.Endpoint</c>): its requests leave from the server's own
+    /// plain UDP sockets, so that their answers arrive with the server's requests and are taken in by the threads
+    /// already receiving those (with <see cref="CoapClientOptions.ContinueOnReceiveThread"/>, what follows an awaited
+    /// request runs on the thread that took the answer in: a proxy passing answers on needs no thread of its own). Its
+    /// requests use its options' transmission parameters (NSTART: that of the first request to each peer), timeout and
+    /// block size; plain coap:// only (no DTLS, no OSCORE), to the peers <see cref="CanReach"/> says. It holds no socket
+    /// and no thread; disposing it leaves the endpoint be, and it is usable until the endpoint stops.
+    /// </summary>
+    public CoapClient(CoapEndpoint shared, CoapClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(shared);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Psk is not null || options.Certificate is not null || options.ServerCas is not null || options.Oscore is not null)
+        {
+            throw new ArgumentException("A client of the server's endpoint speaks plain coap:// only: no DTLS credentials, no OSCORE context.", nameof(options));
+        }
+
+        Options = options;
+        _time = shared.Messages.Time;
+        _endpoint = shared;
+        _ownsEndpoint = false;
+    }
+
     public CoapClientOptions Options { get; }
 
     /// <summary>The client's own address and port.</summary>
     public IPEndPoint LocalEndPoint => _endpoint.LocalEndPoints[0];
+
+    /// <summary>
+    /// Whether the client has a socket that can send to <paramref name="remote"/>: of its address family, and, for a
+    /// socket bound to one address (a server's, see <see cref="CoapClient(CoapEndpoint, CoapClientOptions)"/>), loopback for loopback only.
+    /// </summary>
+    public bool CanReach(IPEndPoint remote) => _endpoint.CanReach(remote);
 
     /// <summary>
     /// Sends a prepared request to an address; the request's type is kept as given. Block-wise transfers
@@ -326,7 +357,7 @@ public sealed class CoapClient : IAsyncDisposable
         return request;
     }
 
-    public ValueTask DisposeAsync() => _endpoint.DisposeAsync();
+    public ValueTask DisposeAsync() => _ownsEndpoint ? _endpoint.DisposeAsync() : ValueTask.CompletedTask;
 
     /// <summary>One exchange, or two when the server answers the first with 4.01 and an Echo (RFC 9175 §2.3).</summary>
     private async Task<CoapMessage> SendOnceAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
@@ -380,7 +411,7 @@ public sealed class CoapClient : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
         {
-            return await _endpoint.SendRequestAsync(request, remote, linked.Token).ConfigureAwait(false);
+            return await _endpoint.SendRequestAsync(request, remote, Options.Transmission, Options.ContinueOnReceiveThread, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -51,7 +51,7 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
         _messages = new MessageManager(options, time, random, loggers.CreateLogger<MessageManager>());
         _amplification = new AmplificationGuard(options, time, _logger);
         _dropped = new DroppedDatagrams(time, _logger);
-        _dispatcher = dispatcher?.Invoke(new NotificationSender(_messages, loggers.CreateLogger<ObserveStage>(), _amplification));
+        _dispatcher = dispatcher?.Invoke(new NotificationSender(this, _messages, loggers.CreateLogger<ObserveStage>(), _amplification));
         if (_dispatcher is not null)
         {
             _requests = new RequestQueue(options, Handle, ReceivePending, error => BackgroundWork.Report(_logger, error, "handling a request"));
