@@ -6,6 +6,7 @@ using System.Runtime.CompilerServices;
 using Coap.Engine.Blockwise;
 using Coap.Engine.Exchanges;
 using Coap.Engine.Observe;
+using Coap.Engine.Oscore;
 using Coap.Engine.Protocol;
 using Coap.Engine.Transport;
 using Coap.Engine.Transport.Dtls;
@@ -368,15 +369,14 @@ public sealed class CoapClient : IAsyncDisposable
             : response;
     }
 
-    private async Task<CoapMessage> ExchangeAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
-    {
-        if (_dtls is null || !_dtls.IsSecured(remote))
-        {
-            return await ExchangeOnceAsync(request, remote, cancellationToken).ConfigureAwait(false);
-        }
+    /// <summary>Plain coap:// goes straight on (no async layer of its own per request); coaps:// through the session.</summary>
+    private Task<CoapMessage> ExchangeAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken) =>
+        _dtls is { } dtls && dtls.IsSecured(remote) ? ExchangeSecuredAsync(dtls, request, remote, cancellationToken) : ExchangeOnceAsync(request, remote, cancellationToken);
 
+    private async Task<CoapMessage> ExchangeSecuredAsync(DtlsClientTransport dtls, CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
+    {
         // The session may have ended since the last exchange (close_notify, an alert): this makes a new one.
-        await _dtls.ConnectAsync(remote, cancellationToken).ConfigureAwait(false);
+        await dtls.ConnectAsync(remote, cancellationToken).ConfigureAwait(false);
         try
         {
             return await ExchangeOnceAsync(request, remote, cancellationToken).ConfigureAwait(false);
@@ -385,18 +385,16 @@ public sealed class CoapClient : IAsyncDisposable
         {
             // The server may have lost the session (restarted) and drop what it cannot decrypt: the next request
             // starts afresh with a handshake (RFC 6347 §4.2.8).
-            _dtls.Abandon(remote);
+            dtls.Abandon(remote);
             throw;
         }
     }
 
-    private async Task<CoapMessage> ExchangeOnceAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
-    {
-        if (Options.Oscore is not { } oscore)
-        {
-            return await TransmitAsync(request, remote, cancellationToken).ConfigureAwait(false);
-        }
+    private Task<CoapMessage> ExchangeOnceAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken) =>
+        Options.Oscore is { } oscore ? ExchangeProtectedAsync(request, remote, oscore, cancellationToken) : TransmitAsync(request, remote, cancellationToken);
 
+    private async Task<CoapMessage> ExchangeProtectedAsync(CoapMessage request, IPEndPoint remote, OscoreSecurityContext oscore, CancellationToken cancellationToken)
+    {
         var protectedRequest = OscoreClientProtection.Protect(oscore, request, out var binding);
         var response = Options.OscoreOuterBlockwise && protectedRequest.Payload.Length > Options.BlockSize
             ? await BlockwiseUpload.RunAsync(protectedRequest, Options.BlockSize, (block, cancel) => TransmitAsync(block, remote, cancel), null, cancellationToken).ConfigureAwait(false)
@@ -407,11 +405,12 @@ public sealed class CoapClient : IAsyncDisposable
 
     private async Task<CoapMessage> TransmitAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
     {
+        // One source, the timeout's, which the caller's token cancels too (a registration, not a second, linked source).
         using var timeout = new CancellationTokenSource(Options.EffectiveTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        using var caller = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
         try
         {
-            return await _endpoint.SendRequestAsync(request, remote, Options.Transmission, Options.ContinueOnReceiveThread, linked.Token).ConfigureAwait(false);
+            return await _endpoint.SendRequestAsync(request, remote, Options.Transmission, Options.ContinueOnReceiveThread, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
