@@ -108,7 +108,6 @@ public sealed class CoapClient : IAsyncDisposable
             return await SendOnceAsync(request, remote, cancellationToken).ConfigureAwait(false);
         }
 
-        Task<CoapMessage> Send(CoapMessage message, CancellationToken token) => SendOnceAsync(message, remote, token);
         CoapMessage first;
         if (request.Payload.Length > Options.BlockSize && !(Options.Oscore is not null && Options.OscoreOuterBlockwise))
         {
@@ -122,7 +121,7 @@ public sealed class CoapClient : IAsyncDisposable
                 }
             }
 
-            first = uploaded ?? await BlockwiseUpload.RunAsync(request, Options.BlockSize, Send, progress, cancellationToken).ConfigureAwait(false);
+            first = uploaded ?? await BlockwiseUpload.RunAsync(request, Options.BlockSize, SenderTo(remote), progress, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -135,7 +134,7 @@ public sealed class CoapClient : IAsyncDisposable
 
             try
             {
-                first = await Send(request, cancellationToken).ConfigureAwait(false);
+                first = await SendOnceAsync(request, remote, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -166,8 +165,15 @@ public sealed class CoapClient : IAsyncDisposable
             }
         }
 
-        return await BlockwiseDownload.CompleteAsync(request, first, Options.BlockSize, Send, progress, cancellationToken).ConfigureAwait(false);
+        // An answer in one piece (no Block2) is the answer: no sender, no completed task made for it.
+        return first.Options.Contains(OptionNumber.Block2)
+            ? await BlockwiseDownload.CompleteAsync(request, first, Options.BlockSize, SenderTo(remote), progress, cancellationToken).ConfigureAwait(false)
+            : first;
     }
+
+    /// <summary>The block-wise transfers' way to send one more request to <paramref name="remote"/>, made only for them.</summary>
+    private Func<CoapMessage, CancellationToken, Task<CoapMessage>> SenderTo(IPEndPoint remote) =>
+        (message, token) => SendOnceAsync(message, remote, token);
 
     /// <summary>
     /// Fetches the rest of a Block2 transfer by Q-Block2 (RFC 9177), streamed, for callers that ask for block 0

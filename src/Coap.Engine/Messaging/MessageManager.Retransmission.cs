@@ -29,7 +29,7 @@ internal sealed partial class MessageManager
             entry.Timeout = InitialTimeout(peer, entry.Transmission);
             entry.SentAt = Now;
             _outgoing[entry.Key] = entry;
-            entry.Timer = _time.CreateTimer(OnRetransmitTimer, entry, entry.Timeout, Timeout.InfiniteTimeSpan);
+            entry.Timer = _time.CreateTimer(_onRetransmitTimer, entry, entry.Timeout, Timeout.InfiniteTimeSpan);
         }
 
         peer.Transport.Send(entry.Datagram, peer.Address);
