@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Coap.Engine.Client;
-using Coap.Engine.Messaging;
 using Coap.Engine.Exchanges;
+using Coap.Engine.Messaging;
 using Coap.Engine.Transport.Dtls;
 using Microsoft.Extensions.Logging;
 
@@ -56,7 +56,7 @@ internal sealed class Upstreams : IAsyncDisposable
     /// it, the settings' own otherwise.
     /// </summary>
     public CoapClient ClientFor(ProxyTarget target, UpstreamSettings settings, IPEndPoint remote, CoapEndpoint? endpoint) =>
-        settings == _default && !target.Authority.IsSecure && endpoint is not null && SharedOf(endpoint) is var shared && shared.CanReach(remote)
+        ReferenceEquals(settings, _default) && !target.Authority.IsSecure && endpoint is not null && SharedOf(endpoint) is var shared && shared.CanReach(remote)
             ? shared
             : settings.Client;
 
