@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Coap.Engine.Client;
+using Coap.Engine.Exchanges;
 using Coap.Engine.Hosting;
 using Coap.Engine.Observe;
 using Coap.Engine.Protocol;
@@ -132,7 +133,7 @@ internal sealed class ProxyResource : IObservableRoute
             }
         }
 
-        var (response, fromUpstream) = await ExchangeAsync(upstream, target, context.Aborted).ConfigureAwait(false);
+        var (response, fromUpstream) = await ExchangeAsync(upstream, target, context.Endpoint, context.Aborted).ConfigureAwait(false);
         if (!fromUpstream)
         {
             return response;
@@ -236,7 +237,7 @@ internal sealed class ProxyResource : IObservableRoute
         return Copy(latest);
     }
 
-    private async ValueTask<(CoapMessage Response, bool FromUpstream)> ExchangeAsync(CoapMessage upstream, ProxyTarget target, CancellationToken aborted)
+    private async ValueTask<(CoapMessage Response, bool FromUpstream)> ExchangeAsync(CoapMessage upstream, ProxyTarget target, CoapEndpoint? endpoint, CancellationToken aborted)
     {
         var settings = _upstreams.Of(target);
         var gate = _upstreams.GateOf(target, settings);
@@ -249,7 +250,7 @@ internal sealed class ProxyResource : IObservableRoute
         try
         {
             var remote = await Upstreams.ResolveAsync(target, settings, aborted).ConfigureAwait(false);
-            return (await settings.Client.SendAsync(upstream, remote, _bodyLimit, aborted).ConfigureAwait(false), true);
+            return (await _upstreams.ClientFor(target, settings, remote, endpoint).SendAsync(upstream, remote, _bodyLimit, aborted).ConfigureAwait(false), true);
         }
         catch (CoapTimeoutException)
         {

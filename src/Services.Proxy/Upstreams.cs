@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Coap.Engine.Client;
+using Coap.Engine.Exchanges;
 using Coap.Engine.Messaging;
 using Coap.Engine.Transport.Dtls;
 using Microsoft.Extensions.Logging;
@@ -8,9 +9,13 @@ using Microsoft.Extensions.Logging;
 namespace Services.Proxy;
 
 /// <summary>
-/// The proxy's side towards upstreams: an engine client (its own UDP port) with the proxy-wide transmission settings,
-/// one more for each upstream with settings of its own ("Modules:Proxy:Upstreams"), the only way to a coaps://
-/// upstream, whose client holds the PSK identity and key of its <see cref="UpstreamOptions.PskFile"/>, and one
+/// The proxy's side towards upstreams: a client of the server's own endpoint with the proxy-wide transmission
+/// settings (requests leave from the server's socket, answers come back to it and are passed on by the thread that
+/// took them in: no socket, no thread and no thread hand-over of its own), for every coap:// upstream without settings
+/// of its own that the server's sockets reach; an engine client with its own UDP port and the same settings for the
+/// others (an upstream the server's sockets do not reach, such as a remote one from a server bound to loopback); one more
+/// for each upstream with settings of its own ("Modules:Proxy:Upstreams"), the only way to a coaps:// upstream,
+/// whose client holds the PSK identity and key of its <see cref="UpstreamOptions.PskFile"/>; and one
 /// <see cref="UpstreamGate"/> per upstream. The table of gates is bounded: past its size, idle gates are forgotten,
 /// so a peer naming endless upstreams in Proxy-Uri holds no memory.
 /// </summary>
@@ -22,6 +27,7 @@ internal sealed class Upstreams : IAsyncDisposable
     private readonly UpstreamSettings _default;
     private readonly Dictionary<string, UpstreamSettings> _own = new(StringComparer.Ordinal);
     private readonly int _queueLimit;
+    private SharedClient? _shared;
 
     public Upstreams(ProxyOptions options, ILogger logger)
     {
@@ -43,6 +49,16 @@ internal sealed class Upstreams : IAsyncDisposable
 
     /// <summary>Whether the proxy can reach a target: any coap:// one, a coaps:// one only with a PSK file of its own.</summary>
     public bool Reaches(ProxyTarget target) => !target.Authority.IsSecure || Of(target).Client.Options.Psk is not null;
+
+    /// <summary>
+    /// The client a request to <paramref name="remote"/> goes through: a client of <paramref name="endpoint"/> (the one
+    /// the client's request came in through) for a coap:// upstream with the proxy-wide settings when its sockets reach
+    /// it, the settings' own otherwise.
+    /// </summary>
+    public CoapClient ClientFor(ProxyTarget target, UpstreamSettings settings, IPEndPoint remote, CoapEndpoint? endpoint) =>
+        ReferenceEquals(settings, _default) && !target.Authority.IsSecure && endpoint is not null && SharedOf(endpoint) is var shared && shared.CanReach(remote)
+            ? shared
+            : settings.Client;
 
     public UpstreamGate GateOf(ProxyTarget target, UpstreamSettings settings)
     {
@@ -83,6 +99,19 @@ internal sealed class Upstreams : IAsyncDisposable
         }
     }
 
+    /// <summary>The client of an endpoint, made on its first request (again if the server's endpoint was replaced).</summary>
+    private CoapClient SharedOf(CoapEndpoint endpoint)
+    {
+        var shared = Volatile.Read(ref _shared);
+        if (shared?.Endpoint != endpoint)
+        {
+            shared = new SharedClient(endpoint, new CoapClient(endpoint, _default.Client.Options));
+            Volatile.Write(ref _shared, shared);
+        }
+
+        return shared.Client;
+    }
+
     private static CoapClient NewClient(TimeSpan timeout, TimeSpan ackTimeout, int maxRetransmit, int maxInFlight, PskCredentials? psk, ILogger logger) => new(
         new CoapClientOptions
         {
@@ -103,3 +132,6 @@ internal sealed class Upstreams : IAsyncDisposable
 
 /// <summary>One upstream's client (with its transmission settings), exchange timeout and in-flight limit.</summary>
 internal sealed record UpstreamSettings(CoapClient Client, TimeSpan Timeout, int MaxInFlight);
+
+/// <summary>The client of a server's endpoint and that endpoint.</summary>
+internal sealed record SharedClient(CoapEndpoint Endpoint, CoapClient Client);

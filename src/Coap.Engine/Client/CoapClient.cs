@@ -6,6 +6,7 @@ using System.Runtime.CompilerServices;
 using Coap.Engine.Blockwise;
 using Coap.Engine.Exchanges;
 using Coap.Engine.Observe;
+using Coap.Engine.Oscore;
 using Coap.Engine.Protocol;
 using Coap.Engine.Transport;
 using Coap.Engine.Transport.Dtls;
@@ -27,6 +28,7 @@ public sealed class CoapClient : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly DtlsClientTransport? _dtls;
     private readonly ConcurrentDictionary<IPEndPoint, bool> _plainOnly = new();
+    private readonly bool _ownsEndpoint = true;
 
     public CoapClient(CoapClientOptions? options = null, ILogger? logger = null)
         : this(options ?? new CoapClientOptions(), TimeProvider.System, logger, BindDefault())
@@ -47,10 +49,40 @@ public sealed class CoapClient : IAsyncDisposable
         _endpoint.Attach(transport);
     }
 
+    /// <summary>
+    /// A client of a server's endpoint (<c>CoapRequestContext.Endpoint</c>): its requests leave from the server's own
+    /// plain UDP sockets, so that their answers arrive with the server's requests and are taken in by the threads
+    /// already receiving those (with <see cref="CoapClientOptions.ContinueOnReceiveThread"/>, what follows an awaited
+    /// request runs on the thread that took the answer in: a proxy passing answers on needs no thread of its own). Its
+    /// requests use its options' transmission parameters (NSTART: that of the first request to each peer), timeout and
+    /// block size; plain coap:// only (no DTLS, no OSCORE), to the peers <see cref="CanReach"/> says. It holds no socket
+    /// and no thread; disposing it leaves the endpoint be, and it is usable until the endpoint stops.
+    /// </summary>
+    public CoapClient(CoapEndpoint shared, CoapClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(shared);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Psk is not null || options.Certificate is not null || options.ServerCas is not null || options.Oscore is not null)
+        {
+            throw new ArgumentException("A client of the server's endpoint speaks plain coap:// only: no DTLS credentials, no OSCORE context.", nameof(options));
+        }
+
+        Options = options;
+        _time = shared.Messages.Time;
+        _endpoint = shared;
+        _ownsEndpoint = false;
+    }
+
     public CoapClientOptions Options { get; }
 
     /// <summary>The client's own address and port.</summary>
     public IPEndPoint LocalEndPoint => _endpoint.LocalEndPoints[0];
+
+    /// <summary>
+    /// Whether the client has a socket that can send to <paramref name="remote"/>: of its address family, and, for a
+    /// socket bound to one address (a server's, see <see cref="CoapClient(CoapEndpoint, CoapClientOptions)"/>), loopback for loopback only.
+    /// </summary>
+    public bool CanReach(IPEndPoint remote) => _endpoint.CanReach(remote);
 
     /// <summary>
     /// Sends a prepared request to an address; the request's type is kept as given. Block-wise transfers
@@ -76,7 +108,6 @@ public sealed class CoapClient : IAsyncDisposable
             return await SendOnceAsync(request, remote, cancellationToken).ConfigureAwait(false);
         }
 
-        Task<CoapMessage> Send(CoapMessage message, CancellationToken token) => SendOnceAsync(message, remote, token);
         CoapMessage first;
         if (request.Payload.Length > Options.BlockSize && !(Options.Oscore is not null && Options.OscoreOuterBlockwise))
         {
@@ -90,7 +121,7 @@ public sealed class CoapClient : IAsyncDisposable
                 }
             }
 
-            first = uploaded ?? await BlockwiseUpload.RunAsync(request, Options.BlockSize, Send, progress, cancellationToken).ConfigureAwait(false);
+            first = uploaded ?? await BlockwiseUpload.RunAsync(request, Options.BlockSize, SenderTo(remote), progress, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -103,7 +134,7 @@ public sealed class CoapClient : IAsyncDisposable
 
             try
             {
-                first = await Send(request, cancellationToken).ConfigureAwait(false);
+                first = await SendOnceAsync(request, remote, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -134,8 +165,15 @@ public sealed class CoapClient : IAsyncDisposable
             }
         }
 
-        return await BlockwiseDownload.CompleteAsync(request, first, Options.BlockSize, Send, progress, cancellationToken).ConfigureAwait(false);
+        // An answer in one piece (no Block2) is the answer: no sender, no completed task made for it.
+        return first.Options.Contains(OptionNumber.Block2)
+            ? await BlockwiseDownload.CompleteAsync(request, first, Options.BlockSize, SenderTo(remote), progress, cancellationToken).ConfigureAwait(false)
+            : first;
     }
+
+    /// <summary>The block-wise transfers' way to send one more request to <paramref name="remote"/>, made only for them.</summary>
+    private Func<CoapMessage, CancellationToken, Task<CoapMessage>> SenderTo(IPEndPoint remote) =>
+        (message, token) => SendOnceAsync(message, remote, token);
 
     /// <summary>
     /// Fetches the rest of a Block2 transfer by Q-Block2 (RFC 9177), streamed, for callers that ask for block 0
@@ -326,7 +364,7 @@ public sealed class CoapClient : IAsyncDisposable
         return request;
     }
 
-    public ValueTask DisposeAsync() => _endpoint.DisposeAsync();
+    public ValueTask DisposeAsync() => _ownsEndpoint ? _endpoint.DisposeAsync() : ValueTask.CompletedTask;
 
     /// <summary>One exchange, or two when the server answers the first with 4.01 and an Echo (RFC 9175 §2.3).</summary>
     private async Task<CoapMessage> SendOnceAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
@@ -337,15 +375,14 @@ public sealed class CoapClient : IAsyncDisposable
             : response;
     }
 
-    private async Task<CoapMessage> ExchangeAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
-    {
-        if (_dtls is null || !_dtls.IsSecured(remote))
-        {
-            return await ExchangeOnceAsync(request, remote, cancellationToken).ConfigureAwait(false);
-        }
+    /// <summary>Plain coap:// goes straight on (no async layer of its own per request); coaps:// through the session.</summary>
+    private Task<CoapMessage> ExchangeAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken) =>
+        _dtls is { } dtls && dtls.IsSecured(remote) ? ExchangeSecuredAsync(dtls, request, remote, cancellationToken) : ExchangeOnceAsync(request, remote, cancellationToken);
 
+    private async Task<CoapMessage> ExchangeSecuredAsync(DtlsClientTransport dtls, CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
+    {
         // The session may have ended since the last exchange (close_notify, an alert): this makes a new one.
-        await _dtls.ConnectAsync(remote, cancellationToken).ConfigureAwait(false);
+        await dtls.ConnectAsync(remote, cancellationToken).ConfigureAwait(false);
         try
         {
             return await ExchangeOnceAsync(request, remote, cancellationToken).ConfigureAwait(false);
@@ -354,18 +391,16 @@ public sealed class CoapClient : IAsyncDisposable
         {
             // The server may have lost the session (restarted) and drop what it cannot decrypt: the next request
             // starts afresh with a handshake (RFC 6347 §4.2.8).
-            _dtls.Abandon(remote);
+            dtls.Abandon(remote);
             throw;
         }
     }
 
-    private async Task<CoapMessage> ExchangeOnceAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
-    {
-        if (Options.Oscore is not { } oscore)
-        {
-            return await TransmitAsync(request, remote, cancellationToken).ConfigureAwait(false);
-        }
+    private Task<CoapMessage> ExchangeOnceAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken) =>
+        Options.Oscore is { } oscore ? ExchangeProtectedAsync(request, remote, oscore, cancellationToken) : TransmitAsync(request, remote, cancellationToken);
 
+    private async Task<CoapMessage> ExchangeProtectedAsync(CoapMessage request, IPEndPoint remote, OscoreSecurityContext oscore, CancellationToken cancellationToken)
+    {
         var protectedRequest = OscoreClientProtection.Protect(oscore, request, out var binding);
         var response = Options.OscoreOuterBlockwise && protectedRequest.Payload.Length > Options.BlockSize
             ? await BlockwiseUpload.RunAsync(protectedRequest, Options.BlockSize, (block, cancel) => TransmitAsync(block, remote, cancel), null, cancellationToken).ConfigureAwait(false)
@@ -376,11 +411,12 @@ public sealed class CoapClient : IAsyncDisposable
 
     private async Task<CoapMessage> TransmitAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
     {
+        // One source, the timeout's, which the caller's token cancels too (a registration, not a second, linked source).
         using var timeout = new CancellationTokenSource(Options.EffectiveTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        using var caller = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
         try
         {
-            return await _endpoint.SendRequestAsync(request, remote, linked.Token).ConfigureAwait(false);
+            return await _endpoint.SendRequestAsync(request, remote, Options.Transmission, Options.ContinueOnReceiveThread, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

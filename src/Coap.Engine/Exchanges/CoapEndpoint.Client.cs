@@ -4,6 +4,8 @@ using Coap.Engine.Client;
 using Coap.Engine.Hosting;
 using Coap.Engine.Messaging;
 using Coap.Engine.Protocol;
+using Coap.Engine.Transport;
+using Coap.Engine.Transport.Dtls;
 
 namespace Coap.Engine.Exchanges;
 
@@ -18,20 +20,29 @@ public sealed partial class CoapEndpoint
     /// ID is always fresh. Throws <see cref="CoapTimeoutException"/> when a CON goes unacknowledged,
     /// <see cref="CoapResetException"/> on RST, and <see cref="OperationCanceledException"/> on cancellation.
     /// </summary>
-    public async Task<CoapMessage> SendRequestAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken = default)
+    public Task<CoapMessage> SendRequestAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken = default) =>
+        SendRequestAsync(request, remote, _options.Transmission, InlineResponses, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SendRequestAsync(CoapMessage, IPEndPoint, CancellationToken)"/> with the sender's own transmission
+    /// parameters (ACK_TIMEOUT, MAX_RETRANSMIT, NSTART: a client sharing a server's endpoint, see
+    /// <see cref="CoapClient"/>) and its own choice of where the awaiter continues (<paramref name="inline"/>: on the
+    /// thread that received the response). NSTART is the one of the first request to the peer.
+    /// </summary>
+    internal async Task<CoapMessage> SendRequestAsync(CoapMessage request, IPEndPoint remote, CoapTransmissionOptions transmission, bool inline, CancellationToken cancellationToken)
     {
         var peer = FindPeer(remote);
-        var gate = NStartGate(peer);
+        var gate = NStartGate(peer, transmission.NStart);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         ClientExchange? exchange = null;
         try
         {
-            exchange = Open(peer, request);
+            exchange = Open(peer, request, streaming: false, inline);
             request.MessageId = _messages.NextMessageId();
             exchange.MessageId = request.MessageId;
             if (request.Type == CoapMessageType.Confirmable)
             {
-                _ = WatchTransmissionAsync(exchange, _messages.SendConfirmable(peer, request, InlineResponses));
+                _ = WatchTransmissionAsync(exchange, _messages.SendConfirmable(peer, request, inline, transmission), transmission.MaxRetransmit);
             }
             else
             {
@@ -73,7 +84,7 @@ public sealed partial class CoapEndpoint
         exchange.MessageId = request.MessageId;
         if (request.Type == CoapMessageType.Confirmable)
         {
-            _ = WatchTransmissionAsync(exchange, _messages.SendConfirmable(exchange.Peer, request));
+            _ = WatchTransmissionAsync(exchange, _messages.SendConfirmable(exchange.Peer, request), _options.Transmission.MaxRetransmit);
         }
         else
         {
@@ -89,8 +100,8 @@ public sealed partial class CoapEndpoint
         exchange.Notifications?.Writer.TryComplete();
     }
 
-    /// <param name="inline">For a streaming exchange, whether its reader continues on the delivering thread; a single-response one does when <see cref="InlineResponses"/>.</param>
-    private ClientExchange Open(CoapPeer peer, CoapMessage request, bool streaming = false, bool inline = false)
+    /// <param name="inline">Whether the response's awaiter, or the stream's reader, continues on the delivering thread.</param>
+    private ClientExchange Open(CoapPeer peer, CoapMessage request, bool streaming, bool inline)
     {
         var chosen = request.Token.Length > 0;
         while (true)
@@ -100,7 +111,7 @@ public sealed partial class CoapEndpoint
                 request.Token = CoapToken.FromUInt64(_messages.NextRandom(), CoapToken.MaxLength);
             }
 
-            var exchange = new ClientExchange(peer, request.Token, streaming, streaming ? inline : InlineResponses);
+            var exchange = new ClientExchange(peer, request.Token, streaming, inline);
             if (_matcher.TryAdd(exchange))
             {
                 return exchange;
@@ -114,7 +125,7 @@ public sealed partial class CoapEndpoint
     }
 
     /// <remarks>Nobody awaits this task, so it logs its own failure.</remarks>
-    private async Task WatchTransmissionAsync(ClientExchange exchange, Task<TransmissionOutcome> transmission)
+    private async Task WatchTransmissionAsync(ClientExchange exchange, Task<TransmissionOutcome> transmission, int maxRetransmit)
     {
         try
         {
@@ -126,7 +137,7 @@ public sealed partial class CoapEndpoint
                     break;
                 case TransmissionResult.TimedOut:
                     exchange.Fail(new CoapTimeoutException(
-                        $"{exchange.Peer} did not acknowledge the request after {_options.Transmission.MaxRetransmit} retransmissions."));
+                        $"{exchange.Peer} did not acknowledge the request after {maxRetransmit} retransmissions."));
                     break;
             }
         }
@@ -160,38 +171,78 @@ public sealed partial class CoapEndpoint
         exchange.Deliver(response);
     }
 
+    /// <summary>Whether one of the endpoint's transports can send a request to <paramref name="remote"/> (see <see cref="FindPeer"/>).</summary>
+    internal bool CanReach(IPEndPoint remote)
+    {
+        foreach (var binding in _bindings)
+        {
+            if (Target(binding.Transport, remote) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The peer for <paramref name="remote"/> on the first transport that can send to it: not a DTLS server socket (it
+    /// answers sessions, it does not open them), the same address family (IPv4 through a dual-stack socket), and, for
+    /// a socket bound to one address, a loopback one only for a loopback peer and the other way round.
+    /// </summary>
     private CoapPeer FindPeer(IPEndPoint remote)
     {
         foreach (var binding in _bindings)
         {
-            var local = binding.Transport.LocalEndPoint;
-            var target = remote;
-            if (local.AddressFamily == AddressFamily.InterNetworkV6 && remote.AddressFamily == AddressFamily.InterNetwork)
+            if (Target(binding.Transport, remote) is { } target)
             {
-                if (!local.Address.Equals(IPAddress.IPv6Any))
-                {
-                    continue;
-                }
-
-                target = new IPEndPoint(remote.Address.MapToIPv6(), remote.Port);
+                return binding.GetPeer(target.Serialize(), _messages.Time.GetTimestamp())
+                    ?? throw new CoapException($"Too many peers (Coap:MaxPeers) to add {remote}.");
             }
-            else if (local.AddressFamily != remote.AddressFamily)
-            {
-                continue;
-            }
-
-            return binding.GetPeer(target.Serialize(), _messages.Time.GetTimestamp())
-                ?? throw new CoapException($"Too many peers (Coap:MaxPeers) to add {remote}.");
         }
 
         throw new CoapException($"No transport of this endpoint can reach {remote}.");
     }
 
-    private SemaphoreSlim NStartGate(CoapPeer peer)
+    /// <summary><paramref name="remote"/> as <paramref name="transport"/> addresses it, or null when it cannot send there.</summary>
+    private static IPEndPoint? Target(IDatagramTransport transport, IPEndPoint remote)
+    {
+        if (transport is DtlsServerTransport)
+        {
+            return null;
+        }
+
+        var local = transport.LocalEndPoint;
+        var target = remote;
+        if (local.AddressFamily == AddressFamily.InterNetworkV6 && remote.AddressFamily == AddressFamily.InterNetwork)
+        {
+            if (!local.Address.Equals(IPAddress.IPv6Any))
+            {
+                return null;
+            }
+
+            target = new IPEndPoint(remote.Address.MapToIPv6(), remote.Port);
+        }
+        else if (local.AddressFamily != remote.AddressFamily)
+        {
+            return null;
+        }
+
+        var wildcard = local.Address.Equals(IPAddress.Any) || local.Address.Equals(IPAddress.IPv6Any);
+        return wildcard || IPAddress.IsLoopback(local.Address) == IPAddress.IsLoopback(remote.Address) ? target : null;
+    }
+
+    private static SemaphoreSlim NStartGate(CoapPeer peer, int nstart)
     {
         lock (peer)
         {
-            return peer.NStartGate ??= new SemaphoreSlim(_options.Transmission.NStart, _options.Transmission.NStart);
+            if (peer.NStartGate is null)
+            {
+                peer.NStart = nstart;
+                peer.NStartGate = new SemaphoreSlim(nstart, nstart);
+            }
+
+            return peer.NStartGate;
         }
     }
 }

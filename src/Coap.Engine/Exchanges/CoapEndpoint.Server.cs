@@ -71,7 +71,7 @@ public sealed partial class CoapEndpoint
             var due = _options.SeparateResponseAfter - _messages.Time.GetElapsedTime(arrived);
             lock (exchange)
             {
-                exchange.Timer = _messages.Time.CreateTimer(OnSeparateResponseDue, exchange, due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+                exchange.Timer = _messages.Time.CreateTimer(_onSeparateResponseDue, exchange, due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
             }
         }
 

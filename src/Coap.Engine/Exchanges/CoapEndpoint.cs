@@ -33,6 +33,9 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
     private readonly ITimer _sweepTimer;
     private readonly DroppedDatagrams _dropped;
     private TransportBinding[] _bindings = [];
+
+    /// <summary>The separate-response timers' callback, made once (a method group makes a delegate per use).</summary>
+    private readonly TimerCallback _onSeparateResponseDue;
     private int _disposed;
 
     /// <param name="options">The endpoint's settings.</param>
@@ -49,9 +52,10 @@ public sealed partial class CoapEndpoint : IAsyncDisposable
         _options = options;
         _logger = loggers.CreateLogger<CoapEndpoint>();
         _messages = new MessageManager(options, time, random, loggers.CreateLogger<MessageManager>());
+        _onSeparateResponseDue = OnSeparateResponseDue;
         _amplification = new AmplificationGuard(options, time, _logger);
         _dropped = new DroppedDatagrams(time, _logger);
-        _dispatcher = dispatcher?.Invoke(new NotificationSender(_messages, loggers.CreateLogger<ObserveStage>(), _amplification));
+        _dispatcher = dispatcher?.Invoke(new NotificationSender(this, _messages, loggers.CreateLogger<ObserveStage>(), _amplification));
         if (_dispatcher is not null)
         {
             _requests = new RequestQueue(options, Handle, ReceivePending, error => BackgroundWork.Report(_logger, error, "handling a request"));

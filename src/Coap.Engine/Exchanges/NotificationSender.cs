@@ -7,8 +7,10 @@ using Microsoft.Extensions.Logging;
 namespace Coap.Engine.Exchanges;
 
 /// <summary>The endpoint's side of <see cref="INotificationSender"/>: notifications go through its message layer.</summary>
-internal sealed class NotificationSender(MessageManager messages, ILogger logger, AmplificationGuard amplification) : INotificationSender
+internal sealed class NotificationSender(CoapEndpoint endpoint, MessageManager messages, ILogger logger, AmplificationGuard amplification) : INotificationSender
 {
+    public CoapEndpoint Endpoint => endpoint;
+
     public TimeProvider Time => messages.Time;
 
     public AmplificationGuard Amplification => amplification;

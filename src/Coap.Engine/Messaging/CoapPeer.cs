@@ -54,6 +54,9 @@ internal sealed partial class CoapPeer
     /// <summary>Requests a client has outstanding to this peer; at most NSTART (RFC 7252 §4.7).</summary>
     public SemaphoreSlim? NStartGate { get; set; }
 
+    /// <summary>The size of <see cref="NStartGate"/>: no request is in flight while it has this many free slots.</summary>
+    public int NStart { get; set; }
+
     /// <summary>The peer's requests waiting for a worker; guarded by the endpoint's <see cref="Exchanges.RequestQueue"/>.</summary>
     public Exchanges.PeerRequests? Requests { get; set; }
 

@@ -11,24 +11,25 @@ internal sealed partial class MessageManager
     /// Sends a CON message (its message ID already set) and retransmits it until an ACK or RST with the same
     /// ID arrives, or MAX_RETRANSMIT retransmissions went unanswered. With <paramref name="inline"/> the awaiter of the
     /// outcome continues on the thread that ends the transmission (the receive thread for an ACK): for a short one.
+    /// <paramref name="transmission"/> is the sender's ACK_TIMEOUT and MAX_RETRANSMIT when not the endpoint's.
     /// </summary>
-    public Task<TransmissionOutcome> SendConfirmable(CoapPeer peer, CoapMessage message, bool inline = false)
+    public Task<TransmissionOutcome> SendConfirmable(CoapPeer peer, CoapMessage message, bool inline = false, CoapTransmissionOptions? transmission = null)
     {
-        var transmission = SendConfirmable(peer, message.MessageId, CoapMessageWriter.ToArray(message), inline);
+        var outcome = SendConfirmable(peer, message.MessageId, CoapMessageWriter.ToArray(message), inline, transmission);
         LogSent(message, peer);
-        return transmission;
+        return outcome;
     }
 
     /// <summary>As <see cref="SendConfirmable(CoapPeer, CoapMessage, bool)"/> for a datagram already encoded under <paramref name="messageId"/>.</summary>
-    public Task<TransmissionOutcome> SendConfirmable(CoapPeer peer, ushort messageId, byte[] datagram, bool inline = false)
+    public Task<TransmissionOutcome> SendConfirmable(CoapPeer peer, ushort messageId, byte[] datagram, bool inline = false, CoapTransmissionOptions? transmission = null)
     {
-        var entry = new OutgoingConfirmable(new MessageKey(peer, messageId), datagram, TimeSpan.Zero, inline);
+        var entry = new OutgoingConfirmable(new MessageKey(peer, messageId), datagram, TimeSpan.Zero, inline) { Transmission = transmission ?? _transmission };
         lock (_gate)
         {
-            entry.Timeout = InitialTimeout(peer);
+            entry.Timeout = InitialTimeout(peer, entry.Transmission);
             entry.SentAt = Now;
             _outgoing[entry.Key] = entry;
-            entry.Timer = _time.CreateTimer(OnRetransmitTimer, entry, entry.Timeout, Timeout.InfiniteTimeSpan);
+            entry.Timer = _time.CreateTimer(_onRetransmitTimer, entry, entry.Timeout, Timeout.InfiniteTimeSpan);
         }
 
         peer.Transport.Send(entry.Datagram, peer.Address);
@@ -72,7 +73,7 @@ internal sealed partial class MessageManager
             }
 
             entry.Timer?.Dispose();
-            if (_transmission.MeasureRtt && entry.Retransmissions == 0 && outcome.Result != TransmissionResult.Cancelled)
+            if (entry.Transmission.MeasureRtt && entry.Retransmissions == 0 && outcome.Result != TransmissionResult.Cancelled)
             {
                 // Karn's rule: only a message sent once gives an unambiguous sample.
                 (key.Peer.Rtt ??= new RttEstimator()).Add(_time.GetElapsedTime(entry.SentAt));
@@ -104,7 +105,7 @@ internal sealed partial class MessageManager
                 return;
             }
 
-            if (entry.Retransmissions >= _transmission.MaxRetransmit)
+            if (entry.Retransmissions >= entry.Transmission.MaxRetransmit)
             {
                 _outgoing.Remove(entry.Key);
                 entry.Timer?.Dispose();
@@ -129,12 +130,12 @@ internal sealed partial class MessageManager
     /// <see cref="CoapTransmissionOptions.MeasureRtt"/> and a measurement of the peer, the RTO in place of ACK_TIMEOUT.
     /// Called under the lock.
     /// </summary>
-    private TimeSpan InitialTimeout(CoapPeer peer)
+    private TimeSpan InitialTimeout(CoapPeer peer, CoapTransmissionOptions transmission)
     {
-        var factor = 1.0 + (_random.NextDouble() * (_transmission.AckRandomFactor - 1.0));
-        var timeout = _transmission.MeasureRtt && peer.Rtt is { HasSample: true } rtt
-            ? rtt.Rto(_transmission.MinRto, _transmission.MaxRto)
-            : _transmission.AckTimeout;
+        var factor = 1.0 + (_random.NextDouble() * (transmission.AckRandomFactor - 1.0));
+        var timeout = transmission.MeasureRtt && peer.Rtt is { HasSample: true } rtt
+            ? rtt.Rto(transmission.MinRto, transmission.MaxRto)
+            : transmission.AckTimeout;
         return timeout * factor;
     }
 }

@@ -22,6 +22,9 @@ internal sealed partial class MessageManager
     private readonly Dictionary<MessageKey, OutgoingConfirmable> _outgoing = [];
     private int _nextMessageId;
 
+    /// <summary>The retransmission timers' callback, made once (a method group makes a delegate per use).</summary>
+    private readonly TimerCallback _onRetransmitTimer;
+
     public MessageManager(CoapEndpointOptions options, TimeProvider time, Random random, ILogger logger)
     {
         _transmission = options.Transmission;
@@ -31,6 +34,7 @@ internal sealed partial class MessageManager
         _deduplicator = new Deduplicator(
             _transmission.ExchangeLifetime, time.TimestampFrequency, options.DeduplicationMemory, options.DeduplicationMemoryPerPeer, options.MaxDeduplicationEntries);
         _nextMessageId = random.Next(ushort.MaxValue + 1);
+        _onRetransmitTimer = OnRetransmitTimer;
     }
 
     public TimeProvider Time => _time;

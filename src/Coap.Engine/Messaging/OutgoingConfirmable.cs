@@ -26,4 +26,7 @@ internal sealed class OutgoingConfirmable
     public ITimer? Timer { get; set; }
 
     public TaskCompletionSource<TransmissionOutcome> Completion { get; }
+
+    /// <summary>The ACK_TIMEOUT, MAX_RETRANSMIT and RTT settings the message is sent with.</summary>
+    public required CoapTransmissionOptions Transmission { get; init; }
 }

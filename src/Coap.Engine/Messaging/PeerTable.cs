@@ -84,7 +84,7 @@ internal sealed class PeerTable
     }
 
     private static bool CanForget(CoapPeer peer) =>
-        peer.Observations == 0 && peer.NStartGate is null or { CurrentCount: > 0 };
+        peer.Observations == 0 && (peer.NStartGate is null || peer.NStartGate.CurrentCount == peer.NStart);
 
     private bool ForgetOne(long now)
     {

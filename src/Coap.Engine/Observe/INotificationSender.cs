@@ -15,6 +15,9 @@ internal interface INotificationSender
 {
     TimeProvider Time { get; }
 
+    /// <summary>The endpoint itself: the handlers' way to send requests of their own from it (<c>CoapRequestContext.Endpoint</c>).</summary>
+    CoapEndpoint Endpoint { get; }
+
     ILogger Logger { get; }
 
     /// <summary>Sends a NON notification under a fresh message ID, which it returns.</summary>

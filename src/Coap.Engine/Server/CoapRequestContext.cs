@@ -1,4 +1,5 @@
 using System.Net;
+using Coap.Engine.Exchanges;
 using Coap.Engine.Messaging;
 using Coap.Engine.Oscore;
 using Coap.Engine.Protocol;
@@ -46,6 +47,13 @@ public sealed class CoapRequestContext
     /// <summary>Cancelled when the engine stops.</summary>
     public CancellationToken Aborted { get; }
 
+    /// <summary>
+    /// The endpoint the request came in through: a handler's requests of its own can leave from it (a client of it,
+    /// <see cref="Client.CoapClient(CoapEndpoint, Client.CoapClientOptions)"/>), their answers then taken in with the
+    /// server's requests. Null for a context made outside an endpoint.
+    /// </summary>
+    public CoapEndpoint? Endpoint { get; internal init; }
+
     internal CoapPeer Peer { get; }
 
     internal ResourceEntry Entry { get; }
@@ -82,7 +90,7 @@ public sealed class CoapRequestContext
 
     /// <summary>The same context for another request message: an assembled Block1 body.</summary>
     internal CoapRequestContext WithRequest(CoapMessage request) =>
-        new(request, Peer, Entry, Route, Services, Aborted) { MaxBlockSize = MaxBlockSize, Oscore = Oscore, Registration = Registration };
+        new(request, Peer, Entry, Route, Services, Aborted) { MaxBlockSize = MaxBlockSize, Oscore = Oscore, Registration = Registration, Endpoint = Endpoint };
 
     /// <summary>The context the blocks of a Q-Block2 set are served with, <paramref name="request"/> their Block2 request.</summary>
     internal CoapRequestContext ForBlockSet(CoapMessage request) =>
@@ -90,7 +98,7 @@ public sealed class CoapRequestContext
 
     /// <summary>The context a registration's notifications are rendered with: the same, but no registration.</summary>
     internal CoapRequestContext ForRenders() =>
-        new(Request, Peer, Entry, Route, Services, Aborted) { MaxBlockSize = MaxBlockSize, Oscore = Oscore };
+        new(Request, Peer, Entry, Route, Services, Aborted) { MaxBlockSize = MaxBlockSize, Oscore = Oscore, Endpoint = Endpoint };
 
     /// <summary>Shortcut for a response with a code, payload and Content-Format.</summary>
     public static CoapMessage Respond(CoapCode code, ReadOnlyMemory<byte> payload = default, int? contentFormat = null) =>

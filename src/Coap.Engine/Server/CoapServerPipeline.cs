@@ -34,6 +34,7 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
     private readonly OscoreOuterBlock2? _outerBlock2;
     private readonly AmplificationGuard _amplification;
     private readonly ILogger _logger;
+    private readonly CoapEndpoint _endpoint;
 
     /// <param name="access">The access policy; without one every request goes on (engine tests of other stages).</param>
     /// <param name="oscore">The OSCORE contexts; without them a request with the OSCORE option gets 4.02 (critical option).</param>
@@ -42,6 +43,7 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
         _tree = tree;
         _oscore = oscore;
         _amplification = notifications.Amplification;
+        _endpoint = notifications.Endpoint;
         _outerBlock2 = oscore is null ? null : new OscoreOuterBlock2(time, options.Transmission.ExchangeLifetime);
         _logger = (loggers ?? NullLoggerFactory.Instance).CreateLogger<CoapServerPipeline>();
         _services = services;
@@ -183,7 +185,7 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
         ElectiveOptions.DropMalformed(request.Options);
         if (forwarding)
         {
-            return _first.InvokeAsync(new CoapRequestContext(request, peer, _tree.ForwardProxy!, RouteMatch.Empty, _services, aborted) { MaxBlockSize = _maxBlockSize, Oscore = oscore });
+            return _first.InvokeAsync(new CoapRequestContext(request, peer, _tree.ForwardProxy!, RouteMatch.Empty, _services, aborted) { MaxBlockSize = _maxBlockSize, Oscore = oscore, Endpoint = _endpoint });
         }
 
         if (!_tree.TryMatch(request, out var entry, out var match))
@@ -202,7 +204,7 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
             return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.UnsupportedContentFormat));
         }
 
-        return _first.InvokeAsync(new CoapRequestContext(request, peer, entry, match, _services, aborted) { MaxBlockSize = _maxBlockSize, Oscore = oscore });
+        return _first.InvokeAsync(new CoapRequestContext(request, peer, entry, match, _services, aborted) { MaxBlockSize = _maxBlockSize, Oscore = oscore, Endpoint = _endpoint });
     }
 
     private static bool Contains(IReadOnlyList<int> formats, int format)

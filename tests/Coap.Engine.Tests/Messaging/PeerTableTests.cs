@@ -45,6 +45,25 @@ public sealed class PeerTableTests
     }
 
     [Fact]
+    public void A_peer_with_one_request_in_flight_of_several_allowed_is_not_forgotten()
+    {
+        var table = new PeerTable(_transport, 2);
+        var upstream = table.GetOrAdd(Address(1), 1)!;
+        upstream.NStart = 4;
+        upstream.NStartGate = new SemaphoreSlim(4, 4);
+        Assert.True(upstream.NStartGate.Wait(0));
+        table.GetOrAdd(Address(2), 2);
+
+        table.GetOrAdd(Address(3), 3);
+
+        Assert.Same(upstream, table.Find(Address(1)));
+        Assert.Null(table.Find(Address(2)));
+        upstream.NStartGate.Release();
+        table.GetOrAdd(Address(4), 4);
+        Assert.Null(table.Find(Address(1)));
+    }
+
+    [Fact]
     public void The_sweep_takes_idle_peers_from_the_front_and_stops_at_the_first_active_one()
     {
         var table = new PeerTable(_transport, 100_000);
