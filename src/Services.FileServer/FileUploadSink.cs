@@ -1,4 +1,5 @@
 using Coap.Engine.Blockwise;
+using Coap.Engine.Hosting;
 using Coap.Engine.Protocol;
 using Services.FileServer.FileSystem;
 
@@ -65,7 +66,7 @@ internal sealed class FileUploadSink : ICoapUploadSink, IDisposable
 
     public CoapMessage Commit()
     {
-        _stream.Flush(flushToDisk: true);
+        DirectorySync.FlushFile(_stream);
         _stream.Dispose();
         var response = _owner.Commit(_request, _parent, _name, TempPath);
         _committed = response.Code.IsSuccess;

@@ -104,10 +104,22 @@ internal sealed partial class RequestQueue
         }
     }
 
+    /// <summary>
+    /// Requests a worker handles in a row, while more are waiting, before what their handlers sent goes out; the batch
+    /// also goes when no request is waiting (before the worker looks into the sockets or sleeps) and before a handler
+    /// blocks in a flush to disk (<see cref="Hosting.DirectorySync"/>).
+    /// </summary>
+    private const int SendRun = 16;
+
     private void Work(int index)
     {
         _statPaths[index] = BlockedThreads.StatPathOfCurrentThread();
         PeerRequests? done = null;
+
+        // What the handlers of a run of waiting requests send goes out together (sendmmsg): under load a peer, such as
+        // the device behind the proxy, wakes once for several datagrams, and a Q-Block2 burst is one system call.
+        var batch = SendBatch.Open();
+        var handled = 0;
         while (true)
         {
             PeerRequests? requests = null;
@@ -122,6 +134,7 @@ internal sealed partial class RequestQueue
 
                 if (_stopping)
                 {
+                    batch.Dispose();
                     return;
                 }
 
@@ -133,6 +146,9 @@ internal sealed partial class RequestQueue
 
             if (requests is null)
             {
+                batch.Dispose();
+                batch = SendBatch.Open();
+                handled = 0;
                 var received = TakeWaitingDatagrams();
                 lock (_gate)
                 {
@@ -149,6 +165,7 @@ internal sealed partial class RequestQueue
 
                     if (_stopping)
                     {
+                        batch.Dispose();
                         return;
                     }
 
@@ -158,8 +175,6 @@ internal sealed partial class RequestQueue
 
             try
             {
-                // What the handler sends before it first waits (a Q-Block2 burst) goes out in one system call.
-                using var batch = SendBatch.Open();
                 _handle(requests.Peer, item.Request, item.Arrived);
             }
             catch (Exception error)
@@ -168,6 +183,12 @@ internal sealed partial class RequestQueue
             }
 
             done = requests;
+            if (++handled == SendRun)
+            {
+                batch.Dispose();
+                batch = SendBatch.Open();
+                handled = 0;
+            }
         }
     }
 

@@ -77,7 +77,7 @@ public static class OscoreSequenceFile
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 file.Write(bytes);
-                file.Flush(flushToDisk: true);
+                DirectorySync.FlushFile(file);
             }
 
             File.Move(temporary, Path.Combine(directory, FileName), overwrite: true);

@@ -52,6 +52,9 @@ internal sealed unsafe class SendBatch
     /// <summary>The calling thread's batch while it holds a scope; null otherwise (or where batching is not supported).</summary>
     public static SendBatch? Current => t_batch is { _depth: > 0 } batch ? batch : null;
 
+    /// <summary>Sends what waits in the calling thread's batch now, if it holds one: the thread is about to block.</summary>
+    public static void FlushCurrent() => Current?.Flush();
+
     /// <summary>
     /// Starts (or nests in) the calling thread's batch; sends from this thread wait in it until the outermost scope
     /// is disposed. Does nothing where batching is not supported.

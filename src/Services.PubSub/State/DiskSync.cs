@@ -9,7 +9,7 @@ namespace Services.PubSub.State;
 /// </summary>
 internal sealed class DiskSync : IDiskSync
 {
-    public void File(FileStream file) => file.Flush(flushToDisk: true);
+    public void File(FileStream file) => DirectorySync.FlushFile(file);
 
     public void Files(string directory, IReadOnlyList<string> paths)
     {
@@ -22,7 +22,7 @@ internal sealed class DiskSync : IDiskSync
         foreach (var path in paths)
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-            file.Flush(flushToDisk: true);
+            DirectorySync.FlushFile(file);
         }
     }
 

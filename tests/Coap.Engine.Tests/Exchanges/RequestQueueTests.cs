@@ -222,6 +222,53 @@ public sealed class RequestQueueTests : IDisposable
         Assert.Equal(CoapMessageType.Confirmable, (await server.Transport.NextAsync(Bound)).Decode().Type);
     }
 
+    [Fact]
+    public async Task An_answer_a_worker_holds_for_its_run_goes_out_before_the_next_handler_blocks_in_a_flush_to_disk()
+    {
+        // One worker: the first request's handler waits until the second is queued, so the worker takes the second
+        // in the same run and holds the first answer in its send batch; the second's handler flushes a file to disk,
+        // then blocks. The first answer must not wait for it.
+        using var firstMayEnd = new ManualResetEventSlim();
+        var firstEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var path = Path.Combine(Path.GetTempPath(), $"coap-flush-{Guid.NewGuid():N}");
+        var tree = new ResourceTree();
+        tree.Map("first", new TestResource(_ =>
+        {
+            firstEntered.TrySetResult();
+            firstMayEnd.Wait(Bound);
+            return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Content));
+        }));
+        tree.Map("durable", new TestResource(_ =>
+        {
+            using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+                file.WriteByte(1);
+                Coap.Engine.Hosting.DirectorySync.FlushFile(file);
+            }
+
+            _release.Wait(Bound);
+            return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Changed));
+        }));
+        await using var server = TestEndpoints.StartUdpServer(tree, new CoapEndpointOptions { RequestWorkers = 1 });
+        var address = new IPEndPoint(IPAddress.Loopback, server.LocalEndPoints[0].Port);
+        using var a = Bind();
+        using var b = Bind();
+
+        a.SendTo(CoapMessageWriter.ToArray(Request("first", 1, CoapMessageType.Confirmable)), address);
+        await firstEntered.Task.WaitAsync(Bound);
+        b.SendTo(CoapMessageWriter.ToArray(Request("durable", 2, CoapMessageType.Confirmable)), address);
+        Assert.True(SpinWait.SpinUntil(() => server.Requests!.Count == 1, Bound), "the second request was not queued");
+        firstMayEnd.Set();
+        var first = await ReceiveAsync(a);
+        var releasedBeforeTheAnswer = _release.IsSet;
+        _release.Set();
+        var durable = await ReceiveAsync(b);
+
+        Assert.False(releasedBeforeTheAnswer);
+        Assert.Equal((CoapCode.Content, (ushort)1), (first.Code, first.MessageId));
+        Assert.Equal((CoapCode.Changed, (ushort)2), (durable.Code, durable.MessageId));
+    }
+
     [Theory]
     [InlineData(0, 512, 32, "Coap:RequestWorkers")]
     [InlineData(2, 0, 1, "Coap:MaxQueuedRequests")]
