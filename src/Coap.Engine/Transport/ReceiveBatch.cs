@@ -19,32 +19,17 @@ internal sealed unsafe class ReceiveBatch
     /// <summary>Larger than any UDP payload (65 507 bytes over IPv4, 65 527 over IPv6): nothing is ever cut.</summary>
     private const int SlotSize = 65536;
 
+    private readonly MessageHeaders _room = new(Slots, (nuint)Slots * SlotSize);
     private readonly LinuxMessages.MessageHeader* _headers;
-    private readonly LinuxMessages.IoVector* _vectors;
-    private readonly byte* _addresses;
-    private readonly byte* _data;
 
     public ReceiveBatch()
     {
-        _headers = (LinuxMessages.MessageHeader*)NativeMemory.AllocZeroed(Slots, (nuint)sizeof(LinuxMessages.MessageHeader));
-        _vectors = (LinuxMessages.IoVector*)NativeMemory.Alloc(Slots, (nuint)sizeof(LinuxMessages.IoVector));
-        _addresses = (byte*)NativeMemory.Alloc(Slots, LinuxMessages.AddressRoom);
-        _data = (byte*)NativeMemory.Alloc(Slots, SlotSize);
+        _headers = _room.Headers;
         for (var i = 0; i < Slots; i++)
         {
-            _vectors[i] = new LinuxMessages.IoVector { Base = _data + ((nint)i * SlotSize), Length = SlotSize };
-            _headers[i].Vectors = _vectors + i;
-            _headers[i].VectorCount = 1;
-            _headers[i].Name = _addresses + (i * LinuxMessages.AddressRoom);
+            _room.Vectors[i].Base = _room.Data + ((nint)i * SlotSize);
+            _room.Vectors[i].Length = SlotSize;
         }
-    }
-
-    ~ReceiveBatch()
-    {
-        NativeMemory.Free(_headers);
-        NativeMemory.Free(_vectors);
-        NativeMemory.Free(_addresses);
-        NativeMemory.Free(_data);
     }
 
     /// <summary>
@@ -65,7 +50,7 @@ internal sealed unsafe class ReceiveBatch
     }
 
     /// <summary>The <paramref name="slot"/>th datagram of the last <see cref="Receive"/>.</summary>
-    public ReadOnlySpan<byte> Datagram(int slot) => new(_data + ((nint)slot * SlotSize), (int)_headers[slot].Length);
+    public ReadOnlySpan<byte> Datagram(int slot) => new(_room.Data + ((nint)slot * SlotSize), (int)_headers[slot].Length);
 
     /// <summary>Copies the sender of the <paramref name="slot"/>th datagram into <paramref name="remote"/>.</summary>
     public void SenderInto(int slot, SocketAddress remote)

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Runtime.InteropServices;
 
 namespace Coap.Engine.Transport;
 
@@ -18,9 +17,8 @@ internal sealed unsafe class SendBatch
     [ThreadStatic]
     private static SendBatch? t_batch;
 
+    private readonly MessageHeaders _room = new(Capacity, DataRoom);
     private readonly LinuxMessages.MessageHeader* _headers;
-    private readonly LinuxMessages.IoVector* _vectors;
-    private readonly byte* _addresses;
     private readonly byte* _data;
     private int _depth;
     private int _count;
@@ -29,24 +27,8 @@ internal sealed unsafe class SendBatch
 
     private SendBatch()
     {
-        _headers = (LinuxMessages.MessageHeader*)NativeMemory.AllocZeroed(Capacity, (nuint)sizeof(LinuxMessages.MessageHeader));
-        _vectors = (LinuxMessages.IoVector*)NativeMemory.Alloc(Capacity, (nuint)sizeof(LinuxMessages.IoVector));
-        _addresses = (byte*)NativeMemory.Alloc(Capacity, LinuxMessages.AddressRoom);
-        _data = (byte*)NativeMemory.Alloc(DataRoom);
-        for (var i = 0; i < Capacity; i++)
-        {
-            _headers[i].Vectors = _vectors + i;
-            _headers[i].VectorCount = 1;
-            _headers[i].Name = _addresses + (i * LinuxMessages.AddressRoom);
-        }
-    }
-
-    ~SendBatch()
-    {
-        NativeMemory.Free(_headers);
-        NativeMemory.Free(_vectors);
-        NativeMemory.Free(_addresses);
-        NativeMemory.Free(_data);
+        _headers = _room.Headers;
+        _data = _room.Data;
     }
 
     /// <summary>The calling thread's batch while it holds a scope; null otherwise (or where batching is not supported).</summary>

@@ -22,7 +22,7 @@ public sealed class IcmpErrorTests
         await using var transport = UdpTransport.Bind(new IPEndPoint(IPAddress.Parse(address), 0));
         transport.Start(receiver);
 
-        var closed = ClosedPort();
+        var closed = ClosedPort.Take();
         transport.Send([0x40, 0x01, 0x00, 0x01], closed.Serialize());
 
         var reported = await receiver.Unreachable.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
@@ -43,7 +43,7 @@ public sealed class IcmpErrorTests
         {
             live.SendTo([0], transport.LocalEndPoint);
             await receiver.Held.Task.WaitAsync(Timeout);
-            var closed = ClosedPort();
+            var closed = ClosedPort.Take();
             var buffer = new byte[16];
             for (byte round = 1; round <= 3; round++)
             {
@@ -60,14 +60,6 @@ public sealed class IcmpErrorTests
         {
             release.Set();
         }
-    }
-
-    /// <summary>A loopback port nothing listens on: bound for a moment, then closed.</summary>
-    private static IPEndPoint ClosedPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return (IPEndPoint)socket.LocalEndPoint!;
     }
 
     private static IPEndPoint Unmapped(IPEndPoint endPoint) =>

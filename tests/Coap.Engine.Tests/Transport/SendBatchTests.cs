@@ -79,7 +79,7 @@ public sealed class SendBatchTests
         // Not started: nobody takes the ICMP error off the socket, so it fails the next datagram of the batch.
         await using var transport = UdpTransport.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         using var live = Peer();
-        var closed = ClosedPort().Serialize();
+        var closed = ClosedPort.Take().Serialize();
         var sent = Enumerable.Range(0, 20).Select(i => Datagram(i, 20)).ToArray();
         using (SendBatch.Open())
         {
@@ -128,13 +128,5 @@ public sealed class SendBatchTests
         }
 
         return received;
-    }
-
-    /// <summary>A loopback port nothing listens on: bound for a moment, then closed.</summary>
-    private static IPEndPoint ClosedPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return (IPEndPoint)socket.LocalEndPoint!;
     }
 }
