@@ -245,9 +245,13 @@ public sealed class UdpTransport : IDatagramTransport
                 return;
             }
 
-            Deliver(receiver, buffer.AsSpan(0, length), remote);
-            drained = !OperatingSystem.IsLinux()
-                || (batch is null ? ReceiveWaiting(receiver, buffer, remote, Batch) : ReceiveWaiting(receiver, batch, remote, Batch)) < Batch;
+            // What the first datagram's handling sends goes out with the first recvmmsg's (one sendmmsg).
+            using (SendBatch.Open())
+            {
+                Deliver(receiver, buffer.AsSpan(0, length), remote);
+                drained = !OperatingSystem.IsLinux()
+                    || (batch is null ? ReceiveWaiting(receiver, buffer, remote, Batch) : ReceiveWaiting(receiver, batch, remote, Batch)) < Batch;
+            }
         }
     }
 
@@ -356,6 +360,9 @@ public sealed class UdpTransport : IDatagramTransport
                     batch.SenderInto(i, remote);
                     Deliver(receiver, batch.Datagram(i), remote);
                 }
+
+                // Sent per recvmmsg even inside a caller's scope: nothing waits for the next call's datagrams.
+                SendBatch.FlushCurrent();
             }
 
             count += received;
