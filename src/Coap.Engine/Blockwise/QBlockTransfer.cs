@@ -28,6 +28,19 @@ internal abstract class QBlockTransfer(CoapEndpoint endpoint, TimeProvider time)
     /// </summary>
     protected async Task<CoapMessage?> RunAsync(CoapMessage first, IPEndPoint remote, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await TurnsAsync(first, remote, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The turns ran on the receive thread; the caller continues on the thread pool, as after any request.
+            await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+        }
+    }
+
+    private async Task<CoapMessage?> TurnsAsync(CoapMessage first, IPEndPoint remote, CancellationToken cancellationToken)
+    {
         var probe = first;
         // Inline: a turn is short, so it runs on the thread that delivers the response (no hop to the thread pool),
         // and on the receive thread the requests it sends go out with that thread's batch.

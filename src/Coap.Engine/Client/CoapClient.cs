@@ -121,7 +121,7 @@ public sealed class CoapClient : IAsyncDisposable
                 }
             }
 
-            first = uploaded ?? await BlockwiseUpload.RunAsync(request, Options.BlockSize, SenderTo(remote), progress, cancellationToken).ConfigureAwait(false);
+            first = uploaded ?? await OffReceiveThread(BlockwiseUpload.RunAsync(request, Options.BlockSize, SenderTo(remote), progress, cancellationToken)).ConfigureAwait(false);
         }
         else
         {
@@ -167,13 +167,30 @@ public sealed class CoapClient : IAsyncDisposable
 
         // An answer in one piece (no Block2) is the answer: no sender, no completed task made for it.
         return first.Options.Contains(OptionNumber.Block2)
-            ? await BlockwiseDownload.CompleteAsync(request, first, Options.BlockSize, SenderTo(remote), progress, cancellationToken).ConfigureAwait(false)
+            ? await OffReceiveThread(BlockwiseDownload.CompleteAsync(request, first, Options.BlockSize, SenderTo(remote), progress, cancellationToken)).ConfigureAwait(false)
             : first;
     }
 
-    /// <summary>The block-wise transfers' way to send one more request to <paramref name="remote"/>, made only for them.</summary>
+    /// <summary>
+    /// The block-wise transfers' way to send one more request to <paramref name="remote"/>, made only for them: the
+    /// transfer goes on with the next block on the thread that received the last one (no thread-pool hop per block,
+    /// whose workers spin between lock-step answers), until <see cref="OffReceiveThread"/> hands its end back.
+    /// </summary>
     private Func<CoapMessage, CancellationToken, Task<CoapMessage>> SenderTo(IPEndPoint remote) =>
-        (message, token) => SendOnceAsync(message, remote, token);
+        (message, token) => SendOnceAsync(message, remote, token, inline: true);
+
+    /// <summary>A transfer whose blocks went on on the receive thread: its caller continues on the thread pool.</summary>
+    private static async Task<CoapMessage> OffReceiveThread(Task<CoapMessage> transfer)
+    {
+        try
+        {
+            return await transfer.ConfigureAwait(false);
+        }
+        finally
+        {
+            await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+        }
+    }
 
     /// <summary>
     /// Fetches the rest of a Block2 transfer by Q-Block2 (RFC 9177), streamed, for callers that ask for block 0
@@ -367,17 +384,19 @@ public sealed class CoapClient : IAsyncDisposable
     public ValueTask DisposeAsync() => _ownsEndpoint ? _endpoint.DisposeAsync() : ValueTask.CompletedTask;
 
     /// <summary>One exchange, or two when the server answers the first with 4.01 and an Echo (RFC 9175 §2.3).</summary>
-    private async Task<CoapMessage> SendOnceAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
+    private async Task<CoapMessage> SendOnceAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken, bool inline = false)
     {
-        var response = await ExchangeAsync(request, remote, cancellationToken).ConfigureAwait(false);
+        var response = await ExchangeAsync(request, remote, cancellationToken, inline).ConfigureAwait(false);
         return EchoRetry.Repeat(request, response) is { } again
-            ? await ExchangeAsync(again, remote, cancellationToken).ConfigureAwait(false)
+            ? await ExchangeAsync(again, remote, cancellationToken, inline).ConfigureAwait(false)
             : response;
     }
 
     /// <summary>Plain coap:// goes straight on (no async layer of its own per request); coaps:// through the session.</summary>
-    private Task<CoapMessage> ExchangeAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken) =>
-        _dtls is { } dtls && dtls.IsSecured(remote) ? ExchangeSecuredAsync(dtls, request, remote, cancellationToken) : ExchangeOnceAsync(request, remote, cancellationToken);
+    private Task<CoapMessage> ExchangeAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken, bool inline) =>
+        _dtls is { } dtls && dtls.IsSecured(remote) ? ExchangeSecuredAsync(dtls, request, remote, cancellationToken)
+        : Options.Oscore is null ? TransmitAsync(request, remote, cancellationToken, inline)
+        : ExchangeOnceAsync(request, remote, cancellationToken);
 
     private async Task<CoapMessage> ExchangeSecuredAsync(DtlsClientTransport dtls, CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
     {
@@ -409,14 +428,15 @@ public sealed class CoapClient : IAsyncDisposable
         return OscoreClientProtection.Unprotect(oscore, response, binding);
     }
 
-    private async Task<CoapMessage> TransmitAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken)
+    /// <param name="inline">Whether the awaiter continues on the receive thread even when the client's options do not say so.</param>
+    private async Task<CoapMessage> TransmitAsync(CoapMessage request, IPEndPoint remote, CancellationToken cancellationToken, bool inline = false)
     {
         // One source, the timeout's, which the caller's token cancels too (a registration, not a second, linked source).
         using var timeout = new CancellationTokenSource(Options.EffectiveTimeout, _time);
         using var caller = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
         try
         {
-            return await _endpoint.SendRequestAsync(request, remote, Options.Transmission, Options.ContinueOnReceiveThread, timeout.Token).ConfigureAwait(false);
+            return await _endpoint.SendRequestAsync(request, remote, Options.Transmission, inline || Options.ContinueOnReceiveThread, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
