@@ -45,12 +45,5 @@ public sealed class SeparateResponseTests
         Assert.Equal("late"u8.ToArray(), separate.Payload.ToArray());
     }
 
-    private static async Task<CoapMessage> ReceiveAsync(Socket socket)
-    {
-        var buffer = new byte[2048];
-        using var timeout = new CancellationTokenSource(Bound);
-        var received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
-        Assert.Equal(CoapDecodeError.None, CoapMessageReader.TryReadCopy(buffer.AsSpan(0, received.ReceivedBytes), out var message));
-        return message!;
-    }
+    private static Task<CoapMessage> ReceiveAsync(Socket socket) => RawSocket.ReceiveAsync(socket, Bound);
 }
