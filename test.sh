@@ -13,6 +13,8 @@ command -v fusermount3 >/dev/null 2>&1 || missing+=(fuse3)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v tshark >/dev/null 2>&1 || missing+=(tshark)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# NativeCoapTests publish coap as a user does, natively (NativeAOT): that links with clang or, failing it, gcc.
+command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || missing+=(gcc)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi

@@ -55,7 +55,10 @@ public sealed class MountedDirectory : IAsyncDisposable
     }
 
     /// <summary>Mounts <paramref name="uri"/> and returns once the mount is in /proc/mounts (bounded by <see cref="MountWait"/>).</summary>
-    public static async Task<MountedDirectory> StartAsync(string uri, params string[] options)
+    public static Task<MountedDirectory> StartAsync(string uri, params string[] options) => StartWithAsync(["dotnet", Coap], uri, options);
+
+    /// <summary>As <see cref="StartAsync"/>, with <paramref name="coap"/> as the command that runs coap (a native executable).</summary>
+    public static async Task<MountedDirectory> StartWithAsync(string[] coap, string uri, params string[] options)
     {
         if (FuseFactAttribute.MissingReason() is { } missing)
         {
@@ -66,7 +69,7 @@ public sealed class MountedDirectory : IAsyncDisposable
         // As from an interactive shell: a test run started in the background (`dotnet test … &`) ignores SIGINT, the
         // mount would inherit that and, as programs should, keep ignoring it. env resets it and execs (same pid).
         var info = new ProcessStartInfo("env") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in (string[])["--default-signal=INT,QUIT", "dotnet", Coap, "mount", uri, path, "--foreground", .. options])
+        foreach (var argument in (string[])["--default-signal=INT,QUIT", .. coap, "mount", uri, path, "--foreground", .. options])
         {
             info.ArgumentList.Add(argument);
         }

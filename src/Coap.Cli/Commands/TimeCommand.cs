@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Coap.Cli.Clock;
 using Coap.Cli.Output;
@@ -97,15 +99,22 @@ internal static class TimeCommand
         string.Create(CultureInfo.InvariantCulture, $"offset {best.Offset.TotalSeconds:+0.000000;-0.000000} s, round trip {best.RoundTrip.TotalSeconds:0.000000} s (best of {count} samples, {lost} lost) from {target}\n")
         + (stepped ? string.Create(CultureInfo.InvariantCulture, $"local clock stepped by {best.Offset.TotalSeconds:+0.000000;-0.000000} s\n") : string.Empty);
 
-    private static string Json(CoapUri target, ClockSample best, int count, int lost, bool stepped) =>
-        JsonSerializer.Serialize(new Dictionary<string, object>
+    private static string Json(CoapUri target, ClockSample best, int count, int lost, bool stepped)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
         {
-            ["uri"] = target.ToString(),
-            ["offsetSeconds"] = best.Offset.TotalSeconds,
-            ["roundTripSeconds"] = best.RoundTrip.TotalSeconds,
-            ["serverTime"] = best.Server.ToString("O", CultureInfo.InvariantCulture),
-            ["samples"] = count,
-            ["lost"] = lost,
-            ["stepped"] = stepped,
-        }) + "\n";
+            json.WriteStartObject();
+            json.WriteString("uri", target.ToString());
+            json.WriteNumber("offsetSeconds", best.Offset.TotalSeconds);
+            json.WriteNumber("roundTripSeconds", best.RoundTrip.TotalSeconds);
+            json.WriteString("serverTime", best.Server.ToString("O", CultureInfo.InvariantCulture));
+            json.WriteNumber("samples", count);
+            json.WriteNumber("lost", lost);
+            json.WriteBoolean("stepped", stepped);
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n";
+    }
 }

@@ -28,7 +28,8 @@ internal static class Detached
 
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
         {
-            info.ArgumentList.Add(typeof(Detached).Assembly.Location);
+            // Run with dotnet: the child needs the same assembly (a native coap needs nothing more than its own path).
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, typeof(Detached).Assembly.GetName().Name + ".dll"));
         }
 
         foreach (var argument in arguments.Append("--foreground"))
