@@ -1,4 +1,5 @@
 using System.Formats.Cbor;
+using Coap.Engine.Exchanges;
 using Coap.Engine.Hosting;
 using Coap.Engine.Protocol;
 using Coap.Engine.Server;
@@ -11,7 +12,10 @@ namespace Coap.Engine.Blockwise;
 /// commit holds as with Block1.
 /// </summary>
 /// <remarks>
-/// Every block is answered (this server has no way to leave a NON request unanswered): 2.31 Continue with Q-Block1
+/// A NON block other than block 0 that is the one after the highest received, and not the last of its MAX_PAYLOADS set (number + 1 a
+/// multiple of Coap:QBlock:MaxPayloads) nor the last of the body, is not answered (RFC 9177 §4.3: the server answers a
+/// set, not each block); the set's last block is answered for it. Every other block is answered (a CON one, one that
+/// shows a gap, fills one or came before, one not held): 2.31 Continue with Q-Block1
 /// naming the highest block received with all before it, M set; or, when blocks below the highest one received are
 /// missing, 4.08 Request Entity Incomplete with Content-Format 272 (application/missing-blocks+cbor-seq) listing them,
 /// lowest first, at most <see cref="MaxListedMissing"/>. When the last block (M clear) and all before it are in, the sink is committed and its response goes
@@ -198,7 +202,9 @@ internal sealed partial class Block1Stage
             }
         }
 
-        if (state.Early.ContainsKey(number) || number < state.Next)
+        var highest = state.Highest;
+        var taken = state.Early.ContainsKey(number) || number < state.Next;
+        if (taken)
         {
             state.Highest = Math.Max(state.Highest, number);
         }
@@ -211,6 +217,12 @@ internal sealed partial class Block1Stage
         lock (_gate)
         {
             upload.Expiry?.Change(_lifetime, Timeout.InfiniteTimeSpan);
+        }
+
+        if (taken && number > 0 && number == highest + 1 && (number + 1) % _maxPayloads != 0 && context.Request.Type == CoapMessageType.NonConfirmable)
+        {
+            // The next block of a set, as expected: its set's last block is answered for it.
+            return CoapEndpoint.NoResponse;
         }
 
         return state.Highest < state.Next ? QBlock1Continue(state) : MissingBlocks(state);
