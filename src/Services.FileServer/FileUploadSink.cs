@@ -1,6 +1,7 @@
 using Coap.Engine.Blockwise;
 using Coap.Engine.Hosting;
 using Coap.Engine.Protocol;
+using Microsoft.Win32.SafeHandles;
 using Services.FileServer.FileSystem;
 
 namespace Services.FileServer;
@@ -25,6 +26,9 @@ internal sealed class FileUploadSink : ICoapUploadSink, IDisposable
     private readonly string _name;
     private readonly long _limit;
     private readonly FileStream _stream;
+
+    /// <summary>The stream's handle, taken once: FileStream's getter seeks to the stream's position every time.</summary>
+    private readonly SafeFileHandle _handle;
     private byte[]? _gathered;
     private long _gatheredAt;
     private int _gatheredLength;
@@ -39,6 +43,7 @@ internal sealed class FileUploadSink : ICoapUploadSink, IDisposable
         _limit = limit;
         TempPath = Path.Join(parent, TempFile.NameFor(name));
         _stream = new FileStream(TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        _handle = _stream.SafeFileHandle;
     }
 
     /// <summary>Where the bytes go until the commit.</summary>
@@ -60,7 +65,7 @@ internal sealed class FileUploadSink : ICoapUploadSink, IDisposable
             return;
         }
 
-        if (offset > 0 && Native.IsUnlinked(_stream.SafeFileHandle))
+        if (offset > 0 && Native.IsUnlinked(_handle))
         {
             Refusal = FileResource.UploadGone();
             return;
@@ -73,7 +78,7 @@ internal sealed class FileUploadSink : ICoapUploadSink, IDisposable
 
         if (block.Length >= GatheredBytes)
         {
-            RandomAccess.Write(_stream.SafeFileHandle, block, offset);
+            RandomAccess.Write(_handle, block, offset);
             return;
         }
 
@@ -108,7 +113,7 @@ internal sealed class FileUploadSink : ICoapUploadSink, IDisposable
     {
         if (_gatheredLength > 0)
         {
-            RandomAccess.Write(_stream.SafeFileHandle, _gathered.AsSpan(0, _gatheredLength), _gatheredAt);
+            RandomAccess.Write(_handle, _gathered.AsSpan(0, _gatheredLength), _gatheredAt);
             _gatheredLength = 0;
         }
     }
