@@ -99,6 +99,21 @@ public sealed class QBlock1ServerTests
     }
 
     [Fact]
+    public async Task While_a_block_is_missing_every_non_block_above_it_is_answered_with_the_list_in_the_middle_of_its_set_too()
+    {
+        await using var server = Start();
+        server.Peer.Send(Block(0, CoapMessageType.Confirmable));
+        server.Peer.Expect();
+
+        server.Peer.Send(Block(2));
+        Assert.Equal([1u], Missing(server.Peer.Expect()));
+        server.Peer.Send(Block(3));
+        Assert.Equal([1u], Missing(server.Peer.Expect()));
+        server.Peer.Send(Block(1));
+        Assert.Equal(new BlockValue(3, true, 2), QBlock1(server.Peer.Expect()));
+    }
+
+    [Fact]
     public async Task A_new_request_tag_starts_a_new_upload_beside_the_old_one()
     {
         await using var server = Start();
