@@ -121,7 +121,7 @@ internal sealed class QBlockUpload : QBlockTransfer
             var sample = upTo > 0 && SentOnce(_firstUnacked, upTo);
             for (var number = _firstUnacked; number <= upTo; number++)
             {
-                Acknowledge(number, now, sample && number == upTo);
+                Acknowledge(number, now, delivery: sample, roundTrip: sample && number == upTo);
             }
 
             Report();
@@ -178,7 +178,7 @@ internal sealed class QBlockUpload : QBlockTransfer
         {
             if (!listed.Contains(number))
             {
-                Acknowledge(number, now, sample: false);
+                Acknowledge(number, now, delivery: false, roundTrip: false);
             }
         }
 
@@ -215,7 +215,13 @@ internal sealed class QBlockUpload : QBlockTransfer
         return true;
     }
 
-    private void Acknowledge(int number, long now, bool sample)
+    /// <summary>
+    /// A block is acknowledged. With <paramref name="delivery"/>, a block sent once gives a delivery sample (the blocks
+    /// acknowledged while it was in flight over the time since it was sent: every block a 2.31 acknowledges, so that a
+    /// server answering only a set's last block gives as many as one answering each); with
+    /// <paramref name="roundTrip"/> also a round-trip sample (the block that drew the 2.31).
+    /// </summary>
+    private void Acknowledge(int number, long now, bool delivery, bool roundTrip)
     {
         if (_acked[number])
         {
@@ -228,13 +234,14 @@ internal sealed class QBlockUpload : QBlockTransfer
         _probe.Remove(number);
         _ackedBytes += Math.Min(_size, _payload.Length - ((long)number * _size));
         _delivered++;
-        TimeSpan? rtt = sample && _tries[number] == 1 && sentAt is { } once ? Time.GetElapsedTime(once, now) : null;
-        if (rtt is { } measured)
+        TimeSpan? elapsed = delivery && _tries[number] == 1 && sentAt is { } once ? Time.GetElapsedTime(once, now) : null;
+        if (elapsed is { } measured)
         {
             // A delivery sample, as the download takes them: on loss the window goes to what the path carried.
             _window.OnDelivered((int)(_delivered - _deliveredAtSend[number]), measured, now, Time.TimestampFrequency);
         }
 
+        var rtt = roundTrip ? elapsed : null;
         _window.OnReceived(rtt);
         while (_firstUnacked < _count && _acked[_firstUnacked])
         {
