@@ -63,6 +63,23 @@ public sealed class VanishingDirectoryTests : IAsyncLifetime
         Assert.Equal(CoapCode.Content, _files.Get("").Code);
     }
 
+    [Fact]
+    public async Task The_last_block_after_the_directory_was_renamed_away_is_4_09_under_a_quota_too()
+    {
+        // The temp file keeps its link in the renamed directory: it is found gone only at its path, at the commit.
+        _files.Settings["Modules:FileServer:MaxTotalBytes"] = "100000";
+        await _files.RestartAsync();
+        var body = new byte[32];
+        Assert.Equal(CoapCode.Created, _files.Put([], "movedir", "").Code);
+        Assert.Equal(CoapCode.Continue, _files.PutBlock(body, 0, 0, null, "movedir", "x").Code);
+        Directory.Move(_files.InRoot("movedir"), _files.InRoot("elsewhere"));
+
+        var last = _files.PutBlock(body, 1, 0, null, "movedir", "x");
+
+        Assert.Equal(CoapCode.Conflict, last.Code);
+        Assert.Empty(_files.Server.Logs.Exceptions);
+    }
+
     /// <summary>PUT /files/crashdir/ → 2.01; block 0 of crashdir/x (M set) → 2.31; DELETE /files/crashdir/ → 2.02.</summary>
     private void StartUploadInDeletedDirectory(byte[] body)
     {

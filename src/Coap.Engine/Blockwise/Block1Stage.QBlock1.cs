@@ -1,4 +1,5 @@
 using System.Formats.Cbor;
+using Coap.Engine.Exchanges;
 using Coap.Engine.Hosting;
 using Coap.Engine.Protocol;
 using Coap.Engine.Server;
@@ -11,7 +12,12 @@ namespace Coap.Engine.Blockwise;
 /// commit holds as with Block1.
 /// </summary>
 /// <remarks>
-/// Every block is answered (this server has no way to leave a NON request unanswered): 2.31 Continue with Q-Block1
+/// A NON block other than block 0 that comes in order with no block missing before it, and is not the last of its
+/// MAX_PAYLOADS set (number + 1 a multiple of Coap:QBlock:MaxPayloads) nor the last of the body, is not answered
+/// (RFC 9177 §4.3: the server answers a set, not each block); the set's last block is answered for it. Every other
+/// block is answered (a CON one, one that shows a gap, comes above one or fills one, one that came before, one not
+/// held): while blocks are missing each block that comes lists them, so that the client sends them again as soon as
+/// it deems them lost. The answer is 2.31 Continue with Q-Block1
 /// naming the highest block received with all before it, M set; or, when blocks below the highest one received are
 /// missing, 4.08 Request Entity Incomplete with Content-Format 272 (application/missing-blocks+cbor-seq) listing them,
 /// lowest first, at most <see cref="MaxListedMissing"/>. When the last block (M clear) and all before it are in, the sink is committed and its response goes
@@ -198,6 +204,7 @@ internal sealed partial class Block1Stage
             }
         }
 
+        var highest = state.Highest;
         if (state.Early.ContainsKey(number) || number < state.Next)
         {
             state.Highest = Math.Max(state.Highest, number);
@@ -211,6 +218,12 @@ internal sealed partial class Block1Stage
         lock (_gate)
         {
             upload.Expiry?.Change(_lifetime, Timeout.InfiniteTimeSpan);
+        }
+
+        if (number > 0 && number == highest + 1 && state.Next == number + 1 && (number + 1) % _maxPayloads != 0 && context.Request.Type == CoapMessageType.NonConfirmable)
+        {
+            // The next block of a set, in order with none missing: its set's last block is answered for it.
+            return CoapEndpoint.NoResponse;
         }
 
         return state.Highest < state.Next ? QBlock1Continue(state) : MissingBlocks(state);

@@ -33,6 +33,7 @@ internal sealed partial class Block1Stage : IServerStage
     private readonly long _maxBody;
     private readonly long _maxAssembled;
     private readonly bool _qblock;
+    private readonly int _maxPayloads;
     private readonly object _gate = new();
     private readonly Dictionary<UploadKey, PendingUpload> _uploads = [];
 
@@ -50,6 +51,7 @@ internal sealed partial class Block1Stage : IServerStage
         _maxOpen = options.MaxOpenUploads;
         _maxOpenPerPeer = options.MaxOpenUploadsPerPeer;
         _qblock = options.QBlock.Enabled;
+        _maxPayloads = options.QBlock.MaxPayloads;
     }
 
     public ValueTask<CoapMessage> InvokeAsync(CoapRequestContext context)

@@ -12,7 +12,8 @@ namespace Coap.Engine.Blockwise;
 /// server without Q-Block answers 4.02), the rest as NON requests with one token and a Request-Tag new for every
 /// upload, as many in flight as <see cref="QBlockWindow"/>'s congestion window allows, at most MAX_PAYLOADS at a time,
 /// and never more than <see cref="Block1Stage.QBlock1Ahead"/> beyond the first block not yet acknowledged (what the
-/// server holds out of order). The server's 2.31 acknowledges every block up to the one its Q-Block1 names; its 4.08
+/// server holds out of order). The server's 2.31 acknowledges every block up to the one its Q-Block1 names (a server
+/// answers every block, or only the last of each MAX_PAYLOADS set and the irregular ones); its 4.08
 /// with Content-Format 272 lists missing blocks, which are sent again at once (unless sent again less than a round trip
 /// ago); a 5.03 (the server's request queue for us full) shrinks the window. The upload ends with the server's final
 /// response (2.01, 2.04, …) or an error, which is returned.
@@ -113,13 +114,14 @@ internal sealed class QBlockUpload : QBlockTransfer
             Served = true;
             _lastArrival = now;
             var upTo = (int)Math.Min(block.Number, _count - 1);
-            // A round trip is measured only on a 2.31 that acknowledges just the block it answers, sent once and NON
-            // (the CON probe may have been retransmitted by the message layer): one that fills a gap acknowledges blocks
-            // received long before.
-            var sample = upTo == _firstUnacked && upTo > 0;
+            // A round trip is measured on the block a 2.31 names (the one that drew it: a server answers a set's last
+            // block, or every block), when it and every block it newly acknowledges were sent once, and NON (the CON
+            // probe may have been retransmitted by the message layer): one that fills a gap was sent again, and its
+            // 2.31 acknowledges blocks received long before.
+            var sample = upTo > 0 && SentOnce(_firstUnacked, upTo);
             for (var number = _firstUnacked; number <= upTo; number++)
             {
-                Acknowledge(number, now, sample && number == upTo);
+                Acknowledge(number, now, delivery: sample, roundTrip: sample && number == upTo);
             }
 
             Report();
@@ -176,7 +178,7 @@ internal sealed class QBlockUpload : QBlockTransfer
         {
             if (!listed.Contains(number))
             {
-                Acknowledge(number, now, sample: false);
+                Acknowledge(number, now, delivery: false, roundTrip: false);
             }
         }
 
@@ -199,7 +201,27 @@ internal sealed class QBlockUpload : QBlockTransfer
         }
     }
 
-    private void Acknowledge(int number, long now, bool sample)
+    /// <summary>Whether every block from <paramref name="from"/> to <paramref name="to"/> not yet acknowledged was sent once.</summary>
+    private bool SentOnce(int from, int to)
+    {
+        for (var number = from; number <= to; number++)
+        {
+            if (!_acked[number] && _tries[number] != 1)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A block is acknowledged. With <paramref name="delivery"/>, a block sent once gives a delivery sample (the blocks
+    /// acknowledged while it was in flight over the time since it was sent: every block a 2.31 acknowledges, so that a
+    /// server answering only a set's last block gives as many as one answering each); with
+    /// <paramref name="roundTrip"/> also a round-trip sample (the block that drew the 2.31).
+    /// </summary>
+    private void Acknowledge(int number, long now, bool delivery, bool roundTrip)
     {
         if (_acked[number])
         {
@@ -212,13 +234,14 @@ internal sealed class QBlockUpload : QBlockTransfer
         _probe.Remove(number);
         _ackedBytes += Math.Min(_size, _payload.Length - ((long)number * _size));
         _delivered++;
-        TimeSpan? rtt = sample && _tries[number] == 1 && sentAt is { } once ? Time.GetElapsedTime(once, now) : null;
-        if (rtt is { } measured)
+        TimeSpan? elapsed = delivery && _tries[number] == 1 && sentAt is { } once ? Time.GetElapsedTime(once, now) : null;
+        if (elapsed is { } measured)
         {
             // A delivery sample, as the download takes them: on loss the window goes to what the path carried.
             _window.OnDelivered((int)(_delivered - _deliveredAtSend[number]), measured, now, Time.TimestampFrequency);
         }
 
+        var rtt = roundTrip ? elapsed : null;
         _window.OnReceived(rtt);
         while (_firstUnacked < _count && _acked[_firstUnacked])
         {

@@ -14,6 +14,13 @@ public sealed partial class CoapEndpoint
     internal const uint QueueFullRetrySeconds = 2;
 
     /// <summary>
+    /// What a handler returns for a NON request that it leaves unanswered (RFC 7252 §5.2.3 lets a server do so; a
+    /// Q-Block1 block in the middle of its set, RFC 9177 §4.3): nothing is sent, and a duplicate of the request is
+    /// dropped. For a CON request it is an empty ACK.
+    /// </summary>
+    internal static readonly CoapMessage NoResponse = CoapMessage.CreateResponse(CoapCode.Empty);
+
+    /// <summary>
     /// Where datagrams are taken in (the receive thread, or a worker taking those already waiting): duplicates are
     /// answered here, new requests queued for a worker, or refused with 5.03 when the queue has no room.
     /// </summary>
@@ -152,6 +159,16 @@ public sealed partial class CoapEndpoint
 
     private void Respond(CoapPeer peer, CoapMessage request, CoapMessage response, bool separate)
     {
+        if (ReferenceEquals(response, NoResponse))
+        {
+            if (request.Type == CoapMessageType.Confirmable && !separate)
+            {
+                _messages.SendReply(peer, request.MessageId, CoapMessage.CreateEmpty(CoapMessageType.Acknowledgement, request.MessageId));
+            }
+
+            return;
+        }
+
         response.Token = request.Token;
         DiagnosticPayload.Cap(response, request, _options.MaxBlockSize);
         response = _amplification.Limit(peer, request, response);

@@ -25,8 +25,13 @@ public class CoapEndpointOptions
     /// </summary>
     public int MaxQueuedRequests { get; set; } = 512;
 
-    /// <summary>One peer's requests waiting for a worker; one more from that peer is answered 5.03 with Max-Age at once.</summary>
-    public int MaxQueuedRequestsPerPeer { get; set; } = 32;
+    /// <summary>
+    /// One peer's requests waiting for a worker; one more from that peer is answered 5.03 with Max-Age at once. The
+    /// default holds a whole Q-Block1 window (<see cref="Blockwise.CoapQBlockOptions.MaxWindow"/>'s default, 128 blocks):
+    /// on a short path nearly all of it waits here at once, and with less room the blocks beyond it were answered 5.03
+    /// and sent again (a tenth of a 10 MiB upload on loopback).
+    /// </summary>
+    public int MaxQueuedRequestsPerPeer { get; set; } = 128;
 
     /// <summary>
     /// The bytes duplicate detection may take: the received messages remembered for EXCHANGE_LIFETIME with the replies

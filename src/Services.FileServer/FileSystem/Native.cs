@@ -4,8 +4,8 @@ using Microsoft.Win32.SafeHandles;
 namespace Services.FileServer.FileSystem;
 
 /// <summary>
-/// The two libc calls .NET does not offer: statx(2), for the inode and the nanosecond mtime an ETag is made of and for
-/// the file type without following a link, and realpath(3), to check that a path stays inside the root with every
+/// The two libc calls .NET does not offer: statx(2), for the inode and the nanosecond mtime an ETag is made of, for
+/// the file type without following a link and for the link count of an open file, and realpath(3), to check that a path stays inside the root with every
 /// symbolic link resolved. statx's struct has one layout on every architecture, unlike stat's.
 /// </summary>
 internal static partial class Native
@@ -14,6 +14,7 @@ internal static partial class Native
     private const int AtSymlinkNoFollow = 0x100;
     private const int AtEmptyPath = 0x1000;
     private const uint StatxBasicStats = 0x7ff;
+    private const uint StatxNlink = 0x4;
 
     /// <summary>The status of <paramref name="path"/>, of the link itself when <paramref name="follow"/> is false; false when it does not exist or cannot be read.</summary>
     public static bool TryStat(string path, bool follow, out FileStat stat)
@@ -55,6 +56,28 @@ internal static partial class Native
         return true;
     }
 
+    /// <summary>
+    /// Whether an open file has no name left (its last link removed, as when its directory was deleted): one statx on
+    /// the descriptor, no path walked. False when that cannot be read.
+    /// </summary>
+    public static bool IsUnlinked(SafeFileHandle handle)
+    {
+        var buffer = default(StatxBuffer);
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            return Statx((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath, StatxNlink, ref buffer) == 0 && buffer.Links == 0;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
     /// <summary>The canonical absolute path with every link resolved, or null when a component does not exist.</summary>
     public static string? RealPath(string path)
     {
@@ -90,6 +113,9 @@ internal static partial class Native
     [StructLayout(LayoutKind.Explicit, Size = 256)]
     private struct StatxBuffer
     {
+        [FieldOffset(16)]
+        public uint Links;
+
         [FieldOffset(28)]
         public ushort Mode;
 

@@ -76,12 +76,50 @@ public sealed class QBlock1ServerTests
     }
 
     [Fact]
+    public async Task A_non_block_in_order_in_the_middle_of_its_max_payloads_set_is_not_answered_the_sets_last_block_answers_for_it()
+    {
+        await using var server = Start(new CoapEndpointOptions { QBlock = new CoapQBlockOptions { MaxPayloads = 4 } });
+        server.Peer.Send(Block(0, CoapMessageType.Confirmable));
+        Assert.Equal(new BlockValue(0, true, 2), QBlock1(server.Peer.Expect()));
+
+        server.Peer.Send(Block(1));
+        server.Peer.Send(Block(2));
+        server.Peer.ExpectNothing();
+        server.Peer.Send(Block(3));
+        var set = server.Peer.Expect();
+        Assert.Equal(CoapCode.Continue, set.Code);
+        Assert.Equal(new BlockValue(3, true, 2), QBlock1(set));
+
+        // A block that came before is answered: it is how a client that heard nothing asks where the upload stands.
+        server.Peer.Send(Block(2, copy: 1));
+        Assert.Equal(new BlockValue(3, true, 2), QBlock1(server.Peer.Expect()));
+        server.Peer.Send(Block(4));
+        Assert.Equal(CoapCode.Changed, server.Peer.Expect().Code);
+        Assert.Equal(Body, _resource.Sinks[0].Body.ToArray());
+    }
+
+    [Fact]
+    public async Task While_a_block_is_missing_every_non_block_above_it_is_answered_with_the_list_in_the_middle_of_its_set_too()
+    {
+        await using var server = Start();
+        server.Peer.Send(Block(0, CoapMessageType.Confirmable));
+        server.Peer.Expect();
+
+        server.Peer.Send(Block(2));
+        Assert.Equal([1u], Missing(server.Peer.Expect()));
+        server.Peer.Send(Block(3));
+        Assert.Equal([1u], Missing(server.Peer.Expect()));
+        server.Peer.Send(Block(1));
+        Assert.Equal(new BlockValue(3, true, 2), QBlock1(server.Peer.Expect()));
+    }
+
+    [Fact]
     public async Task A_new_request_tag_starts_a_new_upload_beside_the_old_one()
     {
         await using var server = Start();
         server.Peer.Send(Block(0, CoapMessageType.Confirmable));
         server.Peer.Expect();
-        server.Peer.Send(Block(1));
+        server.Peer.Send(Block(1, CoapMessageType.Confirmable));
         Assert.Equal(new BlockValue(1, true, 2), QBlock1(server.Peer.Expect()));
 
         server.Peer.Send(Block(0, CoapMessageType.Confirmable, tag: [9]));

@@ -49,6 +49,41 @@ public sealed class QBlockClientTests
         Assert.Equal(CoapCode.RequestEntityTooLarge, (await pending.WaitAsync(TimeSpan.FromSeconds(10))).Code);
     }
 
+    [Fact]
+    public async Task A_q_block1_2_31_for_a_whole_set_measures_the_round_trip_so_the_rto_is_the_measured_one_not_ack_timeout()
+    {
+        // A server that answers only the last block of each MAX_PAYLOADS set (RFC 9177 §4.3). Fake time: the round trip
+        // is the 10 ms the test lets pass; ACK_TIMEOUT, the RTO before any measurement, is far longer.
+        var options = new CoapClientOptions { BlockSize = Size, Transmission = new CoapTransmissionOptions { AckTimeout = TimeSpan.FromSeconds(30) } };
+        await using var peer = new ClientLockstep(options);
+        var pending = peer.Client.SendAsync(peer.Client.NewRequest(CoapCode.Put, Body, ContentFormat.OctetStream), CoapUri.Parse(ClientLockstep.Uri("up")));
+        var probe = await peer.NextAsync();
+        peer.Reply(probe, CoapCode.Continue, options: m => m.Options.Set(new BlockValue(0, true, 2).ToOption(OptionNumber.QBlock1)));
+        var set = new List<int>();
+        for (var i = 0; i < 10; i++)
+        {
+            set.Add(Assert.Single(Blocks(await peer.NextAsync(), OptionNumber.QBlock1)));
+        }
+
+        Assert.Equal(Enumerable.Range(1, 10), set);
+        peer.Time.Advance(TimeSpan.FromMilliseconds(10));
+        // The round trip measured (10 ms), the RTO is the least one; the wait for an answer after the last blocks is that.
+        var waiting = peer.Time.WhenArmedAsync(options.Transmission.MinRto);
+        peer.Notify(probe.Token, CoapMessageType.NonConfirmable, CoapCode.Continue, default, m => m.Options.Set(new BlockValue(9, true, 2).ToOption(OptionNumber.QBlock1)));
+        for (var number = 11; number < 20; number++)
+        {
+            Assert.Equal(number, Assert.Single(Blocks(await peer.NextAsync(), OptionNumber.QBlock1)));
+        }
+
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        peer.Time.Advance(options.Transmission.MinRto);
+        Assert.Equal(10, Assert.Single(Blocks(await peer.NextAsync(), OptionNumber.QBlock1)));
+        Assert.Equal(19, Assert.Single(Blocks(await peer.NextAsync(), OptionNumber.QBlock1)));
+
+        peer.Notify(probe.Token, CoapMessageType.NonConfirmable, CoapCode.Changed, default);
+        Assert.Equal(CoapCode.Changed, (await pending.WaitAsync(TimeSpan.FromSeconds(10))).Code);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)] // a server that sends no ETag: every block must come without one, as block 0 did

@@ -148,6 +148,26 @@ public sealed class RequestQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task By_default_one_peers_share_of_the_queue_holds_a_whole_q_block_window_none_of_it_answered_5_03()
+    {
+        // A Q-Block1 upload keeps up to MaxWindow blocks in flight; on loopback they all wait in the queue at once.
+        var slow = Blocking();
+        await using var server = new ServerFixture(t => t.Map("slow", slow), new CoapEndpointOptions { RequestWorkers = 1 });
+        var a = new IPEndPoint(IPAddress.Loopback, 40001);
+        Arrive(server, a, Request("slow", 1, CoapMessageType.NonConfirmable));
+        await _entered.Task.WaitAsync(Bound);
+
+        for (var i = 0; i < new Coap.Engine.Blockwise.CoapQBlockOptions().MaxWindow; i++)
+        {
+            Arrive(server, a, Request("slow", (ushort)(2 + i), CoapMessageType.NonConfirmable));
+        }
+
+        var answered = server.Transport.TryTake(out var sent);
+        _release.Set();
+        Assert.False(answered, $"sent {sent?.Decode()}");
+    }
+
+    [Fact]
     public async Task Peers_are_served_in_turn_so_another_peers_request_goes_before_a_floods_backlog()
     {
         var handled = new ConcurrentQueue<(int Port, ushort MessageId)>();
