@@ -24,7 +24,8 @@ namespace Coap.Engine.Blockwise;
 /// 4.08 that a later block draws, so it no longer takes room in the window. When nothing at all arrives for the RTO
 /// (RFC 9177 §7.2's NON_TIMEOUT role), the set's answer or the blocks after the last one received were lost: the
 /// lowest and the highest block not acknowledged go again as the probe (the server answers the highest with the list
-/// of all blocks it misses below it, or 2.31 for all), the RTO backs off and the window shrinks. A 4.02, an RST or no
+/// of all blocks it misses below it, or 2.31 for all; one that answers only a set's last block may leave a probe block
+/// new to it, in order, unanswered, and answers the next probe's copies), the RTO backs off and the window shrinks. A 4.02, an RST or no
 /// acknowledgement of the CON probe means no Q-Block1 there: null, and the caller uploads by RFC 7959; a 4.01 with an
 /// Echo has the probe sent again with it (<see cref="QBlockTransfer"/>), any other 4.01 is the result. The transfer
 /// fails with <see cref="CoapTimeoutException"/> when no response arrives for the client's timeout

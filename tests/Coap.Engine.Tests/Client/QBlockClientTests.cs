@@ -1,3 +1,4 @@
+using Coap.Engine.Blockwise;
 using Coap.Engine.Client;
 using Coap.Engine.Messaging;
 using Coap.Engine.Protocol;
@@ -83,6 +84,56 @@ public sealed class QBlockClientTests
         peer.Notify(probe.Token, CoapMessageType.NonConfirmable, CoapCode.Changed, default);
         Assert.Equal(CoapCode.Changed, (await pending.WaitAsync(TimeSpan.FromSeconds(10))).Code);
     }
+
+    [Fact]
+    public async Task On_a_q_block1_loss_the_window_keeps_what_the_path_delivered_measured_on_every_block_a_2_31_acknowledges()
+    {
+        // Fake time; the test plays a server that answers sets, not each block. MaxWindow 16: on a loss the window goes
+        // to the larger of 70 % (11) and the measured bandwidth-delay product. Blocks 12-21 went before the 2.31 that
+        // acknowledged 6-9, block 22 after it; one 2.31 naming 22 acknowledges them all 10 ms (the least round trip)
+        // after they went: while block 21 was in flight 16 blocks were delivered, while block 22 was, 13. Measured on
+        // every block acknowledged, the window after the loss is 16; on the named block alone it was 13.
+        var body = Enumerable.Range(0, 100 * Size).Select(i => (byte)i).ToArray();
+        var options = new CoapClientOptions { BlockSize = Size, QBlock = new CoapQBlockOptions { MaxWindow = 16 } };
+        await using var peer = new ClientLockstep(options);
+        var pending = peer.Client.SendAsync(peer.Client.NewRequest(CoapCode.Put, body, ContentFormat.OctetStream), CoapUri.Parse(ClientLockstep.Uri("up")));
+        var probe = await peer.NextAsync();
+        peer.Reply(probe, CoapCode.Continue, options: m => m.Options.Set(new BlockValue(0, true, 2).ToOption(OptionNumber.QBlock1)));
+        await ExpectBlocksAsync(peer, 1, 10);
+
+        // Each step waits for what the client sends (a paced block when time moves, a burst on an answer).
+        peer.Time.Advance(TimeSpan.FromMilliseconds(10));
+        await ExpectBlocksAsync(peer, 11, 11);
+        Continue(peer, probe.Token, 5);
+        await ExpectBlocksAsync(peer, 12, 21);
+        Continue(peer, probe.Token, 9);
+        await ExpectBlocksAsync(peer, 22, 25);
+        peer.Time.Advance(TimeSpan.FromMilliseconds(10));
+        await ExpectBlocksAsync(peer, 26, 26);
+        Continue(peer, probe.Token, 22);
+        await ExpectBlocksAsync(peer, 27, 36);
+
+        // Block 23, sent 15 ms ago, is lost: 24-36 are in flight (13); with room for 16 it goes again with two new
+        // blocks (with room for 13, nothing would go).
+        peer.Time.Advance(TimeSpan.FromMilliseconds(5));
+        peer.Notify(probe.Token, CoapMessageType.NonConfirmable, CoapCode.RequestEntityIncomplete, new byte[] { 23 }, m => m.ContentFormat = 272);
+        await ExpectBlocksAsync(peer, 23, 23);
+        await ExpectBlocksAsync(peer, 37, 38);
+
+        peer.Notify(probe.Token, CoapMessageType.NonConfirmable, CoapCode.Changed, default);
+        Assert.Equal(CoapCode.Changed, (await pending.WaitAsync(TimeSpan.FromSeconds(10))).Code);
+    }
+
+    private static async Task ExpectBlocksAsync(ClientLockstep peer, int first, int last)
+    {
+        for (var number = first; number <= last; number++)
+        {
+            Assert.Equal(number, Assert.Single(Blocks(await peer.NextAsync(), OptionNumber.QBlock1)));
+        }
+    }
+
+    private static void Continue(ClientLockstep peer, CoapToken token, int upTo) =>
+        peer.Notify(token, CoapMessageType.NonConfirmable, CoapCode.Continue, default, m => m.Options.Set(new BlockValue(upTo, true, 2).ToOption(OptionNumber.QBlock1)));
 
     [Theory]
     [InlineData(true)]
