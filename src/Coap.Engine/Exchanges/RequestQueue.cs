@@ -42,7 +42,7 @@ internal sealed partial class RequestQueue
         _receivePending = receivePending;
         _failed = failed;
         _maxQueued = options.MaxQueuedRequests;
-        _maxPerPeer = options.MaxQueuedRequestsPerPeer;
+        _maxPerPeer = options.PerPeerQueueLimit;
         _workers = new Thread[options.RequestWorkers];
         _handlerSince = new long[options.RequestWorkers];
         _statPaths = new string?[options.RequestWorkers];

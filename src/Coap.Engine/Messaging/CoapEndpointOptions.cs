@@ -26,12 +26,16 @@ public class CoapEndpointOptions
     public int MaxQueuedRequests { get; set; } = 512;
 
     /// <summary>
-    /// One peer's requests waiting for a worker; one more from that peer is answered 5.03 with Max-Age at once. The
-    /// default holds a whole Q-Block1 window (<see cref="Blockwise.CoapQBlockOptions.MaxWindow"/>'s default, 128 blocks):
-    /// on a short path nearly all of it waits here at once, and with less room the blocks beyond it were answered 5.03
-    /// and sent again (a tenth of a 10 MiB upload on loopback).
+    /// One peer's requests waiting for a worker; one more from that peer is answered 5.03 with Max-Age at once. Unset,
+    /// it is a quarter of <see cref="MaxQueuedRequests"/> (<see cref="PerPeerQueueLimit"/>): 128 at the default, which
+    /// holds a whole Q-Block1 window (<see cref="Blockwise.CoapQBlockOptions.MaxWindow"/>'s default, 128 blocks). On a
+    /// short path nearly all of it waits here at once, and with less room the blocks beyond it were answered 5.03 and
+    /// sent again (a tenth of a 10 MiB upload on loopback).
     /// </summary>
-    public int MaxQueuedRequestsPerPeer { get; set; } = 128;
+    public int? MaxQueuedRequestsPerPeer { get; set; }
+
+    /// <summary>What one peer may hold in the queue: <see cref="MaxQueuedRequestsPerPeer"/>, or a quarter of the queue.</summary>
+    public int PerPeerQueueLimit => MaxQueuedRequestsPerPeer ?? Math.Max(1, MaxQueuedRequests / 4);
 
     /// <summary>
     /// The bytes duplicate detection may take: the received messages remembered for EXCHANGE_LIFETIME with the replies

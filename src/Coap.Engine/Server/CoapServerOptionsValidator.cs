@@ -98,7 +98,7 @@ internal sealed class CoapServerOptionsValidator : IValidateOptions<CoapServerOp
             failures.Add($"Coap:MaxQueuedRequests must be between 1 and 1000000 (got {options.MaxQueuedRequests}).");
         }
 
-        if (options.MaxQueuedRequestsPerPeer < 1 || options.MaxQueuedRequestsPerPeer > options.MaxQueuedRequests)
+        if (options.MaxQueuedRequestsPerPeer is < 1 || options.MaxQueuedRequestsPerPeer > options.MaxQueuedRequests)
         {
             failures.Add($"Coap:MaxQueuedRequestsPerPeer must be at least 1 and at most Coap:MaxQueuedRequests (got {options.MaxQueuedRequestsPerPeer}).");
         }

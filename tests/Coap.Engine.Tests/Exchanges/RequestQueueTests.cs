@@ -304,6 +304,20 @@ public sealed class RequestQueueTests : IDisposable
         Assert.Contains(key, result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(512, 128)]
+    [InlineData(64, 16)]
+    [InlineData(2, 1)]
+    public void Unset_one_peers_share_is_a_quarter_of_the_queue_so_a_smaller_queue_still_validates(int queued, int perPeer)
+    {
+        var options = new CoapServerOptions { MaxQueuedRequests = queued };
+
+        var result = new CoapServerOptionsValidator().Validate(null, options);
+
+        Assert.False(result.Failed, result.FailureMessage);
+        Assert.Equal(perPeer, options.PerPeerQueueLimit);
+    }
+
     [Fact]
     public async Task Stopping_the_endpoint_waits_for_the_handler_that_is_running()
     {
