@@ -37,6 +37,7 @@ internal sealed partial class FileResource : ObservableResource, ICoapUploadReso
     {
         _options = options.Value;
         _sync = sync;
+        Time = time;
         Root = new FileRoot(_options.Root, sync);
         StaleTempFilesRemoved = FileTree.DeleteFiles(Root.Path, TempFile.IsTempName);
         _changes = new FileChangeNotifier(Observers, Root.Path, time, logger);
@@ -44,6 +45,9 @@ internal sealed partial class FileResource : ObservableResource, ICoapUploadReso
     }
 
     public FileRoot Root { get; }
+
+    /// <summary>The clock uploads pace their checks by.</summary>
+    internal TimeProvider Time { get; }
 
     /// <summary>How many stale temp files the start-up clean-up deleted.</summary>
     public int StaleTempFilesRemoved { get; }

@@ -39,9 +39,24 @@ public sealed class VanishingDirectoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_block_within_the_link_check_interval_is_written_without_asking_and_the_next_block_after_it_is_4_09()
+    {
+        var body = new byte[64];
+        StartUploadInDeletedDirectory(body);
+
+        var within = _files.PutBlock(body, 1, 0, null, "crashdir", "x");
+        _files.Server.Time.Advance(FileUploadSink.LinkCheckInterval);
+        var after = _files.PutBlock(body, 2, 0, null, "crashdir", "x");
+
+        Assert.Equal(CoapCode.Continue, within.Code);
+        Assert.Equal(CoapCode.Conflict, after.Code);
+    }
+
+    [Fact]
     public void The_next_block_after_the_directory_was_deleted_is_4_09()
     {
         StartUploadInDeletedDirectory(_body);
+        _files.Server.Time.Advance(FileUploadSink.LinkCheckInterval);
 
         var next = _files.PutBlock(_body, 1, 0, null, "crashdir", "x");
 
