@@ -47,9 +47,15 @@ internal sealed class ClientExchange
     /// <summary>Every response of a streaming exchange, in arrival order; null for a single-response exchange.</summary>
     public Channel<CoapMessage>? Notifications { get; }
 
+    /// <summary>Whether the peer has answered on this exchange's token.</summary>
+    public bool Answered => Volatile.Read(ref _answered);
+
+    private bool _answered;
+
     /// <summary>Hands a matching response to whoever waits for it.</summary>
     public void Deliver(CoapMessage response)
     {
+        Volatile.Write(ref _answered, true);
         if (Notifications is { } notifications)
         {
             if (notifications.Reader.Count < MaxQueued)

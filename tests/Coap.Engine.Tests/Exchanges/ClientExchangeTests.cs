@@ -84,6 +84,49 @@ public sealed class ClientExchangeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_unacknowledged_con_ends_a_stream_only_when_its_peer_never_answered_on_it()
+    {
+        // Both streams send a CON, then a NON (as a Q-Block2 transfer's probe and its next request); the peer answers
+        // the first stream's NON only, and neither CON is ever acknowledged.
+        var (answered, answeredToken) = OpenWithConThenNon();
+        var (silent, _) = OpenWithConThenNon();
+        var block = CoapMessage.CreateResponse(CoapCode.Content, "block"u8.ToArray());
+        block.Type = CoapMessageType.NonConfirmable;
+        block.MessageId = 0x4242;
+        block.Token = answeredToken;
+        Reply(block);
+
+        var step = TimeSpan.FromMilliseconds(100);
+        for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromSeconds(200); elapsed += step)
+        {
+            _time.Advance(step);
+            while (_transport.TryTake(out _))
+            {
+            }
+        }
+
+        await Assert.ThrowsAsync<CoapTimeoutException>(() => silent.Notifications!.Reader.Completion.WaitAsync(TimeSpan.FromSeconds(5)));
+        var reader = answered.Notifications!.Reader;
+        Assert.Equal("block"u8.ToArray(), (await reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5))).Payload.ToArray());
+        Assert.False(reader.Completion.IsCompleted, "the stream ended though its peer answers on it");
+        _client.CloseStream(answered);
+        _client.CloseStream(silent);
+    }
+
+    private (ClientExchange Exchange, CoapToken Token) OpenWithConThenNon()
+    {
+        var probe = Get();
+        var exchange = _client.OpenStream(probe, Server);
+        _client.Transmit(exchange, probe);
+        var token = Sent().Token;
+        var next = Get();
+        next.Type = CoapMessageType.NonConfirmable;
+        _client.Transmit(exchange, next);
+        Sent();
+        return (exchange, token);
+    }
+
+    [Fact]
     public async Task Con_is_retransmitted_with_doubling_timeouts_then_times_out()
     {
         var pending = _client.SendRequestAsync(Get(), Server);
