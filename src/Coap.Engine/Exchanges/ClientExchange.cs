@@ -19,6 +19,8 @@ internal sealed class ClientExchange
     /// </summary>
     internal const int MaxQueued = 1024;
 
+    private bool _answered;
+
     /// <param name="inline">
     /// Whether the awaiter of <see cref="Response"/>, or the reader waiting on <see cref="Notifications"/>, continues
     /// on the thread that delivers (the receive thread) rather than on the thread pool.
@@ -49,8 +51,6 @@ internal sealed class ClientExchange
 
     /// <summary>Whether the peer has answered on this exchange's token.</summary>
     public bool Answered => Volatile.Read(ref _answered);
-
-    private bool _answered;
 
     /// <summary>Hands a matching response to whoever waits for it.</summary>
     public void Deliver(CoapMessage response)

@@ -5,8 +5,9 @@ namespace Services.FileServer.FileSystem;
 
 /// <summary>
 /// The two libc calls .NET does not offer: statx(2), for the inode and the nanosecond mtime an ETag is made of, for
-/// the file type without following a link and for the link count of an open file, and realpath(3), to check that a path stays inside the root with every
-/// symbolic link resolved. statx's struct has one layout on every architecture, unlike stat's.
+/// the file type without following a link and for the link count of an open file, and realpath(3), to check that a
+/// path stays inside the root with every symbolic link resolved. statx's struct has one layout on every architecture,
+/// unlike stat's.
 /// </summary>
 internal static partial class Native
 {
