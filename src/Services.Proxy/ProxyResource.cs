@@ -47,7 +47,7 @@ internal sealed class ProxyResource : IObservableRoute
         _bodyLimit = new BodyLimit(_options.MaxBodySize);
     }
 
-    public static ResourceMetadata Metadata { get; } = new() { Observable = true, Title = "CoAP proxy" };
+    public static ResourceMetadata Metadata { get; } = new() { Observable = true, Title = "CoAP proxy", RunsInline = true };
 
     /// <summary>A deregistration (Observe 1) needs a list to be matched against; it finds its observer by token.</summary>
     public ResourceObservers? ObserversOf(CoapRequestContext context) => _observations.Inert;

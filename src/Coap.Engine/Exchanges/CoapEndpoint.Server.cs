@@ -22,7 +22,8 @@ public sealed partial class CoapEndpoint
 
     /// <summary>
     /// Where datagrams are taken in (the receive thread, or a worker taking those already waiting): duplicates are
-    /// answered here, new requests queued for a worker, or refused with 5.03 when the queue has no room.
+    /// answered here, new requests for a resource that runs inline handled here too, the others queued for a worker,
+    /// or refused with 5.03 when the queue has no room.
     /// </summary>
     private void OnRequest(CoapPeer peer, CoapMessage request)
     {
@@ -41,6 +42,10 @@ public sealed partial class CoapEndpoint
         {
             Respond(peer, request, CoapMessage.CreateResponse(CoapCode.NotFound), separate: false);
         }
+        else if (_dispatcher!.RunsInline(request))
+        {
+            Handle(peer, request, peer.LastActivity);
+        }
         else if (!_requests.TryEnqueue(peer, request, peer.LastActivity))
         {
             Log.QueueFull(_logger, peer, request.MessageId);
@@ -51,7 +56,7 @@ public sealed partial class CoapEndpoint
     }
 
     /// <summary>
-    /// On a worker: runs the handler. A CON request not answered by <c>Coap:SeparateResponseAfter</c> after its arrival
+    /// On a worker, or inline where the request was taken in: runs the handler. A CON request not answered by <c>Coap:SeparateResponseAfter</c> after its arrival
     /// (time in the queue included) gets an empty ACK and its response later.
     /// </summary>
     private void Handle(CoapPeer peer, CoapMessage request, long arrived)

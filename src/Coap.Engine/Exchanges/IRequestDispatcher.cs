@@ -15,6 +15,9 @@ internal interface IRequestDispatcher
     /// <summary>Whether the request goes to a resource that wants unsafe requests from verified peers only (RFC 9175 §2.4).</summary>
     bool ChangesNeedVerifiedPeer(CoapMessage request);
 
+    /// <summary>Whether the thread that received the request may run it at once (<see cref="Server.ResourceMetadata.RunsInline"/>).</summary>
+    bool RunsInline(CoapMessage request) => false;
+
     /// <summary>An RST that no CON in flight explains; true when it answered a notification (RFC 7641 §3.6).</summary>
     bool OnUnmatchedReset(CoapPeer peer, ushort messageId);
 

@@ -59,6 +59,17 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
     public bool ChangesNeedVerifiedPeer(CoapMessage request) =>
         _tree.TryMatch(request, out var entry, out _) && entry!.Metadata.ChangesNeedVerifiedPeer;
 
+    public bool RunsInline(CoapMessage request)
+    {
+        if (IsForwarded(request))
+        {
+            return _tree.ForwardProxy!.Metadata.RunsInline;
+        }
+
+        return !(_oscore is not null && request.Options.Contains(OptionNumber.Oscore))
+            && _tree.TryMatch(request, out var entry, out _) && entry!.Metadata.RunsInline;
+    }
+
     public bool OnUnmatchedReset(CoapPeer peer, ushort messageId) => _observe.OnReset(peer, messageId);
 
     public void OnUnreachable(CoapPeer peer) => _observe.RemoveObserversOf(peer, "its address is unreachable (ICMP)");

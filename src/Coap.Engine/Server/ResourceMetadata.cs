@@ -54,6 +54,15 @@ public sealed record ResourceMetadata
     /// </summary>
     public bool Private { get; init; }
 
+    /// <summary>
+    /// The handler never blocks its thread and its synchronous part is short: what takes time (an upstream's answer)
+    /// it awaits. Such a request is run by the thread that received it (the socket's receive thread, or a request
+    /// worker taking waiting datagrams) instead of being queued for a worker: no hand-over between threads, which on a
+    /// busy core costs more than a short handler. Not for handlers that read or write files, nor for requests the
+    /// server unprotects with OSCORE (its sequence numbers are flushed to disk); those always go to a worker.
+    /// </summary>
+    public bool RunsInline { get; init; }
+
     /// <summary>Left out of /.well-known/core.</summary>
     public bool Hidden { get; init; }
 

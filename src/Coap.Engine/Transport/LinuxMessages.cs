@@ -20,6 +20,12 @@ internal static unsafe partial class LinuxMessages
     /// <summary>Whether this process can use the calls (Linux, 64-bit, where the layouts below hold).</summary>
     public static readonly bool Supported = OperatingSystem.IsLinux() && Environment.Is64BitProcess && sizeof(MessageHeader) == 64;
 
+    /// <summary>
+    /// Whether a send failed because the socket, the route or the kernel cannot take a segmented message (UDP_SEGMENT):
+    /// EIO (no checksum offload on the way out), EINVAL, ENOPROTOOPT or EOPNOTSUPP.
+    /// </summary>
+    public static bool RefusesSegments(int error) => error is 5 or 22 or 92 or 95;
+
     /// <summary>Whether the last call failed only because nothing was waiting (or a signal came first).</summary>
     public static bool NothingWaiting(int error) => error is WouldBlock or Interrupted;
 

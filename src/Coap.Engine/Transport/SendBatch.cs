@@ -5,7 +5,8 @@ namespace Coap.Engine.Transport;
 /// <summary>
 /// Datagrams a thread sends while it holds a <see cref="Scope"/> go out together, by sendmmsg(2), when the outermost
 /// scope ends (or the batch is full): a Q-Block2 burst, or the answers to a run of received datagrams, costs one
-/// system call instead of one each. A scope never spans an await (it belongs to the thread), so nothing waits in a
+/// system call instead of one each, and datagrams of one length for one peer go as one segmented message
+/// (<see cref="SegmentedMessages"/>). A scope never spans an await (it belongs to the thread), so nothing waits in a
 /// batch for longer than the synchronous work that fills it. Only <see cref="UdpTransport"/> on 64-bit Linux batches;
 /// every other send goes at once.
 /// </summary>
@@ -18,6 +19,7 @@ internal sealed unsafe class SendBatch
     private static SendBatch? t_batch;
 
     private readonly MessageHeaders _room = new(Capacity, DataRoom);
+    private readonly SegmentedMessages _messages = new(Capacity);
     private readonly LinuxMessages.MessageHeader* _headers;
     private readonly byte* _data;
     private int _depth;
@@ -94,12 +96,8 @@ internal sealed unsafe class SendBatch
         _count = 0;
         _used = 0;
         _transport = null;
-        transport.SendMany(_headers, count);
+        transport.SendMany(_messages.Headers, _messages.Build(_headers, count, transport.Segments));
     }
-
-    /// <summary>The datagram an entry of the batch holds, while a flush sends it.</summary>
-    public static ReadOnlySpan<byte> DatagramOf(LinuxMessages.MessageHeader* header) =>
-        new(header->Vectors->Base, (int)header->Vectors->Length);
 
     /// <summary>Holds the thread's batch open; disposing the outermost one sends what waits.</summary>
     public readonly ref struct Scope

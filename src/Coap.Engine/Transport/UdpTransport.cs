@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace Coap.Engine.Transport;
 
@@ -49,6 +50,9 @@ public sealed class UdpTransport : IDatagramTransport
     }
 
     public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>The socket, for tests that set options on it.</summary>
+    internal Socket Socket => _socket;
 
     public bool DualMode { get; }
 
@@ -103,11 +107,17 @@ public sealed class UdpTransport : IDatagramTransport
     }
 
     /// <summary>
-    /// Sends the datagrams of a <see cref="SendBatch"/> by sendmmsg(2); from the first that the call did not send, one
-    /// by one as <see cref="Send"/> would (an ICMP error for an earlier datagram fails one of them), then the rest
-    /// together again.
+    /// Whether a <see cref="SendBatch"/> may send datagrams of one length for one peer as one segmented message
+    /// (UDP_SEGMENT); off for good once the kernel or the route refuses one.
     /// </summary>
-    internal unsafe void SendMany(LinuxMessages.MessageHeader* headers, int count)
+    internal bool Segments { get; private set; } = LinuxMessages.Supported;
+
+    /// <summary>
+    /// Sends the messages of a <see cref="SendBatch"/> by sendmmsg(2); from the first that the call did not send, its
+    /// datagrams one by one as <see cref="Send"/> would (an ICMP error for an earlier datagram fails one of them), then
+    /// the rest together again. A segmented message the kernel refuses as such turns <see cref="Segments"/> off.
+    /// </summary>
+    internal unsafe void SendMany(LinuxMessages.MessageHeader* messages, int count)
     {
         var next = 0;
         while (next < count && !_disposed)
@@ -115,18 +125,29 @@ public sealed class UdpTransport : IDatagramTransport
             int sent;
             try
             {
-                sent = LinuxMessages.SendMany(_socket.SafeHandle, headers + next, (uint)(count - next), 0);
+                sent = LinuxMessages.SendMany(_socket.SafeHandle, messages + next, (uint)(count - next), 0);
             }
             catch (ObjectDisposedException)
             {
                 return;
             }
 
+            var error = sent < 0 ? Marshal.GetLastPInvokeError() : 0;
             next += Math.Max(sent, 0);
             if (next < count)
             {
-                var failed = headers + next;
-                SendNow(SendBatch.DatagramOf(failed), AddressOf(failed));
+                var failed = messages + next;
+                if (failed->VectorCount > 1 && LinuxMessages.RefusesSegments(error))
+                {
+                    Segments = false;
+                }
+
+                var remote = AddressOf(failed);
+                for (var i = 0; i < (int)failed->VectorCount; i++)
+                {
+                    SendNow(SegmentedMessages.DatagramOf(failed, i), remote);
+                }
+
                 next++;
             }
         }

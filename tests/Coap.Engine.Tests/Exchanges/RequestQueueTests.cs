@@ -63,6 +63,36 @@ public sealed class RequestQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task A_resource_that_runs_inline_answers_while_the_only_worker_is_held()
+    {
+        var threads = new ConcurrentQueue<string?>();
+        var tree = new ResourceTree();
+        tree.Map("slow", Blocking());
+        tree.Map("quick", new TestResource(_ =>
+        {
+            threads.Enqueue(Thread.CurrentThread.Name);
+            return ValueTask.FromResult(CoapMessage.CreateResponse(CoapCode.Content));
+        }), new ResourceMetadata { RunsInline = true });
+        await using var server = TestEndpoints.StartUdpServer(tree, new CoapEndpointOptions { RequestWorkers = 1 });
+        var address = new IPEndPoint(IPAddress.Loopback, server.LocalEndPoints[0].Port);
+        using var blocker = Bind();
+        using var other = Bind();
+
+        blocker.SendTo(CoapMessageWriter.ToArray(Request("slow", 1, CoapMessageType.Confirmable)), address);
+        await _entered.Task.WaitAsync(Bound);
+        other.SendTo(CoapMessageWriter.ToArray(Request("quick", 100, CoapMessageType.Confirmable)), address);
+        var answer = await ReceiveAsync(other);
+        var releasedBeforeTheAnswer = _release.IsSet;
+        _release.Set();
+        var held = await ReceiveAsync(blocker);
+
+        Assert.False(releasedBeforeTheAnswer);
+        Assert.Equal((CoapCode.Content, (ushort)100), (answer.Code, answer.MessageId));
+        Assert.Equal(CoapCode.Content, held.Code);
+        Assert.StartsWith("coap-udp", Assert.Single(threads));
+    }
+
+    [Fact]
     public async Task When_as_many_peers_block_as_there_are_processors_a_spare_worker_answers_another_peer()
     {
         var blockers = Environment.ProcessorCount;
