@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Coap.Engine.Transport;
+using static Coap.Engine.Tests.Transport.DatagramPeers;
 
 namespace Coap.Engine.Tests.Transport;
 
@@ -13,8 +14,6 @@ namespace Coap.Engine.Tests.Transport;
 /// </summary>
 public sealed class SegmentedMessagesTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-
     [Fact]
     public unsafe void Datagrams_of_one_length_for_one_peer_become_one_message_whatever_lies_between()
     {
@@ -70,7 +69,7 @@ public sealed class SegmentedMessagesTests
         {
             for (var i = 0; i < sent.Length; i++)
             {
-                transport.Send(sent[i], (i % 2 == 0 ? even : odd).LocalEndPoint!.Serialize());
+                transport.Send(sent[i], Address(i % 2 == 0 ? even : odd));
             }
         }
 
@@ -93,7 +92,7 @@ public sealed class SegmentedMessagesTests
         {
             foreach (var datagram in sent)
             {
-                transport.Send(datagram, peer.LocalEndPoint!.Serialize());
+                transport.Send(datagram, Address(peer));
             }
         }
 
@@ -144,34 +143,5 @@ public sealed class SegmentedMessagesTests
 
         Assert.Equal(entryCount, datagrams);
         return described;
-    }
-
-    private static Socket Peer()
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 4 << 20 };
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return socket;
-    }
-
-    private static byte[] Datagram(int index, int length)
-    {
-        var datagram = new byte[length];
-        new Random(index).NextBytes(datagram);
-        datagram[0] = (byte)index;
-        return datagram;
-    }
-
-    private static async Task<List<byte[]>> ReceiveAsync(Socket peer, int count)
-    {
-        var received = new List<byte[]>();
-        var buffer = new byte[65536];
-        while (received.Count < count)
-        {
-            using var timeout = new CancellationTokenSource(Timeout);
-            var length = await peer.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
-            received.Add(buffer[..length]);
-        }
-
-        return received;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Coap.Engine.Transport;
+using static Coap.Engine.Tests.Transport.DatagramPeers;
 
 namespace Coap.Engine.Tests.Transport;
 
@@ -97,36 +98,5 @@ public sealed class SendBatchTests
         }
 
         Assert.Equal(sent, await ReceiveAsync(live, sent.Length));
-    }
-
-    private static Socket Peer()
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 4 << 20 };
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return socket;
-    }
-
-    private static SocketAddress Address(Socket peer) => peer.LocalEndPoint!.Serialize();
-
-    private static byte[] Datagram(int index, int length)
-    {
-        var datagram = new byte[length];
-        new Random(index).NextBytes(datagram);
-        datagram[0] = (byte)index;
-        return datagram;
-    }
-
-    private static async Task<List<byte[]>> ReceiveAsync(Socket peer, int count)
-    {
-        var received = new List<byte[]>();
-        var buffer = new byte[65536];
-        while (received.Count < count)
-        {
-            using var timeout = new CancellationTokenSource(Timeout);
-            var length = await peer.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
-            received.Add(buffer[..length]);
-        }
-
-        return received;
     }
 }
