@@ -56,8 +56,9 @@ public sealed partial class CoapEndpoint
     }
 
     /// <summary>
-    /// On a worker, or inline where the request was taken in: runs the handler. A CON request not answered by <c>Coap:SeparateResponseAfter</c> after its arrival
-    /// (time in the queue included) gets an empty ACK and its response later.
+    /// On a worker, or inline where the request was taken in: runs the handler. A CON request not answered by
+    /// <c>Coap:SeparateResponseAfter</c> after its arrival (time in the queue included) gets an empty ACK and its
+    /// response later.
     /// </summary>
     private void Handle(CoapPeer peer, CoapMessage request, long arrived)
     {

@@ -29,9 +29,9 @@ internal sealed unsafe class SegmentedMessages
     private readonly LinuxMessages.IoVector* _vectors;
     private readonly byte* _controls;
 
+    /// <param name="capacity">The most datagrams a batch holds.</param>
     public SegmentedMessages(int capacity)
     {
-        Capacity = capacity;
         _headers = (LinuxMessages.MessageHeader*)NativeMemory.AllocZeroed((nuint)capacity, (nuint)sizeof(LinuxMessages.MessageHeader));
         _vectors = (LinuxMessages.IoVector*)NativeMemory.AllocZeroed((nuint)capacity, (nuint)sizeof(LinuxMessages.IoVector));
         _controls = (byte*)NativeMemory.AllocZeroed((nuint)capacity, ControlRoom);
@@ -51,14 +51,12 @@ internal sealed unsafe class SegmentedMessages
         NativeMemory.Free(_controls);
     }
 
-    public int Capacity { get; }
-
     /// <summary>The messages <see cref="Build"/> made; each names its datagrams by its vectors (one vector each).</summary>
     public LinuxMessages.MessageHeader* Headers => _headers;
 
     /// <summary>
-    /// Makes the messages for <paramref name="count"/> datagrams (entries of one vector each, at most
-    /// <see cref="Capacity"/>) and returns how many; with <paramref name="segment"/> false, one message per datagram.
+    /// Makes the messages for <paramref name="count"/> datagrams (entries of one vector each, at most the capacity)
+    /// and returns how many; with <paramref name="segment"/> false, one message per datagram.
     /// The messages point into the entries' addresses and data, which must stay as they are until they are sent.
     /// </summary>
     public int Build(LinuxMessages.MessageHeader* entries, int count, bool segment)
