@@ -66,7 +66,8 @@ internal sealed class CoapServerPipeline : IRequestDispatcher
             return _tree.ForwardProxy!.Metadata.RunsInline;
         }
 
-        return !(_oscore is not null && request.Options.Contains(OptionNumber.Oscore))
+        return _tree.AnyRouteRunsInline
+            && !(_oscore is not null && request.Options.Contains(OptionNumber.Oscore))
             && _tree.TryMatch(request, out var entry, out _) && entry!.Metadata.RunsInline;
     }
 

@@ -22,6 +22,12 @@ public sealed class ResourceTree
     public IReadOnlyList<ResourceEntry> Entries => _entries;
 
     /// <summary>
+    /// Whether a route's metadata says <see cref="ResourceMetadata.RunsInline"/>: without one, the receive thread need
+    /// not look a request's route up to know that it goes to a worker.
+    /// </summary>
+    public bool AnyRouteRunsInline { get; private set; }
+
+    /// <summary>
     /// The forward proxy (RFC 7252 §5.7): the resource that takes every request carrying Proxy-Uri or Proxy-Scheme,
     /// whatever its Uri-Path; null when no module maps one, and such requests are answered 5.05.
     /// </summary>
@@ -79,6 +85,7 @@ public sealed class ResourceTree
             var entries = new List<ResourceEntry>(_entries) { new(parsed, resource, metadata ?? ResourceMetadata.None, owner) };
             entries.Sort(static (a, b) => Compare(a.Template, b.Template));
             _entries = [.. entries];
+            AnyRouteRunsInline |= metadata?.RunsInline ?? false;
         }
     }
 
